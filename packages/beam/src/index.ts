@@ -1,0 +1,2 @@
+// Public API of @otpforge/beam. Import from here only.
+export {};

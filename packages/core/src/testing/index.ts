@@ -1,0 +1,2 @@
+// Test doubles for LMs: @otpforge/core/testing.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @otpforge/datasets. Import from here only.
+export {};

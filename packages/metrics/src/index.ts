@@ -1,0 +1,2 @@
+// Public API of @otpforge/metrics. Import from here only.
+export {};

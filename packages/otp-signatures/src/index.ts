@@ -1,0 +1,2 @@
+// Public API of @otpforge/otp-signatures. Import from here only.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @otpforge/teleprompters. Import from here only.
+export {};
