@@ -1,2 +1,3 @@
 // Test doubles for LMs: @otpforge/core/testing.
-export {};
+export { ScriptedLM, ScriptedLMNoMatchError, chatReply, inputOf } from "./scripted-lm.js";
+export type { ScriptRule, ScriptedReply, ReplyFn, ScriptedLMOptions } from "./scripted-lm.js";

@@ -1,0 +1,131 @@
+// DSPy's chat format: a system message that lists the fields, shows the
+// `[[ ## field ## ]]` layout and states the objective; demos as user/assistant
+// pairs; the answer as sections ending with `[[ ## completed ## ]]`.
+import type { Data } from "../example.js";
+import type { ChatMessage } from "../lm/types.js";
+import type { Fields } from "../signature/fields.js";
+import type { InferOutputs, Signature } from "../signature/signature.js";
+import { Adapter, describeIssues, type FormatRequest, type Issue, type ParseFailure, type ParseResult } from "./adapter.js";
+import {
+  enumerateFields,
+  formatInputSections,
+  formatValue,
+  header,
+  MISSING_FIELD,
+  outputTypeNote,
+  PARTIAL_DEMO_PREFIX,
+  parseValue,
+  present,
+  splitDemos,
+} from "./values.js";
+
+const HEADER_LINE = /^\[\[ ## (\w+) ## \]\]/;
+
+export class ChatAdapter extends Adapter {
+  readonly name = "ChatAdapter";
+
+  format<I extends Fields, O extends Fields>(sig: Signature<I, O>, request: FormatRequest): ChatMessage[] {
+    const s = sig as unknown as Signature;
+    const messages: ChatMessage[] = [{ role: "system", content: this.systemMessage(s, request.instructions ?? sig.instructions) }];
+    const { partial, complete } = splitDemos(s, request.demos ?? []);
+    for (const demo of partial) {
+      messages.push({ role: "user", content: `${PARTIAL_DEMO_PREFIX}\n\n${formatInputSections(s, demo)}` });
+      messages.push({ role: "assistant", content: this.formatAnswer(s, demo) });
+    }
+    for (const demo of complete) {
+      messages.push({ role: "user", content: formatInputSections(s, demo) });
+      messages.push({ role: "assistant", content: this.formatAnswer(s, demo) });
+    }
+    const inputs = formatInputSections(s, request.inputs);
+    messages.push({ role: "user", content: `${inputs ? `${inputs}\n\n` : ""}${this.outputRequirements(s)}` });
+    return messages;
+  }
+
+  formatAnswer<I extends Fields, O extends Fields>(sig: Signature<I, O>, outputs: Data): string {
+    const sections = sig.outputFields.map(
+      (f) => `${header(f.name)}\n${present(outputs, f.name) ? formatValue(outputs[f.name]) : MISSING_FIELD}`,
+    );
+    return [...sections, header("completed")].join("\n\n");
+  }
+
+  parse<I extends Fields, O extends Fields>(sig: Signature<I, O>, text: string): ParseResult<InferOutputs<O>> {
+    const sections = new Map<string, string>();
+    let current: string | undefined;
+    let lines: string[] = [];
+    const flush = () => {
+      // The first occurrence of a field wins, as in DSPy.
+      if (current !== undefined && !sections.has(current)) sections.set(current, lines.join("\n").trim());
+    };
+    for (const line of text.split(/\r?\n/)) {
+      const m = HEADER_LINE.exec(line.trim());
+      if (m) {
+        flush();
+        current = m[1];
+        lines = [line.trim().slice(m[0].length)];
+      } else {
+        lines.push(line);
+      }
+    }
+    flush();
+
+    const value: Record<string, unknown> = {};
+    const missing: Issue[] = [];
+    for (const f of sig.outputFields) {
+      if (sections.has(f.name)) value[f.name] = parseValue(sections.get(f.name)!, f);
+      else if (!f.schema.safeParse(undefined).success) {
+        missing.push({ code: "custom", path: [f.name], message: `missing the ${header(f.name)} section`, input: undefined } as Issue);
+      }
+    }
+    const result = sig.outputSchema().safeParse(value);
+    const missingNames = new Set(missing.map((i) => i.path[0]));
+    const issues = [...missing, ...(result.success ? [] : result.error.issues.filter((i) => !missingNames.has(i.path[0])))];
+    if (issues.length === 0 && result.success) return { ok: true, value: result.data as InferOutputs<O> };
+    return { ok: false, error: { message: describeIssues(issues), issues } };
+  }
+
+  formatRetry<I extends Fields, O extends Fields>(sig: Signature<I, O>, failure: ParseFailure): string {
+    return (
+      `Your previous response could not be used:\n${failure.message}\n\n` +
+      `Answer again, fixing these problems. ${this.outputRequirements(sig as unknown as Signature)}`
+    );
+  }
+
+  /** The system message: field lists, the section layout, the objective. */
+  systemMessage(sig: Signature, instructions: string): string {
+    const layout = [
+      ...sig.inputFields.map((f) => `${header(f.name)}\n{${f.name}}`),
+      ...sig.outputFields.map((f) => {
+        const note = outputTypeNote(f);
+        return `${header(f.name)}\n{${f.name}}${note ? `        # note: the value you produce ${note}` : ""}`;
+      }),
+      header("completed"),
+    ].join("\n\n");
+    const parts = [
+      sig.inputFields.length ? `Your input fields are:\n${enumerateFields(sig.inputFields)}` : "You receive no input fields.",
+      `Your output fields are:\n${enumerateFields(sig.outputFields)}`,
+      "All interactions will be structured in the following way, with the appropriate values filled in.",
+      layout,
+      `In adhering to this structure, your objective is: \n${indent(instructions.trim())}`,
+    ];
+    return parts.join("\n\n");
+  }
+
+  /** "Respond with the corresponding output fields, starting with ..." */
+  outputRequirements(sig: Signature): string {
+    const fields = sig.outputFields.map((f) => {
+      const note = f.isText ? "" : ` (${outputTypeNote(f)!.replace(/: \{.*$/, "")})`;
+      return `\`${header(f.name)}\`${note}`;
+    });
+    return (
+      `Respond with the corresponding output fields, starting with the field ${fields.join(", then ")}, ` +
+      `and then ending with the marker for \`${header("completed")}\`.`
+    );
+  }
+}
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `        ${l}`)
+    .join("\n");
+}
