@@ -1,0 +1,38 @@
+defmodule Cache do
+  use Agent
+
+  def start_link(_), do: Agent.start_link(fn -> %{} end, name: __MODULE__)
+end
+
+defmodule Inspector do
+  use GenServer
+
+  def start_link(sup), do: GenServer.start_link(__MODULE__, sup, name: __MODULE__)
+  def siblings, do: GenServer.call(__MODULE__, :siblings)
+
+  @impl true
+  def init(sup) do
+    # Return at once so the supervisor can go on; ask it afterwards. The
+    # call is then queued until the supervisor has started all children.
+    {:ok, %{sup: sup, siblings: nil}, {:continue, :count_siblings}}
+  end
+
+  @impl true
+  def handle_continue(:count_siblings, state) do
+    {:noreply, %{state | siblings: length(Supervisor.which_children(state.sup))}}
+  end
+
+  @impl true
+  def handle_call(:siblings, _from, state), do: {:reply, state.siblings, state}
+end
+
+defmodule Plant do
+  use Supervisor
+
+  def start_link, do: Supervisor.start_link(__MODULE__, :ok, name: __MODULE__)
+
+  @impl true
+  def init(:ok) do
+    Supervisor.init([Cache, {Inspector, __MODULE__}], strategy: :one_for_one)
+  end
+end

@@ -1,0 +1,42 @@
+defmodule Results do
+  use Agent
+
+  def start_link(_), do: Agent.start_link(fn -> %{} end, name: __MODULE__)
+  def put(job, result), do: Agent.update(__MODULE__, &Map.put(&1, job, result))
+  def all, do: Agent.get(__MODULE__, & &1)
+end
+
+defmodule JobRunner do
+  use GenServer
+
+  def start_link(_), do: GenServer.start_link(__MODULE__, :ok, name: __MODULE__)
+  def submit(job), do: GenServer.cast(__MODULE__, {:run, job})
+  # Answered once every job submitted before it has been handled.
+  def sync(timeout), do: GenServer.call(__MODULE__, :sync, timeout)
+
+  @impl true
+  def init(:ok), do: {:ok, :idle}
+
+  @impl true
+  def handle_cast({:run, job}, state) do
+    # One bad job raises here and kills the runner; the jobs still queued
+    # in its mailbox die with it. The supervisor restarts a runner with an
+    # empty mailbox, so they are gone for good.
+    Results.put(job, {:ok, execute(job)})
+    {:noreply, state}
+  end
+
+  @impl true
+  def handle_call(:sync, _from, state), do: {:reply, :ok, state}
+
+  defp execute({:divide, a, b}) do
+    Process.sleep(5)
+    div(a, b)
+  end
+end
+
+defmodule JobSystem do
+  def start_link do
+    Supervisor.start_link([Results, JobRunner], strategy: :one_for_one, name: JobSystem.Supervisor)
+  end
+end
