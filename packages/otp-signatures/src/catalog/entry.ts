@@ -1,0 +1,53 @@
+// A catalog entry: a named anti-pattern (or a false friend) with its
+// hand-written buggy code, fixed code and harness, and what verification
+// must conclude about it.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Category } from "./taxonomy.js";
+
+/** Reference pairs must verify `valid`; false friends are claims that are not bugs on the BEAM and must verify `invalid`. */
+export type EntryKind = "anti-pattern" | "false-friend";
+
+export interface EntryMeta {
+  id: string;
+  kind: EntryKind;
+  category: Category;
+  title: string;
+  /** How the problem is usually phrased: the `anti_pattern` input of ConcurrencyScenario. */
+  antiPattern: string;
+  /** The mechanism, for a reader and as the `explanation` given to FixBug. */
+  explanation: string;
+  /** False friends only: why the claimed bug does not exist on the BEAM. */
+  whyNotABug?: string;
+}
+
+export interface CatalogEntry extends EntryMeta {
+  /** What pair verification must say. */
+  expected: "valid" | "invalid";
+  buggy: string;
+  fixed: string;
+  harness: string;
+  /** Absolute paths of the three sources (usable with `otpforge verify pair`). */
+  paths: { buggy: string; fixed: string; harness: string };
+}
+
+const catalogRoot = fileURLToPath(new URL("../../catalog/", import.meta.url));
+
+/** Absolute path of the folder holding the catalog's Elixir sources. */
+export function catalogSourcesDir(): string {
+  return catalogRoot;
+}
+
+/** Completes an entry with its Elixir sources, read from catalog/<kind>s/<id>/. */
+export function defineEntry(meta: EntryMeta): CatalogEntry {
+  const dir = `${catalogRoot}${meta.kind === "anti-pattern" ? "anti-patterns" : "false-friends"}/${meta.id}/`;
+  const paths = { buggy: `${dir}buggy.ex`, fixed: `${dir}fixed.ex`, harness: `${dir}harness.exs` };
+  return {
+    ...meta,
+    expected: meta.kind === "anti-pattern" ? "valid" : "invalid",
+    buggy: readFileSync(paths.buggy, "utf8"),
+    fixed: readFileSync(paths.fixed, "utf8"),
+    harness: readFileSync(paths.harness, "utf8"),
+    paths,
+  };
+}
