@@ -150,7 +150,7 @@ function normaliseMetric(value: MetricValue): { score: number; feedback?: string
   const v = typeof value === "object" && value !== null ? value : { score: value };
   const score = typeof v.score === "boolean" ? (v.score ? 1 : 0) : v.score;
   if (typeof score !== "number" || !Number.isFinite(score)) {
-    throw new OtpforgeError("INVALID_METRIC_VALUE", `The metric returned ${JSON.stringify(value)}; return a finite number, a boolean, or { score, feedback }.`);
+    throw new OtpforgeError("INVALID_METRIC_VALUE", `The metric returned ${typeof value === "object" ? JSON.stringify(value) : String(value)}; return a finite number, a boolean, or { score, feedback }.`);
   }
   return "feedback" in v && v.feedback !== undefined ? { score, feedback: v.feedback } : { score };
 }

@@ -39,10 +39,11 @@ export class ScriptedLM implements LM {
   private readonly rules: Array<ScriptRule & { used: number }>;
   private readonly latency: ScriptedLMOptions["latencyMs"];
 
-  constructor(script: ScriptRule[] | ReplyFn | string, options: ScriptedLMOptions = {}) {
+  /** `script`: rules tried in order, or one reply (text, completion or function) for every request. */
+  constructor(script: ScriptRule[] | ReplyFn | ScriptedReply, options: ScriptedLMOptions = {}) {
     this.id = options.id ?? "scripted/test";
     this.latency = options.latencyMs;
-    const rules: ScriptRule[] = typeof script === "function" || typeof script === "string" ? [{ reply: script }] : script;
+    const rules: ScriptRule[] = Array.isArray(script) ? script : [{ reply: script }];
     this.rules = rules.map((r) => ({ ...r, used: 0 }));
   }
 
