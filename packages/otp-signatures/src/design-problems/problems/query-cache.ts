@@ -15,7 +15,7 @@ export const queryCache: DesignProblem = {
     "- Option `:ttl_ms` (default `300_000`): how long an entry lives, in milliseconds.",
   ].join("\n"),
   topModule: "QueryCache.Supervisor",
-  startOptions: "[ttl_ms: 500]",
+  startOptions: "[ttl_ms: 1000]",
   requirements: [
     {
       id: "entry-expires",

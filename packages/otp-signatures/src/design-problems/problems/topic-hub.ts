@@ -42,7 +42,7 @@ export const topicHub: DesignProblem = {
       id: "idle-topic-retires",
       kind: "expiry",
       description: "A topic with no activity shuts itself down after the idle time.",
-      startOptions: "[idle_ms: 500]",
+      startOptions: "[idle_ms: 1000]",
       setup: [{ fn: "Topics.ensure", args: [NEWS] }],
       probe: { fn: "Topics.active?", args: [NEWS] },
       present: "true",

@@ -1,0 +1,476 @@
+# One checker per requirement kind of a design problem (project code, trusted).
+#
+# Each check gets a freshly started tree and returns {:pass, detail} or
+# {:fail, detail}; the detail says what was observed, so a model (or a person)
+# can act on it. Waits poll for a condition with a generous deadline instead of
+# sleeping a fixed time, so a loaded machine only makes a check slower.
+defmodule OtpforgeDesignProbe.Checks do
+  alias OtpforgeDesignProbe.Tree
+
+  def check(%{kind: :strategy} = r, top, _cfg) do
+    with {:ok, sup} <- Tree.resolve_sup(r.sup, top), {:ok, info} <- Tree.sup_info(sup) do
+      verdict(info.strategy == r.expect, "strategy of #{Tree.describe_ref(r.sup)} is #{inspect(info.strategy)}, expected #{inspect(r.expect)}")
+    end
+  end
+
+  def check(%{kind: :intensity} = r, top, _cfg) do
+    with {:ok, sup} <- Tree.resolve_sup(r.sup, top), {:ok, info} <- Tree.sup_info(sup) do
+      verdict(
+        info.max_restarts == r.max_restarts and info.max_seconds == r.max_seconds,
+        "#{Tree.describe_ref(r.sup)} allows #{info.max_restarts} restarts in #{info.max_seconds} s, expected #{r.max_restarts} in #{r.max_seconds} s"
+      )
+    end
+  end
+
+  def check(%{kind: :restart_type} = r, top, cfg) do
+    with :ok <- setup(r, cfg),
+         {:ok, pid} <- Tree.resolve(r.proc, top),
+         {:ok, declared} <- Tree.restart_type_of(pid) do
+      what = Tree.describe_ref(r.proc)
+
+      if declared != r.expect do
+        {:fail, "#{what} is declared #{inspect(declared)}, expected #{inspect(r.expect)}"}
+      else
+        # The declaration is what OTP acts on; the kill confirms it really does.
+        kill(pid)
+
+        case r.expect do
+          :temporary ->
+            gone(r.proc, top, cfg, "#{what} is temporary and was not restarted after a crash", "#{what} came back after a crash although it is declared temporary")
+
+          restartable ->
+            case restarted(r.proc, pid, top, cfg) do
+              {:ok, new_pid} -> after_normal_exit(restartable, r.proc, new_pid, top, cfg, what)
+              {:error, why} -> {:fail, "#{what} was not restarted after a crash: #{why}"}
+            end
+        end
+      end
+    end
+  end
+
+  def check(%{kind: :concurrency_limit} = r, top, cfg) do
+    with :ok <- setup(r, cfg), {:ok, sup} <- Tree.resolve_sup(r.sup, top) do
+      attempts =
+        case r.start do
+          nil -> []
+          {m, f} -> for i <- 1..(r.limit + 2), do: call({m, f, [i]}, cfg)
+        end
+
+      refused = Enum.count(attempts, &(not match?({:ok, {:ok, p}} when is_pid(p), &1)))
+
+      wait_until(cfg.settle_ms, fn -> false end)
+
+      with {:ok, kids} <- Tree.children(sup) do
+        running = Enum.count(kids, fn {_, p, _, _} -> is_pid(p) and Process.alive?(p) end)
+        tried = if r.start, do: " after #{length(attempts)} start requests (#{refused} not started)", else: ""
+        verdict(running == r.limit, "#{Tree.describe_ref(r.sup)} runs #{running} children#{tried}, the limit is #{r.limit}")
+      end
+    end
+  end
+
+  def check(%{kind: :expiry} = r, _top, cfg) do
+    with :ok <- setup(r, cfg), {:ok, first} <- call(r.probe, cfg) do
+      shown = mfa_text(r.probe)
+
+      cond do
+        first != r.present ->
+          {:fail, "right after setup #{shown} returned #{Tree.short(first)}, expected #{Tree.short(r.present)}"}
+
+        true ->
+          case wait_until(r.within_ms, fn -> call(r.probe, cfg) == {:ok, r.absent} end) do
+            true -> {:pass, "#{shown} returned #{Tree.short(r.present)}, then #{Tree.short(r.absent)} once the entry expired"}
+            false ->
+              {:ok, last} = call(r.probe, cfg) |> ok_or_inspect()
+              {:fail, "#{shown} still returned #{Tree.short(last)} #{r.within_ms} ms later, expected #{Tree.short(r.absent)} (no expiry with the configured time)"}
+          end
+      end
+    end
+  end
+
+  def check(%{kind: :registry} = r, top, cfg) do
+    with :ok <- setup(r, cfg) do
+      ensure = fn key -> call({elem(r.ensure, 0), elem(r.ensure, 1), [key]}, cfg) end
+
+      with :ok <- each_ok(r.keys, ensure),
+           {:ok, first} <- lookup_all(r.registry, r.keys, top),
+           :ok <- each_ok(r.keys, ensure),
+           {:ok, second} <- lookup_all(r.registry, r.keys, top),
+           :ok <- registry_distinct(first, r.registry),
+           :ok <- registry_stable(first, second),
+           :ok <- supervised_by(first, r.sup, top) do
+        {:pass, "one live process per key in #{inspect(r.registry)}, distinct across keys and reused when asked again"}
+      end
+    end
+  end
+
+  def check(%{kind: :crash_isolation} = r, top, cfg) do
+    with :ok <- setup(r, cfg),
+         {:ok, victim} <- Tree.resolve(r.kill, top),
+         {:ok, before} <- snapshot(r.survivors, top) do
+      kill(victim)
+      what = Tree.describe_ref(r.kill)
+
+      back =
+        if r.restarted do
+          case restarted(r.kill, victim, top, cfg) do
+            {:ok, _} -> :ok
+            {:error, why} -> {:fail, "#{what} was not restarted with a new pid after being killed: #{why}"}
+          end
+        else
+          gone(r.kill, top, cfg, :ok, "#{what} came back after being killed, but it should not be restarted")
+        end
+
+      with :ok <- back, :ok <- unchanged(before, top) do
+        {:pass, "killed #{what}: #{if r.restarted, do: "it was restarted with a new pid", else: "it stayed down"}; #{kept_text(r.survivors)}"}
+      end
+    end
+  end
+
+  def check(%{kind: :group_restart} = r, top, cfg) do
+    with :ok <- setup(r, cfg),
+         {:ok, victim} <- Tree.resolve(r.kill, top),
+         {:ok, before} <- snapshot(r.group, top) do
+      kill(victim)
+
+      missing = not_restarted(before, top, cfg)
+
+      verdict(
+        missing == [],
+        "killed #{Tree.describe_ref(r.kill)}: #{if missing == [], do: "all of #{survivor_text(r.group)} were restarted together", else: "not restarted: #{survivor_text(Enum.map(missing, &elem(&1, 0)))}"}"
+      )
+    end
+  end
+
+  def check(%{kind: :ordered_restart} = r, top, cfg) do
+    with :ok <- setup(r, cfg),
+         {:ok, sup} <- Tree.resolve_sup(r.sup, top),
+         {:ok, kids} <- Tree.children_in_start_order(sup),
+         :ok <- start_order(kids, r.order, r.sup) do
+      {before_ids, from_kill} = Enum.split_while(r.order, &(&1 != r.kill))
+      ref = fn id -> {:child, r.sup, id} end
+
+      with {:ok, victim} <- Tree.resolve(ref.(r.kill), top),
+           {:ok, later} <- snapshot(Enum.map(tl(from_kill), ref), top),
+           {:ok, earlier} <- snapshot(Enum.map(before_ids, ref), top) do
+        kill(victim)
+
+        not_restarted = not_restarted([{ref.(r.kill), victim} | later], top, cfg)
+
+        cond do
+          not_restarted != [] ->
+            {:fail, "killed #{inspect(r.kill)}: expected it and every child started after it to restart, but these kept running or did not come back: #{survivor_text(Enum.map(not_restarted, &elem(&1, 0)))}"}
+
+          true ->
+            with :ok <- unchanged(earlier, top) do
+              {:pass, "children start in the order #{Enum.map_join(r.order, ", ", &inspect/1)}; killing #{inspect(r.kill)} restarted it and the children after it, the ones before kept their pids"}
+            end
+        end
+      end
+    end
+  end
+
+  def check(%{kind: :escalation} = r, top, cfg) do
+    with :ok <- setup(r, cfg),
+         {:ok, sup} <- Tree.resolve_sup(r.sup, top),
+         {:ok, victim} <- Tree.resolve(r.kill, top),
+         {:ok, before} <- snapshot(r.unaffected, top) do
+      mon = Process.monitor(sup)
+      crashes = crash_repeatedly(r.kill, victim, r.crashes, mon, top, cfg)
+      sup_text = Tree.describe_ref(r.sup)
+
+      result =
+        case r.expect do
+          :exits ->
+            case await_down(mon, cfg.restart_wait_ms) do
+              true -> :ok
+              false -> {:fail, "#{sup_text} survived #{crashes} crashes of #{Tree.describe_ref(r.kill)}; expected it to give up and exit"}
+            end
+
+          :survives ->
+            case await_down(mon, cfg.settle_ms) do
+              false -> :ok
+              true -> {:fail, "#{sup_text} exited after #{crashes} crashes of #{Tree.describe_ref(r.kill)}; expected it to keep restarting"}
+            end
+        end
+
+      Process.demonitor(mon, [:flush])
+
+      with :ok <- result, :ok <- settle_then_unchanged(before, top, cfg) do
+        verb = if r.expect == :exits, do: "exited as required", else: "kept running"
+        extra = if r.unaffected == [], do: "", else: "; #{kept_text(r.unaffected)}"
+        {:pass, "after #{crashes} crashes of #{Tree.describe_ref(r.kill)}, #{sup_text} #{verb}#{extra}"}
+      end
+    end
+  end
+
+  def check(%{kind: kind}, _top, _cfg), do: {:fail, "unknown requirement kind #{inspect(kind)}"}
+
+  # ---- helpers --------------------------------------------------------------
+
+  defp verdict(true, detail), do: {:pass, detail}
+  defp verdict(false, detail), do: {:fail, detail}
+
+  defp setup(r, cfg) do
+    Enum.reduce_while(Map.get(r, :setup, []), :ok, fn mfa, :ok ->
+      case call(mfa, cfg) do
+        {:ok, _} -> {:cont, :ok}
+        {:error, why} -> {:halt, {:error, "setup step #{mfa_text(mfa)} failed: #{why}"}}
+      end
+    end)
+  end
+
+  # Calls into the skeleton from a separate process with a deadline: model code
+  # may block, and must not be able to stall the whole probe.
+  def call({m, f, a} = mfa, cfg) do
+    task = Task.async(fn ->
+      try do
+        {:ok, apply(m, f, a)}
+      catch
+        kind, reason -> {:error, "#{mfa_text(mfa)} #{if kind == :error, do: "raised", else: "exited with"} #{Tree.format_error(kind, reason)}"}
+      end
+    end)
+
+    case Task.yield(task, cfg.call_timeout_ms) || Task.shutdown(task, :brutal_kill) do
+      {:ok, result} -> result
+      {:exit, reason} -> {:error, "#{mfa_text(mfa)} exited with #{Tree.short(reason)}"}
+      nil -> {:error, "#{mfa_text(mfa)} did not return within #{cfg.call_timeout_ms} ms"}
+    end
+  end
+
+  defp ok_or_inspect({:ok, v}), do: {:ok, v}
+  defp ok_or_inspect({:error, why}), do: {:ok, why}
+
+  def mfa_text({m, f, a}), do: "#{inspect(m)}.#{f}(#{Enum.map_join(a, ", ", &inspect/1)})"
+
+  def kill(pid) do
+    ref = Process.monitor(pid)
+    Process.exit(pid, :kill)
+
+    receive do
+      {:DOWN, ^ref, :process, _, _} -> :ok
+    after
+      2_000 -> :ok
+    end
+  end
+
+  def wait_until(ms, fun) do
+    deadline = System.monotonic_time(:millisecond) + ms
+    poll(deadline, fun)
+  end
+
+  defp poll(deadline, fun) do
+    cond do
+      fun.() -> true
+      System.monotonic_time(:millisecond) >= deadline -> false
+      true ->
+        Process.sleep(10)
+        poll(deadline, fun)
+    end
+  end
+
+  # Waits until the ref resolves to a live pid other than the old one.
+  def restarted(ref, old, top, cfg) do
+    found = fn ->
+      case Tree.resolve(ref, top) do
+        {:ok, pid} when pid != old -> {:ok, pid}
+        {:ok, _} -> {:error, "it still has its old pid"}
+        err -> err
+      end
+    end
+
+    if wait_until(cfg.restart_wait_ms, fn -> match?({:ok, _}, found.()) end), do: found.(), else: found.()
+  end
+
+  # The refs (with their old pids) that did not come back with a new pid,
+  # waiting once for all of them rather than once each.
+  defp not_restarted(pairs, top, cfg) do
+    pending = fn ->
+      Enum.reject(pairs, fn {ref, old} ->
+        case Tree.resolve(ref, top) do
+          {:ok, pid} -> pid != old
+          _ -> false
+        end
+      end)
+    end
+
+    wait_until(cfg.restart_wait_ms, fn -> pending.() == [] end)
+    pending.()
+  end
+
+  # A process that must stay down: give its supervisor time to (wrongly)
+  # restart it, then look again.
+  defp gone(ref, top, cfg, pass, fail_text) do
+    wait_until(cfg.settle_ms, fn -> false end)
+
+    case Tree.resolve(ref, top) do
+      {:ok, _} -> {:fail, fail_text}
+      {:error, _} -> if pass == :ok, do: :ok, else: {:pass, pass}
+    end
+  end
+
+  defp after_normal_exit(restart, ref, pid, top, cfg, what) do
+    stopped =
+      try do
+        :sys.terminate(pid, :normal, cfg.call_timeout_ms)
+        :ok
+      catch
+        :exit, reason -> {:error, Tree.short(reason)}
+      end
+
+    case {stopped, restart} do
+      {{:error, why}, _} ->
+        {:fail, "#{what} is declared #{inspect(restart)} but could not be stopped normally to confirm it (#{why}); is it an OTP process?"}
+
+      {:ok, :permanent} ->
+        case restarted(ref, pid, top, cfg) do
+          {:ok, _} -> {:pass, "#{what} is permanent: restarted after a crash and after a normal exit"}
+          {:error, why} -> {:fail, "#{what} is declared permanent but was not restarted after a normal exit: #{why}"}
+        end
+
+      {:ok, :transient} ->
+        gone(ref, top, cfg, "#{what} is transient: restarted after a crash, not after a normal exit", "#{what} is declared transient but was restarted after a normal exit")
+    end
+  end
+
+  defp snapshot(refs, top) do
+    Enum.reduce_while(refs, {:ok, []}, fn ref, {:ok, acc} ->
+      case Tree.resolve(ref, top) do
+        {:ok, pid} -> {:cont, {:ok, acc ++ [{ref, pid}]}}
+        {:error, why} -> {:halt, {:error, "before the fault: #{why}"}}
+      end
+    end)
+  end
+
+  defp unchanged(before, top) do
+    changed =
+      Enum.reject(before, fn {ref, old} -> Tree.resolve(ref, top) == {:ok, old} end)
+
+    case changed do
+      [] -> :ok
+      _ -> {:fail, "these should have kept their pids but were restarted or stopped: #{survivor_text(Enum.map(changed, &elem(&1, 0)))}"}
+    end
+  end
+
+  # After an escalation the parent may still be rebuilding the subtree; the
+  # unaffected processes must be unaffected once it has settled.
+  defp settle_then_unchanged([], _top, _cfg), do: :ok
+
+  defp settle_then_unchanged(before, top, cfg) do
+    wait_until(cfg.settle_ms, fn -> false end)
+    unchanged(before, top)
+  end
+
+  defp kept_text([]), do: "no other process was required to survive"
+  defp kept_text([one]), do: "#{Tree.describe_ref(one)} kept its pid"
+  defp kept_text(refs), do: "#{survivor_text(refs)} kept their pids"
+
+  defp survivor_text([]), do: "no other process"
+  defp survivor_text(refs), do: Enum.map_join(refs, ", ", &Tree.describe_ref/1)
+
+  defp crash_repeatedly(ref, pid, n, mon, top, cfg), do: crash_loop(ref, pid, n, 0, mon, top, cfg)
+
+  defp crash_loop(_ref, _pid, n, done, _mon, _top, _cfg) when done >= n, do: done
+
+  defp crash_loop(ref, pid, n, done, mon, top, cfg) do
+    kill(pid)
+    done = done + 1
+
+    cond do
+      done >= n -> done
+      down?(mon) -> done
+      true ->
+        case restarted(ref, pid, top, cfg) do
+          {:ok, new_pid} -> crash_loop(ref, new_pid, n, done, mon, top, cfg)
+          {:error, _} -> done
+        end
+    end
+  end
+
+  defp down?(mon) do
+    receive do
+      {:DOWN, ^mon, :process, _, _} = msg ->
+        send(self(), msg)
+        true
+    after
+      0 -> false
+    end
+  end
+
+  defp await_down(mon, ms) do
+    receive do
+      {:DOWN, ^mon, :process, _, _} -> true
+    after
+      ms -> false
+    end
+  end
+
+  defp each_ok(keys, fun) do
+    Enum.reduce_while(keys, :ok, fn key, :ok ->
+      case fun.(key) do
+        {:ok, _} -> {:cont, :ok}
+        {:error, why} -> {:halt, {:error, why}}
+      end
+    end)
+  end
+
+  defp lookup_all(registry, keys, top) do
+    Enum.reduce_while(keys, {:ok, []}, fn key, {:ok, acc} ->
+      case Tree.resolve({:registry, registry, key}, top) do
+        {:ok, pid} ->
+          count = try do length(Registry.lookup(registry, key)) rescue _ -> 0 end
+          if count == 1,
+            do: {:cont, {:ok, acc ++ [{key, pid}]}},
+            else: {:halt, {:fail, "#{count} processes are registered under #{inspect(key)} in #{inspect(registry)}, expected one"}}
+
+        {:error, why} -> {:halt, {:fail, why}}
+      end
+    end)
+  end
+
+  defp registry_distinct(found, registry) do
+    pids = Enum.map(found, &elem(&1, 1))
+
+    if length(Enum.uniq(pids)) == length(pids),
+      do: :ok,
+      else: {:fail, "different keys in #{inspect(registry)} share one process; each key needs its own"}
+  end
+
+  defp registry_stable(first, second) do
+    moved = for {{key, a}, {_, b}} <- Enum.zip(first, second), a != b, do: key
+
+    case moved do
+      [] -> :ok
+      _ -> {:fail, "asking again for #{Enum.map_join(moved, ", ", &inspect/1)} started a new process instead of reusing the registered one"}
+    end
+  end
+
+  defp supervised_by(_found, nil, _top), do: :ok
+
+  defp supervised_by(found, sup_ref, top) do
+    with {:ok, sup} <- Tree.resolve_sup(sup_ref, top), {:ok, kids} <- Tree.children(sup) do
+      pids = for {_, p, _, _} <- kids, is_pid(p), do: p
+      loose = for {key, pid} <- found, pid not in pids, do: key
+
+      case loose do
+        [] -> :ok
+        _ -> {:fail, "the processes for #{Enum.map_join(loose, ", ", &inspect/1)} are not children of #{Tree.describe_ref(sup_ref)}"}
+      end
+    end
+  end
+
+  defp start_order(kids, order, sup_ref) do
+    started = Enum.map(kids, &elem(&1, 0))
+    positions = Enum.map(order, fn id -> Enum.find_index(started, &(&1 == id)) end)
+
+    cond do
+      Enum.any?(positions, &is_nil/1) ->
+        {:fail, "#{Tree.describe_ref(sup_ref)} is missing children #{order |> Enum.zip(positions) |> Enum.filter(&is_nil(elem(&1, 1))) |> Enum.map_join(", ", &inspect(elem(&1, 0)))}; it has #{Enum.map_join(started, ", ", &inspect/1)}"}
+
+      positions != Enum.sort(positions) ->
+        {:fail, "#{Tree.describe_ref(sup_ref)} starts its children in the order #{Enum.map_join(started, ", ", &inspect/1)}; dependencies must start first: #{Enum.map_join(order, ", ", &inspect/1)}"}
+
+      true ->
+        :ok
+    end
+  end
+end
