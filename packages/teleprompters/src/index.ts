@@ -35,3 +35,21 @@ export { CheckpointStore, CheckpointError } from "./run/checkpoint.js";
 
 // Files
 export { writeFileAtomic, writeJsonAtomic } from "./io/atomic-write.js";
+
+// Building and loading artifacts from programs
+export { buildArtifact, describePredictors, packageVersions, type ArtifactRunInfo } from "./artifact/build.js";
+export { loadCompiled, loadCompiledFile, assertMatches } from "./artifact/load-compiled.js";
+export { renderPrompts, type RenderedPrompt } from "./artifact/prompts.js";
+
+// Optimizers
+export { Teleprompter, CompileInputError, rank, type CompileOptions, type CompileResult, type OptimizeOutcome, type RunData } from "./optimizers/teleprompter.js";
+export { LabeledFewShot, type LabeledFewShotOptions } from "./optimizers/labeled-few-shot.js";
+export { BootstrapFewShot, runBootstrap, type BootstrapFewShotOptions, type BootstrapRunSettings, type BootstrapResult } from "./optimizers/bootstrap-few-shot.js";
+export { BootstrapFewShotWithRandomSearch, candidateId, type RandomSearchOptions } from "./optimizers/random-search.js";
+export { InstructionProposal, proposeInstructions, summarizeDataset, ProposeInstruction, type InstructionSearchOptions } from "./optimizers/instruction-proposal.js";
+export { demosFromTrace, type ExampleOutcome } from "./optimizers/bootstrap/bootstrap-example.js";
+export { orderedSearch, INTERRUPTED } from "./optimizers/bootstrap/ordered-search.js";
+export { projectDemo, datasetHash, withoutDemos, demoCounts } from "./optimizers/demos.js";
+export { metricScore, passes } from "./optimizers/metric.js";
+export { RunContext, TooManyErrorsError, type ProgressEvent } from "./run/run-context.js";
+export { instrument, overrideRequests } from "./run/instrument.js";
