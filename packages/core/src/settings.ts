@@ -5,6 +5,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { Adapter } from "./adapters/adapter.js";
 import { ChatAdapter } from "./adapters/chat-adapter.js";
 import { OtpforgeError } from "./errors.js";
+import { envLM } from "./lm/factory.js";
 import type { LM } from "./lm/types.js";
 
 export interface Settings {
@@ -63,8 +64,8 @@ export function currentAdapter(explicit?: Adapter): Adapter {
   return explicit ?? scoped.getStore()?.adapter ?? globalSettings.adapter ?? (defaultAdapter ??= new ChatAdapter());
 }
 
-// OTPFORGE_LM resolution belongs to the LM clients (issue 3); until they land
-// there is no environment fallback and currentLM raises NoLMConfiguredError.
+// OTPFORGE_LM (one shared client per distinct value; an invalid value raises
+// the LM factory's typed error naming the problem).
 function lmFromEnvironment(): LM | undefined {
-  return undefined;
+  return envLM();
 }

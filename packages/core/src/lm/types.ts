@@ -12,7 +12,13 @@ export interface ChatMessage {
 /** Asks the provider for structured output when it supports it. */
 export type ResponseFormat =
   | { type: "text" }
-  | { type: "json_schema"; name: string; schema: Record<string, unknown> };
+  | {
+      type: "json_schema";
+      name: string;
+      schema: Record<string, unknown>;
+      /** OpenAI strict mode (every property required, no extras); default false. */
+      strict?: boolean;
+    };
 
 export interface LMRequest {
   messages: ChatMessage[];

@@ -1,3 +1,5 @@
 // Test doubles for LMs: @otpforge/core/testing.
 export { ScriptedLM, ScriptedLMNoMatchError, chatReply, inputOf } from "./scripted-lm.js";
 export type { ScriptRule, ScriptedReply, ReplyFn, ScriptedLMOptions } from "./scripted-lm.js";
+export { FakeProviderServer } from "./fake-server/server.js";
+export type { FakeRequest, FakeReply, FakeHandler, FakeFault, FakeProtocol, RecordedRequest, FakeProviderServerOptions } from "./fake-server/types.js";

@@ -1,0 +1,102 @@
+// Anthropic Messages through the official `@anthropic-ai/sdk`. System
+// messages go to the top-level `system`; structured output is a single tool
+// the model is forced to call, whose input comes back as JSON text.
+import { createRequire } from "node:module";
+import type AnthropicType from "@anthropic-ai/sdk";
+import type { MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
+import { classifySDKError, type ClassifiedFailure } from "../retry.js";
+import type { LMRequest } from "../types.js";
+import { BadResponseError, isBadResponse, providerSchema, safeName, type Transport, type TransportResult } from "./transport.js";
+
+const requireCJS = createRequire(import.meta.url);
+
+export interface AnthropicTransportConfig {
+  apiKey: string;
+  baseURL?: string;
+  model: string;
+  sdkTimeoutMs: number;
+  headers?: Record<string, string>;
+  /** Anthropic requires max_tokens; used when a request sets none. */
+  defaultMaxTokens: number;
+}
+
+export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
+  const { Anthropic } = requireCJS("@anthropic-ai/sdk") as { Anthropic: typeof AnthropicType };
+  const client = new Anthropic({
+    apiKey: cfg.apiKey,
+    baseURL: cfg.baseURL,
+    maxRetries: 0, // retries are otpforge's (lm/retry.ts)
+    timeout: cfg.sdkTimeoutMs,
+    defaultHeaders: cfg.headers,
+  });
+
+  return {
+    supportsN: false,
+    async complete(req: LMRequest, signal: AbortSignal): Promise<TransportResult> {
+      const body = anthropicBody(cfg, req);
+      const res = await client.messages.create(body, { signal });
+      if (!res || !Array.isArray(res.content)) throw new BadResponseError(`the response has no content: ${JSON.stringify(res).slice(0, 200)}`);
+      const toolName = body.tool_choice?.type === "tool" ? body.tool_choice.name : undefined;
+      const tool = toolName ? res.content.find((b) => b.type === "tool_use" && b.name === toolName) : undefined;
+      const text =
+        tool && tool.type === "tool_use"
+          ? JSON.stringify(tool.input)
+          : res.content
+              .filter((b) => b.type === "text")
+              .map((b) => (b.type === "text" ? b.text : ""))
+              .join("");
+      const u = res.usage;
+      const cacheRead = u?.cache_read_input_tokens ?? 0;
+      return {
+        completions: [{ text, finishReason: finishReason(res.stop_reason, Boolean(tool)) }],
+        usage: {
+          // Anthropic's input_tokens leaves out cache reads and writes; otpforge's promptTokens counts every prompt token.
+          promptTokens: (u?.input_tokens ?? 0) + cacheRead + (u?.cache_creation_input_tokens ?? 0),
+          completionTokens: u?.output_tokens ?? 0,
+          cachedTokens: cacheRead,
+        },
+      };
+    },
+    classify(err: unknown): ClassifiedFailure {
+      if (isBadResponse(err)) return { kind: "bad_response", retryable: true, message: err.message };
+      return classifySDKError(err);
+    },
+  };
+}
+
+/** Anthropic's stop reasons in the vocabulary adapters check ("stop", "length"). */
+function finishReason(stop: string | null | undefined, forcedToolAnswered: boolean): string | undefined {
+  if (stop === "max_tokens") return "length";
+  if (stop === "end_turn" || stop === "stop_sequence") return "stop";
+  if (stop === "tool_use" && forcedToolAnswered) return "stop";
+  return stop ?? undefined;
+}
+
+export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "defaultMaxTokens">, req: LMRequest): MessageCreateParamsNonStreaming {
+  const system = req.messages
+    .filter((m) => m.role === "system")
+    .map((m) => m.content)
+    .join("\n\n");
+  const body: MessageCreateParamsNonStreaming = {
+    model: cfg.model,
+    max_tokens: req.maxTokens ?? cfg.defaultMaxTokens,
+    messages: req.messages.filter((m) => m.role !== "system").map((m) => ({ role: m.role as "user" | "assistant", content: m.content })),
+  };
+  if (system) body.system = system;
+  // The SDK's types no longer list temperature (newer models reject sampling
+  // parameters); it is still sent when a caller sets one, for the models that take it.
+  if (req.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = req.temperature;
+  const rf = req.responseFormat;
+  if (rf?.type === "json_schema") {
+    const name = safeName(rf.name);
+    body.tools = [
+      {
+        name,
+        description: "Give the final answer as this tool's input; it must match the input schema.",
+        input_schema: providerSchema(rf) as AnthropicType.Messages.Tool.InputSchema,
+      },
+    ];
+    body.tool_choice = { type: "tool", name };
+  }
+  return body;
+}

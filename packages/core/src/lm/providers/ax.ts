@@ -1,0 +1,170 @@
+// Every other provider through @ax-llm/ax's `ai()` layer (non-streaming
+// chat only; none of Ax's programs, retries or tracing). Ax's own retries
+// are off; a wrapped fetch records the HTTP status and retry-after of each
+// attempt so the shared retry logic can read them whatever Ax throws.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createRequire } from "node:module";
+import type { AxAIService, AxChatRequest, AxChatResponse, ai as axAI } from "@ax-llm/ax";
+import { classifySDKError, classifyStatus, errorText, parseRetryAfter, type ClassifiedFailure } from "../retry.js";
+import type { LMRequest } from "../types.js";
+import { BadResponseError, isBadResponse, providerSchema, safeName, type Transport, type TransportResult } from "./transport.js";
+
+const requireCJS = createRequire(import.meta.url);
+
+interface AxModule {
+  ai: typeof axAI;
+  axAIProviderAliases: Record<string, string>;
+  axAIProviderProfiles: Record<string, { auth?: { required?: boolean }; requiresApiURL?: boolean }>;
+}
+
+let axModule: AxModule | undefined;
+/** Loaded on first use: Ax is large and most programs never need it. */
+export function loadAx(): AxModule {
+  return (axModule ??= requireCJS("@ax-llm/ax") as AxModule);
+}
+
+/** Ax's canonical provider id for a name or alias ("claude" -> "anthropic"), or undefined. */
+export function axProviderId(name: string): string | undefined {
+  return loadAx().axAIProviderAliases[name.toLowerCase()];
+}
+
+export function axProviderIds(): string[] {
+  return Object.keys(loadAx().axAIProviderProfiles).sort();
+}
+
+/** Whether Ax's profile for the provider needs an API key. */
+export function axNeedsKey(id: string): boolean {
+  return loadAx().axAIProviderProfiles[id]?.auth?.required !== false;
+}
+
+export function axNeedsURL(id: string): boolean {
+  return loadAx().axAIProviderProfiles[id]?.requiresApiURL === true;
+}
+
+// Providers whose customary key variable is not <PROVIDER>_API_KEY.
+const KEY_VARIABLES: Record<string, string[]> = {
+  "openai-responses": ["OPENAI_API_KEY"],
+  "google-gemini": ["GOOGLE_API_KEY", "GEMINI_API_KEY"],
+  "vertex-ai": ["GOOGLE_API_KEY"],
+  "azure-openai": ["AZURE_OPENAI_API_KEY"],
+  "azure-foundry": ["AZURE_API_KEY"],
+  grok: ["XAI_API_KEY"],
+  "huggingface-router": ["HF_TOKEN"],
+  "cloudflare-workers-ai": ["CLOUDFLARE_API_TOKEN"],
+  "deepseek-responses": ["DEEPSEEK_API_KEY"],
+  "meta-chat": ["META_API_KEY"],
+  "meta-messages": ["META_API_KEY"],
+  // Never OPENAI_API_KEY: that key must not be sent to some other server by accident.
+  "openai-compatible": ["OPENAI_COMPATIBLE_API_KEY"],
+};
+
+/** The environment variables that may hold the key of an Ax provider, most customary first. */
+export function axKeyVariables(id: string): string[] {
+  return KEY_VARIABLES[id] ?? [`${id.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_API_KEY`];
+}
+
+export interface AxTransportConfig {
+  provider: string;
+  model: string;
+  apiKey?: string;
+  baseURL?: string;
+  sdkTimeoutMs: number;
+  /** Ask for JSON-schema output when Ax says the model supports it (default true). */
+  structuredOutput: boolean;
+}
+
+/** Carries the HTTP status/headers the wrapped fetch saw, next to whatever Ax threw. */
+class AxCallError extends Error {
+  constructor(
+    readonly original: unknown,
+    readonly http: { status: number; headers: Headers } | undefined,
+    readonly fetchFailed: boolean,
+  ) {
+    super(errorText(original));
+    this.name = "AxCallError";
+  }
+}
+
+interface HTTPSlot {
+  http?: { status: number; headers: Headers };
+  fetchFailed: boolean;
+}
+
+export function axTransport(cfg: AxTransportConfig): Transport {
+  const { ai } = loadAx();
+  // Ax uses the fetch given at construction for every call; AsyncLocalStorage
+  // ties each HTTP exchange back to the attempt that made it.
+  const slots = new AsyncLocalStorage<HTTPSlot>();
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const slot = slots.getStore();
+    try {
+      const res = await fetch(input, init);
+      if (slot) slot.http = { status: res.status, headers: res.headers };
+      return res;
+    } catch (err) {
+      if (slot) slot.fetchFailed = true;
+      throw err;
+    }
+  };
+  const service = ai({
+    name: cfg.provider,
+    apiKey: cfg.apiKey ?? "",
+    ...(cfg.baseURL ? { apiURL: cfg.baseURL } : {}),
+    config: { model: cfg.model, stream: false },
+    options: { retry: { maxRetries: 0 }, timeout: cfg.sdkTimeoutMs, fetch: recordingFetch },
+  } as unknown as Parameters<typeof ai>[0]) as unknown as AxAIService;
+  const structured = cfg.structuredOutput && service.getFeatures(cfg.model).structuredOutputs === true;
+
+  return {
+    supportsN: false,
+    async complete(req: LMRequest, signal: AbortSignal): Promise<TransportResult> {
+      const slot: HTTPSlot = { fetchFailed: false };
+      let res: AxChatResponse | ReadableStream<AxChatResponse>;
+      try {
+        res = await slots.run(slot, () =>
+          service.chat(axRequest(cfg.model, req, structured), { stream: false, abortSignal: signal, retry: { maxRetries: 0 } } as never),
+        );
+      } catch (err) {
+        throw new AxCallError(err, slot.http, slot.fetchFailed);
+      }
+      if (!res || res instanceof ReadableStream || !Array.isArray(res.results) || res.results.length === 0) {
+        throw new BadResponseError("Ax returned no results");
+      }
+      const tokens = res.modelUsage?.tokens;
+      return {
+        completions: res.results.map((r) => ({ text: r.content ?? "", finishReason: r.finishReason })),
+        usage: {
+          promptTokens: tokens?.promptTokens ?? 0,
+          completionTokens: tokens?.completionTokens ?? 0,
+          cachedTokens: tokens?.cacheReadTokens ?? 0,
+        },
+      };
+    },
+    classify(err: unknown): ClassifiedFailure {
+      if (isBadResponse(err)) return { kind: "bad_response", retryable: true, message: err.message };
+      if (!(err instanceof AxCallError)) return classifySDKError(err);
+      const message = errorText(err.original);
+      if (err.http && err.http.status >= 400) return classifyStatus(err.http.status, message, parseRetryAfter(err.http.headers));
+      if (err.fetchFailed) return { kind: "connection", retryable: true, message };
+      // A 2xx that Ax could not read (malformed JSON and the like).
+      if (err.http) return { kind: "bad_response", retryable: true, status: err.http.status, message };
+      return classifySDKError(err.original);
+    },
+  };
+}
+
+function axRequest(model: string, req: LMRequest, structured: boolean): AxChatRequest<string> {
+  const modelConfig: Record<string, unknown> = { stream: false };
+  if (req.temperature !== undefined) modelConfig.temperature = req.temperature;
+  if (req.maxTokens !== undefined) modelConfig.maxTokens = req.maxTokens;
+  const out: AxChatRequest<string> = {
+    model,
+    chatPrompt: req.messages.map((m) => ({ role: m.role, content: m.content })) as AxChatRequest["chatPrompt"],
+    modelConfig: modelConfig as AxChatRequest["modelConfig"],
+  };
+  const rf = req.responseFormat;
+  if (rf?.type === "json_schema" && structured) {
+    out.responseFormat = { type: "json_schema", schema: { name: safeName(rf.name), strict: rf.strict ?? false, schema: providerSchema(rf) } };
+  }
+  return out;
+}
