@@ -34,3 +34,4 @@ export { evaluate, EvaluationAbortedError } from "./evaluate/evaluate.js";
 export type { Metric, MetricValue, EvaluateOptions, EvaluateProgress, EvaluationRecord, EvaluationResult, ProgramLike } from "./evaluate/evaluate.js";
 export { ProgressBar } from "./evaluate/progress-bar.js";
 export type { ProgressBarOptions } from "./evaluate/progress-bar.js";
+export * from "./lm/index.js";
