@@ -28,7 +28,7 @@ export { ChainOfThought, REASONING_DESCRIPTION } from "./predict/chain-of-though
 export type { WithReasoning } from "./predict/chain-of-thought.js";
 export { StateMismatchError, InvalidStateError, parseProgramState } from "./state.js";
 export type { PredictorState, ProgramState, HashMismatch } from "./state.js";
-export { withTrace, nameTrace, traceOfError, isTracing } from "./trace.js";
+export { withTrace, nameTrace, traceOfError, isTracing, traceUsage } from "./trace.js";
 export type { Trace, TraceStep, WithTraceOptions } from "./trace.js";
 export { evaluate, EvaluationAbortedError } from "./evaluate/evaluate.js";
 export type { Metric, MetricValue, EvaluateOptions, EvaluateProgress, EvaluationRecord, EvaluationResult, ProgramLike } from "./evaluate/evaluate.js";

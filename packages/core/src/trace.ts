@@ -3,6 +3,7 @@
 // nested withTrace also reports to the enclosing ones.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Data } from "./example.js";
+import { addUsage, ZERO_USAGE, type Usage } from "./lm/types.js";
 import type { Prediction } from "./prediction.js";
 
 /** What a trace needs from a predictor (Predict implements it). */
@@ -73,4 +74,9 @@ function attachTrace(error: unknown, trace: Trace): unknown {
 /** The partial trace of a run that threw inside withTrace (undefined otherwise). */
 export function traceOfError(error: unknown): Trace | undefined {
   return error && typeof error === "object" ? ((error as Record<symbol, Trace>)[TRACE] ?? undefined) : undefined;
+}
+
+/** Token usage of every LM call in a trace (parse retries included). */
+export function traceUsage(trace: Trace): Usage {
+  return trace.reduce((u, step) => addUsage(u, step.prediction.usage), ZERO_USAGE);
 }

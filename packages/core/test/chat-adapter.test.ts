@@ -87,6 +87,13 @@ describe("ChatAdapter.parse", () => {
     expect(r.error.message).toMatch(/confidence: .*expected number/);
   });
 
+  it("accepts Python-style booleans but not other words", () => {
+    const Check = signature("claim -> holds: bool");
+    expect(adapter.parse(Check, "[[ ## holds ## ]]\nTrue")).toEqual({ ok: true, value: { holds: true } });
+    expect(adapter.parse(Check, "[[ ## holds ## ]]\nFALSE")).toEqual({ ok: true, value: { holds: false } });
+    expect(adapter.parse(Check, "[[ ## holds ## ]]\nyes").ok).toBe(false);
+  });
+
   it("round-trips formatAnswer through parse", () => {
     const outputs = { answer: "x\ny", confidence: 0.5 };
     expect(adapter.parse(QA, adapter.formatAnswer(QA, outputs))).toEqual({ ok: true, value: outputs });

@@ -80,6 +80,12 @@ describe("evaluate", () => {
     await expect(evaluate(program, devset, () => 1, { concurrency: 4, maxErrors: 100 })).rejects.toBeInstanceOf(NoLMConfiguredError);
   });
 
+  it("refuses a devset whose examples do not name their inputs, before running anything", async () => {
+    const before = lm.calls;
+    await expect(evaluate(new Predict(Double, { lm }), [example({ n: 1, doubled: 2 })], () => 1)).rejects.toThrow(/withInputs/);
+    expect(lm.calls).toBe(before);
+  });
+
   it("rejects a bad concurrency and handles an empty devset", async () => {
     await expect(evaluate(new Predict(Double, { lm }), devset, () => 1, { concurrency: 0 })).rejects.toThrow(/concurrency/);
     expect(await evaluate(new Predict(Double, { lm }), [], () => 1)).toEqual({ score: 0, results: [], errors: 0 });

@@ -2,7 +2,7 @@
 // the runtime assertions make vitest run them too.
 import { describe, expectTypeOf, it, expect } from "vitest";
 import { z } from "zod";
-import { ChainOfThought, example, Predict, Prediction, signature, type InputsOf, type OutputsOf } from "../src/index.js";
+import { ChainOfThought, evaluate, example, Module, Predict, Prediction, signature, type InputsOf, type OutputsOf } from "../src/index.js";
 import { ScriptedLM, chatReply } from "../src/testing/index.js";
 
 describe("type inference", () => {
@@ -41,5 +41,24 @@ describe("type inference", () => {
     expectTypeOf(ex.labels()).toEqualTypeOf<{ answer: string; n: number }>();
     // @ts-expect-error: not a key of the example
     expect(() => ex.withInputs("nope")).toThrow(/nope/);
+  });
+
+  it("types Module.call from forward and the metric's prediction from the program", async () => {
+    const QA = signature("question -> answer");
+    class P extends Module {
+      qa = new Predict(QA, { lm: new ScriptedLM(chatReply({ answer: "4" })) });
+      async forward(input: { question: string }) {
+        return this.qa.forward(input);
+      }
+    }
+    const p = new P();
+    expectTypeOf(p.call).parameters.toEqualTypeOf<[{ question: string }]>();
+    const devset = [example({ question: "2+2?", answer: "4" }).withInputs("question")];
+    const r = await evaluate(p, devset, (ex, pred) => {
+      expectTypeOf(pred).toEqualTypeOf<Prediction<{ answer: string }>>();
+      expectTypeOf(ex.labels()).toEqualTypeOf<{ answer: string }>();
+      return pred.outputs.answer === ex.labels().answer;
+    });
+    expect(r.score).toBe(100);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ChainOfThought, Module, Predict, signature, traceOfError, withTrace } from "../src/index.js";
+import { addUsage, ChainOfThought, Module, Predict, signature, traceOfError, traceUsage, withTrace, ZERO_USAGE } from "../src/index.js";
 import { chatReply, inputOf, ScriptedLM } from "../src/testing/index.js";
 
 const Solve = signature("problem: string -> answer: int", { name: "Solve" });
@@ -47,6 +47,8 @@ describe("withTrace", () => {
       expect(trace[1]!.inputs).toEqual({ problem: problems[i], answer });
       expect(trace[1]!.outputs).toEqual({ explanation: `${problems[i]} is ${answer}` });
       expect(trace[1]!.prediction.raw).toContain(`${problems[i]} is ${answer}`);
+      expect(traceUsage(trace)).toEqual(addUsage(addUsage(ZERO_USAGE, trace[0]!.prediction.usage), trace[1]!.prediction.usage));
+      expect(traceUsage(trace).promptTokens).toBeGreaterThan(0);
     });
   });
 

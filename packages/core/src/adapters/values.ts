@@ -21,9 +21,15 @@ export function parseValue(text: string, field: FieldInfo): unknown {
   try {
     return JSON.parse(body);
   } catch {
-    // Let zod report the type mismatch with the raw text as the value.
+    // Models often write Python-style booleans; anything else goes to zod as
+    // text so that it reports the type mismatch.
+    if (isBooleanField(field) && /^(true|false)$/i.test(body)) return body.toLowerCase() === "true";
     return body;
   }
+}
+
+function isBooleanField(field: FieldInfo): boolean {
+  return field.jsonSchema.type === "boolean";
 }
 
 /** Removes one surrounding ``` fence (```json ... ```), if present. */

@@ -86,6 +86,8 @@ export async function evaluate<E extends Example<any, any>, P>(
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new OtpforgeError("INVALID_OPTION", `evaluate: concurrency must be an integer >= 1, got ${concurrency}.`);
   }
+  // A devset without input keys is a setup mistake: say so before running anything.
+  for (const ex of devset) ex.inputs();
   const maxErrors = options.maxErrors ?? Infinity;
   const failureScore = options.failureScore ?? 0;
   const total = devset.length;
