@@ -1,2 +1,4 @@
 // Public API of @otpforge/metrics. Import from here only.
-export {};
+export * from "./pair-verification/index.js";
+export { scoreScenario, scenarioMetric, ExplanationJudge, type ScenarioScore, type ScenarioPart, type ScenarioPartName, type ScenarioCandidate, type ScenarioMetricOptions } from "./scenario-metric.js";
+export * from "./evals/index.js";

@@ -1,0 +1,62 @@
+// Runs the design probe as one sandbox job: the skeleton (model-written, under
+// the sandbox policy) is compiled, then the probe script (project code) runs
+// in the same job and returns its report as data.
+import { z } from "zod";
+import type { DesignStatus } from "./verify-design.js";
+
+/** The part of the @otpforge/beam pool this metric uses. */
+export interface DesignPool {
+  run(job: {
+    files?: Array<{ name: string; source: string }>;
+    script?: string;
+    limits?: { timeoutMs?: number; maxOutputBytes?: number };
+  }): Promise<{ status: string; message: string; valueJson?: unknown; value?: string; stderr?: string }>;
+}
+
+const ProbeReportSchema = z.object({
+  started: z.boolean(),
+  startError: z.string().nullable(),
+  top: z.string().nullable(),
+  via: z.enum(["convention", "fallback"]).nullable(),
+  tree: z.string().nullable(),
+  results: z.array(z.object({ id: z.string(), kind: z.string(), pass: z.boolean(), detail: z.string() })),
+});
+
+export type ProbeReport = z.infer<typeof ProbeReportSchema>;
+
+export type ProbeJobOutcome =
+  | { kind: "report"; report: ProbeReport }
+  | { kind: "failed"; status: Exclude<DesignStatus, "checked" | "empty" | "not_started">; message: string };
+
+const PASSTHROUGH: Record<string, Exclude<DesignStatus, "checked" | "empty" | "not_started">> = {
+  compile_error: "compile_error",
+  policy_violation: "policy_violation",
+  timeout: "timeout",
+  memory_limit: "memory_limit",
+  output_limit: "output_limit",
+  runtime_error: "runtime_error",
+  crashed: "crashed",
+};
+
+export async function runProbeJob(pool: DesignPool, skeleton: string, script: string, timeoutMs: number): Promise<ProbeJobOutcome> {
+  const r = await pool.run({
+    files: [{ name: "skeleton.ex", source: skeleton }],
+    script,
+    limits: { timeoutMs },
+  });
+
+  if (r.status !== "ok") {
+    const status = PASSTHROUGH[r.status] ?? "crashed";
+    const prefix = status === "runtime_error" ? "the skeleton broke the check run: " : "";
+    return { kind: "failed", status, message: prefix + r.message };
+  }
+  const parsed = ProbeReportSchema.safeParse(r.valueJson);
+  if (!parsed.success) {
+    return {
+      kind: "failed",
+      status: "runtime_error",
+      message: `the design probe returned an unexpected value (${(r.value ?? "").slice(0, 200)})`,
+    };
+  }
+  return { kind: "report", report: parsed.data };
+}

@@ -1,0 +1,167 @@
+// Builds the Elixir script that checks one skeleton against one design
+// problem: the probe modules (probe/*.exs, project code) followed by a call
+// with the problem's requirements rendered as Elixir data. Every piece of a
+// problem that lands in the script is validated as a plain literal first, so
+// a problem read from a file cannot smuggle code into the trusted probe.
+import { readFileSync } from "node:fs";
+import {
+  assertAlias,
+  assertElixirLiteral,
+  parseFunctionRef,
+  type ApiCall,
+  type DesignProblem,
+  type DesignRequirement,
+  type ProcessRef,
+  type SupervisorRef,
+} from "@otpforge/otp-signatures";
+import type { TopCandidate } from "./top-candidates.js";
+
+/** Timing knobs of the probe. Waits poll for a condition; these are deadlines, not sleeps. */
+export interface ProbeTiming {
+  /** Deadline for `start_link` to return. */
+  startTimeoutMs: number;
+  /** How long a fresh tree must stay up, and how long a process that must stay down is watched. */
+  settleMs: number;
+  /** Deadline for a killed process to come back with a new pid. */
+  restartWaitMs: number;
+  /** Deadline for one call into the skeleton's API. */
+  callTimeoutMs: number;
+}
+
+export const DEFAULT_PROBE_TIMING: ProbeTiming = {
+  startTimeoutMs: 5_000,
+  settleMs: 150,
+  restartWaitMs: 3_000,
+  callTimeoutMs: 3_000,
+};
+
+const PROBE_FILES = ["tree.exs", "checks.exs", "run.exs"];
+let probeSource: string | undefined;
+
+/** The probe modules' source (read once). */
+export function probeModulesSource(): string {
+  probeSource ??= PROBE_FILES.map((f) => readFileSync(new URL(`./probe/${f}`, import.meta.url), "utf8")).join("\n");
+  return probeSource;
+}
+
+/** The whole probe script: modules plus `OtpforgeDesignProbe.run(config)`. */
+export function buildProbeScript(problem: DesignProblem, candidates: TopCandidate[], timing: ProbeTiming = DEFAULT_PROBE_TIMING): string {
+  return `${probeModulesSource()}\nOtpforgeDesignProbe.run(${renderConfig(problem, candidates, timing)})\n`;
+}
+
+/** The probe's config map as Elixir source. */
+export function renderConfig(problem: DesignProblem, candidates: TopCandidate[], timing: ProbeTiming): string {
+  const where = `design problem "${problem.id}"`;
+  const cands = candidates.map((c) => `{:${c.kind}, ${assertAlias(c.module, `${where}: candidate`)}}`);
+  return [
+    "%{",
+    `  top: ${assertAlias(problem.topModule, `${where}: topModule`)},`,
+    `  candidates: [${cands.join(", ")}],`,
+    `  start_opts: ${assertElixirLiteral(problem.startOptions, `${where}: startOptions`)},`,
+    `  start_timeout_ms: ${int(timing.startTimeoutMs)},`,
+    `  settle_ms: ${int(timing.settleMs)},`,
+    `  restart_wait_ms: ${int(timing.restartWaitMs)},`,
+    `  call_timeout_ms: ${int(timing.callTimeoutMs)},`,
+    "  requirements: [",
+    problem.requirements.map((r) => `    ${renderRequirement(r, `${where}, requirement "${r.id}"`)}`).join(",\n"),
+    "  ]",
+    "}",
+  ].join("\n");
+}
+
+function renderRequirement(r: DesignRequirement, where: string): string {
+  const fields: string[] = [`id: ${elixirString(r.id)}`, `kind: :${r.kind}`];
+  if (r.setup?.length) fields.push(`setup: [${r.setup.map((c) => call(c, where)).join(", ")}]`);
+  if (r.startOptions !== undefined) fields.push(`start_opts: ${assertElixirLiteral(r.startOptions, `${where}: startOptions`)}`);
+  switch (r.kind) {
+    case "strategy":
+      fields.push(`sup: ${supRef(r.supervisor, where)}`, `expect: :${r.strategy}`);
+      break;
+    case "restart_type":
+      fields.push(`proc: ${procRef(r.process, where)}`, `expect: :${r.restart}`);
+      break;
+    case "intensity":
+      fields.push(`sup: ${supRef(r.supervisor, where)}`, `max_restarts: ${int(r.maxRestarts)}`, `max_seconds: ${int(r.maxSeconds)}`);
+      break;
+    case "concurrency_limit": {
+      const start = r.start ? parseFunctionRef(r.start, `${where}: start`) : undefined;
+      fields.push(`sup: ${supRef(r.supervisor, where)}`, `limit: ${int(r.limit)}`, `start: ${start ? `{${start.module}, :${start.fun}}` : "nil"}`);
+      break;
+    }
+    case "expiry":
+      fields.push(
+        `probe: ${call(r.probe, where)}`,
+        `present: ${assertElixirLiteral(r.present, `${where}: present`)}`,
+        `absent: ${assertElixirLiteral(r.absent, `${where}: absent`)}`,
+        `within_ms: ${int(r.withinMs)}`,
+      );
+      break;
+    case "registry": {
+      const ensure = parseFunctionRef(r.ensure, `${where}: ensure`);
+      fields.push(
+        `registry: ${assertAlias(r.registry, `${where}: registry`)}`,
+        `ensure: {${ensure.module}, :${ensure.fun}}`,
+        `keys: [${r.keys.map((k) => assertElixirLiteral(k, `${where}: key`)).join(", ")}]`,
+        `sup: ${r.supervisor ? supRef(r.supervisor, where) : "nil"}`,
+      );
+      break;
+    }
+    case "crash_isolation":
+      fields.push(`kill: ${procRef(r.kill, where)}`, `restarted: ${r.restarted}`, `survivors: ${procList(r.survivors, where)}`);
+      break;
+    case "group_restart":
+      fields.push(`kill: ${procRef(r.kill, where)}`, `group: ${procList(r.group, where)}`);
+      break;
+    case "ordered_restart":
+      fields.push(
+        `sup: ${supRef(r.supervisor, where)}`,
+        `order: [${r.order.map((id) => assertElixirLiteral(id, `${where}: order`)).join(", ")}]`,
+        `kill: ${assertElixirLiteral(r.kill, `${where}: kill`)}`,
+      );
+      break;
+    case "escalation":
+      fields.push(
+        `sup: ${supRef(r.supervisor, where)}`,
+        `kill: ${procRef(r.kill, where)}`,
+        `crashes: ${int(r.crashes)}`,
+        `expect: :${r.expect}`,
+        `unaffected: ${procList(r.unaffected ?? [], where)}`,
+      );
+      break;
+  }
+  return `%{${fields.join(", ")}}`;
+}
+
+function supRef(ref: SupervisorRef, where: string): string {
+  if (ref === "top") return ":top";
+  if ("name" in ref) return `{:name, ${assertAlias(ref.name, `${where}: supervisor name`)}}`;
+  return `{:child, ${supRef(ref.parent, where)}, ${assertElixirLiteral(ref.id, `${where}: child id`)}}`;
+}
+
+function procRef(ref: ProcessRef, where: string): string {
+  if ("name" in ref) return `{:name, ${assertAlias(ref.name, `${where}: process name`)}}`;
+  if ("registry" in ref) {
+    return `{:registry, ${assertAlias(ref.registry, `${where}: registry`)}, ${assertElixirLiteral(ref.key, `${where}: registry key`)}}`;
+  }
+  return `{:child, ${supRef(ref.supervisor, where)}, ${assertElixirLiteral(ref.id, `${where}: child id`)}}`;
+}
+
+function procList(refs: ProcessRef[], where: string): string {
+  return `[${refs.map((p) => procRef(p, where)).join(", ")}]`;
+}
+
+function call(c: ApiCall, where: string): string {
+  const { module, fun } = parseFunctionRef(c.fn, `${where}: fn`);
+  const args = (c.args ?? []).map((a) => assertElixirLiteral(a, `${where}: argument of ${c.fn}`));
+  return `{${module}, :${fun}, [${args.join(", ")}]}`;
+}
+
+function int(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`expected a non-negative integer, got ${n}`);
+  return String(n);
+}
+
+/** An Elixir string literal for arbitrary text (no interpolation survives). */
+export function elixirString(s: string): string {
+  return `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/#\{/g, "\\#{")}"`;
+}

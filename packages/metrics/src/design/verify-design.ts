@@ -1,0 +1,158 @@
+// Design verification: compile a model-written skeleton in the sandbox pool,
+// start its top supervisor, and check every requirement of the problem on the
+// live tree (see probe/*.exs). The result is data: a score, and per
+// requirement whether it held and what was observed.
+import { type DesignProblem, type RequirementKind } from "@otpforge/otp-signatures";
+import { buildProbeScript, DEFAULT_PROBE_TIMING, type ProbeTiming } from "./probe-script.js";
+import { findTopCandidates } from "./top-candidates.js";
+import { runProbeJob, type DesignPool, type ProbeJobOutcome } from "./probe-job.js";
+
+export type DesignStatus =
+  /** The skeleton compiled, a top supervisor started, every requirement was checked. */
+  | "checked"
+  | "empty"
+  | "compile_error"
+  | "policy_violation"
+  /** No module to start, or it failed to start or did not stay up. */
+  | "not_started"
+  | "timeout"
+  | "memory_limit"
+  | "output_limit"
+  | "runtime_error"
+  | "crashed";
+
+export interface RequirementResult {
+  id: string;
+  kind: RequirementKind;
+  description: string;
+  pass: boolean;
+  /** What was observed (or why it could not be checked). */
+  detail: string;
+}
+
+export interface DesignVerification {
+  problemId: string;
+  status: DesignStatus;
+  /** Fraction of requirements that held, 0..1 (0 unless status is "checked"). */
+  score: number;
+  passed: number;
+  total: number;
+  requirements: RequirementResult[];
+  /** One line a person can act on. */
+  message: string;
+  /** How the top supervisor was started, e.g. "Shop.Supervisor.start_link/1". */
+  top?: string;
+  /** "convention": the module the problem names; "fallback": found by searching the source. */
+  via?: "convention" | "fallback";
+  /** The live tree as observed right after start. */
+  tree?: string;
+  durationMs: number;
+}
+
+export interface VerifyDesignOptions {
+  pool: DesignPool;
+  timing?: Partial<ProbeTiming>;
+  /** Wall-clock limit of the whole job; default from the requirements. */
+  timeoutMs?: number;
+}
+
+export async function verifyDesign(skeleton: string, problem: DesignProblem, options: VerifyDesignOptions): Promise<DesignVerification> {
+  const started = Date.now();
+  const timing: ProbeTiming = { ...DEFAULT_PROBE_TIMING, ...options.timing };
+  const source = stripFences(skeleton);
+
+  if (source.trim() === "") {
+    return notChecked(problem, "empty", "the code skeleton is empty", started);
+  }
+
+  const script = buildProbeScript(problem, findTopCandidates(source), timing);
+  const outcome = await runProbeJob(options.pool, source, script, options.timeoutMs ?? jobTimeoutMs(problem, timing));
+  return toVerification(problem, outcome, started);
+}
+
+function toVerification(problem: DesignProblem, outcome: ProbeJobOutcome, started: number): DesignVerification {
+  if (outcome.kind === "failed") {
+    return notChecked(problem, outcome.status, outcome.message, started);
+  }
+  const report = outcome.report;
+  if (!report.started) {
+    const v = notChecked(problem, "not_started", report.startError ?? "the top supervisor did not start", started);
+    return { ...v, top: report.top ?? undefined };
+  }
+
+  const byId = new Map(report.results.map((r) => [r.id, r]));
+  const requirements: RequirementResult[] = problem.requirements.map((req) => {
+    const r = byId.get(req.id);
+    return {
+      id: req.id,
+      kind: req.kind,
+      description: req.description,
+      pass: r?.pass === true,
+      detail: r ? r.detail : "the probe returned no result for this requirement",
+    };
+  });
+  const passed = requirements.filter((r) => r.pass).length;
+  const total = requirements.length;
+  return {
+    problemId: problem.id,
+    status: "checked",
+    score: total === 0 ? 0 : passed / total,
+    passed,
+    total,
+    requirements,
+    message:
+      `${passed} of ${total} requirements hold` +
+      (report.via === "fallback" ? ` (top supervisor ${report.top} found by searching: the problem asked for ${problem.topModule})` : ""),
+    top: report.top ?? undefined,
+    via: report.via ?? undefined,
+    tree: report.tree ?? undefined,
+    durationMs: Date.now() - started,
+  };
+}
+
+function notChecked(problem: DesignProblem, status: DesignStatus, message: string, started: number): DesignVerification {
+  return {
+    problemId: problem.id,
+    status,
+    score: 0,
+    passed: 0,
+    total: problem.requirements.length,
+    requirements: problem.requirements.map((req) => ({
+      id: req.id,
+      kind: req.kind,
+      description: req.description,
+      pass: false,
+      detail: `not checked: ${message}`,
+    })),
+    message,
+    durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * A budget for the whole job: compile, one start per requirement, and the
+ * longest waits each requirement may need. Generous on purpose: a timeout is
+ * a verdict against the skeleton, so it must not come from a slow machine.
+ */
+export function jobTimeoutMs(problem: DesignProblem, timing: ProbeTiming): number {
+  const perRequirement = problem.requirements.map((r) => {
+    const base = timing.startTimeoutMs + 2 * timing.restartWaitMs + 4 * timing.callTimeoutMs;
+    switch (r.kind) {
+      case "expiry":
+        return base + r.withinMs;
+      case "escalation":
+        return base + r.crashes * timing.restartWaitMs;
+      case "concurrency_limit":
+        return base + (r.limit + 2) * timing.callTimeoutMs;
+      default:
+        return base;
+    }
+  });
+  return 10_000 + timing.startTimeoutMs + perRequirement.reduce((a, b) => a + b, 0);
+}
+
+/** Models often wrap code in a markdown fence despite being asked not to; grade the code, not the wrapping. */
+export function stripFences(text: string): string {
+  const m = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n```\s*$/.exec(text);
+  return m ? m[1]! : text;
+}

@@ -1,0 +1,154 @@
+// The fix-bug eval (the brief's code-generation eval): a program gets buggy
+// code and the explanation of its bug, and its fixed_code is graded by the
+// held-out harness: it must pass the sandbox policy, compile, and pass
+// Scenario.run/0 in all K runs.
+import { readFileSync } from "node:fs";
+import { createPool } from "@otpforge/beam";
+import { evaluate, example, OtpforgeError, Prediction, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
+import { fixBugCaseSchema, type FixBugCase } from "@otpforge/otp-signatures";
+import { checkVersion } from "../pair-verification/check-version.js";
+import { stripCodeFence } from "../pair-verification/code-text.js";
+import type { PoolLike } from "../pair-verification/run-scenario.js";
+import { DEFAULT_RUN_TIMEOUT_MS } from "../pair-verification/verify-pair.js";
+import { summarizeEval, type EvalRecord, type EvalResult } from "./index.js";
+
+export const DEFAULT_FIX_BUG_RUNS = 5;
+
+export interface FixBugGrade {
+  /** passed: compiled and every run passed. */
+  status: "passed" | "failed" | "policy_violation" | "compile_error" | "empty";
+  passed: boolean;
+  reason: string;
+  runs: number;
+  failures: number;
+  failureRate: number;
+  firstFailure?: string;
+}
+
+export interface FixBugRecord extends EvalRecord, Omit<FixBugGrade, "passed"> {
+  passed: boolean;
+  /** The candidate fix as graded (markdown fence removed). */
+  fixed_code?: string;
+}
+
+export interface EvalFixBugOptions {
+  /** Shared pool (not closed here); without one, a pool is created for the eval and closed after. */
+  pool?: PoolLike;
+  /** K: the fix must pass all K runs. Default 5. */
+  runs?: number;
+  timeoutMs?: number;
+  /** Examples in flight at once (LM calls and grading). Default 4. */
+  concurrency?: number;
+  progress?: boolean;
+  onProgress?: (progress: EvaluateProgress) => void;
+}
+
+export class FixBugDataError extends OtpforgeError {
+  constructor(message: string) {
+    super("INVALID_FIX_BUG_DATA", message);
+  }
+}
+
+/** Grades one candidate fix against a harness. */
+export async function gradeFix(fixedCode: string, harness: string, options: { pool: PoolLike; runs?: number; timeoutMs?: number }): Promise<FixBugGrade> {
+  const runs = options.runs ?? DEFAULT_FIX_BUG_RUNS;
+  const code = stripCodeFence(fixedCode ?? "");
+  if (code.trim() === "") return { status: "empty", passed: false, reason: "the program returned no code", runs: 0, failures: 0, failureRate: 0 };
+  const report = await checkVersion(code, harness, { pool: options.pool, runs, timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS });
+  if (report.problem) {
+    const what = report.problem.file === "harness" ? "the held-out harness" : "the fix";
+    const verb = report.problem.kind === "policy_violation" ? "breaks the sandbox policy" : "does not compile";
+    return { status: report.problem.kind, passed: false, reason: `${what} ${verb}: ${report.problem.message}`, runs: 0, failures: 0, failureRate: 0 };
+  }
+  const firstFailure = report.outcomes.find((o) => !o.passed)?.detail;
+  return report.failures === 0
+    ? { status: "passed", passed: true, reason: `passed all ${report.runs} runs`, runs: report.runs, failures: 0, failureRate: 0 }
+    : {
+        status: "failed",
+        passed: false,
+        reason: `failed ${report.failures} of ${report.runs} runs`,
+        runs: report.runs,
+        failures: report.failures,
+        failureRate: report.failureRate,
+        ...(firstFailure ? { firstFailure } : {}),
+      };
+}
+
+/** Runs `program` (inputs buggy_code, explanation; output fixed_code) on every case and grades each fix. */
+export async function evalFixBug(
+  program: ProgramLike<Prediction<{ fixed_code: string }> | { fixed_code: string }>,
+  cases: readonly FixBugCase[],
+  options: EvalFixBugOptions = {},
+): Promise<EvalResult<FixBugRecord>> {
+  if (options.pool) return run(options.pool);
+  const pool = await createPool();
+  try {
+    return await run(pool);
+  } finally {
+    await pool.close();
+  }
+
+  async function run(pool: PoolLike): Promise<EvalResult<FixBugRecord>> {
+    const runs = options.runs ?? DEFAULT_FIX_BUG_RUNS;
+    const grades = new Map<string, { grade: FixBugGrade; code: string }>();
+    const devset = cases.map((c) => example({ ...c }).withInputs("buggy_code", "explanation"));
+    const result = await evaluate(
+      program,
+      devset,
+      async (ex, prediction) => {
+        const outputs = prediction instanceof Prediction ? prediction.outputs : prediction;
+        const code = typeof outputs?.fixed_code === "string" ? outputs.fixed_code : "";
+        const grade = await gradeFix(code, ex.data.harness, { pool, runs, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+        grades.set(ex.data.id, { grade, code: stripCodeFence(code) });
+        return { score: grade.passed ? 1 : 0, feedback: grade.reason };
+      },
+      {
+        concurrency: options.concurrency ?? 4,
+        ...(options.progress !== undefined ? { progress: options.progress } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      },
+    );
+    const records = result.results.map((r): FixBugRecord => {
+      const c = r.example.data;
+      const graded = grades.get(c.id);
+      const base = { id: c.id, category: c.category, score: r.score, durationMs: Math.round(r.durationMs) };
+      if (r.error !== undefined || !graded) {
+        const message = r.error instanceof Error ? r.error.message : String(r.error ?? "no grade");
+        return { ...base, score: 0, error: message, status: "failed", passed: false, reason: `error: ${message}`, runs: 0, failures: 0, failureRate: 0 };
+      }
+      return { ...base, ...graded.grade, fixed_code: graded.code };
+    });
+    return summarizeEval("fix-bug", records);
+  }
+}
+
+/** Reads fix-bug cases from a JSONL file (one case a line: id, category, buggy_code, explanation, harness). */
+export function readFixBugCases(path: string): FixBugCase[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new FixBugDataError(`Cannot read fix-bug data ${path}: ${(err as Error).message}. Give a JSONL file with one case per line.`);
+  }
+  const cases: FixBugCase[] = [];
+  const ids = new Set<string>();
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new FixBugDataError(`${path}:${i + 1}: not valid JSON. Each line must be one JSON object.`);
+    }
+    const parsed = fixBugCaseSchema.safeParse(value);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((x) => `${x.path.join(".") || "(line)"}: ${x.message}`).join("; ");
+      throw new FixBugDataError(`${path}:${i + 1}: not a fix-bug case (${issues}). Fields: id, category, buggy_code, explanation, harness.`);
+    }
+    if (ids.has(parsed.data.id)) throw new FixBugDataError(`${path}:${i + 1}: duplicate id "${parsed.data.id}".`);
+    ids.add(parsed.data.id);
+    cases.push(parsed.data);
+  });
+  if (cases.length === 0) throw new FixBugDataError(`${path} holds no fix-bug cases.`);
+  return cases;
+}

@@ -1,0 +1,75 @@
+// The common shape of the brief's three evals (fix-bug, design, reasoning):
+// a score, a summary per category and one record per example. Each eval
+// lives in its own file (fix-bug.ts, design.ts, reasoning.ts) and returns an
+// EvalResult built with summarizeEval.
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+/** One example's outcome. Evals add their own fields. */
+export interface EvalRecord {
+  id: string;
+  category: string;
+  /** In [0, 1]. */
+  score: number;
+  /** Set when the program or the grading threw (the score is then 0). */
+  error?: string;
+  durationMs?: number;
+}
+
+export interface CategorySummary {
+  n: number;
+  /** Mean score in [0, 1]. */
+  score: number;
+}
+
+export interface EvalResult<R extends EvalRecord = EvalRecord> {
+  task: string;
+  /** Mean score over all records, in [0, 1]. */
+  score: number;
+  n: number;
+  /** Records whose program or grading threw. */
+  errors: number;
+  byCategory: Record<string, CategorySummary>;
+  records: R[];
+}
+
+export function summarizeEval<R extends EvalRecord>(task: string, records: R[]): EvalResult<R> {
+  const byCategory: Record<string, CategorySummary> = {};
+  for (const r of records) {
+    const c = (byCategory[r.category] ??= { n: 0, score: 0 });
+    c.n++;
+    c.score += r.score;
+  }
+  for (const c of Object.values(byCategory)) c.score /= c.n;
+  const sorted = Object.fromEntries(Object.entries(byCategory).sort(([a], [b]) => a.localeCompare(b)));
+  const total = records.reduce((s, r) => s + r.score, 0);
+  return {
+    task,
+    score: records.length ? total / records.length : 0,
+    n: records.length,
+    errors: records.filter((r) => r.error !== undefined).length,
+    byCategory: sorted,
+    records,
+  };
+}
+
+/** A text summary: overall score, then one line per category. */
+export function formatEvalSummary(result: EvalResult): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  const width = Math.max(8, ...Object.keys(result.byCategory).map((c) => c.length));
+  const lines = [`${result.task}: ${pct(result.score)} over ${result.n} examples${result.errors ? ` (${result.errors} errors)` : ""}`];
+  lines.push(`  ${"category".padEnd(width)}  ${"n".padStart(4)}  score`);
+  for (const [name, c] of Object.entries(result.byCategory)) lines.push(`  ${name.padEnd(width)}  ${String(c.n).padStart(4)}  ${pct(c.score)}`);
+  return lines.join("\n") + "\n";
+}
+
+/** Writes the records as JSON lines, to a temporary name renamed into place. */
+export function writeEvalRecords(path: string, records: readonly EvalRecord[]): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  writeFileSync(tmp, records.map((r) => JSON.stringify(r)).join("\n") + (records.length ? "\n" : ""));
+  renameSync(tmp, path);
+}
+
+export { evalFixBug, gradeFix, readFixBugCases, FixBugDataError, DEFAULT_FIX_BUG_RUNS } from "./fix-bug.js";
+export type { FixBugRecord, FixBugGrade, EvalFixBugOptions } from "./fix-bug.js";

@@ -1,0 +1,53 @@
+// One run of a harness against one version of the code: a fresh pool job
+// that compiles the code and the harness and calls Scenario.run/0.
+import type { JobResult } from "@otpforge/beam";
+import type { RunOutcome } from "./types.js";
+
+/** The part of a pool these functions use (a real pool, or a test's wrapper around one). */
+export interface PoolLike {
+  run(job: {
+    files?: Array<{ name: string; source: string }>;
+    script?: string;
+    call?: { module: string; fun: string; args?: unknown[] };
+    limits?: { timeoutMs?: number; maxHeapBytes?: number; maxProcesses?: number; maxOutputBytes?: number };
+    trusted?: boolean;
+  }): Promise<JobResult>;
+}
+
+export const CODE_FILE = "code.ex";
+export const HARNESS_FILE = "harness.exs";
+
+export interface RunLimits {
+  timeoutMs: number;
+}
+
+/** Runs Scenario.run/0 once; `:ok` passes, anything else (error tuple, raise, exit, timeout, limit) fails. */
+export async function runScenario(pool: PoolLike, code: string, harness: string, run: number, limits: RunLimits): Promise<{ outcome: RunOutcome; job: JobResult }> {
+  const job = await pool.run({
+    files: [
+      { name: CODE_FILE, source: code },
+      { name: HARNESS_FILE, source: harness },
+    ],
+    call: { module: "Scenario", fun: "run", args: [] },
+    limits: { timeoutMs: limits.timeoutMs },
+  });
+  const passed = job.status === "ok" && job.value?.trim() === ":ok";
+  const outcome: RunOutcome = { run, passed, status: job.status, durationMs: job.durationMs };
+  if (!passed) outcome.detail = describeFailure(job);
+  return { outcome, job };
+}
+
+/** Compiles the code alone (no call): tells a broken code file from a broken harness. */
+export async function compileOnly(pool: PoolLike, code: string, limits: RunLimits): Promise<JobResult> {
+  return pool.run({ files: [{ name: CODE_FILE, source: code }], limits: { timeoutMs: limits.timeoutMs } });
+}
+
+export function describeFailure(job: JobResult): string {
+  if (job.status === "ok") return `Scenario.run/0 returned ${oneLine(job.value ?? "nothing")}`;
+  return `${job.status}: ${oneLine(job.message ?? "")}`;
+}
+
+function oneLine(text: string, max = 300): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
