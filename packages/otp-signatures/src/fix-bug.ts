@@ -1,7 +1,7 @@
 // FixBug: the code-generation eval of the brief. Given buggy OTP code and
 // what is wrong with it, write the fix; a held-out harness then judges it.
 import { z } from "zod";
-import { signature } from "@otpforge/core";
+import { Module, Predict, signature, type InputsOf } from "@otpforge/core";
 import { SANDBOX_RULES } from "./harness-convention.js";
 
 export const FixBug = signature({
@@ -38,3 +38,15 @@ export const fixBugCaseSchema = z.object({
 });
 
 export type FixBugCase = z.output<typeof fixBugCaseSchema>;
+
+/**
+ * The ready-made fix-bug program: one predictor named `fix`. Compile it and
+ * evaluate it as the same class so that artifacts match (`--program`).
+ */
+export class FixBugProgram extends Module {
+  fix = new Predict(FixBug);
+
+  async forward(inputs: InputsOf<typeof FixBug>) {
+    return this.fix.forward(inputs);
+  }
+}

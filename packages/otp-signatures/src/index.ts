@@ -1,9 +1,11 @@
 // Public API of @otpforge/otp-signatures. Import from here only.
 export { HARNESS_CONVENTION, SANDBOX_RULES } from "./harness-convention.js";
 export { ConcurrencyScenario } from "./concurrency-scenario.js";
-export { FixBug, fixBugCaseSchema, type FixBugCase } from "./fix-bug.js";
+export { FixBug, FixBugProgram, fixBugCaseSchema, type FixBugCase } from "./fix-bug.js";
 export {
   CATEGORIES, isCategory, catalog, referencePairs, falseFriends, catalogEntry, catalogSourcesDir, defineEntry,
   scenarioDemos, fixBugCases, fixBugExamples, UnknownCatalogEntryError,
   type Category, type CatalogEntry, type EntryKind, type EntryMeta,
 } from "./catalog/index.js";
+export * from "./design-problems/index.js";
+export { SystemDesign, SKELETON_CONVENTION } from "./system-design.js";

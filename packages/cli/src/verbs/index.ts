@@ -2,5 +2,7 @@
 // Each issue adds its verb here.
 import type { Verb } from "../verb.js";
 import { demo } from "./demo.js";
+import { verify } from "./verify.js";
+import { evalVerb } from "./eval.js";
 
-export const verbs: Verb[] = [demo];
+export const verbs: Verb[] = [demo, verify, evalVerb];

@@ -1,0 +1,159 @@
+// `otpforge verify pair|catalog`: execution-verify bug/fix pairs. The logic
+// lives in @otpforge/metrics; this verb reads files, prints and picks the
+// exit code (0 valid / all as expected, 1 invalid / unexpected, 2 bad input).
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { verifyCatalog, verifyPair, type CatalogCheck, type PairVerdict } from "@otpforge/metrics";
+import { catalog, catalogEntry, UnknownCatalogEntryError, type CatalogEntry } from "@otpforge/otp-signatures";
+import { intOption, parseVerbArgs } from "../args.js";
+import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
+
+export const verify: Verb = {
+  name: "verify",
+  summary: "execution-verify a bug/fix pair (verify pair) or every catalog entry (verify catalog)",
+  help: `Usage:
+  otpforge verify pair --buggy B.ex --fixed F.ex --harness H.exs [--runs K] [--timeout-ms N] [--json]
+  otpforge verify catalog [--runs K] [--only ID,ID] [--timeout-ms N] [--json]
+
+verify pair compiles both versions and the harness under the sandbox policy and
+runs Scenario.run/0 K times against each version (each run in fresh processes).
+The pair is valid when the harness fails on the buggy version in at least one
+run and passes on the fixed version in every run. It prints verdict, reason,
+runs, buggyFailures and fixedFailures.
+
+verify catalog verifies every reference entry: reference pairs must be valid,
+false friends (claims that are not bugs on the BEAM) invalid.
+
+Options:
+  --runs K          runs per side (default 5)
+  --timeout-ms N    time limit of one run, compilation included (default 8000)
+  --only IDS        catalog: only these comma-separated entry ids
+  --json            one JSON object
+
+Exit codes: 0 valid (catalog: every verdict as expected), 1 invalid
+(catalog: some verdict unexpected), 2 bad usage or a missing file.
+
+Examples:
+  otpforge verify pair --buggy counter_buggy.ex --fixed counter_fixed.ex --harness counter_harness.exs
+  otpforge verify pair --buggy b.ex --fixed f.ex --harness h.exs --runs 10 --json
+  otpforge verify catalog
+  otpforge verify catalog --runs 3 --only call-cycle,local-variable-counter --json`,
+
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === "pair") return verifyPairVerb(rest, io);
+    if (sub === "catalog") return verifyCatalogVerb(rest, io);
+    throw new UsageError(`say what to verify: \`otpforge verify pair ...\` or \`otpforge verify catalog\`${sub ? ` (got "${sub}")` : ""}. See \`otpforge verify --help\`.`);
+  },
+};
+
+async function verifyPairVerb(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseVerbArgs(
+    "verify",
+    argv,
+    { buggy: { type: "string" }, fixed: { type: "string" }, harness: { type: "string" }, runs: { type: "string" }, "timeout-ms": { type: "string" } },
+    false,
+  );
+  const runs = intOption(values.runs, "runs", 5);
+  const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100);
+  const missing = (["buggy", "fixed", "harness"] as const).filter((k) => !values[k]);
+  if (missing.length) throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(", ")}: give the buggy code, the fixed code and the harness files.`);
+  const read = (option: "buggy" | "fixed" | "harness") => readSource(resolve(io.cwd, values[option]!), option);
+  const input = { buggy: read("buggy"), fixed: read("fixed"), harness: read("harness") };
+
+  const verdict = await verifyPair(input, { runs, timeoutMs });
+  if (values.json) io.stdout(JSON.stringify(pairJson(verdict)) + "\n");
+  else io.stdout(pairText(verdict));
+  return verdict.verdict === "valid" ? EXIT_OK : EXIT_FAILURE;
+}
+
+async function verifyCatalogVerb(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseVerbArgs("verify", argv, { runs: { type: "string" }, only: { type: "string" }, "timeout-ms": { type: "string" } }, false);
+  const runs = intOption(values.runs, "runs", 5);
+  const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100);
+  let entries: readonly CatalogEntry[] = catalog;
+  if (values.only) {
+    try {
+      entries = values.only.split(",").map((id) => catalogEntry(id.trim()));
+    } catch (err) {
+      if (err instanceof UnknownCatalogEntryError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  const progress = io.isTTY && !values.json;
+  const report = await verifyCatalog(entries, {
+    runs,
+    timeoutMs,
+    onEntry: (c, done, total) => {
+      if (progress) io.stderr(`\r[${done}/${total}] ${c.ok ? "ok  " : "FAIL"} ${c.id}`.padEnd(70) + (done === total ? "\n" : ""));
+    },
+  });
+  if (values.json) {
+    io.stdout(JSON.stringify({ ok: report.ok, runs: report.runs, unexpected: report.unexpected, entries: report.entries.map(checkJson) }) + "\n");
+  } else {
+    const width = Math.max(...report.entries.map((c) => c.id.length));
+    io.stdout(`Catalog: ${report.entries.length} entries, ${runs} runs per side\n`);
+    for (const c of report.entries) {
+      const v = c.verdict;
+      io.stdout(
+        `${c.ok ? "ok  " : "FAIL"} ${c.id.padEnd(width)}  ${c.kind.padEnd(12)} expected ${c.expected.padEnd(7)} got ${v.verdict.padEnd(7)} ` +
+          `buggy ${v.buggyFailures}/${v.buggy.runs} fixed ${v.fixedFailures}/${v.fixed.runs}  ${v.reason}\n`,
+      );
+    }
+    io.stdout(report.ok ? "Every reference pair is valid and every false friend invalid.\n" : `Unexpected verdicts: ${report.unexpected.join(", ")}\n`);
+  }
+  return report.ok ? EXIT_OK : EXIT_FAILURE;
+}
+
+function readSource(path: string, option: string): string {
+  try {
+    if (!statSync(path).isFile()) throw new UsageError(`--${option} ${path} is not a file.`);
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read --${option} ${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}.`);
+  }
+}
+
+function pairJson(v: PairVerdict) {
+  const side = (s: PairVerdict["buggy"]) => ({ runs: s.runs, failures: s.failures, failureRate: s.failureRate, problem: s.problem, outcomes: s.outcomes });
+  return {
+    verdict: v.verdict,
+    reason: v.reason,
+    reasons: v.reasons,
+    code: v.code,
+    runs: v.runs,
+    buggyFailures: v.buggyFailures,
+    fixedFailures: v.fixedFailures,
+    buggyFailureRate: v.buggyFailureRate,
+    fixedFailureRate: v.fixedFailureRate,
+    buggy: side(v.buggy),
+    fixed: side(v.fixed),
+    durationMs: v.durationMs,
+  };
+}
+
+function checkJson(c: CatalogCheck) {
+  const v = c.verdict;
+  return {
+    id: c.id, kind: c.kind, category: c.category, expected: c.expected, ok: c.ok,
+    verdict: v.verdict, reason: v.reason, code: v.code, runs: v.runs,
+    buggyFailures: v.buggyFailures, fixedFailures: v.fixedFailures, buggyFailureRate: v.buggyFailureRate, fixedFailureRate: v.fixedFailureRate,
+  };
+}
+
+function pairText(v: PairVerdict): string {
+  const rate = (n: number, of: number) => (of ? ` of ${of} (${Math.round((100 * n) / of)}%)` : "");
+  const lines = [
+    `verdict: ${v.verdict}`,
+    `reason: ${v.reason}`,
+    `runs: ${v.runs}`,
+    `buggyFailures: ${v.buggyFailures}${rate(v.buggyFailures, v.buggy.runs)}`,
+    `fixedFailures: ${v.fixedFailures}${rate(v.fixedFailures, v.fixed.runs)}`,
+  ];
+  for (const s of [v.buggy, v.fixed]) {
+    const first = s.outcomes.find((o) => !o.passed);
+    if (first?.detail) lines.push(`first ${s.side} failure (run ${first.run}): ${first.detail}`);
+  }
+  return lines.join("\n") + "\n";
+}
