@@ -125,7 +125,7 @@ export function lm(spec: string, options: LMOptions = {}): LMClient {
       if (!options.baseURL && axNeedsURL(id)) {
         throw new LMConfigError(`${lmId} needs the server's base URL: pass { baseURL } to lm().`, "LM_MISSING_BASE_URL");
       }
-      const transport = axTransport({ provider: id, model: parsed.model, apiKey, baseURL: options.baseURL, sdkTimeoutMs, structuredOutput });
+      const transport = axTransport({ provider: id, model: parsed.model, apiKey, baseURL: options.baseURL, sdkTimeoutMs, headers: options.headers, structuredOutput });
       return new LMClient({
         ...common,
         provider: `ax/${id}`,

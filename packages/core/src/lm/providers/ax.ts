@@ -14,7 +14,7 @@ const requireCJS = createRequire(import.meta.url);
 interface AxModule {
   ai: typeof axAI;
   axAIProviderAliases: Record<string, string>;
-  axAIProviderProfiles: Record<string, { auth?: { required?: boolean }; requiresApiURL?: boolean }>;
+  axAIProviderProfiles: Record<string, { auth?: { required?: boolean }; requiresApiURL?: boolean; baseURL?: string }>;
 }
 
 let axModule: AxModule | undefined;
@@ -35,6 +35,10 @@ export function axProviderIds(): string[] {
 /** Whether Ax's profile for the provider needs an API key. */
 export function axNeedsKey(id: string): boolean {
   return loadAx().axAIProviderProfiles[id]?.auth?.required !== false;
+}
+
+export function axDefaultBaseURL(id: string): string | undefined {
+  return loadAx().axAIProviderProfiles[id]?.baseURL;
 }
 
 export function axNeedsURL(id: string): boolean {
@@ -69,6 +73,7 @@ export interface AxTransportConfig {
   apiKey?: string;
   baseURL?: string;
   sdkTimeoutMs: number;
+  headers?: Record<string, string>;
   /** Ask for JSON-schema output when Ax says the model supports it (default true). */
   structuredOutput: boolean;
 }
@@ -95,10 +100,20 @@ export function axTransport(cfg: AxTransportConfig): Transport {
   // Ax uses the fetch given at construction for every call; AsyncLocalStorage
   // ties each HTTP exchange back to the attempt that made it.
   const slots = new AsyncLocalStorage<HTTPSlot>();
+  // Some Ax providers (anthropic) ignore apiURL; rewriting their default host
+  // here makes a configured base URL hold for every provider, so nothing is
+  // ever sent to the public endpoint when the user named another server.
+  const from = cfg.baseURL ? axDefaultBaseURL(cfg.provider)?.replace(/\/+$/, "") : undefined;
+  const to = cfg.baseURL?.replace(/\/+$/, "");
+  const target = (input: Parameters<typeof fetch>[0]): Parameters<typeof fetch>[0] => {
+    if (!from || !to || typeof input !== "string" && !(input instanceof URL)) return input;
+    const url = String(input);
+    return url.startsWith(from) && !url.startsWith(to) ? to + url.slice(from.length) : input;
+  };
   const recordingFetch: typeof fetch = async (input, init) => {
     const slot = slots.getStore();
     try {
-      const res = await fetch(input, init);
+      const res = await fetch(target(input), withHeaders(init, cfg.headers));
       if (slot) slot.http = { status: res.status, headers: res.headers };
       return res;
     } catch (err) {
@@ -134,7 +149,8 @@ export function axTransport(cfg: AxTransportConfig): Transport {
       return {
         completions: res.results.map((r) => ({ text: r.content ?? "", finishReason: r.finishReason })),
         usage: {
-          promptTokens: tokens?.promptTokens ?? 0,
+          // Ax's promptTokens leaves out prompt-cache reads and writes; otpforge's counts every prompt token.
+          promptTokens: (tokens?.promptTokens ?? 0) + (tokens?.cacheReadTokens ?? 0) + (tokens?.cacheCreationTokens ?? 0),
           completionTokens: tokens?.completionTokens ?? 0,
           cachedTokens: tokens?.cacheReadTokens ?? 0,
         },
@@ -151,6 +167,13 @@ export function axTransport(cfg: AxTransportConfig): Transport {
       return classifySDKError(err.original);
     },
   };
+}
+
+function withHeaders(init: RequestInit | undefined, extra: Record<string, string> | undefined): RequestInit | undefined {
+  if (!extra || Object.keys(extra).length === 0) return init;
+  const headers = new Headers(init?.headers);
+  for (const [k, v] of Object.entries(extra)) headers.set(k, v);
+  return { ...init, headers };
 }
 
 function axRequest(model: string, req: LMRequest, structured: boolean): AxChatRequest<string> {

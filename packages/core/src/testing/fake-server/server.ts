@@ -127,10 +127,15 @@ export class FakeProviderServer {
     this.current += 1;
     this.peak = Math.max(this.peak, this.current);
     let closed = false;
-    res.on("close", () => {
+    // Counted out on "finish" (the response is handed to the OS) or "close"
+    // (the client went away), whichever comes first.
+    const done = (): void => {
+      if (closed) return;
       closed = true;
       this.current -= 1;
-    });
+    };
+    res.on("finish", done);
+    res.on("close", done);
 
     const raw = await readBody(req);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
