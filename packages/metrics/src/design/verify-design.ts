@@ -5,6 +5,7 @@
 import { type DesignProblem, type RequirementKind } from "@otpforge/otp-signatures";
 import { buildProbeScript, DEFAULT_PROBE_TIMING, type ProbeTiming } from "./probe-script.js";
 import { findTopCandidates } from "./top-candidates.js";
+import { stripCodeFence } from "../pair-verification/code-text.js";
 import { runProbeJob, type DesignPool, type ProbeJobOutcome } from "./probe-job.js";
 
 export type DesignStatus =
@@ -59,7 +60,7 @@ export interface VerifyDesignOptions {
 export async function verifyDesign(skeleton: string, problem: DesignProblem, options: VerifyDesignOptions): Promise<DesignVerification> {
   const started = Date.now();
   const timing: ProbeTiming = { ...DEFAULT_PROBE_TIMING, ...options.timing };
-  const source = stripFences(skeleton);
+  const source = stripCodeFence(skeleton ?? "");
 
   if (source.trim() === "") {
     return notChecked(problem, "empty", "the code skeleton is empty", started);
@@ -149,10 +150,4 @@ export function jobTimeoutMs(problem: DesignProblem, timing: ProbeTiming): numbe
     }
   });
   return 10_000 + timing.startTimeoutMs + perRequirement.reduce((a, b) => a + b, 0);
-}
-
-/** Models often wrap code in a markdown fence despite being asked not to; grade the code, not the wrapping. */
-export function stripFences(text: string): string {
-  const m = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n```\s*$/.exec(text);
-  return m ? m[1]! : text;
 }
