@@ -1,0 +1,7 @@
+// Design verification and the design metric (see verify-design.ts).
+export { verifyDesign, jobTimeoutMs, type DesignVerification, type DesignStatus, type RequirementResult, type VerifyDesignOptions } from "./verify-design.js";
+export { designMetric, problemOfExample, skeletonOf, type DesignMetric, type DesignMetricOptions } from "./design-metric.js";
+export { formatDesignFeedback } from "./feedback.js";
+export { findTopCandidates, type TopCandidate } from "./top-candidates.js";
+export { buildProbeScript, DEFAULT_PROBE_TIMING, type ProbeTiming } from "./probe-script.js";
+export type { DesignPool, ProbeReport } from "./probe-job.js";
