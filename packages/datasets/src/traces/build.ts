@@ -1,0 +1,228 @@
+// The trace dataset pipeline: seeded worlds, observed in batches on the BEAM,
+// turned into balanced, deduplicated, split records, accepted strictly in world
+// order so that the same seed gives the same records at any parallelism.
+import { Rng, sha256 } from "@otpforge/core";
+import { candidates, buildRecord, type Candidate } from "./examples.js";
+import { DIFFICULTY_KNOBS, generateWorld, type TraceKnobs } from "./generate.js";
+import { observeWorlds, runSeeds, WorldRunError, type WorldObservation } from "./observe-world.js";
+import { BalanceTracker, datasetStats, splitOf, structureHash, worldHash, type TraceDatasetStats } from "./quality.js";
+import { candidateSpecs, FAMILIES, type Family, type QuestionSpec } from "./questions/spec.js";
+import { TRACE_GENERATOR_VERSION, type TraceExample } from "./record.js";
+import type { ElixirRunner } from "./runner.js";
+import type { Difficulty, World } from "./world.js";
+
+export interface TraceDatasetOptions {
+  /** Number of examples wanted (existing ones count). */
+  n: number;
+  seed: string | number;
+  runner: ElixirRunner;
+  families?: readonly Family[];
+  /** All worlds at this difficulty; by default each world draws one. */
+  difficulty?: Difficulty;
+  /** Runs per world (default 5). */
+  runs?: number;
+  /** At most this many questions per world, each of a different family (default 4). */
+  questionsPerWorld?: number;
+  /** Give up after this many worlds (default 40 per wanted example, at least 200). */
+  maxWorlds?: number;
+  /** Worlds per BEAM job (default 6). */
+  batchSize?: number;
+  knobs?: Partial<TraceKnobs>;
+  /**
+   * Worlds with deliberate races; answers that differ between runs become
+   * "which outcomes are possible" questions (deterministic: false). Such files
+   * are not byte-reproducible: the observed outcome sets may differ between sessions.
+   */
+  races?: boolean;
+  /** Records of an earlier session with the same seed: kept, and generation resumes after them. */
+  existing?: readonly TraceExample[];
+  onProgress?: (p: TraceProgress) => void;
+  /** Called after each world that added records, with just those records (for an append-only checkpoint). */
+  onAccepted?: (records: TraceExample[]) => Promise<void> | void;
+  signal?: AbortSignal;
+}
+
+export interface TraceProgress {
+  examples: number;
+  target: number;
+  worlds: number;
+}
+
+export interface TraceDatasetResult {
+  examples: TraceExample[];
+  stats: TraceDatasetStats;
+  /** False when the world budget ran out before every family was full. */
+  complete: boolean;
+}
+
+export class TraceResumeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TraceResumeError";
+  }
+}
+
+const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
+
+interface PlannedWorld {
+  index: number;
+  worldSeed: number;
+  world: World;
+  specs: QuestionSpec[];
+  seeds: number[];
+}
+
+/** Well-mixed per-world seeds (neighbouring indexes must not give similar generators). */
+export function worldSeedOf(seed: string, index: number): number {
+  return parseInt(sha256(`${seed}:world:${index}`).slice(0, 8), 16);
+}
+
+function planWorld(seed: string, index: number, opts: TraceDatasetOptions, runs: number): PlannedWorld {
+  const worldSeed = worldSeedOf(seed, index);
+  const difficulty = opts.difficulty ?? new Rng(worldSeed).pick(DIFFICULTIES);
+  const knobs = { ...opts.knobs, ...(opts.races ? { races: true } : {}) };
+  const world = generateWorld(worldSeed, difficulty, knobs);
+  return { index, worldSeed, world, specs: candidateSpecs(world), seeds: runSeeds(worldSeed, runs) };
+}
+
+/** Elixir and OTP versions of the runner's BEAM, for provenance. */
+export async function beamVersions(runner: ElixirRunner): Promise<{ elixir: string; otp: string }> {
+  const r = await runner.run({ files: [], script: 'System.version() <> " " <> System.otp_release()', timeoutMs: 30_000 });
+  if (!r.ok) throw new WorldRunError(`could not ask the BEAM for its versions: ${r.message}`);
+  const [elixir, otp] = r.value.trim().split(" ");
+  return { elixir, otp };
+}
+
+export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<TraceDatasetResult> {
+  const seed = String(opts.seed);
+  const families = opts.families?.length ? [...opts.families] : [...FAMILIES];
+  const runs = opts.runs ?? 5;
+  const perWorld = opts.questionsPerWorld ?? 4;
+  const batchSize = opts.batchSize ?? 6;
+  const existing = [...(opts.existing ?? [])];
+  for (const e of existing) {
+    if (e.provenance.seed !== seed) throw new TraceResumeError(`the existing file was generated with seed ${e.provenance.seed}, not ${seed}: pass --seed ${e.provenance.seed} to complete it, or write to another file`);
+    if (e.provenance.generatorVersion !== TRACE_GENERATOR_VERSION) {
+      throw new TraceResumeError(`the existing file was made by trace generator ${e.provenance.generatorVersion}, this is ${TRACE_GENERATOR_VERSION}: write to a new file`);
+    }
+  }
+  const tracker = new BalanceTracker(opts.n, families);
+  for (const e of existing) if (families.includes(e.family)) tracker.add(e.family, e.answer);
+  const usedWorlds = new Set(existing.map((e) => e.provenance.worldHash));
+  const examples = [...existing];
+  const start = existing.length ? Math.max(...existing.map((e) => e.provenance.worldIndex)) + 1 : 0;
+  const maxWorlds = opts.maxWorlds ?? Math.max(200, 40 * opts.n);
+  const counters = { run: 0, duplicates: 0, disagreeing: 0, failed: 0 };
+  const progress = () => opts.onProgress?.({ examples: examples.length, target: opts.n, worlds: counters.run });
+
+  if (tracker.full() || examples.length >= opts.n) {
+    return { examples, stats: datasetStats(examples, opts.n, families, counters), complete: true };
+  }
+  const versions = await beamVersions(opts.runner);
+
+  // Batches run ahead in parallel; their results are consumed in world order.
+  const inflight = new Map<number, Promise<Array<WorldObservation | WorldRunError>>>();
+  const plans = new Map<number, PlannedWorld[]>();
+  const end = start + maxWorlds;
+  let nextBatch = start;
+  const launch = () => {
+    while (inflight.size < Math.max(2, opts.runner.parallelism * 2) && nextBatch < end) {
+      const batch: PlannedWorld[] = [];
+      for (let i = nextBatch; i < Math.min(end, nextBatch + batchSize); i++) batch.push(planWorld(seed, i, opts, runs));
+      plans.set(nextBatch, batch);
+      inflight.set(nextBatch, observeWorlds(opts.runner, batch));
+      nextBatch += batch.length;
+    }
+  };
+
+  progress();
+  try {
+    for (let b = start; b < end && !tracker.full(); ) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
+      launch();
+      const batch = plans.get(b) as PlannedWorld[];
+      const results = await (inflight.get(b) as Promise<Array<WorldObservation | WorldRunError>>);
+      inflight.delete(b);
+      plans.delete(b);
+      for (let k = 0; k < batch.length && !tracker.full(); k++) {
+        counters.run++;
+        const accepted = acceptWorld(batch[k], results[k], { seed, families, perWorld, tracker, usedWorlds, counters, versions, races: opts.races ?? false });
+        if (accepted.length > 0) {
+          examples.push(...accepted);
+          await opts.onAccepted?.(accepted);
+        }
+        progress();
+      }
+      b += batch.length;
+    }
+  } finally {
+    // Batches launched ahead and not needed: let them finish before returning.
+    await Promise.allSettled(inflight.values());
+  }
+  const stats = datasetStats(examples, opts.n, families, counters);
+  return { examples, stats, complete: tracker.full() };
+}
+
+interface AcceptContext {
+  seed: string;
+  families: Family[];
+  perWorld: number;
+  tracker: BalanceTracker;
+  usedWorlds: Set<string>;
+  counters: { duplicates: number; disagreeing: number; failed: number };
+  versions: { elixir: string; otp: string };
+  races: boolean;
+}
+
+function acceptWorld(plan: PlannedWorld, result: WorldObservation | WorldRunError, ctx: AcceptContext): TraceExample[] {
+  if (result instanceof WorldRunError) {
+    ctx.counters.failed++;
+    return [];
+  }
+  const hash = worldHash(plan.world);
+  if (ctx.usedWorlds.has(hash)) {
+    ctx.counters.duplicates++;
+    return [];
+  }
+  if (!result.eventsAgree) {
+    ctx.counters.disagreeing++;
+    // The reasoning is written from the event log: without races enabled a
+    // world whose runs differ contributes nothing.
+    if (!ctx.races) return [];
+  }
+  const all = candidates(plan.specs, result, ctx.races);
+  const rng = new Rng(plan.worldSeed).fork("questions");
+  const structure = structureHash(plan.world);
+  const chosen: Candidate[] = [];
+  // Families furthest from their quota first; ties in the configured order.
+  const order = [...ctx.families].sort((a, b) => ctx.tracker.need(b) - ctx.tracker.need(a) || ctx.families.indexOf(a) - ctx.families.indexOf(b));
+  for (const family of order) {
+    if (chosen.length >= ctx.perWorld) break;
+    const pick = rng.shuffle(all.filter((c) => c.spec.family === family)).find((c) => ctx.tracker.canAccept(family, c.answer));
+    if (!pick) continue;
+    ctx.tracker.add(family, pick.answer);
+    chosen.push(pick);
+  }
+  if (chosen.length === 0) return [];
+  ctx.usedWorlds.add(hash);
+  return chosen.map((c) =>
+    buildRecord(
+      {
+        world: plan.world,
+        obs: result,
+        specs: plan.specs,
+        seed: ctx.seed,
+        worldIndex: plan.index,
+        worldSeed: plan.worldSeed,
+        runSeeds: plan.seeds,
+        worldHash: hash,
+        structureHash: structure,
+        split: splitOf(structure),
+        versions: ctx.versions,
+      },
+      c,
+    ),
+  );
+}
+
+export { DIFFICULTY_KNOBS };

@@ -1,0 +1,234 @@
+defmodule TraceWorld.Driver do
+  @moduledoc false
+  # Plays a world's schedule from a fresh "System" process and records what the
+  # BEAM did. Observation uses Erlang tracing (calls of the world modules'
+  # callbacks, message arrivals, exits), so the world's own code stays as a
+  # person would write it. Quiescence waits after each step make the outcome
+  # independent of scheduling; each run perturbs timing and start order (seeded)
+  # so that a world which is not deterministic shows it across runs.
+
+  @flags [:call, :receive, :procs, :set_on_spawn, :strict_monotonic_timestamp]
+  @callbacks [:init, :handle_call, :handle_cast, :handle_info]
+  @settle_polls 3000
+
+  @doc "Runs the world once per seed; returns one observation per run."
+  def run_many(world, seeds) do
+    previous = Logger.level()
+    # Crash reports are expected here; they would only flood the output.
+    Logger.configure(level: :none)
+
+    try do
+      Enum.map(seeds, fn seed -> run_isolated(world, seed) end)
+    after
+      Logger.configure(level: previous)
+    end
+  end
+
+  defp run_isolated(world, seed) do
+    parent = self()
+    {pid, ref} = spawn_monitor(fn -> send(parent, {:observed, self(), run(world, seed)}) end)
+
+    receive do
+      {:observed, ^pid, obs} ->
+        Process.demonitor(ref, [:flush])
+        obs
+
+      {:DOWN, ^ref, :process, ^pid, reason} ->
+        raise "the trace driver crashed: #{inspect(reason)}"
+    end
+  end
+
+  @doc "One run of the world in the calling process, which plays System."
+  def run(world, seed) do
+    Process.flag(:trap_exit, true)
+    :rand.seed(:exsss, {seed, 7, 11})
+    collector = spawn(fn -> collect([]) end)
+    modules = all_modules(world)
+
+    for m <- modules, f <- @callbacks do
+      :erlang.trace_pattern({m, f, :_}, [{:_, [], [{:exception_trace}]}], [:global])
+    end
+
+    start = :erlang.monotonic_time(:millisecond)
+    :erlang.trace(self(), true, [{:tracer, collector} | @flags])
+    start_world(world)
+    :erlang.trace(self(), false, @flags)
+    saved = Map.new(world.names, fn name -> {name, Process.whereis(name)} end)
+    settle(world)
+
+    {calls, marks} =
+      world.steps
+      |> Enum.with_index(1)
+      |> Enum.reduce({%{}, []}, fn {step, i}, {calls, marks} ->
+        {at, op, _target, _via, _msg, wait} = step
+        wait_until(start, at)
+        jitter()
+        marks = [mark() | marks]
+        result = perform(step, saved)
+        if wait, do: settle(world)
+        calls = if op == :call, do: Map.put(calls, i, result), else: calls
+        {calls, marks}
+      end)
+
+    wait_until(start, world.end_at)
+    settle(world)
+    marks = Enum.reverse([mark() | marks])
+    final = Map.new(world.names, fn name -> {name, final_state(name)} end)
+
+    for m <- modules, do: :erlang.trace_pattern({m, :_, :_}, false, [:global])
+    events = dump(collector)
+    teardown(world)
+
+    %{calls: calls, final: final, marks: marks, events: events}
+  end
+
+  defp all_modules(world), do: world.names ++ List.wrap(world.supervisor)
+
+  defp start_world(world) do
+    unsupervised = Enum.reject(world.names, &(&1 in world.supervised))
+    starters = Enum.map(unsupervised, fn name -> {:server, name} end)
+    starters = if world.supervisor, do: [{:supervisor, world.supervisor} | starters], else: starters
+
+    # Independent processes start in a random order: nothing may depend on it.
+    for starter <- shuffle(starters) do
+      case starter do
+        {:supervisor, sup} -> {:ok, _} = sup.start_link(:ok)
+        {:server, name} -> {:ok, _} = GenServer.start(name, Map.fetch!(world.initial, name), name: name)
+      end
+    end
+  end
+
+  defp perform({_at, :call, target, via, msg, _wait}, saved) do
+    try do
+      {:ok, GenServer.call(dest(target, via, saved), msg)}
+    catch
+      :exit, reason -> {:exit, reason}
+    end
+  end
+
+  defp perform({_at, :cast, target, via, msg, _wait}, saved) do
+    GenServer.cast(dest(target, via, saved), msg)
+  end
+
+  defp perform({_at, :send, target, via, msg, _wait}, saved) do
+    try do
+      send(dest(target, via, saved), msg)
+      :ok
+    rescue
+      ArgumentError -> :badarg
+    end
+  end
+
+  defp perform({_at, :kill, target, _via, _msg, _wait}, _saved) do
+    case Process.whereis(target) do
+      nil -> :noproc
+      pid -> Process.exit(pid, :kill)
+    end
+  end
+
+  defp dest(target, :name, _saved), do: target
+  defp dest(target, :stale_pid, saved), do: Map.fetch!(saved, target)
+
+  defp final_state(name) do
+    case Process.whereis(name) do
+      nil ->
+        :dead
+
+      pid ->
+        try do
+          {:alive, :sys.get_state(pid, 1000)}
+        catch
+          :exit, _ -> :dead
+        end
+    end
+  end
+
+  # A point in the trace's own clock: events after it belong to the next step.
+  defp mark, do: {:erlang.monotonic_time(:nanosecond), :erlang.unique_integer([:monotonic])}
+
+  defp wait_until(start, at) do
+    left = start + at - :erlang.monotonic_time(:millisecond)
+    if left > 0, do: Process.sleep(left)
+  end
+
+  defp jitter do
+    case :rand.uniform(4) do
+      1 -> :ok
+      2 -> :erlang.yield()
+      n -> Process.sleep(n - 2)
+    end
+  end
+
+  defp shuffle(list), do: list |> Enum.map(&{:rand.uniform(), &1}) |> Enum.sort() |> Enum.map(&elem(&1, 1))
+
+  # Quiescence: every process of the world is waiting with an empty mailbox,
+  # twice in a row with no reductions in between (so no message was in flight).
+  defp settle(world), do: settle(world, 0)
+
+  defp settle(_world, n) when n >= @settle_polls, do: :gave_up
+
+  defp settle(world, n) do
+    first = activity(world)
+    :erlang.yield()
+    second = activity(world)
+
+    if first == second and Enum.all?(first, &idle?/1) do
+      :ok
+    else
+      Process.sleep(1)
+      settle(world, n + 1)
+    end
+  end
+
+  defp activity(world) do
+    for name <- all_modules(world) do
+      case Process.whereis(name) do
+        nil -> nil
+        pid -> Process.info(pid, [:status, :message_queue_len, :reductions])
+      end
+    end
+  end
+
+  defp idle?(nil), do: true
+  defp idle?(info), do: info[:status] == :waiting and info[:message_queue_len] == 0
+
+  defp teardown(world) do
+    pids = for name <- all_modules(world), pid = Process.whereis(name), pid != nil, do: pid
+    refs = for pid <- pids, do: {Process.monitor(pid), pid}
+    for pid <- pids, do: Process.exit(pid, :kill)
+    for {ref, _pid} <- refs, do: receive(do: ({:DOWN, ^ref, _, _, _} -> :ok))
+    wait_unregistered(all_modules(world), 1000)
+    flush()
+  end
+
+  defp wait_unregistered(_names, 0), do: :ok
+
+  defp wait_unregistered(names, n) do
+    if Enum.any?(names, &Process.whereis/1) do
+      Process.sleep(1)
+      wait_unregistered(names, n - 1)
+    end
+  end
+
+  defp flush do
+    receive do
+      _ -> flush()
+    after
+      0 -> :ok
+    end
+  end
+
+  defp collect(acc) do
+    receive do
+      {:dump, from} -> send(from, {:trace_events, Enum.reverse(acc)})
+      event -> collect([event | acc])
+    end
+  end
+
+  defp dump(collector) do
+    ref = :erlang.trace_delivered(:all)
+    receive(do: ({:trace_delivered, :all, ^ref} -> :ok))
+    send(collector, {:dump, self()})
+    receive(do: ({:trace_events, events} -> events))
+  end
+end

@@ -1,0 +1,85 @@
+// Runs worlds R times each on the BEAM (several worlds per job) and compares
+// the runs: which answers every run agreed on, and whether the whole observed
+// event log was identical.
+import { z } from "zod";
+import { observerSources } from "./driver-input.js";
+import { renderBatchScript, type BatchItem } from "./replay.js";
+import type { ElixirRunner } from "./runner.js";
+
+/** One observed event, as the Elixir observer exports it (terms as `inspect` text). */
+export const observedEventSchema = z.object({
+  type: z.enum(["init", "handle", "exit", "lost"]),
+  proc: z.string(),
+  seg: z.number().int(),
+  cb: z.enum(["call", "cast", "info"]).optional(),
+  msg: z.string().optional(),
+  ok: z.boolean().optional(),
+  before: z.string().optional(),
+  after: z.string().optional(),
+  reply: z.string().optional(),
+  reason: z.string().optional(),
+  stop: z.string().optional(),
+  state: z.string().optional(),
+  n: z.number().int().optional(),
+  bad_return: z.string().optional(),
+});
+export type ObservedEvent = z.infer<typeof observedEventSchema>;
+
+const runSchema = z.object({ answers: z.array(z.string()), events: z.array(observedEventSchema) });
+export type RunObservation = z.infer<typeof runSchema>;
+
+const batchResultSchema = z.array(z.union([z.object({ runs: z.array(runSchema) }), z.object({ error: z.string() })]));
+
+export interface WorldObservation {
+  runs: RunObservation[];
+  /** Per spec: the distinct answers over all runs, sorted. */
+  outcomes: string[][];
+  /** Every run produced the same event log. */
+  eventsAgree: boolean;
+}
+
+export class WorldRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorldRunError";
+  }
+}
+
+/** Seeds of the R perturbed runs of a world. */
+export function runSeeds(worldSeed: number, runs: number): number[] {
+  return Array.from({ length: runs }, (_, r) => ((worldSeed + r * 7919) % 2147483647) + 1);
+}
+
+export function batchJob(items: readonly BatchItem[]) {
+  // A run lasts about endAt plus call timeouts; leave generous room on a loaded machine.
+  const budget = items.reduce((sum, it) => sum + it.seeds.length * (it.world.endAt + 1_500) + 3_000, 0);
+  return { files: observerSources(), script: renderBatchScript(items), timeoutMs: 30_000 + budget };
+}
+
+/** Observes each world of the batch; a world that failed gives a WorldRunError in its place. */
+export async function observeWorlds(runner: ElixirRunner, items: readonly BatchItem[]): Promise<Array<WorldObservation | WorldRunError>> {
+  if (items.length === 0) return [];
+  const result = await runner.run(batchJob(items));
+  if (!result.ok) return items.map(() => new WorldRunError(result.message));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(result.value);
+  } catch {
+    return items.map(() => new WorldRunError(`the batch job returned text that is not JSON: ${result.value.slice(0, 200)}`));
+  }
+  const checked = batchResultSchema.safeParse(parsed);
+  if (!checked.success || checked.data.length !== items.length) {
+    return items.map(() => new WorldRunError(`the batch job returned an unexpected shape: ${checked.success ? "wrong length" : checked.error.message}`));
+  }
+  return checked.data.map((entry, i) => {
+    if ("error" in entry) return new WorldRunError(entry.error);
+    const { specs, seeds } = items[i];
+    const runs = entry.runs;
+    if (runs.length !== seeds.length || runs.some((r) => r.answers.length !== specs.length)) {
+      return new WorldRunError(`expected ${seeds.length} runs with ${specs.length} answers each`);
+    }
+    const outcomes = specs.map((_, s) => [...new Set(runs.map((r) => r.answers[s]))].sort());
+    const first = JSON.stringify(runs[0].events);
+    return { runs, outcomes, eventsAgree: runs.every((r) => JSON.stringify(r.events) === first) };
+  });
+}

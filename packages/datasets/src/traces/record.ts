@@ -1,0 +1,57 @@
+// One line of a trace dataset (JSONL), validated with zod and versioned.
+import { z } from "zod";
+import { familySchema, questionSpecSchema } from "./questions/spec.js";
+import { difficultySchema } from "./world.js";
+
+export const TRACE_RECORD_SCHEMA_VERSION = 1;
+/** Bump when the same seed would produce different records. */
+export const TRACE_GENERATOR_VERSION = "1.0.0";
+
+export const splitSchema = z.enum(["train", "dev", "test"]);
+export type Split = z.infer<typeof splitSchema>;
+
+export const answerKindSchema = z.enum(["term", "integer", "ordered_list", "set", "outcome_set"]);
+
+export const provenanceSchema = z
+  .object({
+    generator: z.literal("otpforge/traces"),
+    generatorVersion: z.string(),
+    worldSchemaVersion: z.number().int(),
+    /** The dataset seed as given on the command line. */
+    seed: z.string(),
+    worldIndex: z.number().int().min(0),
+    worldSeed: z.number().int(),
+    /** sha256 of the canonical world (process names abstracted): the dedup key. */
+    worldHash: z.string().regex(/^[0-9a-f]{64}$/),
+    /** sha256 of the world's shape without its constants: decides the split. */
+    structureHash: z.string().regex(/^[0-9a-f]{64}$/),
+    elixir: z.string(),
+    otp: z.string(),
+    runs: z.number().int().positive(),
+    /** Runs whose answer equals the recorded one (for outcome sets: runs of the most frequent outcome). */
+    runsAgreed: z.number().int().min(0),
+  })
+  .strict();
+
+export const traceExampleSchema = z
+  .object({
+    schemaVersion: z.literal(TRACE_RECORD_SCHEMA_VERSION),
+    id: z.string().regex(/^tr-[0-9a-f]{16}$/),
+    split: splitSchema,
+    family: familySchema,
+    difficulty: difficultySchema,
+    process_code: z.string().min(1),
+    event_trace: z.string().min(1),
+    question: z.string().min(1),
+    /** Canonical Elixir term text, as observed on the BEAM. */
+    answer: z.string().min(1),
+    answer_kind: answerKindSchema,
+    deterministic: z.boolean(),
+    reasoning: z.string().min(1),
+    /** A standalone .exs: `elixir replay.exs` prints the answer as its last line. */
+    replay: z.string().min(1),
+    question_spec: questionSpecSchema,
+    provenance: provenanceSchema,
+  })
+  .strict();
+export type TraceExample = z.infer<typeof traceExampleSchema>;

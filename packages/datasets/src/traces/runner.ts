@@ -1,0 +1,105 @@
+// How world jobs reach a BEAM: through @otpforge/beam's pool (the normal way),
+// or a plain `elixir` subprocess (what replay scripts use; also handy without a pool).
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface ElixirJob {
+  /** .ex sources compiled before the script. */
+  files: Array<{ name: string; source: string }>;
+  /** Elixir whose last expression is a binary: the job's result. */
+  script: string;
+  timeoutMs: number;
+}
+
+export type ElixirJobResult = { ok: true; value: string } | { ok: false; message: string };
+
+export interface ElixirRunner {
+  run(job: ElixirJob): Promise<ElixirJobResult>;
+  /** How many jobs it runs at once (the generator keeps that many in flight). */
+  readonly parallelism: number;
+}
+
+/** The subset of @otpforge/beam's pool the generator needs. */
+export interface PoolLike {
+  run(job: {
+    files?: Array<{ name: string; source: string }>;
+    script?: string;
+    trusted?: boolean;
+    limits?: { timeoutMs?: number; maxProcesses?: number };
+  }): Promise<{ status: string; message?: string; value?: string; valueJson?: unknown }>;
+  readonly size?: number;
+}
+
+/** Jobs through the sandbox pool. World code is project-generated, hence `trusted`. */
+export function poolRunner(pool: PoolLike, parallelism = pool.size ?? 2): ElixirRunner {
+  return {
+    parallelism,
+    async run(job) {
+      const r = await pool.run({ files: job.files, script: job.script, trusted: true, limits: { timeoutMs: job.timeoutMs } });
+      if (r.status !== "ok") return { ok: false, message: `${r.status}: ${r.message ?? "no message"}` };
+      if (typeof r.valueJson === "string") return { ok: true, value: r.valueJson };
+      return { ok: false, message: `the job returned ${r.value ?? "no value"}, expected a JSON string` };
+    },
+  };
+}
+
+const RESULT_MARK = "@@otpforge-result@@";
+
+/** Runs `elixir` on one script file per job. Slower to start than the pool, but needs nothing else. */
+export function localElixirRunner(parallelism = 1, elixir = "elixir"): ElixirRunner {
+  return {
+    parallelism,
+    async run(job) {
+      const source = [...job.files.map((f) => f.source), `result = (\n${job.script}\n)`, `IO.puts("\\n${RESULT_MARK}" <> result)`, ""].join("\n");
+      const r = await runElixirSource(source, job.timeoutMs, elixir);
+      if (r.code !== 0) return { ok: false, message: `elixir exited with ${r.code}: ${lastLines(r.stderr || r.stdout)}` };
+      const at = r.stdout.lastIndexOf(RESULT_MARK);
+      if (at < 0) return { ok: false, message: `no result in the output: ${lastLines(r.stdout)}` };
+      return { ok: true, value: r.stdout.slice(at + RESULT_MARK.length).trim() };
+    },
+  };
+}
+
+export interface ElixirProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Writes the source to a private temp dir and runs plain `elixir` on it. */
+export async function runElixirSource(source: string, timeoutMs: number, elixir = "elixir"): Promise<ElixirProcessResult> {
+  const dir = await mkdtemp(join(tmpdir(), "otpforge-exs-"));
+  const file = join(dir, "script.exs");
+  await writeFile(file, source);
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(elixir, [file], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", HOME: dir, LANG: "C.UTF-8" } });
+      let stdout = "";
+      let stderr = "";
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill("SIGKILL");
+      }, timeoutMs);
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", (err) => {
+        clearTimeout(timer);
+        reject(new Error(`could not run \`${elixir}\`: ${err.message}. Install Elixir >= 1.14 (see scripts/setup.mjs).`));
+      });
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr, timedOut });
+      });
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function lastLines(text: string, n = 5): string {
+  return text.trim().split("\n").slice(-n).join(" | ");
+}
