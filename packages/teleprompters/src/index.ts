@@ -27,7 +27,7 @@ export {
 } from "./artifact/errors.js";
 
 // Publishing
-export { publish, load, readIndex, checkArtifactName, INDEX_FILE, type PublishOptions, type PublishResult, type LoadedArtifact, type RegistryIndex } from "./registry/registry.js";
+export { publish, load, readIndex, checkArtifactName, PublishInputError, INDEX_FILE, type PublishOptions, type PublishResult, type LoadedArtifact, type RegistryIndex } from "./registry/registry.js";
 
 // Runs: budgets and checkpoints
 export { BudgetTracker, BudgetExceeded, UnpricedModelError, type Budget, type BudgetName, type Spend } from "./run/budget.js";
@@ -53,3 +53,8 @@ export { projectDemo, datasetHash, withoutDemos, demoCounts } from "./optimizers
 export { metricScore, passes } from "./optimizers/metric.js";
 export { RunContext, TooManyErrorsError, type ProgressEvent } from "./run/run-context.js";
 export { instrument, overrideRequests } from "./run/instrument.js";
+
+// Tasks: what `otpforge compile` tunes
+export { loadTaskModule, toCompileTask, TaskModuleError, type CompileTask } from "./tasks/compile-task.js";
+export { loadJsonlExamples, ExamplesFileError } from "./tasks/examples-file.js";
+export { compileTaskToDir, makeOptimizer, OPTIMIZERS, type OptimizerName, type CompileTaskOptions, type CompileTaskResult } from "./tasks/compile-to-dir.js";

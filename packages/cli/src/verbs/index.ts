@@ -4,5 +4,7 @@ import type { Verb } from "../verb.js";
 import { demo } from "./demo.js";
 import { verify } from "./verify.js";
 import { evalVerb } from "./eval.js";
+import { compile } from "./compile.js";
+import { publish } from "./publish.js";
 
-export const verbs: Verb[] = [demo, verify, evalVerb];
+export const verbs: Verb[] = [demo, verify, evalVerb, compile, publish];

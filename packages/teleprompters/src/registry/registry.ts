@@ -40,10 +40,18 @@ export interface PublishResult {
   alreadyPublished: boolean;
 }
 
+/** A publish or load request that cannot be carried out as asked (bad name, bad version). */
+export class PublishInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PublishInputError";
+  }
+}
+
 /** A name that may be used as a directory: letters, digits, dot, dash, underscore. */
 export function checkArtifactName(name: string): string {
   if (!NAME_RE.test(name) || name === "." || name === "..") {
-    throw new RangeError(`artifact name "${name}" cannot be published: use letters, digits, ".", "-" and "_" (e.g. --name trace-predictor)`);
+    throw new PublishInputError(`artifact name "${name}" cannot be published: use letters, digits, ".", "-" and "_" (e.g. --name trace-predictor)`);
   }
   return name;
 }
@@ -57,7 +65,7 @@ export async function publish(artifactPath: string, options: PublishOptions): Pr
   const artifact = await readArtifact(artifactPath);
   const name = checkArtifactName(options.name ?? artifact.name);
   if (options.version !== undefined && semver.valid(options.version) !== options.version) {
-    throw new RangeError(`version "${options.version}" is not a semantic version like 1.2.0`);
+    throw new PublishInputError(`version "${options.version}" is not a semantic version like 1.2.0`);
   }
   const sourceDir = (await stat(artifactPath)).isDirectory() ? artifactPath : dirname(artifactPath);
   await mkdir(options.to, { recursive: true });

@@ -1,0 +1,20 @@
+// Built-in tasks that `otpforge compile TASK` (and any verb that tunes or
+// evaluates a program) can name instead of a task module path. Each task's
+// issue adds one entry; `load` imports lazily so the CLI starts fast and a
+// task's heavy dependencies load only when it is used.
+import type { CompileTask } from "@otpforge/teleprompters";
+
+export interface BuiltinTask {
+  name: string;
+  /** One line for --help. */
+  summary: string;
+  /** What --trainset/--valset files hold, for --help. */
+  data: string;
+  load(): Promise<CompileTask>;
+}
+
+export const compileTasks: BuiltinTask[] = [];
+
+export function findCompileTask(name: string): BuiltinTask | undefined {
+  return compileTasks.find((t) => t.name === name);
+}
