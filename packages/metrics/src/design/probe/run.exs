@@ -106,7 +106,8 @@ defmodule OtpforgeDesignProbe do
         receive do
           {:DOWN, ^mon, :process, _, reason} ->
             Tree.flush_exits()
-            {:error, "#{Tree.describe_top(top)} started but the tree exited within #{cfg.settle_ms} ms: #{Tree.short(reason)}", Tree.describe_top(top)}
+            hint = if reason == :shutdown, do: " (its children crashed more often than its restart intensity allows)", else: ""
+            {:error, "#{Tree.describe_top(top)} started but the tree exited within #{cfg.settle_ms} ms with reason #{Tree.short(reason)}#{hint}", Tree.describe_top(top)}
         after
           cfg.settle_ms ->
             Process.demonitor(mon, [:flush])
