@@ -261,7 +261,11 @@ defmodule OtpforgeDesignProbe.Tree do
 
     head =
       case sup_info(pid) do
-        {:ok, i} -> "#{indent}#{label(pid)} [#{i.type} #{i.strategy}, max_restarts #{i.max_restarts} in #{i.max_seconds}s#{if i.max_children != :infinity, do: ", max_children #{i.max_children}", else: ""}]"
+        {:ok, i} ->
+          kind = if i.type == :dynamic, do: "DynamicSupervisor", else: "Supervisor"
+          limit = if i.max_children != :infinity, do: ", max_children #{i.max_children}", else: ""
+          "#{indent}#{label(pid)} [#{kind} #{i.strategy}, max_restarts #{i.max_restarts} in #{i.max_seconds}s#{limit}]"
+
         {:error, _} -> "#{indent}#{label(pid)}"
       end
 
@@ -272,6 +276,8 @@ defmodule OtpforgeDesignProbe.Tree do
             kids
             |> Enum.take(12)
             |> Enum.map(fn
+              # A Registry is a supervisor of its partitions: internals, not design.
+              {id, _child, :supervisor, [Registry]} -> "#{String.duplicate("  ", depth + 1)}#{inspect(id)} Registry"
               {id, child, :supervisor, _} when is_pid(child) -> render_child_sup(id, child, depth + 1)
               {id, child, type, _} -> "#{String.duplicate("  ", depth + 1)}#{inspect(id)} #{type} #{pid_text(child)}"
             end)
