@@ -39,8 +39,14 @@ defmodule OtpforgeDesignProbe.Tree do
     receive do
       {^ref, {:returned, {:ok, pid}}} when is_pid(pid) -> {:ok, pid}
       {^ref, {:returned, {:ok, pid, _}}} when is_pid(pid) -> {:ok, pid}
-      {^ref, {:returned, other}} -> {:error, "#{describe_top(top)} returned #{short(other)}"}
-      {^ref, {:raised, kind, reason}} -> {:error, "#{describe_top(top)} raised #{format_error(kind, reason)}"}
+      {^ref, {:returned, {:error, {:already_started, _}} = other}} ->
+        {:error, "#{describe_top(top)} returned #{short(other)}: something started it already (code at the top level of the file?); a skeleton should only define modules"}
+
+      {^ref, {:returned, other}} ->
+        {:error, "#{describe_top(top)} returned #{short(other)}"}
+
+      {^ref, {:raised, kind, reason}} ->
+        {:error, "#{describe_top(top)} raised #{format_error(kind, reason)}"}
     after
       timeout_ms ->
         Process.exit(starter, :kill)
