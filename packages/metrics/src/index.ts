@@ -4,3 +4,4 @@ export { scoreScenario, scenarioMetric, ExplanationJudge, type ScenarioScore, ty
 export * from "./evals/index.js";
 export * from "./design/index.js";
 export { evalDesign, readDesignProblems, designProblemsJsonl, DesignDataError, type DesignRecord, type EvalDesignOptions } from "./evals/design.js";
+export * from "./trace-answer/index.js";

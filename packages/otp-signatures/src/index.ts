@@ -9,3 +9,4 @@ export {
 } from "./catalog/index.js";
 export * from "./design-problems/index.js";
 export { SystemDesign, SKELETON_CONVENTION } from "./system-design.js";
+export { ConcurrencyTrace, ConcurrencyTraceAnswer, TraceProgram, TRACE_INSTRUCTIONS, TRACE_INPUT_FIELDS } from "./concurrency-trace.js";
