@@ -1,0 +1,124 @@
+// The reasoning eval of the brief: a program reads process_code, event_trace
+// and question of trace examples (answers observed on the BEAM by
+// @otpforge/datasets) and its prediction is scored with traceAnswer. Summary by
+// question family (and by difficulty), one record per example.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { evaluate, example, OtpforgeError, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
+import { traceAnswer, TRACE_ANSWER_KINDS, type TraceAnswerKind } from "../trace-answer/index.js";
+import { summarizeEval, type CategorySummary, type EvalRecord, type EvalResult } from "./index.js";
+
+/** The fields of a trace example the eval needs (a dataset line has more; they are kept). */
+export const traceEvalExampleSchema = z
+  .object({
+    id: z.string().min(1),
+    family: z.string().min(1),
+    difficulty: z.string().default("unknown"),
+    split: z.string().default("test"),
+    process_code: z.string().min(1),
+    event_trace: z.string().min(1),
+    question: z.string().min(1),
+    answer: z.string().min(1),
+    answer_kind: z.enum(TRACE_ANSWER_KINDS as [TraceAnswerKind, ...TraceAnswerKind[]]),
+  })
+  .loose();
+export type TraceEvalExample = z.output<typeof traceEvalExampleSchema>;
+
+export interface ReasoningRecord extends EvalRecord {
+  family: string;
+  difficulty: string;
+  expected: string;
+  predicted?: string;
+  feedback: string;
+}
+
+export interface ReasoningEvalResult extends EvalResult<ReasoningRecord> {
+  byDifficulty: Record<string, CategorySummary>;
+}
+
+export interface EvalReasoningOptions {
+  /** Only examples of this split (e.g. "test"); default all. */
+  split?: string;
+  /** Examples in flight at once. Default 4. */
+  concurrency?: number;
+  progress?: boolean;
+  onProgress?: (progress: EvaluateProgress) => void;
+}
+
+export class TraceDataError extends OtpforgeError {
+  constructor(message: string) {
+    super("INVALID_TRACE_DATA", message);
+  }
+}
+
+/** Runs `program` (inputs process_code, event_trace, question; output prediction) and scores each prediction with traceAnswer. */
+export async function evalReasoning(
+  program: ProgramLike<unknown>,
+  examples: readonly TraceEvalExample[],
+  options: EvalReasoningOptions = {},
+): Promise<ReasoningEvalResult> {
+  const chosen = options.split ? examples.filter((e) => e.split === options.split) : [...examples];
+  if (chosen.length === 0) throw new TraceDataError(`no trace examples${options.split ? ` in split "${options.split}"` : ""} to evaluate`);
+  const devset = chosen.map((e) => example({ ...e }).withInputs("process_code", "event_trace", "question"));
+  const result = await evaluate(program, devset, (ex, prediction) => traceAnswer(ex, prediction), {
+    concurrency: options.concurrency ?? 4,
+    ...(options.progress !== undefined ? { progress: options.progress } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const records = result.results.map((r): ReasoningRecord => {
+    const e = r.example.data as TraceEvalExample;
+    const base = { id: e.id, category: e.family, family: e.family, difficulty: e.difficulty, expected: e.answer, durationMs: Math.round(r.durationMs) };
+    if (r.error !== undefined) {
+      const message = r.error instanceof Error ? r.error.message : String(r.error);
+      return { ...base, score: 0, error: message, feedback: `error: ${message}` };
+    }
+    const predicted = predictionText(r.prediction);
+    return { ...base, score: r.score, feedback: r.feedback ?? "", ...(predicted !== undefined ? { predicted } : {}) };
+  });
+  const summary = summarizeEval("reasoning", records);
+  const byDifficulty: Record<string, CategorySummary> = {};
+  for (const r of records) {
+    const c = (byDifficulty[r.difficulty] ??= { n: 0, score: 0 });
+    c.n++;
+    c.score += r.score;
+  }
+  for (const c of Object.values(byDifficulty)) c.score /= c.n;
+  return { ...summary, byDifficulty };
+}
+
+function predictionText(prediction: unknown): string | undefined {
+  if (typeof prediction === "string") return prediction;
+  const p = prediction as { outputs?: { prediction?: unknown }; prediction?: unknown } | undefined;
+  const v = p?.outputs?.prediction ?? p?.prediction;
+  return typeof v === "string" ? v : undefined;
+}
+
+/** Reads trace examples from a JSONL file written by `otpforge dataset traces`. */
+export function readTraceExamples(path: string): TraceEvalExample[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new TraceDataError(`Cannot read trace data ${path}: ${(err as Error).message}. Make one with \`otpforge dataset traces --n 100 --seed 1 --out ${path}\`.`);
+  }
+  const out: TraceEvalExample[] = [];
+  const ids = new Set<string>();
+  text.split("\n").forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new TraceDataError(`${path}:${i + 1}: not valid JSON. Each line must be one trace example.`);
+    }
+    const parsed = traceEvalExampleSchema.safeParse(value);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((x) => `${x.path.join(".") || "(line)"}: ${x.message}`).join("; ");
+      throw new TraceDataError(`${path}:${i + 1}: not a trace example (${issues}).`);
+    }
+    if (ids.has(parsed.data.id)) throw new TraceDataError(`${path}:${i + 1}: duplicate id "${parsed.data.id}".`);
+    ids.add(parsed.data.id);
+    out.push(parsed.data);
+  });
+  return out;
+}
