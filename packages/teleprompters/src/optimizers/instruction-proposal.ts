@@ -187,6 +187,11 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
+/** The instruction-search options as recorded in artifacts and run keys (the proposer by its id). */
+export function describeInstructionSearch(o: InstructionSearchOptions) {
+  return { breadth: o.breadth ?? 4, depth: o.depth ?? 1, temperature: o.temperature ?? 1.0, proposerLM: o.proposerLM?.id ?? null };
+}
+
 /** Instruction proposal on its own: keeps the program's demos and tunes its instructions on the valset. */
 export class InstructionProposal extends Teleprompter {
   readonly name = "InstructionProposal";
@@ -197,8 +202,7 @@ export class InstructionProposal extends Teleprompter {
   }
 
   describeOptions() {
-    const o = this.options;
-    return { breadth: o.breadth ?? 4, depth: o.depth ?? 1, temperature: o.temperature ?? 1.0, proposerLM: o.proposerLM?.id ?? null };
+    return describeInstructionSearch(this.options);
   }
 
   protected async optimize<P extends Module>(student: P, data: RunData, ctx: RunContext): Promise<OptimizeOutcome<P>> {

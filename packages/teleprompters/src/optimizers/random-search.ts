@@ -3,7 +3,7 @@ import type { CandidateScore } from "../artifact/schema.js";
 import type { RunContext } from "../run/run-context.js";
 import { runBootstrap } from "./bootstrap-few-shot.js";
 import { assignLabeledDemos, demoCounts, withoutDemos } from "./demos.js";
-import { proposeInstructions, type InstructionSearchOptions } from "./instruction-proposal.js";
+import { describeInstructionSearch, proposeInstructions, type InstructionSearchOptions } from "./instruction-proposal.js";
 import { CompileInputError, Teleprompter, type OptimizeOutcome, type RunData } from "./teleprompter.js";
 
 export interface RandomSearchOptions {
@@ -134,8 +134,4 @@ export function candidateId(seed: number): string {
   if (seed === -2) return "labeled";
   if (seed === -1) return "bootstrap";
   return `shuffle-${seed}`;
-}
-
-function describeInstructionSearch(o: InstructionSearchOptions) {
-  return { breadth: o.breadth ?? 4, depth: o.depth ?? 1, temperature: o.temperature ?? 1.0, proposerLM: o.proposerLM?.id ?? null };
 }
