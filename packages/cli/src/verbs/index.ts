@@ -6,5 +6,6 @@ import { verify } from "./verify.js";
 import { evalVerb } from "./eval.js";
 import { compile } from "./compile.js";
 import { publish } from "./publish.js";
+import { exportVerb } from "./export.js";
 
-export const verbs: Verb[] = [demo, verify, evalVerb, compile, publish];
+export const verbs: Verb[] = [demo, verify, evalVerb, compile, publish, exportVerb];
