@@ -13,7 +13,27 @@ export interface BuiltinTask {
   load(): Promise<CompileTask>;
 }
 
-export const compileTasks: BuiltinTask[] = [];
+export const compileTasks: BuiltinTask[] = [
+  {
+    name: "trace",
+    summary: "predict what OTP processes do: TraceProgram scored by traceAnswer",
+    data: "trace examples (JSONL) from `otpforge dataset traces`",
+    async load() {
+      const [{ example }, { TraceProgram, TRACE_INPUT_FIELDS }, { traceAnswer, readTraceExamples }] = await Promise.all([
+        import("@otpforge/core"),
+        import("@otpforge/otp-signatures"),
+        import("@otpforge/metrics"),
+      ]);
+      return {
+        name: "trace",
+        description: "ConcurrencyTrace: process_code, event_trace, question -> reasoning, prediction",
+        program: () => new TraceProgram(),
+        metric: (ex, prediction) => traceAnswer(ex, prediction),
+        loadExamples: (file) => readTraceExamples(file).map((e) => example({ ...e }).withInputs(...TRACE_INPUT_FIELDS)),
+      };
+    },
+  },
+];
 
 export function findCompileTask(name: string): BuiltinTask | undefined {
   return compileTasks.find((t) => t.name === name);

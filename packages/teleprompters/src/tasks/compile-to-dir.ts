@@ -10,6 +10,7 @@ import { LabeledFewShot } from "../optimizers/labeled-few-shot.js";
 import { BootstrapFewShotWithRandomSearch } from "../optimizers/random-search.js";
 import { CompileInputError, type CompileResult, type Teleprompter } from "../optimizers/teleprompter.js";
 import type { CompileTask } from "./compile-task.js";
+import { ExamplesFileError } from "./examples-file.js";
 
 export const OPTIMIZERS = ["labeled", "bootstrap", "random-search"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -107,7 +108,14 @@ export function makeOptimizer(task: CompileTask, o: Omit<CompileTaskOptions, "tr
 }
 
 async function loadSet(task: CompileTask, file: string, which: string): Promise<Example[]> {
-  const examples = await task.loadExamples(file);
+  let examples: Example[];
+  try {
+    examples = await task.loadExamples(file);
+  } catch (err) {
+    // Whatever the task's loader throws, it is a problem with this data file.
+    if (err instanceof ExamplesFileError) throw err;
+    throw new ExamplesFileError(file, `cannot be read as ${which} (${err instanceof Error ? err.message : String(err)})`);
+  }
   if (!Array.isArray(examples) || examples.length === 0) throw new CompileInputError(`${which} ${file} holds no examples`);
   return examples;
 }
