@@ -45,6 +45,13 @@ describe("BootstrapFewShotWithRandomSearch", () => {
     expect(again.artifact.contentHash).toBe(result.artifact.contentHash);
   });
 
+  it("without a valset scores candidates on the trainset and reports that as the train score", async () => {
+    const result = await new BootstrapFewShotWithRandomSearch({ ...options, numCandidates: 0 }).compile(new SpellProgram(), { trainset: trainset(8), lm: demoHungryLM() });
+    expect(result.artifact.scores.val).toBeUndefined();
+    expect(result.artifact.scores.train).toBe(100);
+    expect(result.leaderboard.map((c) => c.id)).toEqual(["zero-shot", "labeled", "bootstrap"]);
+  });
+
   it("stops at stopAtScore", async () => {
     const result = await new BootstrapFewShotWithRandomSearch({ ...options, stopAtScore: 100 }).compile(new SpellProgram(), { ...data(), lm: demoHungryLM() });
     expect(result.leaderboard.map((c) => c.id)).toEqual(["bootstrap", "zero-shot", "labeled"]);

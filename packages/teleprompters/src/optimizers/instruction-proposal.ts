@@ -217,7 +217,7 @@ export class InstructionProposal extends Teleprompter {
     const tuned = await proposeInstructions(student, base, data.trainset, valset, this.options.metric, this.options, ctx, data.seed);
     return {
       program: tuned.program,
-      valScore: tuned.score,
+      ...(data.valset ? { valScore: tuned.score } : { trainScore: tuned.score }),
       candidates: [{ id: "current", score: base, demos: demoCounts(student) }, ...tuned.candidates],
     };
   }

@@ -95,10 +95,12 @@ export class BootstrapFewShotWithRandomSearch extends Teleprompter {
 
     // Nothing scored (a budget ran out at once): hand back the student without demos, unscored.
     if (!best) return { program: withoutDemos(student), candidates };
-    if (!this.options.instructions || ctx.budgetStopped()) return { program: best.program, valScore: best.score, candidates };
+    // Without a valset the candidates were scored on the trainset: report the score as such.
+    const scored = (score: number) => (data.valset ? { valScore: score } : { trainScore: score });
+    if (!this.options.instructions || ctx.budgetStopped()) return { program: best.program, ...scored(best.score), candidates };
 
     const tuned = await proposeInstructions(best.program, best.score, data.trainset, valset, this.options.metric, this.options.instructions, ctx, data.seed);
-    return { program: tuned.program, valScore: tuned.score, candidates: [...candidates, ...tuned.candidates] };
+    return { program: tuned.program, ...scored(tuned.score), candidates: [...candidates, ...tuned.candidates] };
   }
 
   private async buildCandidate<P extends Module>(student: P, seed: number, data: RunData, ctx: RunContext): Promise<P | undefined> {

@@ -51,8 +51,10 @@ export interface CompileResult<P extends Module> {
 /** What an optimizer hands back to compile(). */
 export interface OptimizeOutcome<P extends Module> {
   program: P;
-  /** Val score when the optimizer already measured the returned program. */
+  /** Val score when the optimizer already measured the returned program on the valset. */
   valScore?: number;
+  /** Train score when the optimizer measured the returned program on the trainset (no valset given). */
+  trainScore?: number;
   bootstrap?: { attempted: number; passed: number };
   candidates: CandidateScore[];
 }
@@ -120,7 +122,7 @@ export abstract class Teleprompter {
     const outcome = await this.optimize(student, data, ctx);
     options.signal?.throwIfAborted();
     const val = outcome.valScore ?? (options.valset ? await this.finalScore(ctx, outcome.program, options.valset, "val") : undefined);
-    const train = options.scoreTrainset ? await this.finalScore(ctx, outcome.program, options.trainset, "train") : undefined;
+    const train = outcome.trainScore ?? (options.scoreTrainset ? await this.finalScore(ctx, outcome.program, options.trainset, "train") : undefined);
     options.signal?.throwIfAborted();
 
     const leaderboard = rank(outcome.candidates);
