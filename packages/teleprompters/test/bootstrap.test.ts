@@ -120,6 +120,17 @@ describe("BootstrapFewShot", () => {
     expect(result.artifact.predictors.map((p) => p.name)).toEqual(["find", "spell"]);
   });
 
+  it("tunes a bare Predict as a one-predictor program", async () => {
+    const { Predict } = await import("@otpforge/core");
+    const { QA } = await import("./helpers/qa.js");
+    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 2 }).compile(new Predict(QA), {
+      trainset: trainset(3),
+      lm: spellingLM({ latency: false }),
+      concurrency: 1,
+    });
+    expect(result.artifact.predictors.map((p) => [p.name, p.demos.length])).toEqual([["self", 2]]);
+  });
+
   it("gives the same artifact at concurrency 1 and 16", async () => {
     const train = trainset(16);
     const opts = { metric: exactAnswer, maxBootstrappedDemos: 4, maxLabeledDemos: 8, maxRounds: 2 };

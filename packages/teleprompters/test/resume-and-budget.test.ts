@@ -134,6 +134,17 @@ describe("budgets", () => {
     expect(artifactContent(continued.artifact)).toEqual(artifactContent(unlimited.artifact));
   });
 
+  it("counts the calls of predictors that carry their own LM", async () => {
+    const own = allRight();
+    const student = new SpellProgram();
+    student.answer.lm = own;
+    const result = await bootstrap().compile(student, { trainset: trainset(8), concurrency: 1, budget: { maxLMCalls: 2 } });
+    expect(own.calls).toBe(2);
+    expect(result.stoppedBy?.budget).toBe("maxLMCalls");
+    // The compiled program keeps the user's LM, not the run's budget wrapper.
+    expect(result.program.answer.lm).toBe(own);
+  });
+
   it("a BudgetExceeded names the budget and how to continue", () => {
     expect(new BudgetExceeded("maxLMCalls", 3, 3).message).toMatch(/budget maxLMCalls \(3\) is used up.*Raise the budget/);
   });
