@@ -191,6 +191,19 @@ const behaviours: Behaviour[] = [
         : "",
   },
   {
+    kind: "sync_cast",
+    callback: "cast",
+    tag: "sync",
+    states: ["int", "list"],
+    clauses: (_p, h) => [
+      cast(def("handle_cast({:sync, msg}, state)", [`GenServer.call(${target(h)}, msg, ${h.kind === "sync_cast" ? h.timeout : 5000})`, "{:noreply, state}"])),
+    ],
+    describe: (_p, h) =>
+      h.kind === "sync_cast"
+        ? `calls ${h.target} with msg (timeout ${h.timeout} ms) from inside handle_cast, so it handles nothing else until that call returns; an exit of the call kills the process`
+        : "",
+  },
+  {
     kind: "watch_cast",
     callback: "cast",
     tag: "watch",

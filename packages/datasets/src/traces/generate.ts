@@ -111,6 +111,7 @@ function addInteractions(rng: Rng, k: TraceKnobs, procs: ProcessSpec[]): void {
   const askers: ProcessSpec[] = [];
   for (const p of procs) {
     if (rng.chance(0.45)) p.handlers.push({ kind: "relay_cast", target: rng.pick(others(p)) });
+    if (rng.chance(0.2) && timeouts.length > 0) p.handlers.push({ kind: "sync_cast", target: rng.pick(others(p)), timeout: timeouts.pop() as number });
     if (rng.chance(0.5) && timeouts.length > 0) {
       const toSelf = rng.chance(k.crashProbability * 0.25);
       p.handlers.push({ kind: "ask_call", target: toSelf ? p.name : rng.pick(others(p)), timeout: timeouts.pop() as number, safe: rng.chance(0.3) });
@@ -182,13 +183,15 @@ function messageFor(rng: Rng, draw: Draw, k: TraceKnobs, procs: ProcessSpec[], p
       return tuple(atom("relay"), innerMessage(rng, draw, k, procs, h.target, "cast", depth - 1));
     case "ask_call":
       return tuple(atom("ask"), innerMessage(rng, draw, k, procs, h.target, "call", depth - 1));
+    case "sync_cast":
+      return tuple(atom("sync"), innerMessage(rng, draw, k, procs, h.target, "call", depth - 1));
   }
 }
 
 /** The payload a relay or ask passes on: usually one the next process understands. */
 function innerMessage(rng: Rng, draw: Draw, k: TraceKnobs, procs: ProcessSpec[], target: string, callback: Callback, depth: number): Lit {
   const q = procs.find((x) => x.name === target) as ProcessSpec;
-  const nestable = (h: Handler) => depth > 0 || (h.kind !== "ask_call" && h.kind !== "relay_cast");
+  const nestable = (h: Handler) => depth > 0 || (h.kind !== "ask_call" && h.kind !== "relay_cast" && h.kind !== "sync_cast");
   const fits = q.handlers.filter((h) => behaviour(h.kind).callback === callback && nestable(h));
   if (fits.length === 0 || rng.chance(k.crashProbability * 0.15)) {
     return callback === "call" ? atom("get") : atom("double");
@@ -207,12 +210,18 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], draw: Draw)
   const n = rng.int(k.steps[0], k.steps[1]);
   const steps: Step[] = [];
   let clock = 0;
-  let end = 0;
   const fires: Array<{ proc: string; at: number }> = [];
+  // Moments at which a timer fires or a call may time out: no step within a unit of them.
+  const moments: number[] = [];
+  const safe = (t: number) => moments.every((m) => Math.abs(m - t) >= UNIT_MS);
+  const settleClock = () => {
+    while (!safe(clock)) clock += 2 * UNIT_MS;
+  };
   for (let i = 0; i < n; i++) {
     // Let a pending timer fire before this step, half of the time.
-    const pending = fires.filter((f) => f.at > clock).sort((a, b) => a.at - b.at);
-    if (pending.length > 0 && rng.chance(0.5)) clock = pending[0].at + UNIT_MS;
+    const pending = moments.filter((m) => m > clock).sort((a, b) => a - b);
+    if (pending.length > 0 && rng.chance(0.5)) clock = roundUpEven(pending[0] + UNIT_MS);
+    settleClock();
     const p = rng.pick(procs);
     const wait = !(k.races && i < n - 1 && rng.chance(0.3));
     if (i > 0 && rng.chance(k.crashProbability * 0.25)) {
@@ -225,18 +234,19 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], draw: Draw)
     // Two timers of one process due at the same moment would race: skip the step.
     if (fireAts.some((f) => fires.some((g) => g.proc === f.proc && g.at === f.at))) continue;
     fires.push(...fireAts);
+    moments.push(...timing.moments.map((m) => clock + m));
     const via = i > 0 && rng.chance(0.12) ? "stale_pid" : "name";
     steps.push({ op: opOf(cb), at: clock, target: p.name, msg, via, wait });
-    if (timing.busy > 0) clock = roundUpEven(clock + timing.busy + UNIT_MS);
-    end = Math.max(end, clock);
+    // A call blocks System until it returns; a cast lets System go on while the chain runs.
+    if (cb === "call" && timing.busy > 0) clock = roundUpEven(clock + timing.busy + UNIT_MS);
   }
   if (steps.length === 0) {
     const p = procs[0];
     const h = p.handlers[0];
-    steps.push({ op: opOf(behaviour(h.kind).callback), at: 0, target: p.name, msg: messageFor(rng, draw, k, procs, p, h, k.callDepth), via: "name", wait: true });
+    steps.push({ op: opOf(behaviour(h.kind).callback), at: 0, target: p.name, msg: messageFor(rng, draw, k, procs, p, h, 1), via: "name", wait: true });
   }
-  const lastFire = Math.max(0, ...fires.map((f) => f.at));
-  const endAt = lastFire > 0 ? roundUpEven(Math.max(end, lastFire + UNIT_MS)) : end;
+  const last = Math.max(clock, ...moments);
+  const endAt = moments.length > 0 ? roundUpEven(last + UNIT_MS) : clock;
   return { schedule: steps, endAt: Math.max(endAt, steps[steps.length - 1].at) };
 }
 

@@ -105,7 +105,7 @@ function conclusion(world: World, spec: QuestionSpec, answer: string): string {
     case "alive_at_end":
       return `So the processes alive when System stops are ${answer}.`;
     case "next_handled":
-      return `So the next message ${spec.proc} takes up after step ${spec.afterStep} is ${answer}.`;
+      return `So the next message ${spec.proc} takes up from step ${spec.afterStep + 1} on is ${answer}.`;
   }
   return `So the answer is ${answer}.`;
 }

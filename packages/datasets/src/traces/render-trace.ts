@@ -6,8 +6,9 @@ import { SUPERVISOR_MODULE } from "./render-code.js";
 import type { Step, World } from "./world.js";
 
 export const TRACE_CONVENTIONS =
-  "# System runs the steps in order. After each step it waits until every process is idle (no message in flight)\n" +
-  "# and until the step's time T; a GenServer.call blocks System until it returns; System catches exits of its calls.";
+  "# System runs the steps in order. Before each step it waits until the step's time T and until every process\n" +
+  "# is waiting with an empty mailbox (a process blocked inside a GenServer.call counts as waiting).\n" +
+  "# A GenServer.call blocks System until it returns; System catches the exits of its calls.";
 
 export function pidVar(name: string): string {
   return `${name.charAt(0).toLowerCase()}${name.slice(1)}_pid`;
@@ -83,7 +84,7 @@ export function renderEventTrace(world: World, cutoff?: TraceCutoff): string {
     lines.push(renderStepLine(step, index));
     if (cutoff && index <= cutoff.afterStep) {
       for (const ev of cutoff.events) if (ev.seg === index) lines.push(`    observed: ${eventLine(ev)}`);
-      if (index === cutoff.afterStep) lines.push(`--- cut-off: nothing observed after step ${index} is shown ---`);
+      if (index === cutoff.afterStep) lines.push(`--- cut-off: nothing observed from step ${index + 1} on is shown ---`);
     }
   });
   lines.push(`T=${world.endAt}ms: System stops and inspects the processes`);

@@ -5,7 +5,7 @@ import { findHandler, type Callback } from "./behaviours.js";
 import { messageTag, tupleArg } from "./lit.js";
 import type { Lit, ProcessSpec } from "./world.js";
 
-/** The grid: steps start at even multiples of UNIT, timers fire at odd multiples. */
+/** The grid: steps start at even multiples of UNIT_MS, timers fire at odd multiples. */
 export const UNIT_MS = 30;
 
 export interface TimerFire {
@@ -17,36 +17,43 @@ export interface TimerFire {
 export interface StimulusTiming {
   /** Upper bound (ms) on how long the processes touched stay busy or blocked. */
   busy: number;
+  /** Timers the stimulus arms. */
   fires: TimerFire[];
+  /** Every moment (ms after the stimulus) at which something may happen: timers and call timeouts. */
+  moments: number[];
 }
+
+const NOTHING: StimulusTiming = { busy: 0, fires: [], moments: [] };
 
 /**
  * Follows a message through the handlers it reaches: relays forward casts,
- * `ask` calls nest, `schedule` and `later` arm timers. Recursion ends because
- * each hop peels one layer off the message.
+ * `ask` and `sync` nest calls, `schedule` and `later` arm timers. Recursion
+ * ends because each hop peels one layer off the message.
  */
 export function stimulusTiming(processes: readonly ProcessSpec[], callback: Callback, target: string, msg: Lit, chain: readonly string[] = []): StimulusTiming {
   const p = processes.find((q) => q.name === target);
   const h = p && findHandler(p, callback, messageTag(msg));
-  if (!h) return { busy: 0, fires: [] };
+  if (!h) return NOTHING;
   const arg = tupleArg(msg, 1);
   switch (h.kind) {
     case "schedule_cast":
-      return typeof arg === "number" ? { busy: 0, fires: [{ proc: target, delay: arg }] } : { busy: 0, fires: [] };
+      return typeof arg === "number" ? { busy: 0, fires: [{ proc: target, delay: arg }], moments: [arg] } : NOTHING;
     case "later_call":
-      return typeof arg === "number" ? { busy: arg, fires: [{ proc: target, delay: arg }] } : { busy: 0, fires: [] };
+      return typeof arg === "number" ? { busy: arg, fires: [{ proc: target, delay: arg }], moments: [arg] } : NOTHING;
     case "relay_cast":
-      return arg === undefined ? { busy: 0, fires: [] } : stimulusTiming(processes, "cast", h.target, arg);
+      return arg === undefined ? NOTHING : stimulusTiming(processes, "cast", h.target, arg, chain);
+    case "sync_cast":
     case "ask_call": {
       // Calling itself exits at once (:calling_self); a call back into a process
       // already waiting in this chain blocks until a timeout in the cycle fires.
-      if (arg === undefined || h.target === target) return { busy: 0, fires: [] };
-      if (chain.includes(h.target)) return { busy: h.timeout, fires: [] };
+      if (arg === undefined || h.target === target) return NOTHING;
+      if (chain.includes(h.target)) return { busy: h.timeout, fires: [], moments: [h.timeout] };
       const inner = stimulusTiming(processes, "call", h.target, arg, [...chain, target]);
-      return { busy: inner.busy > 0 ? Math.max(h.timeout, inner.busy) : 0, fires: inner.fires };
+      if (inner.busy === 0) return inner;
+      return { busy: Math.max(h.timeout, inner.busy), fires: inner.fires, moments: [h.timeout, ...inner.moments] };
     }
     default:
-      return { busy: 0, fires: [] };
+      return NOTHING;
   }
 }
 

@@ -46,6 +46,7 @@ export const handlerSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("schedule_cast") }).strict(),
   z.object({ kind: z.literal("relay_cast"), target: moduleName }).strict(),
   z.object({ kind: z.literal("ask_call"), target: moduleName, timeout: z.number().int().positive(), safe: z.boolean() }).strict(),
+  z.object({ kind: z.literal("sync_cast"), target: moduleName, timeout: z.number().int().positive() }).strict(),
   z.object({ kind: z.literal("watch_cast"), target: moduleName }).strict(),
   z.object({ kind: z.literal("later_call") }).strict(),
   z.object({ kind: z.literal("stop_cast"), reason: z.enum(["normal", "shutdown"]) }).strict(),

@@ -25,7 +25,17 @@ export function answerKind(family: Family): AnswerKind {
   }
 }
 
+/** Messages that carry pids or monitor references are written in a run-independent form. */
+function scrubNote(world: World): string {
+  const has = world.processes.some((p) => p.handlers.some((h) => h.kind === "watch_cast" || h.kind === "later_call"));
+  return has ? " In messages, write a caller's `from` as :from, references as :ref, pids as :pid, and the reason in a :DOWN message as its exit class (e.g. :killed)." : "";
+}
+
 export function questionText(world: World, spec: QuestionSpec): string {
+  return baseQuestion(world, spec) + (spec.family === "handling_order" || spec.family === "next_handled" ? scrubNote(world) : "");
+}
+
+function baseQuestion(world: World, spec: QuestionSpec): string {
   switch (spec.family) {
     case "final_state":
       return `What is the state of ${spec.proc} when System stops (T=${world.endAt}ms)? Answer with the state as an Elixir term, e.g. 3 or [:b, :a].`;
@@ -64,7 +74,7 @@ export function questionText(world: World, spec: QuestionSpec): string {
     }
     case "next_handled":
       return (
-        `The trace shows what was observed up to the end of step ${spec.afterStep}. What is the next message that ` +
+        `The trace shows everything observed before step ${spec.afterStep + 1} started. What is the next message that ` +
         `${spec.proc} takes up in a callback after that point? Answer with the message term, or :none if it takes up no further message.`
       );
   }
