@@ -1,2 +1,7 @@
 // Public API of @otpforge/beam. Import from here only.
-export {};
+export { createPool, DEFAULT_LIMITS, type Pool } from "./pool.js";
+export { checkPolicy } from "./policy.js";
+export { findElixir, type ElixirInstall } from "./elixir.js";
+export { BeamError, ElixirNotFoundError, WorkerBuildError, WorkerStartError, PoolClosedError, InvalidJobError, INSTALL_HINT } from "./errors.js";
+export { VERDICTS } from "./types.js";
+export type { Job, JobResult, Limits, Verdict, TraceEvent, PolicyResult, PolicyViolation, PoolOptions, PoolStats, SourceFile } from "./types.js";

@@ -1,0 +1,115 @@
+defmodule OtpForge.Cleanup do
+  @moduledoc false
+  # What a job leaves behind is removed before the next job: its processes
+  # (and with them their names, links, monitors and ETS tables), names it
+  # gave to other processes, persistent terms it added or changed, ETS tables
+  # it handed to the runtime, and every module it compiled.
+
+  def baseline do
+    %{
+      procs: MapSet.new(Process.list()),
+      names: MapSet.new(Process.registered()),
+      ets: MapSet.new(:ets.all()),
+      pterms: Map.new(:persistent_term.get()),
+      count: :erlang.system_info(:process_count),
+      memory: :erlang.memory(:total)
+    }
+  end
+
+  @doc "Live processes started by the job: new, with the job's capture as group leader."
+  def job_processes(baseline, gl) do
+    for p <- Process.list(), not MapSet.member?(baseline.procs, p), group_leader(p) == gl, do: p
+  end
+
+  defp group_leader(p) do
+    case Process.info(p, :group_leader) do
+      {:group_leader, gl} -> gl
+      nil -> nil
+    end
+  end
+
+  def run(baseline, gl, opts) do
+    left = kill_all(baseline, gl, 20)
+    unregister_names(baseline)
+    restore_persistent_terms(baseline)
+    delete_tables(baseline)
+    modules = purge_job_modules()
+    if Keyword.get(opts, :tracer_used), do: :erlang.trace_pattern({:_, :_, :_}, false, [:global])
+
+    %{
+      "clean" => left == 0,
+      "leftProcesses" => left,
+      "purgedModules" => modules,
+      "atoms" => :erlang.system_info(:atom_count),
+      "processes" => :erlang.system_info(:process_count),
+      "memory" => :erlang.memory(:total)
+    }
+  end
+
+  # Killing may race with spawning: repeat until nothing of the job is alive.
+  defp kill_all(baseline, gl, rounds) do
+    case job_processes(baseline, gl) do
+      [] ->
+        0
+
+      procs when rounds == 0 ->
+        length(procs)
+
+      procs ->
+        refs = for p <- procs, do: (Process.exit(p, :kill); Process.monitor(p))
+        wait_down(refs)
+        kill_all(baseline, gl, rounds - 1)
+    end
+  end
+
+  defp wait_down([]), do: :ok
+
+  defp wait_down([ref | rest]) do
+    receive do
+      {:DOWN, ^ref, _, _, _} -> wait_down(rest)
+    after
+      2000 -> :ok
+    end
+  end
+
+  defp unregister_names(baseline) do
+    for name <- Process.registered(), not MapSet.member?(baseline.names, name) do
+      pid = Process.whereis(name)
+      if pid && MapSet.member?(baseline.procs, pid), do: (try do Process.unregister(name) rescue _ -> :ok end)
+    end
+  end
+
+  defp restore_persistent_terms(baseline) do
+    for {k, v} <- :persistent_term.get() do
+      case Map.fetch(baseline.pterms, k) do
+        :error -> :persistent_term.erase(k)
+        {:ok, ^v} -> :ok
+        {:ok, old} -> :persistent_term.put(k, old)
+      end
+    end
+
+    for {k, v} <- baseline.pterms, :persistent_term.get(k, :otpforge_missing) == :otpforge_missing do
+      :persistent_term.put(k, v)
+    end
+  end
+
+  defp delete_tables(baseline) do
+    for t <- :ets.all(), not MapSet.member?(baseline.ets, t) do
+      owner = :ets.info(t, :owner)
+      if owner == :undefined or MapSet.member?(baseline.procs, owner), do: (try do :ets.delete(t) rescue _ -> :ok end)
+    end
+  end
+
+  # Modules compiled from a job's source are loaded from memory, not a .beam file.
+  defp purge_job_modules do
+    mods = for {m, file} <- :code.all_loaded(), file == [] or file == :in_memory, do: m
+
+    for m <- mods do
+      :code.purge(m)
+      :code.delete(m)
+      :code.purge(m)
+    end
+
+    length(mods)
+  end
+end

@@ -1,0 +1,315 @@
+defmodule OtpForge.SandboxError do
+  @moduledoc false
+  defexception [:message]
+end
+
+defmodule OtpForge.Guard do
+  @moduledoc false
+  # Runtime checks the static policy cannot make: sandboxed code reaches some
+  # functions only through `OtpForge.Guard.call/3` (the policy rewrites the
+  # calls). They refuse to touch processes the job did not start (the
+  # worker's own, the VM's system processes) and to start code from modules
+  # that are neither the job's nor allowed, whatever data the job built.
+
+  alias OtpForge.Allowlist
+
+  # {module, function} => what to check, by argument position.
+  @checks %{
+    {Kernel, :send} => :dest0,
+    {Kernel, :spawn} => :mfa,
+    {Kernel, :spawn_link} => :mfa,
+    {Kernel, :spawn_monitor} => :mfa,
+    {Kernel, :apply} => :apply,
+    {:erlang, :send_after} => :dest1,
+    {:erlang, :start_timer} => :dest1,
+    {:erlang, :exit} => :exit,
+    {:erlang, :link} => :dest0,
+    {:erlang, :spawn} => :mfa,
+    {:erlang, :spawn_link} => :mfa,
+    {:erlang, :spawn_monitor} => :mfa,
+    {Process, :send} => :dest0,
+    {Process, :send_after} => :dest0,
+    {Process, :exit} => :dest0,
+    {Process, :link} => :dest0,
+    {Process, :unregister} => :unregister,
+    {Process, :group_leader} => :group_leader,
+    {Process, :flag} => :flag,
+    {Process, :spawn} => :spawn_opts,
+    {Process, :hibernate} => :mfa,
+    {GenServer, :call} => :dest0,
+    {GenServer, :cast} => :dest0,
+    {GenServer, :stop} => :dest0,
+    {GenServer, :reply} => :reply,
+    {GenServer, :start} => :gen_start,
+    {GenServer, :start_link} => :gen_start,
+    {GenServer, :multi_call} => :refuse,
+    {GenServer, :abcast} => :refuse,
+    {Agent, :get} => :agent,
+    {Agent, :get_and_update} => :agent,
+    {Agent, :update} => :agent,
+    {Agent, :cast} => :agent,
+    {Agent, :stop} => :dest0,
+    {Agent, :start} => :agent_start,
+    {Agent, :start_link} => :agent_start,
+    {Task, :start} => :task_mfa,
+    {Task, :start_link} => :task_mfa,
+    {Task, :async} => :task_mfa,
+    {Task, :async_stream} => :stream_mfa,
+    {Task.Supervisor, :start_child} => :tasksup,
+    {Task.Supervisor, :async} => :tasksup,
+    {Task.Supervisor, :async_nolink} => :tasksup,
+    {Task.Supervisor, :async_stream} => :dest0,
+    {Task.Supervisor, :async_stream_nolink} => :dest0,
+    {Task.Supervisor, :terminate_child} => :dest0,
+    {Task.Supervisor, :children} => :dest0,
+    {Task.Supervisor, :start_link} => :opts0,
+    {Supervisor, :start_link} => :sup_start,
+    {Supervisor, :start} => :sup_start,
+    {Supervisor, :init} => :children0,
+    {Supervisor, :child_spec} => :child0,
+    {Supervisor, :start_child} => :dest0_child1,
+    {Supervisor, :terminate_child} => :dest0,
+    {Supervisor, :restart_child} => :dest0,
+    {Supervisor, :delete_child} => :dest0,
+    {Supervisor, :which_children} => :dest0,
+    {Supervisor, :count_children} => :dest0,
+    {Supervisor, :stop} => :dest0,
+    {DynamicSupervisor, :start_child} => :dest0_child1,
+    {DynamicSupervisor, :terminate_child} => :dest0,
+    {DynamicSupervisor, :which_children} => :dest0,
+    {DynamicSupervisor, :count_children} => :dest0,
+    {DynamicSupervisor, :stop} => :dest0,
+    {DynamicSupervisor, :start_link} => :dynsup_start,
+    {DynamicSupervisor, :start} => :dynsup_start,
+    {Registry, :dispatch} => :registry_dispatch,
+    {Registry, :start_link} => :opts0,
+    {PartitionSupervisor, :start_link} => :refuse,
+    {:sys, :get_state} => :dest0,
+    {:sys, :replace_state} => :dest0,
+    {:sys, :get_status} => :dest0,
+    {:sys, :suspend} => :dest0,
+    {:sys, :resume} => :dest0,
+    {:sys, :statistics} => :dest0,
+    {:timer, :send_after} => :timer_dest,
+    {:timer, :send_interval} => :timer_dest,
+    {:timer, :exit_after} => :timer_dest,
+    {:timer, :kill_after} => :timer_dest,
+    {:ets, :new} => :ets_opts1,
+    {:ets, :setopts} => :ets_opts1,
+    {:ets, :give_away} => :dest1
+  }
+
+  @doc "Is this call routed through the guard by the policy's rewrite?"
+  def guarded?(mod, fun), do: Map.has_key?(@checks, {mod, fun})
+
+  @doc "Checks the arguments, then makes the call."
+  def call(mod, fun, args) do
+    check(Map.fetch!(@checks, {mod, fun}), mod, fun, args)
+    apply(mod, fun, args)
+  end
+
+  defp check(:refuse, m, f, a), do: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
+  defp check(:dest0, _, _, [d | _]), do: dest(d)
+  defp check(:dest1, _, _, [_, d | _]), do: dest(d)
+  defp check(:timer_dest, _, _, [_, d, _]), do: dest(d)
+  defp check(:timer_dest, _, _, _), do: :ok
+  defp check(:exit, _, _, [d, _]), do: dest(d)
+  defp check(:exit, _, _, _), do: :ok
+  defp check(:unregister, _, _, [name]), do: dest(name)
+  defp check(:group_leader, _, _, []), do: :ok
+  defp check(:group_leader, _, _, _), do: deny("Process.group_leader/2 is not allowed in sandboxed code")
+  defp check(:flag, _, _, [flag, value]), do: flag(flag, value)
+  defp check(:flag, _, _, [pid, flag, value]), do: (dest(pid); flag(flag, value))
+  defp check(:spawn_opts, _, _, [_fun, opts]), do: spawn_opts(opts)
+  defp check(:spawn_opts, _, _, [m, f, a, opts]), do: (mfa(m, f, a); spawn_opts(opts))
+  defp check(:mfa, _, _, [m, f, a]) when is_list(a), do: mfa(m, f, a)
+  defp check(:mfa, _, _, [m, f, a, _]) when is_list(a), do: mfa(m, f, a)
+  defp check(:mfa, _, _, _), do: :ok
+  defp check(:apply, _, _, [m, f, a]) when is_list(a), do: mfa(m, f, a)
+  defp check(:apply, _, _, _), do: :ok
+  defp check(:reply, _, _, [{pid, tag}, _]) when is_pid(pid) and not is_list(tag), do: dest(pid)
+  defp check(:reply, _, _, _), do: :ok
+  defp check(:gen_start, _, _, [mod, _arg]), do: job_module(mod, "GenServer.start_link/3")
+  defp check(:gen_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "GenServer.start_link/3"); opts(opts))
+  defp check(:agent, _, _, [agent | rest]), do: (dest(agent); agent_mfa(rest))
+  defp check(:agent_start, _, _, [m, f, a | opts]) when is_atom(m), do: (mfa(m, f, [nil | a]); opts(opts))
+  defp check(:agent_start, _, _, [_fun | opts]), do: Enum.each(opts, &opts/1)
+  defp check(:task_mfa, _, _, [m, f, a]), do: mfa(m, f, a)
+  defp check(:task_mfa, _, _, _), do: :ok
+  defp check(:stream_mfa, _, _, [_enum, m, f, a | _]) when is_atom(m), do: mfa(m, f, [nil | a])
+  defp check(:stream_mfa, _, _, _), do: :ok
+  defp check(:tasksup, _, _, [sup, m, f, a | _]) when is_atom(m) and is_list(a), do: (dest(sup); mfa(m, f, a))
+  defp check(:tasksup, _, _, [sup | _]), do: dest(sup)
+  defp check(:opts0, _, _, [opts | _]), do: opts(opts)
+  defp check(:opts0, _, _, []), do: :ok
+  defp check(:sup_start, _, _, [children, opts]) when is_list(children), do: (children(children); opts(opts))
+  defp check(:sup_start, _, _, [mod, _arg]), do: job_module(mod, "Supervisor.start_link/3")
+  defp check(:sup_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "Supervisor.start_link/3"); opts(opts))
+  defp check(:children0, _, _, [children | _]), do: children(children)
+  defp check(:child0, _, _, [spec | _]), do: child(spec)
+  defp check(:dest0_child1, _, _, [sup, spec]), do: (dest(sup); child(spec))
+  defp check(:dynsup_start, _, _, [opts]), do: opts(opts)
+  defp check(:dynsup_start, _, _, [mod, _arg]), do: job_module(mod, "DynamicSupervisor.start_link/3")
+  defp check(:dynsup_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); opts(opts))
+  defp check(:registry_dispatch, _, _, [_reg, _key, {m, f, a} | _]), do: mfa(m, f, [nil | a])
+  defp check(:registry_dispatch, _, _, _), do: :ok
+  defp check(:ets_opts1, _, _, [_, opts]) when is_list(opts) do
+    for {:heir, pid, _} <- opts, do: dest(pid)
+    :ok
+  end
+
+  defp check(:ets_opts1, _, _, _), do: :ok
+  defp check(_, _, _, _), do: :ok
+
+  # ---- processes -----------------------------------------------------------
+
+  @doc "A message or signal destination must be a process of this job (or an alias)."
+  def dest(pid) when is_pid(pid) do
+    if node(pid) == node() and not job_process?(pid) do
+      deny("sandboxed code may only signal or message processes it started; #{describe(pid)} belongs to the runtime")
+    end
+
+    :ok
+  end
+
+  def dest(name) when is_atom(name) and name not in [nil, true, false] do
+    case Process.whereis(name) do
+      nil -> :ok
+      pid -> if job_process?(pid), do: :ok, else: deny("sandboxed code may only signal or message processes it started; #{inspect(name)} is a process of the runtime")
+    end
+  end
+
+  def dest({name, n}) when is_atom(name) and is_atom(n), do: if(n == node(), do: dest(name), else: :ok)
+  def dest({:global, _}), do: :ok
+  def dest({:via, Registry, _}), do: :ok
+  def dest({:via, mod, _}), do: job_module(mod, "a {:via, module, name} name")
+  def dest(ref) when is_reference(ref), do: :ok
+  def dest(port) when is_port(port), do: deny("sandboxed code may not talk to ports")
+  def dest(_), do: :ok
+
+  @doc "Processes of a job share its capture as group leader (the policy forbids changing it)."
+  def job_process?(pid) do
+    case Process.info(pid, :group_leader) do
+      {:group_leader, gl} -> gl == Process.group_leader()
+      nil -> true
+    end
+  end
+
+  defp describe(pid) do
+    case Process.info(pid, :registered_name) do
+      {:registered_name, name} when is_atom(name) -> "#{inspect(pid)} (#{inspect(name)})"
+      _ -> inspect(pid)
+    end
+  end
+
+  defp flag(f, _) when f in [:trap_exit, :message_queue_data, :save_calls], do: :ok
+  defp flag(:priority, p) when p in [:low, :normal], do: :ok
+  defp flag(f, v), do: deny("Process.flag(#{inspect(f)}, #{inspect(v)}) is not allowed in sandboxed code")
+
+  defp spawn_opts(opts) when is_list(opts) do
+    Enum.each(opts, fn
+      o when o in [:link, :monitor] -> :ok
+      {:monitor, _} -> :ok
+      {:fullsweep_after, _} -> :ok
+      {:message_queue_data, _} -> :ok
+      o -> deny("the spawn option #{inspect(o)} is not allowed in sandboxed code")
+    end)
+  end
+
+  defp spawn_opts(_), do: :ok
+
+  # Options of start_link-like functions: a name must not route through a
+  # foreign module, :debug can write files, :spawn_opt can lift limits.
+  defp opts(opts) when is_list(opts) do
+    Enum.each(opts, fn
+      {:name, name} -> dest_name(name)
+      {:debug, _} -> deny("the :debug option is not allowed in sandboxed code")
+      {:spawn_opt, so} -> spawn_opts(so)
+      {:listeners, _} -> :ok
+      _ -> :ok
+    end)
+  end
+
+  defp opts(_), do: :ok
+
+  defp dest_name({:via, mod, _}) when mod != Registry, do: job_module(mod, "a {:via, module, name} name")
+  defp dest_name(_), do: :ok
+
+  # ---- code started from data ----------------------------------------------
+
+  defp job_module(mod, what) do
+    if is_atom(mod) and Allowlist.job_module?(mod), do: :ok, else: deny("#{what} with #{inspect(mod)}: sandboxed code may only start modules it defines")
+  end
+
+  @doc "An {M, F, A} run by an OTP function: a job module, or an allowed function."
+  def mfa(m, f, a) when is_atom(m) and is_atom(f) and is_list(a) do
+    cond do
+      Allowlist.job_module?(m) -> :ok
+      Allowlist.allowed?(m, f) and not guarded?(m, f) and not Allowlist.atom_maker?(m, f) -> :ok
+      true -> deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
+    end
+  end
+
+  def mfa(m, f, a), do: deny("#{inspect({m, f, a}, limit: 5)} is not a callable {module, function, args} allowed in sandboxed code")
+
+  defp agent_mfa([m, f, a | _]) when is_atom(m) and is_list(a), do: mfa(m, f, [nil | a])
+  defp agent_mfa(_), do: :ok
+
+  defp children(children) when is_list(children), do: Enum.each(children, &child/1)
+  defp children(_), do: :ok
+
+  @doc "A child spec starts a job module or an OTP building block run with funs."
+  def child(spec) do
+    case spec do
+      mod when is_atom(mod) -> child_module(mod)
+      {mod, _arg} when is_atom(mod) -> child_module(mod)
+      %{start: start} -> start_mfa(start)
+      {_id, start, _restart, _shutdown, _type, _mods} -> start_mfa(start)
+      _ -> :ok
+    end
+
+    case spec do
+      m when is_atom(m) -> start_mfa(Supervisor.child_spec(m, []).start)
+      {m, _} when is_atom(m) -> start_mfa(Supervisor.child_spec(spec, []).start)
+      _ -> :ok
+    end
+  end
+
+  @building_blocks [Agent, Task, Registry, DynamicSupervisor, Task.Supervisor, Supervisor]
+
+  defp child_module(mod) do
+    if Allowlist.job_module?(mod) or mod in @building_blocks, do: :ok, else: deny("the child #{inspect(mod)} is not allowed in sandboxed code: children must be modules the job defines")
+  end
+
+  defp start_mfa({m, f, a}) when is_atom(m) and is_list(a) do
+    cond do
+      Allowlist.job_module?(m) -> :ok
+      m in [Agent, Task] and f in [:start_link, :start] -> fun_or_mfa(a)
+      m in [Registry, DynamicSupervisor, Task.Supervisor] and f == :start_link -> start_opts(a)
+      m == Supervisor and f == :start_link -> check(:sup_start, m, f, a)
+      m == GenServer and f in [:start_link, :start] -> check(:gen_start, m, f, a)
+      true -> deny("a child that starts with #{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
+    end
+  end
+
+  defp start_mfa(other), do: deny("the child start #{inspect(other, limit: 5)} is not allowed in sandboxed code")
+
+  defp fun_or_mfa([f | _]) when is_function(f), do: :ok
+  defp fun_or_mfa([m, f, a | _]) when is_atom(m), do: mfa(m, f, a)
+  defp fun_or_mfa([{m, f, a} | _]) when is_atom(m), do: mfa(m, f, a)
+  defp fun_or_mfa(_), do: :ok
+
+  defp start_opts([opts]), do: opts(opts)
+  defp start_opts([mod, _arg, opts]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); opts(opts))
+  defp start_opts(_), do: :ok
+
+  @doc "Refuses: tells the runner (the verdict becomes policy_violation) and raises."
+  def deny(message) do
+    case Process.whereis(:otpforge_runner) do
+      nil -> :ok
+      runner -> send(runner, {:otpforge_violation, message})
+    end
+
+    raise OtpForge.SandboxError, message: message
+  end
+end

@@ -1,0 +1,547 @@
+defmodule OtpForge.Policy do
+  @moduledoc false
+  # The static policy: walks the quoted source of a job before anything
+  # compiles, refuses what is not on the allowlist (with the call and line),
+  # and rewrites the calls that need runtime checks into OtpForge.Guard.call/3.
+
+  alias OtpForge.{Allowlist, Guard}
+
+  @guard OtpForge.Guard
+
+  @doc """
+  Parses and checks sources [{name, source}]. Returns {:ok, [{name, ast}]}
+  with rewritten ASTs, {:violations, [%{message, line, file}]}, or
+  {:syntax_error, message}.
+  """
+  def check(sources, opts \\ []) do
+    rewrite? = Keyword.get(opts, :rewrite, true)
+
+    with {:ok, parsed} <- parse_all(sources) do
+      job_modules = Enum.reduce(parsed, MapSet.new(), fn {_, ast}, acc -> collect_modules(ast, nil, acc) end)
+
+      {asts, violations} =
+        Enum.map_reduce(parsed, [], fn {name, ast}, acc ->
+          ast = normalize(ast)
+          ctx = %{file: name, module: nil, aliases: aliases(ast), jobmods: job_modules, line: 1, rewrite: rewrite?}
+          {ast, found} = walk(ast, ctx, [])
+          {{name, ast}, acc ++ Enum.reverse(found)}
+        end)
+
+      case violations do
+        [] -> {:ok, asts}
+        vs -> {:violations, Enum.uniq_by(vs, &{&1.file, &1.line, &1.message})}
+      end
+    end
+  end
+
+  @doc "Parses without checking (trusted jobs)."
+  def parse_all(sources) do
+    Enum.reduce_while(sources, {:ok, []}, fn {name, source}, {:ok, acc} ->
+      case Code.string_to_quoted(source, file: name, columns: false) do
+        {:ok, ast} -> {:cont, {:ok, acc ++ [{name, ast}]}}
+        {:error, {meta, msg, token}} -> {:halt, {:syntax_error, syntax_message(name, meta, msg, token)}}
+      end
+    end)
+  end
+
+  defp syntax_message(name, meta, msg, token) do
+    line = if is_list(meta), do: Keyword.get(meta, :line, 0), else: meta
+    msg = text(msg)
+    token = text(token)
+    token = if token == "" and String.ends_with?(msg, "before: "), do: "end of input", else: token
+    "#{name}:#{line}: #{String.trim(msg <> token)}"
+  end
+
+  defp text(x) when is_binary(x), do: x
+  defp text({a, b}), do: text(a) <> text(b)
+  defp text(x) when is_list(x), do: List.to_string(x)
+  defp text(x), do: inspect(x)
+
+  # ---- pass 1: which modules does the job define? --------------------------
+
+  defp collect_modules({kind, _, [name_ast | rest]}, parent, acc) when kind in [:defmodule, :defprotocol] do
+    case module_name(name_ast, parent) do
+      {:ok, mod} -> Enum.reduce(rest, MapSet.put(acc, mod), &collect_modules(&1, mod, &2))
+      :error -> acc
+    end
+  end
+
+  defp collect_modules({:defimpl, _, [proto_ast | rest]} = node, parent, acc) do
+    fors = rest |> List.first() |> keyword_get(:for)
+
+    acc =
+      with {:ok, proto} <- module_name(proto_ast, nil), {:ok, target} <- module_name(fors, nil) do
+        MapSet.put(acc, Module.concat(proto, target))
+      else
+        _ -> acc
+      end
+
+    collect_children(node, parent, acc)
+  end
+
+  defp collect_modules(node, parent, acc), do: collect_children(node, parent, acc)
+
+  defp collect_children({_, _, args}, parent, acc) when is_list(args), do: Enum.reduce(args, acc, &collect_modules(&1, parent, &2))
+  defp collect_children(list, parent, acc) when is_list(list), do: Enum.reduce(list, acc, &collect_modules(&1, parent, &2))
+  defp collect_children({a, b}, parent, acc), do: collect_modules(b, parent, collect_modules(a, parent, acc))
+  defp collect_children(_, _, acc), do: acc
+
+  defp keyword_get(list, key) when is_list(list), do: Keyword.get(list, key)
+  defp keyword_get(_, _), do: nil
+
+  defp module_name({:__aliases__, _, [h | t]}, parent) when is_atom(h) do
+    mod = Module.concat([h | t])
+    {:ok, if(parent, do: Module.concat(parent, mod), else: mod)}
+  end
+
+  defp module_name(atom, _) when is_atom(atom) and atom != nil, do: {:ok, atom}
+  defp module_name(_, _), do: :error
+
+  # File-wide aliases (alias A.B, alias A.B, as: C, alias A.{B, C}, nested
+  # modules). Lexical scoping is ignored: it can only make more names resolve.
+  defp aliases(ast) do
+    {_, acc} =
+      Macro.prewalk(ast, %{}, fn
+        {:alias, _, [{:__aliases__, _, parts} | rest]} = n, acc when is_list(parts) ->
+          if Enum.all?(parts, &is_atom/1) do
+            as = rest |> List.first() |> keyword_get(:as)
+
+            short =
+              case as do
+                {:__aliases__, _, [a]} -> a
+                _ -> List.last(parts)
+              end
+
+            {n, Map.put(acc, short, Module.concat(parts))}
+          else
+            {n, acc}
+          end
+
+        {:alias, _, [{{:., _, [{:__aliases__, _, base}, :{}]}, _, subs} | _]} = n, acc ->
+          acc =
+            Enum.reduce(subs, acc, fn
+              {:__aliases__, _, parts}, acc when is_list(parts) ->
+                if Enum.all?(base ++ parts, &is_atom/1), do: Map.put(acc, List.last(parts), Module.concat(base ++ parts)), else: acc
+
+              _, acc ->
+                acc
+            end)
+
+          {n, acc}
+
+        n, acc ->
+          {n, acc}
+      end)
+
+    acc
+  end
+
+  # Pipes are expanded first so that arities (and rewrites) see every argument.
+  defp normalize(ast) do
+    Macro.prewalk(ast, fn
+      {:|>, _, [left, right]} = node ->
+        try do
+          Macro.pipe(left, right, 0)
+        rescue
+          _ -> node
+        end
+
+      node ->
+        node
+    end)
+  end
+
+  # ---- pass 2: check and rewrite --------------------------------------------
+
+  defp line(meta, ctx) when is_list(meta), do: %{ctx | line: Keyword.get(meta, :line, ctx.line)}
+  defp line(_, ctx), do: ctx
+
+  defp violation(acc, ctx, message), do: [%{message: message, line: ctx.line, file: ctx.file} | acc]
+
+  defp not_allowed(acc, ctx, what, why \\ ""),
+    do: violation(acc, ctx, "#{what} is not allowed in sandboxed code#{why} (line #{ctx.line})")
+
+  defp walk_list(list, ctx, acc) do
+    Enum.map_reduce(list, acc, fn n, acc -> walk(n, ctx, acc) end)
+  end
+
+  # defmodule: a new module (not one the runtime has) and a new __MODULE__.
+  defp walk({kind, meta, [name_ast, body]}, ctx, acc) when kind in [:defmodule, :defprotocol] do
+    ctx = line(meta, ctx)
+
+    case module_name(name_ast, ctx.module) do
+      {:ok, mod} ->
+        acc =
+          if Allowlist.exists?(mod) and not Allowlist.job_module?(mod),
+            do: violation(acc, ctx, "defmodule #{Allowlist.name(mod)} redefines a module that already exists in the runtime (line #{ctx.line})"),
+            else: acc
+
+        {body, acc} = walk(body, %{ctx | module: mod, aliases: Map.put(ctx.aliases, last_part(name_ast), mod)}, acc)
+        {{kind, meta, [name_ast, body]}, acc}
+
+      :error ->
+        {{kind, meta, [name_ast, body]}, not_allowed(acc, ctx, "#{kind} with a name that is not a literal alias")}
+    end
+  end
+
+  defp walk({:defimpl, meta, [proto_ast | rest]}, ctx, acc) do
+    ctx = line(meta, ctx)
+    fors = rest |> List.first() |> keyword_get(:for)
+
+    acc =
+      with {:ok, proto} <- module_name(resolve_ast(proto_ast, ctx), nil), {:ok, target} <- module_name(resolve_ast(fors, ctx), nil) do
+        impl = Module.concat(proto, target)
+
+        if Allowlist.exists?(impl) and not Allowlist.job_module?(impl),
+          do: violation(acc, ctx, "defimpl #{Allowlist.name(proto)} for #{Allowlist.name(target)} redefines a module that already exists in the runtime (line #{ctx.line})"),
+          else: acc
+      else
+        _ -> acc
+      end
+
+    {rest, acc} = walk(rest, ctx, acc)
+    {{:defimpl, meta, [proto_ast | rest]}, acc}
+  end
+
+  defp walk({kind, meta, _} = node, ctx, acc) when kind in [:defmacro, :defmacrop] do
+    ctx = line(meta, ctx)
+    {node, not_allowed(acc, ctx, "#{kind}", ": macros run inside the compiler")}
+  end
+
+  defp walk({kind, meta, _} = node, ctx, acc) when kind in [:unquote, :unquote_splicing] do
+    ctx = line(meta, ctx)
+    {node, not_allowed(acc, ctx, "#{kind}", ": code built from data cannot be checked")}
+  end
+
+  # def heads are patterns, not calls (a function may be named like a Kernel one);
+  # only default values run.
+  defp walk({kind, meta, [head | rest]}, ctx, acc) when kind in [:def, :defp] do
+    ctx = line(meta, ctx)
+    {head, acc} = walk_head(head, ctx, acc)
+    {rest, acc} = walk_list(rest, ctx, acc)
+    {{kind, meta, [head | rest]}, acc}
+  end
+
+  defp walk({:defdelegate, meta, [head, opts]} = node, ctx, acc) do
+    ctx = line(meta, ctx)
+    to = resolve(keyword_get(opts, :to), ctx)
+    {fun, arity} = call_name(head)
+    fun = keyword_get(opts, :as) || fun
+
+    acc =
+      case to do
+        {:ok, mod} -> check_remote(mod, fun, arity, ctx, acc)
+        _ -> not_allowed(acc, ctx, "defdelegate to a module that is not a literal")
+      end
+
+    {node, acc}
+  end
+
+  defp walk({:import, meta, [mod_ast | _]} = node, ctx, acc) do
+    ctx = line(meta, ctx)
+
+    acc =
+      case resolve(mod_ast, ctx) do
+        {:ok, mod} ->
+          if Allowlist.importable?(mod) or MapSet.member?(ctx.jobmods, mod) or not Allowlist.exists?(mod),
+            do: acc,
+            else: not_allowed(acc, ctx, "import #{Allowlist.name(mod)}", ": call its functions by their full name")
+
+        :error ->
+          not_allowed(acc, ctx, "import of a module that is not a literal")
+      end
+
+    {node, acc}
+  end
+
+  defp walk({:use, meta, [mod_ast | opts]}, ctx, acc) do
+    ctx = line(meta, ctx)
+
+    acc =
+      case resolve(mod_ast, ctx) do
+        {:ok, mod} ->
+          if Allowlist.usable?(mod) or MapSet.member?(ctx.jobmods, mod) or not Allowlist.exists?(mod),
+            do: acc,
+            else: not_allowed(acc, ctx, "use #{Allowlist.name(mod)}")
+
+        :error ->
+          not_allowed(acc, ctx, "use of a module that is not a literal")
+      end
+
+    {opts, acc} = walk_list(opts, ctx, acc)
+    {{:use, meta, [mod_ast | opts]}, acc}
+  end
+
+  defp walk({:alias, _, _} = node, _ctx, acc), do: {node, acc}
+  defp walk({:require, _, _} = node, _ctx, acc), do: {node, acc}
+
+  # Module attributes: @compile can name parse transforms (code run by the compiler).
+  defp walk({:@, meta, [{:compile, _, _}]} = node, ctx, acc) do
+    ctx = line(meta, ctx)
+    {node, not_allowed(acc, ctx, "@compile", ": compiler options can run other modules")}
+  end
+
+  # Captures: &Mod.fun/arity, &fun/arity.
+  defp walk({:&, meta, [{:/, _, [{{:., _, [mod_ast, fun]}, _, []}, arity]}]} = node, ctx, acc)
+       when is_atom(fun) and is_integer(arity) do
+    ctx = line(meta, ctx)
+
+    case resolve(mod_ast, ctx) do
+      {:ok, mod} ->
+        acc = check_remote(mod, fun, arity, ctx, acc)
+        {maybe_guard_capture(node, mod, fun, arity, meta, ctx), acc}
+
+      :error ->
+        {node, not_allowed(acc, ctx, "a capture of a function of a module held in a variable (&#{Macro.to_string(mod_ast)}.#{fun}/#{arity})")}
+    end
+  end
+
+  defp walk({:&, meta, [{:/, _, [{fun, _, ctx_atom}, arity]}]} = node, ctx, acc)
+       when is_atom(fun) and is_atom(ctx_atom) and is_integer(arity) do
+    ctx = line(meta, ctx)
+    acc = check_local(fun, arity, nil, ctx, acc)
+    {maybe_guard_capture(node, Kernel, fun, arity, meta, ctx, :local), acc}
+  end
+
+  # Remote calls and field access.
+  defp walk({{:., dmeta, [mod_ast, fun]}, meta, args} = node, ctx, acc) when is_atom(fun) and is_list(args) do
+    ctx = line(meta, ctx)
+
+    case resolve(mod_ast, ctx) do
+      {:ok, mod} ->
+        acc = check_remote(mod, fun, length(args), ctx, acc)
+        acc = check_unaliased(mod_ast, mod, fun, length(args), ctx, acc)
+        acc = check_apply_args(mod, fun, args, ctx, acc)
+        {args, acc} = walk_list(args, ctx, acc)
+
+        if ctx.rewrite and Guard.guarded?(mod, fun) do
+          {{{:., dmeta, [@guard, :call]}, meta, [mod, fun, args]}, acc}
+        else
+          {{{:., dmeta, [mod_ast, fun]}, meta, args}, acc}
+        end
+
+      :error ->
+        if Keyword.get(meta, :no_parens, false) and args == [] do
+          # map.field
+          {mod_ast, acc} = walk(mod_ast, ctx, acc)
+          {{{:., dmeta, [mod_ast, fun]}, meta, args}, acc}
+        else
+          {node, not_allowed(acc, ctx, "calling a function on a module held in a variable (#{Macro.to_string(mod_ast)}.#{fun}/#{length(args)})")}
+        end
+    end
+  end
+
+  # Anonymous function calls: f.(x)
+  defp walk({{:., dmeta, [fun_ast]}, meta, args}, ctx, acc) when is_list(args) do
+    ctx = line(meta, ctx)
+    {fun_ast, acc} = walk(fun_ast, ctx, acc)
+    {args, acc} = walk_list(args, ctx, acc)
+    {{{:., dmeta, [fun_ast]}, meta, args}, acc}
+  end
+
+  defp walk({:__aliases__, meta, _} = node, ctx, acc) do
+    ctx = line(meta, ctx)
+
+    acc =
+      case resolve(node, ctx) do
+        {:ok, mod} -> if Allowlist.forbidden_data_module?(mod), do: not_allowed(acc, ctx, Allowlist.name(mod)), else: acc
+        :error -> acc
+      end
+
+    {node, acc}
+  end
+
+  # ~w(...)a with interpolation makes atoms at run time.
+  defp walk({:sigil_w, meta, [{:<<>>, _, parts}, mods]} = node, ctx, acc) when is_list(mods) do
+    ctx = line(meta, ctx)
+
+    if ?a in mods and Enum.any?(parts, &(not is_binary(&1))),
+      do: {node, not_allowed(acc, ctx, "~w(...)a with interpolation", ": it creates atoms without bound")},
+      else: {node, acc}
+  end
+
+  # Local calls (Kernel and imports) and special forms.
+  defp walk({fun, meta, args}, ctx, acc) when is_atom(fun) and is_list(args) do
+    ctx = line(meta, ctx)
+    acc = check_local(fun, length(args), args, ctx, acc)
+    {args, acc} = walk_list(args, ctx, acc)
+
+    if ctx.rewrite and local_guarded?(fun, length(args)) do
+      {{{:., meta, [@guard, :call]}, meta, [Kernel, fun, args]}, acc}
+    else
+      {{fun, meta, args}, acc}
+    end
+  end
+
+  # Variables.
+  defp walk({name, _, c} = node, _ctx, acc) when is_atom(name) and is_atom(c), do: {node, acc}
+
+  defp walk({other, meta, args}, ctx, acc) when is_list(args) do
+    ctx = line(meta, ctx)
+    {other, acc} = walk(other, ctx, acc)
+    {args, acc} = walk_list(args, ctx, acc)
+    {{other, meta, args}, acc}
+  end
+
+  defp walk({a, b}, ctx, acc) do
+    {a, acc} = walk(a, ctx, acc)
+    {b, acc} = walk(b, ctx, acc)
+    {{a, b}, acc}
+  end
+
+  defp walk(list, ctx, acc) when is_list(list), do: walk_list(list, ctx, acc)
+
+  defp walk(atom, ctx, acc) when is_atom(atom) do
+    cond do
+      Allowlist.forbidden_data_atom?(atom) ->
+        {atom, not_allowed(acc, ctx, "the atom #{inspect(atom)}", ": it names a module sandboxed code may not use")}
+
+      String.starts_with?(Atom.to_string(atom), "Elixir.") and Allowlist.forbidden_data_module?(atom) ->
+        {atom, not_allowed(acc, ctx, Allowlist.name(atom))}
+
+      true ->
+        {atom, acc}
+    end
+  end
+
+  defp walk(other, _ctx, acc), do: {other, acc}
+
+  defp walk_head({:when, meta, [head | guards]}, ctx, acc) do
+    {head, acc} = walk_head(head, ctx, acc)
+    {{:when, meta, [head | guards]}, acc}
+  end
+
+  defp walk_head({name, meta, args}, ctx, acc) when is_atom(name) and is_list(args) do
+    {args, acc} =
+      Enum.map_reduce(args, acc, fn
+        {:\\, m, [pattern, default]}, acc ->
+          {default, acc} = walk(default, ctx, acc)
+          {{:\\, m, [pattern, default]}, acc}
+
+        arg, acc ->
+          {arg, acc}
+      end)
+
+    {{name, meta, args}, acc}
+  end
+
+  defp walk_head(head, _ctx, acc), do: {head, acc}
+
+  defp call_name({:when, _, [head | _]}), do: call_name(head)
+  defp call_name({name, _, args}) when is_atom(name) and is_list(args), do: {name, length(args)}
+  defp call_name({name, _, _}) when is_atom(name), do: {name, 0}
+  defp call_name(_), do: {:unknown, 0}
+
+  defp last_part({:__aliases__, _, parts}), do: List.first(parts)
+  defp last_part(_), do: nil
+
+  # ---- resolution and checks ------------------------------------------------
+
+  defp resolve_ast(ast, ctx) do
+    case resolve(ast, ctx) do
+      {:ok, mod} -> mod
+      :error -> ast
+    end
+  end
+
+  # The module a literal alias or atom names, after aliases and __MODULE__.
+  defp resolve({:__aliases__, _meta, [h | t]}, ctx) when is_atom(h) do
+    case Map.fetch(ctx.aliases, h) do
+      {:ok, base} -> {:ok, Module.concat([base | t])}
+      :error -> {:ok, Module.concat([h | t])}
+    end
+  end
+
+  defp resolve({:__aliases__, _, [{:__MODULE__, _, c} | t]}, ctx) when is_atom(c) and ctx.module != nil,
+    do: {:ok, Module.concat([ctx.module | t])}
+
+  defp resolve({:__MODULE__, _, c}, ctx) when is_atom(c) and ctx.module != nil, do: {:ok, ctx.module}
+  defp resolve(atom, _ctx) when is_atom(atom) and atom not in [nil, true, false], do: {:ok, atom}
+  defp resolve(_, _), do: :error
+
+  defp check_remote(mod, fun, arity, ctx, acc) do
+    cond do
+      MapSet.member?(ctx.jobmods, mod) or mod == ctx.module ->
+        acc
+
+      Allowlist.atom_maker?(mod, fun) ->
+        not_allowed(acc, ctx, "#{Allowlist.name(mod)}.#{fun}/#{arity}", ": it creates atoms, which are never garbage-collected")
+
+      Allowlist.allowed?(mod, fun) ->
+        acc
+
+      not Allowlist.exists?(mod) ->
+        acc
+
+      true ->
+        not_allowed(acc, ctx, "#{Allowlist.name(mod)}.#{fun}/#{arity}")
+    end
+  end
+
+  # Aliases are tracked file-wide, not lexically: where an alias may not be in
+  # scope, the name as written must pass the checks too, and must not be a
+  # call the guard rewrites (its target would be ambiguous).
+  defp check_unaliased({:__aliases__, _, [h | t]}, mod, fun, arity, ctx, acc) when is_atom(h) do
+    raw = Module.concat([h | t])
+
+    cond do
+      raw == mod -> acc
+      Guard.guarded?(raw, fun) -> not_allowed(acc, ctx, "#{Allowlist.name(mod)}.#{fun}/#{arity} (an alias that shadows #{Allowlist.name(raw)})")
+      true -> check_remote(raw, fun, arity, ctx, acc)
+    end
+  end
+
+  defp check_unaliased(_, _, _, _, _, acc), do: acc
+
+  # apply/3 and spawn/3: the module (and, outside the job's modules, the function) must be literal.
+  defp check_apply_args(mod, fun, args, ctx, acc) when mod in [Kernel, :erlang] do
+    check_local(fun, length(args), args, ctx, acc)
+  end
+
+  defp check_apply_args(_, _, _, _, acc), do: acc
+
+  @mfa_funs [:apply, :spawn, :spawn_link, :spawn_monitor]
+
+  defp check_local(fun, 3, args, ctx, acc) when fun in @mfa_funs do
+    case args do
+      [m_ast, f_ast, a_ast] ->
+        arity = if is_list(a_ast), do: length(a_ast), else: "n"
+
+        case resolve(m_ast, ctx) do
+          {:ok, mod} ->
+            cond do
+              is_atom(f_ast) -> check_remote(mod, f_ast, arity, ctx, acc)
+              MapSet.member?(ctx.jobmods, mod) or mod == ctx.module or Allowlist.importable?(mod) -> acc
+              true -> not_allowed(acc, ctx, "#{fun}/3 with a function name that is not a literal")
+            end
+
+          :error ->
+            not_allowed(acc, ctx, "#{fun}/3 with a module that is not a literal")
+        end
+
+      nil ->
+        not_allowed(acc, ctx, "a capture of #{fun}/3")
+
+      _ ->
+        acc
+    end
+  end
+
+  defp check_local(_fun, _arity, _args, _ctx, acc), do: acc
+
+  defp local_guarded?(:send, 2), do: true
+  defp local_guarded?(fun, 3) when fun in @mfa_funs, do: true
+  defp local_guarded?(_, _), do: false
+
+  # &GenServer.call/2 → fn a, b -> OtpForge.Guard.call(GenServer, :call, [a, b]) end
+  defp maybe_guard_capture(node, mod, fun, arity, meta, ctx, kind \\ :remote) do
+    guarded = if kind == :local, do: local_guarded?(fun, arity), else: Guard.guarded?(mod, fun)
+
+    if ctx.rewrite and guarded do
+      vars = for i <- 1..arity//1, do: Macro.var(:"otpforge_arg#{i}", __MODULE__)
+      {:fn, meta, [{:->, meta, [vars, {{:., meta, [@guard, :call]}, meta, [mod, fun, vars]}]}]}
+    else
+      node
+    end
+  end
+end

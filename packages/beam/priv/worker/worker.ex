@@ -1,0 +1,128 @@
+defmodule OtpForge.Worker do
+  @moduledoc false
+  # Entry point of a worker VM (erl -s Elixir.OtpForge.Worker main).
+  # Talks to Node over fd 3 with 4-byte length-prefixed JSON frames; fd 1
+  # and 2 stay free for anything the VM prints by itself. One job at a time.
+
+  alias OtpForge.{JSON, Job, Policy}
+
+  def main do
+    {:ok, _} = Application.ensure_all_started(:elixir)
+    configure_logger()
+    OtpForge.StderrRouter.install()
+    :logger.add_handler(:otpforge_heap, OtpForge.LogHandler, %{level: :all})
+    Process.register(self(), :otpforge_runner)
+    Process.flag(:priority, :high)
+    Process.flag(:trap_exit, true)
+    port = Port.open({:fd, 3, 3}, [:binary, {:packet, 4}, :eof])
+    reply(port, %{"op" => "ready", "elixir" => System.version(), "otp" => System.otp_release(), "os_pid" => System.pid()})
+    loop(port)
+  end
+
+  # Logger's output goes to :standard_error, i.e. to the running job's stderr.
+  defp configure_logger do
+    Application.put_env(:logger, :console, device: :standard_error, format: "[$level] $message\n")
+    Application.put_env(:logger, :default_handler, %{config: %{type: :standard_error}})
+    Application.put_env(:logger, :default_formatter, format: "[$level] $message\n")
+    Application.put_env(:logger, :handle_sasl_reports, false)
+
+    case Application.ensure_all_started(:logger) do
+      {:ok, _} -> :ok
+      _ -> :ok
+    end
+
+    # OTP's own default handler would print to the VM's stdout.
+    :logger.remove_handler(:default)
+  end
+
+  defp loop(port) do
+    receive do
+      {^port, {:data, data}} ->
+        handle(port, data)
+        loop(port)
+
+      {^port, :eof} ->
+        System.halt(0)
+
+      {:EXIT, ^port, _} ->
+        System.halt(0)
+
+      _stray ->
+        loop(port)
+    end
+  end
+
+  defp handle(port, data) do
+    case JSON.decode(data) do
+      {:ok, %{"op" => "run", "id" => id, "job" => job}} ->
+        result = safely(fn -> Job.run(job) end)
+        reply(port, %{"op" => "result", "id" => id, "result" => result})
+
+      {:ok, %{"op" => "policy", "id" => id, "sources" => sources}} ->
+        srcs = for s <- sources, do: {s["name"] || "source.ex", s["source"] || ""}
+
+        result =
+          safely(fn ->
+            case Policy.check(srcs, rewrite: false) do
+              {:ok, _} -> %{"ok" => true}
+              {:violations, vs} -> %{"ok" => false, "violations" => Enum.map(vs, &%{"message" => &1.message, "line" => &1.line, "file" => &1.file})}
+              {:syntax_error, m} -> %{"ok" => false, "syntaxError" => true, "violations" => [%{"message" => m, "line" => 0}]}
+            end
+          end)
+
+        # Parsing makes atoms and may load modules; nothing else to clean.
+        reply(port, %{"op" => "policy", "id" => id, "result" => result, "health" => %{"atoms" => :erlang.system_info(:atom_count), "clean" => true}})
+
+      {:ok, %{"op" => "ping", "id" => id}} ->
+        reply(port, %{"op" => "pong", "id" => id})
+
+      {:ok, other} ->
+        reply(port, %{"op" => "error", "id" => other["id"], "message" => "unknown request"})
+
+      {:error, msg} ->
+        reply(port, %{"op" => "error", "message" => "bad frame: #{msg}"})
+    end
+  end
+
+  # A bug in the worker itself must not look like the job's fault.
+  defp safely(fun) do
+    fun.()
+  catch
+    kind, reason ->
+      %{
+        "status" => "crashed",
+        "message" => "the worker failed: " <> Job.first_line(Exception.format(kind, reason, __STACKTRACE__)),
+        "stdout" => "",
+        "stderr" => Exception.format(kind, reason, __STACKTRACE__),
+        "durationMs" => 0,
+        "health" => %{"clean" => false}
+      }
+  end
+
+  defp reply(port, map), do: Port.command(port, JSON.encode!(map))
+end
+
+defmodule OtpForge.LogHandler do
+  @moduledoc false
+  # A :logger handler that only watches for "maximum heap size reached"
+  # (the VM reports it when max_heap_size kills a process) and tells the runner.
+
+  def log(%{msg: msg}, _config) do
+    if heap_report?(msg) do
+      case Process.whereis(:otpforge_runner) do
+        nil -> :ok
+        runner -> send(runner, {:otpforge_heap_kill, self()})
+      end
+    end
+
+    :ok
+  end
+
+  defp heap_report?({:report, %{label: {:erlang, :max_heap_size}}}), do: true
+  defp heap_report?({:report, r}) when is_map(r), do: Map.has_key?(r, :max_heap_size)
+  defp heap_report?({fmt, args}) when is_list(fmt) and is_list(args), do: :string.find(fmt, ~c"maximum heap size") != :nomatch
+  defp heap_report?({:format, fmt, _}) when is_list(fmt), do: :string.find(fmt, ~c"maximum heap size") != :nomatch
+  defp heap_report?({:format, fmt, _}) when is_binary(fmt), do: String.contains?(fmt, "maximum heap size")
+  defp heap_report?({:string, s}), do: :string.find(s, ~c"maximum heap size") != :nomatch
+  defp heap_report?(_), do: false
+end

@@ -1,0 +1,52 @@
+// Errors a user of @otpforge/beam can meet (verdicts of jobs are data, not errors).
+// beam imports no other otpforge package (DESIGN.md layers), so its errors have
+// their own base with the same shape as core's OtpforgeError: a stable `code`.
+
+export class BeamError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+export const INSTALL_HINT =
+  "Install it: `sudo apt-get install -y elixir` (Debian/Ubuntu, gives Elixir 1.14 on OTP 25), " +
+  "`brew install elixir` (macOS), or see https://elixir-lang.org/install.html; " +
+  "or point OTPFORGE_ELIXIR at an `elixir` executable.";
+
+/** No usable Elixir/Erlang on this machine. */
+export class ElixirNotFoundError extends BeamError {
+  constructor(detail: string) {
+    super("ELIXIR_NOT_FOUND", `${detail} otpforge needs Elixir >= 1.14 on Erlang/OTP >= 25. ${INSTALL_HINT}`);
+  }
+}
+
+/** The worker's Elixir sources did not compile (a bug of otpforge or an unsupported Elixir). */
+export class WorkerBuildError extends BeamError {
+  constructor(detail: string) {
+    super("WORKER_BUILD_FAILED", `could not compile the BEAM worker shipped in packages/beam/priv: ${detail}`);
+  }
+}
+
+/** A worker VM did not start. */
+export class WorkerStartError extends BeamError {
+  constructor(detail: string) {
+    super("WORKER_START_FAILED", `a BEAM worker did not start: ${detail}`);
+  }
+}
+
+/** run() after close(). */
+export class PoolClosedError extends BeamError {
+  constructor() {
+    super("POOL_CLOSED", "the BEAM pool is closed; create a new one with createPool()");
+  }
+}
+
+/** A job that is not well-formed (caught before it reaches a worker). */
+export class InvalidJobError extends BeamError {
+  constructor(detail: string) {
+    super("INVALID_JOB", `invalid job: ${detail}`);
+  }
+}

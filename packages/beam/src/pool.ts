@@ -1,0 +1,261 @@
+// The pool: N warm worker VMs, a FIFO queue of jobs, verdicts for jobs whose
+// worker died or hung, replacement of workers that broke a limit, were left
+// unclean, or ran their quota of jobs.
+import { availableParallelism } from "node:os";
+import { buildWorker } from "./build.js";
+import { findElixir, type ElixirInstall } from "./elixir.js";
+import { PoolClosedError } from "./errors.js";
+import { isolationPlan, shareReadOnly, type IsolationPlan } from "./isolation.js";
+import { toJobResult, validateJob, verdictForDeadWorker } from "./results.js";
+import type { Job, JobResult, Limits, PolicyResult, PoolOptions, PoolStats, SourceFile } from "./types.js";
+import { Worker, WorkerDied } from "./worker.js";
+
+export const DEFAULT_LIMITS: Required<Limits> = {
+  timeoutMs: 10_000,
+  maxHeapBytes: 256 * 1024 * 1024,
+  maxProcesses: 10_000,
+  maxOutputBytes: 1024 * 1024,
+  maxMemoryBytes: 1024 * 1024 * 1024,
+  maxTraceEvents: 20_000,
+};
+
+// A worker whose atom table grew this much is replaced (atoms are never collected).
+const ATOM_BUDGET = 200_000;
+
+const noticed = new Set<string>();
+
+type Task = {
+  run: (w: Worker) => Promise<void>;
+  fail: (e: Error) => void;
+};
+
+export interface Pool {
+  /** Number of worker VMs. */
+  readonly size: number;
+  run(job: Job): Promise<JobResult>;
+  /** The static policy on one source (or several files of one job), without running anything. */
+  checkPolicy(source: string | SourceFile[]): Promise<PolicyResult>;
+  stats(): PoolStats;
+  /** Kills every worker; resolves when no OS process of the pool is left. */
+  close(): Promise<void>;
+}
+
+export async function createPool(options: PoolOptions = {}): Promise<Pool> {
+  const install = await findElixir();
+  const workerDir = await buildWorker(install);
+  const plan = isolationPlan(options.isolation);
+  if (plan.dropPrivileges) shareReadOnly(workerDir);
+  const notify = options.onNotice ?? ((m: string) => process.stderr.write(`${m}\n`));
+  for (const n of plan.notices) {
+    if (!noticed.has(n)) {
+      noticed.add(n);
+      notify(n);
+    }
+  }
+  const pool = new BeamPool(install, workerDir, plan, options);
+  await pool.start();
+  return pool;
+}
+
+class BeamPool implements Pool {
+  readonly size: number;
+  private idle: Worker[] = [];
+  private all = new Set<Worker>();
+  private starting = 0;
+  private queue: Task[] = [];
+  private closed = false;
+  private counters = { jobsRun: 0, workersStarted: 0, workersReplaced: 0 };
+  private readonly maxJobs: number;
+  private readonly limits: Required<Limits>;
+  private readonly graceMs: number;
+  private lastStartError: Error | undefined;
+  private kills = new Set<Promise<unknown>>();
+
+  constructor(
+    private install: ElixirInstall,
+    private workerDir: string,
+    private plan: IsolationPlan,
+    options: PoolOptions,
+  ) {
+    this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
+    this.maxJobs = Math.max(1, options.maxJobsPerWorker ?? 500);
+    this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.defaultLimits ?? {}) };
+    this.graceMs = options.graceMs ?? 5000;
+  }
+
+  async start(): Promise<void> {
+    const results = await Promise.allSettled(Array.from({ length: this.size }, () => Worker.start(this.install, this.workerDir, this.plan)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    if (failed) {
+      await Promise.all(started.map((w) => w.kill()));
+      throw failed.reason;
+    }
+    for (const w of started) this.adopt(w);
+  }
+
+  private adopt(w: Worker) {
+    this.counters.workersStarted++;
+    this.all.add(w);
+    this.release(w);
+  }
+
+  stats(): PoolStats {
+    return { size: this.size, busy: this.all.size - this.idle.length, queued: this.queue.length, ...this.counters };
+  }
+
+  run(job: Job): Promise<JobResult> {
+    if (this.closed) return Promise.reject(new PoolClosedError());
+    validateJob(job);
+    const limits = { ...this.limits, ...definedOnly(job.limits ?? {}) };
+    const request = {
+      op: "run",
+      job: { files: job.files ?? [], script: job.script ?? null, call: job.call ?? null, limits, trace: !!job.trace, trusted: !!job.trusted },
+    };
+    return new Promise<JobResult>((resolve, reject) => {
+      this.enqueue({
+        fail: reject,
+        run: async (w) => {
+          resolve(await this.runOn(w, request, limits));
+        },
+      });
+    });
+  }
+
+  checkPolicy(source: string | SourceFile[]): Promise<PolicyResult> {
+    if (this.closed) return Promise.reject(new PoolClosedError());
+    const sources = typeof source === "string" ? [{ name: "source.ex", source }] : source;
+    return new Promise<PolicyResult>((resolve, reject) => {
+      this.enqueue({
+        fail: reject,
+        run: async (w) => {
+          try {
+            const reply = await w.request({ op: "policy", sources });
+            const r = reply.result as { ok: boolean; violations?: Array<{ message: string; line: number; file?: string }> };
+            this.afterJob(w, reply);
+            resolve(r.ok ? { ok: true } : { ok: false, violations: r.violations ?? [] });
+          } catch (e) {
+            this.replace(w);
+            if (e instanceof WorkerDied) this.checkPolicy(source).then(resolve, reject);
+            else reject(e as Error);
+          }
+        },
+      });
+    });
+  }
+
+  private async runOn(w: Worker, request: { op: string; job: Record<string, unknown> }, limits: Required<Limits>): Promise<JobResult> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    let hung = false;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        hung = true;
+        w.killNow();
+        reject(new Error("hung"));
+      }, limits.timeoutMs + this.graceMs);
+    });
+    try {
+      const reply = await Promise.race([w.request(request), deadline]);
+      this.counters.jobsRun++;
+      const raw = reply.result as Record<string, unknown>;
+      this.afterJob(w, raw);
+      return toJobResult(raw);
+    } catch (e) {
+      this.counters.jobsRun++;
+      this.replace(w);
+      if (this.closed) throw new PoolClosedError();
+      const durationMs = performance.now() - started;
+      if (hung) {
+        return {
+          status: "timeout",
+          message: `the worker did not answer within ${limits.timeoutMs} ms (limits.timeoutMs) plus ${this.graceMs} ms of grace; it was killed and replaced`,
+          stdout: "",
+          stderr: "",
+          durationMs,
+        };
+      }
+      if (e instanceof WorkerDied) return verdictForDeadWorker(e.exit, durationMs);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // Health reported by the worker after cleanup decides whether it stays.
+  private afterJob(w: Worker, raw: Record<string, unknown>) {
+    const health = (raw.health ?? {}) as { clean?: boolean; atoms?: number };
+    w.jobs++;
+    if (w.atoms === 0 && typeof health.atoms === "number") w.atoms = health.atoms;
+    const atomGrowth = typeof health.atoms === "number" ? health.atoms - w.atoms : 0;
+    if (health.clean === false || w.jobs >= this.maxJobs || atomGrowth > ATOM_BUDGET) this.replace(w);
+    else this.release(w);
+  }
+
+  private enqueue(task: Task) {
+    this.queue.push(task);
+    this.pump();
+  }
+
+  private pump() {
+    while (!this.closed && this.queue.length && this.idle.length) {
+      const w = this.idle.shift()!;
+      const task = this.queue.shift()!;
+      task.run(w).catch((e: Error) => task.fail(e));
+    }
+    if (!this.closed && this.queue.length && this.all.size + this.starting === 0 && this.lastStartError) {
+      const err = this.lastStartError;
+      for (const t of this.queue.splice(0)) t.fail(err);
+    }
+  }
+
+  private release(w: Worker) {
+    if (this.closed || !w.alive) return;
+    this.idle.push(w);
+    this.pump();
+  }
+
+  private replace(w: Worker) {
+    if (!this.all.has(w)) return;
+    this.all.delete(w);
+    this.idle = this.idle.filter((x) => x !== w);
+    this.track(w.kill());
+    if (this.closed) return;
+    this.counters.workersReplaced++;
+    this.starting++;
+    Worker.start(this.install, this.workerDir, this.plan).then(
+      (nw) => {
+        this.starting--;
+        if (this.closed) this.track(nw.kill());
+        else this.adopt(nw);
+      },
+      (e: Error) => {
+        this.starting--;
+        this.lastStartError = e;
+        this.pump();
+      },
+    );
+  }
+
+  private track(p: Promise<unknown>) {
+    this.kills.add(p);
+    void p.finally(() => this.kills.delete(p));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.queue.splice(0)) t.fail(new PoolClosedError());
+    const workers = [...this.all];
+    this.all.clear();
+    this.idle = [];
+    await Promise.all(workers.map((w) => w.kill()));
+    // Replacements still starting are killed as they arrive.
+    while (this.starting > 0) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([...this.kills]);
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,67 @@
+// Checks jobs before they reach a worker and turns worker replies into JobResults.
+import { InvalidJobError } from "./errors.js";
+import type { JobResult, Job, PolicyViolation, TraceEvent, Verdict } from "./types.js";
+import { VERDICTS } from "./types.js";
+import type { WorkerExit } from "./worker.js";
+
+export function validateJob(job: Job): void {
+  if (!job || typeof job !== "object") throw new InvalidJobError("a job must be an object with files, script or call");
+  if (job.files !== undefined) {
+    if (!Array.isArray(job.files)) throw new InvalidJobError("files must be an array of { name, source }");
+    job.files.forEach((f, i) => {
+      if (!f || typeof f.name !== "string" || typeof f.source !== "string") throw new InvalidJobError(`files[${i}] must be { name: string, source: string }`);
+    });
+  }
+  if (job.script !== undefined && typeof job.script !== "string") throw new InvalidJobError("script must be a string of Elixir source");
+  if (job.call !== undefined) {
+    const c = job.call;
+    if (!c || typeof c.module !== "string" || typeof c.fun !== "string") throw new InvalidJobError('call must be { module: "Counter", fun: "run", args?: [...] }');
+    if (c.args !== undefined && !Array.isArray(c.args)) throw new InvalidJobError("call.args must be an array of JSON values");
+  }
+  if (!job.files?.length && job.script === undefined && job.call === undefined) throw new InvalidJobError("nothing to run: give files, a script or a call");
+  for (const [k, v] of Object.entries(job.limits ?? {})) {
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0)) throw new InvalidJobError(`limits.${k} must be a positive number, got ${String(v)}`);
+  }
+}
+
+export function toJobResult(raw: Record<string, unknown>): JobResult {
+  const status = (VERDICTS as readonly string[]).includes(raw.status as string) ? (raw.status as Verdict) : "crashed";
+  const r: JobResult = {
+    status,
+    message: String(raw.message ?? status),
+    stdout: String(raw.stdout ?? ""),
+    stderr: String(raw.stderr ?? ""),
+    durationMs: typeof raw.durationMs === "number" ? Math.round(raw.durationMs * 1000) / 1000 : 0,
+  };
+  if (typeof raw.value === "string") r.value = raw.value;
+  if ("valueJson" in raw) r.valueJson = raw.valueJson;
+  if (Array.isArray(raw.violations)) r.violations = raw.violations as PolicyViolation[];
+  if (Array.isArray(raw.trace)) {
+    r.trace = raw.trace as TraceEvent[];
+    r.traceTruncated = raw.traceTruncated === true;
+  }
+  return r;
+}
+
+/** The worker VM died during the job: the job crashed it (or ran it out of memory). */
+export function verdictForDeadWorker(exit: WorkerExit, durationMs: number): JobResult {
+  const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+  const lastLine = exit.tail.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
+  const oom = /cannot allocate|eheap_alloc|binary_alloc|out of memory/i.test(exit.tail);
+  if (oom) {
+    return {
+      status: "memory_limit",
+      message: `the worker VM ran out of memory during the job (${how}): ${lastLine.slice(0, 200)}; it was replaced`,
+      stdout: "",
+      stderr: exit.tail,
+      durationMs,
+    };
+  }
+  return {
+    status: "crashed",
+    message: `the worker VM died during the job (${how})${lastLine ? `: ${lastLine.slice(0, 200)}` : ""}; it was replaced`,
+    stdout: "",
+    stderr: exit.tail,
+    durationMs,
+  };
+}

@@ -1,0 +1,124 @@
+// The shapes of @otpforge/beam's public API: jobs, limits, verdicts, trace events.
+
+/** How a job ended. Verdicts are data, never exceptions. */
+export type Verdict =
+  | "ok"
+  | "compile_error"
+  | "runtime_error"
+  | "policy_violation"
+  | "timeout"
+  | "memory_limit"
+  | "output_limit"
+  | "crashed";
+
+export const VERDICTS: readonly Verdict[] = ["ok", "compile_error", "runtime_error", "policy_violation", "timeout", "memory_limit", "output_limit", "crashed"];
+
+export interface Limits {
+  /** Wall-clock time for compile + run. Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Heap of any one process; a process over it is killed (memory_limit). Default 256 MB. */
+  maxHeapBytes?: number;
+  /** Live processes the job may have at once (runtime_error "system_limit"). Default 10 000. */
+  maxProcesses?: number;
+  /** Captured stdout (and, separately, stderr); more is truncated with a marker (output_limit). Default 1 MB. */
+  maxOutputBytes?: number;
+  /** Growth of the worker VM's memory during the job (binaries included) (memory_limit). Default 1 GB. */
+  maxMemoryBytes?: number;
+  /** Raw trace messages kept when `trace` is on; past it the trace is cut (traceTruncated). Default 20 000. */
+  maxTraceEvents?: number;
+}
+
+export interface SourceFile {
+  /** File name used in error messages, e.g. "counter.ex". */
+  name: string;
+  source: string;
+}
+
+export interface Job {
+  /** .ex sources: policy-checked, then compiled in order. */
+  files?: SourceFile[];
+  /** .exs source evaluated after the files; its value is the job's value. */
+  script?: string;
+  /** Calls Module.fun(args) after the script; its result is the job's value. Args are JSON values. */
+  call?: { module: string; fun: string; args?: unknown[] };
+  limits?: Limits;
+  /** Record message events of the job's processes (JobResult.trace). */
+  trace?: boolean;
+  /** Project-generated code: skip the static policy (and its runtime guards); limits still apply. */
+  trusted?: boolean;
+}
+
+export interface PolicyViolation {
+  message: string;
+  line: number;
+  file?: string;
+}
+
+export type PolicyResult = { ok: true } | { ok: false; violations: PolicyViolation[] };
+
+/** One event of a traced job. See the package README for the meaning of each kind. */
+export interface TraceEvent {
+  /** 1, 2, 3... in the order the BEAM observed the events. */
+  seq: number;
+  kind: "spawn" | "exit" | "send" | "receive" | "link" | "unlink" | "monitor" | "demonitor" | "signal" | "register" | "unregister";
+  /** The process the event happened in: "main", a registered name, or "p1", "p2"... */
+  pid: string;
+  /** send/receive: the sender (absent on a receive whose sender is unknown, e.g. a timer). */
+  from?: string;
+  /** send/receive: the receiver; spawn: the child; link/monitor/signal: the other process. */
+  to?: string;
+  /** send/receive: Elixir inspect text (for via call/cast the request, for via reply the reply). */
+  message?: string;
+  /** send/receive of GenServer traffic. */
+  via?: "call" | "cast" | "reply";
+  /** exit: why the process exited; signal: the exit reason sent. */
+  reason?: string;
+  /** register/unregister: the name. */
+  name?: string;
+  /** send: the receiver was already dead (the message was dropped). */
+  dead?: true;
+}
+
+export interface JobResult {
+  status: Verdict;
+  /** One line a person can act on. */
+  message: string;
+  stdout: string;
+  stderr: string;
+  /** Time spent in the worker on this job (policy, compile, run, cleanup excluded). */
+  durationMs: number;
+  /** Elixir `inspect` of the value (status ok only). */
+  value?: string;
+  /** The value as JSON when it is JSON-like (see README); absent otherwise. */
+  valueJson?: unknown;
+  /** Policy violations (status policy_violation from the static check). */
+  violations?: PolicyViolation[];
+  /** Message events (when the job asked for `trace`). */
+  trace?: TraceEvent[];
+  /** The trace hit limits.maxTraceEvents and is incomplete. */
+  traceTruncated?: boolean;
+}
+
+export interface PoolOptions {
+  /** Worker VMs. Default: the number of cores. */
+  size?: number;
+  /** A worker is replaced after this many jobs. Default 500. */
+  maxJobsPerWorker?: number;
+  /** Limits for jobs that do not set their own. */
+  defaultLimits?: Limits;
+  /** Extra time Node waits beyond a job's timeout before it kills the worker. Default 5000 ms. */
+  graceMs?: number;
+  /** Called once per process with notices (e.g. network isolation unavailable). Default: stderr. */
+  onNotice?: (message: string) => void;
+  /** Turn off OS isolation layers (tests of the fallback only). */
+  isolation?: { network?: boolean; dropPrivileges?: boolean };
+}
+
+export interface PoolStats {
+  size: number;
+  busy: number;
+  queued: number;
+  jobsRun: number;
+  workersStarted: number;
+  workersReplaced: number;
+}

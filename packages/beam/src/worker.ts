@@ -1,0 +1,194 @@
+// One worker: an OS process running a BEAM with the project's Elixir worker,
+// spoken to over fd 3 with length-prefixed JSON frames.
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import type { Duplex } from "node:stream";
+import type { ElixirInstall } from "./elixir.js";
+import { WorkerStartError } from "./errors.js";
+import { encodeFrame, FrameDecoder } from "./frames.js";
+import { privateDir, scrubbedEnv, type IsolationPlan } from "./isolation.js";
+
+const START_TIMEOUT_MS = 120_000;
+const TAIL_BYTES = 16 * 1024;
+
+export interface WorkerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The end of what the VM printed on stdout/stderr (not the job's captured output). */
+  tail: string;
+}
+
+type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void };
+
+export class WorkerDied extends Error {
+  constructor(readonly exit: WorkerExit) {
+    super(`the worker VM exited (${exit.signal ?? `code ${exit.code}`})`);
+  }
+}
+
+let nextWorkerId = 1;
+const live = new Set<Worker>();
+
+// If Node exits without closing its pools, take the VMs down with it.
+process.once("exit", () => {
+  for (const w of live) w.killNow();
+});
+
+export class Worker {
+  readonly id = nextWorkerId++;
+  jobs = 0;
+  atoms = 0;
+  private child: ChildProcess;
+  private channel: Duplex;
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  private tail = "";
+  private dir: string;
+  private exitInfo: WorkerExit | undefined;
+  readonly exited: Promise<WorkerExit>;
+  private ready: Promise<void>;
+
+  private constructor(install: ElixirInstall, workerDir: string, plan: IsolationPlan) {
+    this.dir = privateDir(plan);
+    const args = [
+      "-noinput",
+      "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none",
+      "+SDio", "2",
+      ...install.ebins.flatMap((e) => ["-pa", e]),
+      "-pa", workerDir,
+      "-elixir", "ansi_enabled", "false",
+      "-s", "Elixir.OtpForge.Worker", "main",
+    ];
+    const [cmd, ...rest] = [...plan.prefix, install.erl, ...args];
+    this.child = spawn(cmd!, rest, {
+      cwd: this.dir,
+      env: scrubbedEnv(install.erl, this.dir),
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+      detached: true,
+    });
+    live.add(this);
+    this.channel = this.child.stdio[3] as Duplex;
+    const keepTail = (chunk: Buffer) => {
+      this.tail = (this.tail + chunk.toString("utf8")).slice(-TAIL_BYTES);
+    };
+    this.child.stdout!.on("data", keepTail);
+    this.child.stderr!.on("data", keepTail);
+    this.channel.on("error", () => {});
+
+    let readyResolve!: () => void;
+    let readyReject!: (e: Error) => void;
+    this.ready = new Promise<void>((res, rej) => {
+      readyResolve = res;
+      readyReject = rej;
+    });
+    this.ready.catch(() => {});
+
+    const decoder = new FrameDecoder();
+    this.channel.on("data", (chunk: Buffer) => {
+      for (const frame of decoder.push(chunk)) {
+        const msg = frame as Record<string, unknown>;
+        if (msg.op === "ready") {
+          readyResolve();
+          continue;
+        }
+        const id = msg.id as number | undefined;
+        const p = id !== undefined ? this.pending.get(id) : undefined;
+        if (p) {
+          this.pending.delete(id!);
+          p.resolve(msg);
+        }
+      }
+    });
+
+    this.exited = new Promise<WorkerExit>((resolve) => {
+      const done = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (this.exitInfo) return;
+        this.exitInfo = { code, signal, tail: this.tail };
+        live.delete(this);
+        rmSync(this.dir, { recursive: true, force: true });
+        const err = new WorkerDied(this.exitInfo);
+        readyReject(new WorkerStartError(`the VM exited during start (${signal ?? `code ${code}`}): ${this.tail.trim().split("\n").slice(-5).join(" | ")}`));
+        for (const p of this.pending.values()) p.reject(err);
+        this.pending.clear();
+        resolve(this.exitInfo);
+      };
+      this.child.on("exit", done);
+      this.child.on("error", (e) => {
+        this.tail += `\n${e.message}`;
+        done(null, null);
+      });
+    });
+  }
+
+  static async start(install: ElixirInstall, workerDir: string, plan: IsolationPlan): Promise<Worker> {
+    const w = new Worker(install, workerDir, plan);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        w.ready,
+        new Promise<never>((_, rej) => {
+          timer = setTimeout(() => rej(new WorkerStartError(`no answer within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (e) {
+      w.killNow();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    w.idle();
+    return w;
+  }
+
+  get alive(): boolean {
+    return !this.exitInfo;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Sends one request; resolves with the worker's reply frame. */
+  request(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.exitInfo) return Promise.reject(new WorkerDied(this.exitInfo));
+    const id = this.nextId++;
+    this.busy();
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.channel.write(encodeFrame({ ...body, id }));
+    }).finally(() => {
+      if (this.pending.size === 0) this.idle();
+    });
+  }
+
+  // An idle worker must not keep Node running; a busy one must.
+  private busy() {
+    this.child.ref();
+    (this.channel as unknown as { ref?: () => void }).ref?.();
+  }
+
+  private idle() {
+    this.child.unref();
+    (this.channel as unknown as { unref?: () => void }).unref?.();
+    for (const s of [this.child.stdout, this.child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+  }
+
+  /** SIGKILL to the worker's whole process group (the VM and anything it started). */
+  killNow(): void {
+    if (this.exitInfo || this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  async kill(): Promise<WorkerExit> {
+    this.killNow();
+    return this.exited;
+  }
+}
