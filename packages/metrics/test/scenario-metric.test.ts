@@ -3,7 +3,7 @@ import { createPool } from "@otpforge/beam";
 import { example, Prediction, withSettings } from "@otpforge/core";
 import { chatReply, ScriptedLM } from "@otpforge/core/testing";
 import { catalogEntry } from "@otpforge/otp-signatures";
-import { scenarioMetric, scoreScenario, type PoolLike, type ScenarioCandidate } from "../src/index.js";
+import { scenarioMetric, scoreScenario, type PoolLike, type ScenarioCandidate, type ScenarioScore } from "../src/index.js";
 
 let pool: PoolLike & { close(): Promise<void> };
 beforeAll(async () => {
@@ -27,7 +27,7 @@ afterAll(() => {
 
 const entry = catalogEntry("calling-self");
 const good: ScenarioCandidate = { buggy_code: entry.buggy, fixed_code: entry.fixed, explanation: entry.explanation, harness: entry.harness };
-const part = (s: { parts: Array<{ name: string }> }, name: string) => s.parts.find((p) => p.name === name)!;
+const part = (s: ScenarioScore, name: string) => s.parts.find((p) => p.name === name)!;
 
 describe("scoreScenario", () => {
   it("gives a verified pair full marks and leaves the explanation out when no LM is configured", async () => {

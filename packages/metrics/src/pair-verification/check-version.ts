@@ -1,8 +1,7 @@
 // Runs a harness K times against one version of the code: the building block
 // of pair verification (once per side) and of the fix-bug eval (the
 // candidate fix against the held-out harness).
-import { checkPolicy } from "@otpforge/beam";
-import { compileOnly, runScenario, type PoolLike, type RunLimits } from "./run-scenario.js";
+import { CODE_FILE, compileOnly, HARNESS_FILE, policyOf, runScenario, type PoolLike, type RunLimits } from "./run-scenario.js";
 import type { RunOutcome, Side, SideReport } from "./types.js";
 
 export interface CheckVersionOptions {
@@ -24,7 +23,7 @@ export async function checkVersion(code: string, harness: string, options: Check
   const limits: RunLimits = { timeoutMs: options.timeoutMs };
 
   if (!options.policyChecked) {
-    const [pCode, pHarness] = await Promise.all([checkPolicy(code), checkPolicy(harness)]);
+    const [pCode, pHarness] = await Promise.all([policyOf(options.pool, CODE_FILE, code), policyOf(options.pool, HARNESS_FILE, harness)]);
     if (!pCode.ok) return { ...report, problem: { kind: "policy_violation", file: "code", message: violationText(pCode.violations) } };
     if (!pHarness.ok) return { ...report, problem: { kind: "policy_violation", file: "harness", message: violationText(pHarness.violations) } };
   }

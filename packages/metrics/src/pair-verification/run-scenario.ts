@@ -1,6 +1,6 @@
 // One run of a harness against one version of the code: a fresh pool job
 // that compiles the code and the harness and calls Scenario.run/0.
-import type { JobResult } from "@otpforge/beam";
+import { checkPolicy as sharedCheckPolicy, type JobResult, type PolicyResult } from "@otpforge/beam";
 import type { RunOutcome } from "./types.js";
 
 /** The part of a pool these functions use (a real pool, or a test's wrapper around one). */
@@ -12,6 +12,23 @@ export interface PoolLike {
     limits?: { timeoutMs?: number; maxHeapBytes?: number; maxProcesses?: number; maxOutputBytes?: number };
     trusted?: boolean;
   }): Promise<JobResult>;
+  /** The pool's static policy check (a Pool has one); without it the beam package's shared checker is used. */
+  checkPolicy?(source: string | Array<{ name: string; source: string }>): Promise<PolicyResult>;
+}
+
+/**
+ * The static policy on one source. A source that does not parse is not a
+ * policy matter: that is left to compilation, which reports it as a compile
+ * error of the right file.
+ */
+export async function policyOf(pool: PoolLike, name: string, source: string): Promise<PolicyResult> {
+  const files = [{ name, source }];
+  const result = pool.checkPolicy ? await pool.checkPolicy(files) : await sharedCheckPolicy(files);
+  if (result.ok) return result;
+  // The checker marks a source it cannot parse with a single line-0 entry.
+  if ((result as { syntaxError?: boolean }).syntaxError) return { ok: true };
+  const violations = result.violations.filter((v) => v.line !== 0);
+  return violations.length ? { ok: false, violations } : { ok: true };
 }
 
 export const CODE_FILE = "code.ex";

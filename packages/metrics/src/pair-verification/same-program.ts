@@ -1,5 +1,6 @@
 // "The two versions are the same program": both sources are normalised on the
-// BEAM (parsed, which drops comments and layout, then printed with
+// BEAM (parsed, which drops comments; metadata such as blank lines and
+// keyword-vs-block `do` is stripped; printed and run through
 // Code.format_string!) and the results compared.
 import type { PoolLike } from "./run-scenario.js";
 
@@ -10,6 +11,7 @@ normalise = fn encoded ->
   encoded
   |> Base.decode64!()
   |> Code.string_to_quoted!()
+  |> Macro.prewalk(&Macro.update_meta(&1, fn _ -> [] end))
   |> Macro.to_string()
   |> Code.format_string!()
   |> IO.iodata_to_binary()

@@ -1,10 +1,10 @@
 // Pair verification: a bug/fix pair is valid only when, under the sandbox
 // policy, both versions compile, the harness fails on the buggy version in at
 // least one of K runs and passes on the fixed version in all K runs.
-import { checkPolicy, createPool } from "@otpforge/beam";
+import { createPool } from "@otpforge/beam";
 import { OtpforgeError } from "@otpforge/core";
 import { checkVersion, violationText } from "./check-version.js";
-import type { PoolLike } from "./run-scenario.js";
+import { policyOf, type PoolLike } from "./run-scenario.js";
 import { sameProgram } from "./same-program.js";
 import type { PairInput, PairReasonCode, PairVerdict, RunOutcome, Side, SideReport } from "./types.js";
 
@@ -67,7 +67,11 @@ async function verifyWith(pool: PoolLike, input: PairInput, runs: number, option
   });
 
   // 1. The static policy on all three sources, before anything compiles; every violation is reported.
-  const [pBuggy, pFixed, pHarness] = await Promise.all([checkPolicy(input.buggy), checkPolicy(input.fixed), checkPolicy(input.harness)]);
+  const [pBuggy, pFixed, pHarness] = await Promise.all([
+    policyOf(pool, "buggy.ex", input.buggy),
+    policyOf(pool, "fixed.ex", input.fixed),
+    policyOf(pool, "harness.exs", input.harness),
+  ]);
   if (!pBuggy.ok || !pFixed.ok || !pHarness.ok) {
     const buggy = empty("buggy");
     const fixed = empty("fixed");
@@ -114,7 +118,7 @@ async function verifyWith(pool: PoolLike, input: PairInput, runs: number, option
   if ((await same) === true) return finish("same_program", ["the two versions are the same program (identical after Code.format_string! normalisation)"], buggy, fixed);
 
   if (buggy.failures === runs && fixed.failures === runs) {
-    return finish("harness_fails_on_both", [`harness fails on both (every run of each version failed)`], buggy, fixed);
+    return finish("harness_fails_on_both", [`harness fails on both (every run of each version failed)`, `fix failed in ${runs} of ${runs} runs`], buggy, fixed);
   }
   const reasons: string[] = [];
   if (buggy.failures === 0) reasons.push(`bug not reproduced in ${runs} runs`);
