@@ -73,9 +73,12 @@ export function parseRetryAfter(headers: HeaderBag | undefined | null, now = Dat
   if (get("retry-after-ms") !== undefined && Number.isFinite(ms) && ms >= 0) return ms;
   const ra = get("retry-after");
   if (ra === undefined) return undefined;
-  const secs = Number(ra);
-  if (ra.trim() !== "" && Number.isFinite(secs) && secs >= 0) return Math.round(secs * 1000);
-  const date = Date.parse(ra);
+  const trimmed = ra.trim();
+  if (/^[-+.\d]/.test(trimmed)) {
+    const secs = Number(trimmed);
+    return Number.isFinite(secs) && secs >= 0 ? Math.round(secs * 1000) : undefined;
+  }
+  const date = Date.parse(trimmed);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
