@@ -53,7 +53,7 @@ function atLeast(version: string, min: number[]): boolean {
   return true;
 }
 
-let cached: Promise<ElixirInstall> | undefined;
+const cache = new Map<string, Promise<ElixirInstall>>();
 
 /**
  * Locates `elixir` (OTPFORGE_ELIXIR, else PATH) and `erl`, checks Elixir >= 1.14
@@ -61,11 +61,14 @@ let cached: Promise<ElixirInstall> | undefined;
  * The answer is cached for the process.
  */
 export function findElixir(env: NodeJS.ProcessEnv = process.env): Promise<ElixirInstall> {
-  if (!cached) {
-    cached = probe(env);
-    cached.catch(() => (cached = undefined));
+  const key = `${env.OTPFORGE_ELIXIR ?? ""}\0${env.PATH ?? ""}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = probe(env);
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
   }
-  return cached;
+  return p;
 }
 
 async function probe(env: NodeJS.ProcessEnv): Promise<ElixirInstall> {

@@ -36,6 +36,8 @@ export interface Pool {
   /** The static policy on one source (or several files of one job), without running anything. */
   checkPolicy(source: string | SourceFile[]): Promise<PolicyResult>;
   stats(): PoolStats;
+  /** OS process ids of the live worker VMs (diagnostics; tests check none outlives close()). */
+  osPids(): number[];
   /** Kills every worker; resolves when no OS process of the pool is left. */
   close(): Promise<void>;
 }
@@ -104,9 +106,17 @@ class BeamPool implements Pool {
     return { size: this.size, busy: this.all.size - this.idle.length, queued: this.queue.length, ...this.counters };
   }
 
+  osPids(): number[] {
+    return [...this.all].flatMap((w) => (w.alive && w.pid !== undefined ? [w.pid] : []));
+  }
+
   run(job: Job): Promise<JobResult> {
     if (this.closed) return Promise.reject(new PoolClosedError());
-    validateJob(job);
+    try {
+      validateJob(job);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     const limits = { ...this.limits, ...definedOnly(job.limits ?? {}) };
     const request = {
       op: "run",

@@ -187,7 +187,9 @@ export class Worker {
     }
   }
 
+  /** Kills the worker and resolves once the OS process is gone (Node stays up until then). */
   async kill(): Promise<WorkerExit> {
+    if (!this.exitInfo) this.busy();
     this.killNow();
     return this.exited;
   }

@@ -5,20 +5,22 @@ defmodule OtpForge.Cleanup do
   # gave to other processes, persistent terms it added or changed, ETS tables
   # it handed to the runtime, and every module it compiled.
 
+  # Plain lists: cheap to take, and compared only when something changed.
   def baseline do
     %{
-      procs: MapSet.new(Process.list()),
-      names: MapSet.new(Process.registered()),
-      ets: MapSet.new(:ets.all()),
+      procs: Process.list(),
+      names: Process.registered(),
+      ets: :ets.all(),
+      loaded: :erlang.loaded(),
       pterms: Map.new(:persistent_term.get()),
       count: :erlang.system_info(:process_count),
       memory: :erlang.memory(:total)
     }
   end
 
-  @doc "Live processes started by the job: new, with the job's capture as group leader."
-  def job_processes(baseline, gl) do
-    for p <- Process.list(), not MapSet.member?(baseline.procs, p), group_leader(p) == gl, do: p
+  @doc "Live processes of the job: only they have the job's capture as group leader."
+  def job_processes(_baseline, gl) do
+    for p <- Process.list(), group_leader(p) == gl, do: p
   end
 
   defp group_leader(p) do
@@ -33,7 +35,7 @@ defmodule OtpForge.Cleanup do
     unregister_names(baseline)
     restore_persistent_terms(baseline)
     delete_tables(baseline)
-    modules = purge_job_modules()
+    modules = purge_job_modules(baseline, Keyword.get(opts, :compiled, []))
     if Keyword.get(opts, :tracer_used), do: :erlang.trace_pattern({:_, :_, :_}, false, [:global])
 
     %{
@@ -72,10 +74,11 @@ defmodule OtpForge.Cleanup do
     end
   end
 
+  # A name the job gave to a process that existed before it (its own are gone with them).
   defp unregister_names(baseline) do
-    for name <- Process.registered(), not MapSet.member?(baseline.names, name) do
+    for name <- Process.registered() -- baseline.names do
       pid = Process.whereis(name)
-      if pid && MapSet.member?(baseline.procs, pid), do: (try do Process.unregister(name) rescue _ -> :ok end)
+      if pid && pid in baseline.procs, do: (try do Process.unregister(name) rescue _ -> :ok end)
     end
   end
 
@@ -93,16 +96,22 @@ defmodule OtpForge.Cleanup do
     end
   end
 
+  # Tables the job handed to processes that existed before it.
   defp delete_tables(baseline) do
-    for t <- :ets.all(), not MapSet.member?(baseline.ets, t) do
+    for t <- :ets.all() -- baseline.ets do
       owner = :ets.info(t, :owner)
-      if owner == :undefined or MapSet.member?(baseline.procs, owner), do: (try do :ets.delete(t) rescue _ -> :ok end)
+      if owner == :undefined or owner in baseline.procs, do: (try do :ets.delete(t) rescue _ -> :ok end)
     end
   end
 
-  # Modules compiled from a job's source are loaded from memory, not a .beam file.
-  defp purge_job_modules do
-    mods = for {m, file} <- :code.all_loaded(), file == [] or file == :in_memory, do: m
+  # Modules compiled from a job's source are loaded from memory, not a .beam
+  # file: the new ones, plus the ones its files compiled (a trusted job may
+  # replace a module that was loaded before; purged, it reloads from disk).
+  defp purge_job_modules(baseline, compiled) do
+    candidates = Enum.uniq((:erlang.loaded() -- baseline.loaded) ++ compiled)
+
+    mods =
+      for m <- candidates, m in compiled or in_memory?(m), do: m
 
     for m <- mods do
       :code.purge(m)
@@ -111,5 +120,12 @@ defmodule OtpForge.Cleanup do
     end
 
     length(mods)
+  end
+
+  defp in_memory?(m) do
+    case :code.is_loaded(m) do
+      {:file, f} -> f == [] or f == :in_memory
+      false -> false
+    end
   end
 end

@@ -64,6 +64,7 @@ defmodule OtpForge.Job do
   defp verdict(status, message), do: %{"status" => Atom.to_string(status), "message" => message}
 
   defp execute(spec, limits) do
+    flush_stale()
     baseline = Cleanup.baseline()
     out = Capture.start(limits.max_output_bytes, self())
     err = Capture.start(limits.max_output_bytes, self())
@@ -80,11 +81,11 @@ defmodule OtpForge.Job do
     send(root, {:otpforge_go, ref})
 
     deadline = System.monotonic_time(:millisecond) + limits.timeout_ms
-    st = %{ref: ref, mref: mref, root: root, deadline: deadline, limits: limits, baseline: baseline, tracer: tracer}
+    st = %{ref: ref, mref: mref, root: root, deadline: deadline, limits: limits, baseline: baseline, tracer: tracer, out: out, err: err}
     outcome = watch(st)
     where = if elem(outcome, 0) == :timeout, do: whereabouts(root), else: nil
     :erlang.system_flag(:max_heap_size, 0)
-    outcome = late_notices(outcome)
+    outcome = late_notices(outcome, out)
 
     events =
       if tracer do
@@ -95,7 +96,14 @@ defmodule OtpForge.Job do
     {stdout, _} = Capture.contents(out)
     {stderr, _} = Capture.contents(err)
     StderrRouter.set_target(nil)
-    health = Cleanup.run(baseline, out, tracer_used: tracer != nil or spec.trusted)
+    compiled =
+      receive do
+        {:otpforge_modules, ^ref, mods} -> mods
+      after
+        0 -> []
+      end
+
+    health = Cleanup.run(baseline, out, tracer_used: tracer != nil or spec.trusted, compiled: compiled)
     Capture.stop(out)
     Capture.stop(err)
     if tracer, do: Process.exit(tracer, :kill)
@@ -120,8 +128,8 @@ defmodule OtpForge.Job do
       receive do
         {:otpforge_done, ref, res} when ref == st.ref -> {:done, res}
         {:DOWN, mref, :process, _, reason} when mref == st.mref -> {:root_down, reason}
-        {:otpforge_output_limit, _} -> {:output_limit}
-        {:otpforge_heap_kill, _} -> {:heap_limit}
+        {:otpforge_output_limit, pid} when pid in [st.out, st.err] -> {:output_limit}
+        {:otpforge_heap_kill, gl} when gl == st.out -> {:heap_limit}
         {:otpforge_violation, message} -> {:violation, message}
         # Tracing starts once the job's files are compiled: the compiler's own messages are not the job's.
         {:otpforge_compiled, ref} when ref == st.ref ->
@@ -141,10 +149,10 @@ defmodule OtpForge.Job do
 
   # A heap kill is reported through the logger, possibly after the process's
   # DOWN; a guard violation may race the root's result.
-  defp late_notices(outcome) do
+  defp late_notices(outcome, out) do
     receive do
       {:otpforge_violation, message} -> {:violation, message}
-      {:otpforge_heap_kill, _} -> {:heap_limit}
+      {:otpforge_heap_kill, ^out} -> {:heap_limit}
     after
       wait_for(outcome) -> outcome
     end
@@ -152,6 +160,17 @@ defmodule OtpForge.Job do
 
   defp wait_for({:root_down, :killed}), do: 200
   defp wait_for(_), do: 0
+
+  # Notices that arrived after their job ended must not decide the next one.
+  defp flush_stale do
+    receive do
+      {tag, _} when tag in [:otpforge_output_limit, :otpforge_heap_kill, :otpforge_violation, :otpforge_compiled] -> flush_stale()
+      {tag, _, _} when tag in [:otpforge_modules, :otpforge_done] -> flush_stale()
+      {:DOWN, _, _, _, _} -> flush_stale()
+    after
+      0 -> :ok
+    end
+  end
 
   defp whereabouts(root) do
     case Process.info(root, :current_stacktrace) do
@@ -181,7 +200,13 @@ defmodule OtpForge.Job do
   defp to_result({:done, {status, message}}, _limits, _), do: %{"status" => Atom.to_string(status), "message" => message}
 
   defp to_result({:root_down, reason}, _limits, _) do
-    verdict(:runtime_error, "the job's main process exited: " <> first_line(Exception.format_exit(reason)))
+    text =
+      case reason do
+        {%{__exception__: true} = e, stack} when is_list(stack) -> Exception.format_banner(:error, e, stack)
+        _ -> Exception.format_exit(reason)
+      end
+
+    verdict(:runtime_error, "the job's main process exited: " <> first_line(text))
   end
 
   defp to_result({:timeout}, l, where),
@@ -236,7 +261,7 @@ defmodule OtpForge.Root do
   end
 
   defp run(spec) do
-    with :ok <- compile_files(spec.files),
+    with :ok <- compile_files(spec),
          :ok <- await_tracing(spec),
          {:ok, value} <- eval_script(spec.script),
          {:ok, value} <- make_call(spec.call, value, spec.trusted) do
@@ -244,12 +269,17 @@ defmodule OtpForge.Root do
     end
   end
 
-  defp compile_files([]), do: :ok
+  defp compile_files(spec), do: compile_files(spec.files, spec, [])
 
-  defp compile_files([{name, ast} | rest]) do
+  defp compile_files([], spec, mods) do
+    send(spec.runner, {:otpforge_modules, spec.ref, mods})
+    :ok
+  end
+
+  defp compile_files([{name, ast} | rest], spec, mods) do
     try do
-      Code.compile_quoted(ast, name)
-      compile_files(rest)
+      compiled = Code.compile_quoted(ast, name)
+      compile_files(rest, spec, Enum.map(compiled, &elem(&1, 0)) ++ mods)
     rescue
       e in [CompileError, SyntaxError, TokenMissingError, Kernel.TypespecError] ->
         {:compile_error, compile_message(e)}

@@ -21,6 +21,8 @@ defmodule OtpForge.Worker do
 
   # Logger's output goes to :standard_error, i.e. to the running job's stderr.
   defp configure_logger do
+    # Loading first: loading an application resets its environment from its .app file.
+    Application.load(:logger)
     Application.put_env(:logger, :console, device: :standard_error, format: "[$level] $message\n")
     Application.put_env(:logger, :default_handler, %{config: %{type: :standard_error}})
     Application.put_env(:logger, :default_formatter, format: "[$level] $message\n")
@@ -107,11 +109,12 @@ defmodule OtpForge.LogHandler do
   # A :logger handler that only watches for "maximum heap size reached"
   # (the VM reports it when max_heap_size kills a process) and tells the runner.
 
-  def log(%{msg: msg}, _config) do
+  def log(%{msg: msg} = event, _config) do
     if heap_report?(msg) do
       case Process.whereis(:otpforge_runner) do
         nil -> :ok
-        runner -> send(runner, {:otpforge_heap_kill, self()})
+        # The group leader tells which job the killed process belonged to.
+        runner -> send(runner, {:otpforge_heap_kill, get_in(event, [:meta, :gl])})
       end
     end
 
