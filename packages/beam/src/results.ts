@@ -37,7 +37,8 @@ export function toJobResult(raw: Record<string, unknown>): JobResult {
   if ("valueJson" in raw) r.valueJson = raw.valueJson;
   if (Array.isArray(raw.violations)) r.violations = raw.violations as PolicyViolation[];
   if (Array.isArray(raw.trace)) {
-    r.trace = raw.trace as TraceEvent[];
+    // seq, kind, pid first: easier to read in JSON lines.
+    r.trace = (raw.trace as TraceEvent[]).map(({ seq, kind, pid, ...rest }) => ({ seq, kind, pid, ...rest }));
     r.traceTruncated = raw.traceTruncated === true;
   }
   return r;

@@ -21,5 +21,7 @@ defmodule Counter do
   @impl true
   def handle_call(:inc, _from, n), do: {:reply, n + 1, n + 1}
   def handle_call(:get, _from, n), do: {:reply, n, n}
+  @impl true
+  def handle_cast(:reset, _n), do: {:noreply, 0}
 end
 `;

@@ -258,6 +258,10 @@ defmodule OtpForge.Root do
       end
 
     send(runner, {:otpforge_done, ref, result})
+    # Stay until cleanup: main's own exit would otherwise race the end of the trace.
+    receive do
+      :otpforge_never -> :ok
+    end
   end
 
   defp run(spec) do
