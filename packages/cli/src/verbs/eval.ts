@@ -2,15 +2,20 @@
 // evals live in @otpforge/metrics; this verb loads the data and the program,
 // picks the LM, prints a summary by category and writes per-example records.
 import { resolve } from "node:path";
-import { InvalidStateError, lm as lmFromSpec, NoLMConfiguredError, OtpforgeError, StateMismatchError, withSettings, type LM } from "@otpforge/core";
-import { evalFixBug, FixBugDataError, formatEvalSummary, readFixBugCases, writeEvalRecords, type EvalResult } from "@otpforge/metrics";
-import { fixBugCases, FixBugProgram } from "@otpforge/otp-signatures";
+import { InvalidStateError, lm as lmFromSpec, Module, NoLMConfiguredError, OtpforgeError, Predict, StateMismatchError, withSettings, type InputsOf, type LM } from "@otpforge/core";
+import {
+  DesignDataError, evalDesign, evalFixBug, evalReasoning, FixBugDataError, formatEvalSummary, readDesignProblems, readFixBugCases,
+  readTraceExamples, TraceDataError, writeEvalRecords, type EvalResult,
+} from "@otpforge/metrics";
+import { DESIGN_PROBLEMS, fixBugCases, FixBugProgram, InvalidDesignProblemError, SystemDesign, TraceProgram } from "@otpforge/otp-signatures";
 import { ArtifactFormatError, ArtifactIntegrityError, ArtifactMismatchError, ArtifactNotFoundError, loadCompiledFile } from "@otpforge/teleprompters";
 import { intOption, parseVerbArgs } from "../args.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 
 interface EvalArgs {
+  /** A path, or the built-in set's keyword (BUILTIN_DATA). */
   data: string;
+  split: string | undefined;
   program: string | undefined;
   runs: number;
   concurrency: number;
@@ -20,12 +25,36 @@ interface EvalArgs {
 
 type TaskRunner = (args: EvalArgs, io: CliIO) => Promise<EvalResult>;
 
+/** The program `eval design` runs: one SystemDesign predictor named `design` (what --program artifacts must hold). */
+class SystemDesignProgram extends Module {
+  design = new Predict(SystemDesign);
+
+  async forward(inputs: InputsOf<typeof SystemDesign>) {
+    return this.design.forward(inputs);
+  }
+}
+
+/** The keyword that names a task's built-in data instead of a file. */
+const BUILTIN_DATA: Record<string, string> = { "fix-bug": "catalog", design: "reference" };
+
 const TASKS: Record<string, TaskRunner> = {
   "fix-bug": async (args) => {
-    const cases = args.data === "catalog" ? fixBugCases() : readFixBugCases(args.data);
+    const cases = args.data === BUILTIN_DATA["fix-bug"] ? fixBugCases() : readFixBugCases(args.data);
     const program = new FixBugProgram();
     if (args.program) await loadCompiledFile(program, args.program);
     return evalFixBug(program, cases, { runs: args.runs, concurrency: args.concurrency, timeoutMs: args.timeoutMs, progress: args.progress });
+  },
+  design: async (args) => {
+    const problems = args.data === BUILTIN_DATA["design"] ? DESIGN_PROBLEMS : readDesignProblems(args.data);
+    const program = new SystemDesignProgram();
+    if (args.program) await loadCompiledFile(program, args.program);
+    return evalDesign(program, problems, { concurrency: args.concurrency, progress: args.progress });
+  },
+  reasoning: async (args) => {
+    const examples = readTraceExamples(args.data);
+    const program = new TraceProgram();
+    if (args.program) await loadCompiledFile(program, args.program);
+    return evalReasoning(program, examples, { concurrency: args.concurrency, progress: args.progress, ...(args.split ? { split: args.split } : {}) });
   },
 };
 
@@ -35,19 +64,23 @@ export const evalVerb: Verb = {
   help: `Usage: otpforge eval TASK --data F.jsonl [--program ARTIFACT] [--lm P/M] [--out R.jsonl] [--runs K] [--concurrency N] [--json]
 
 Tasks:
-  fix-bug     the program gets buggy code and the explanation of its bug; its
+  fix-bug     FixBugProgram gets buggy code and the explanation of its bug; its
               fixed_code must pass the held-out harness in all K runs
-              (--data catalog uses the reference catalog's pairs)
-  design      the design problems, graded by starting the skeleton's tree
-  reasoning   trace questions, graded against answers observed on the BEAM
+              (--data catalog: the reference catalog's pairs)
+  design      a SystemDesign program (predictor "design") answers each design
+              problem; its skeleton is compiled, started, inspected and faulted
+              (--data reference: the reference design problems)
+  reasoning   TraceProgram answers trace questions (from \`otpforge dataset
+              traces\`), graded against the answers observed on the BEAM
 
 Options:
-  --data F          the eval data (JSONL); fix-bug also accepts "catalog"
+  --data F          the eval data (JSONL), or the built-in set named above
   --program DIR     a compiled program artifact to evaluate (default: the
                     uncompiled program)
   --lm P/M          the model, e.g. openai/gpt-4o-mini (default: OTPFORGE_LM)
   --out R.jsonl     write one record per example
   --runs K          fix-bug: harness runs per candidate fix (default 5)
+  --split S         reasoning: only examples of this split (e.g. test)
   --concurrency N   examples in flight (default 4)
   --timeout-ms N    time limit of one harness run (default 8000)
   --json            print the summary and the records as one JSON object
@@ -57,7 +90,9 @@ bad data or no model configured.
 
 Examples:
   otpforge eval fix-bug --data catalog --lm openai/gpt-4o-mini
-  otpforge eval fix-bug --data fixes.jsonl --program artifacts/fix-bug --out records.jsonl --json`,
+  otpforge eval fix-bug --data fixes.jsonl --program artifacts/fix-bug --out records.jsonl --json
+  otpforge eval design --data reference --lm anthropic/claude-3-5-haiku-latest
+  otpforge eval reasoning --data traces.jsonl --split test --program artifacts/trace`,
 
   async run(argv, io) {
     const { values, positionals } = parseVerbArgs("eval", argv, {
@@ -68,15 +103,18 @@ Examples:
       runs: { type: "string" },
       concurrency: { type: "string" },
       "timeout-ms": { type: "string" },
+      split: { type: "string" },
     });
     const [task, ...extra] = positionals;
     if (!task) throw new UsageError(`say which eval to run: ${Object.keys(TASKS).join(", ")}. See \`otpforge eval --help\`.`);
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(" ")}.`);
     const runner = TASKS[task];
     if (!runner) throw new UsageError(`unknown eval "${task}"; known: ${Object.keys(TASKS).join(", ")}.`);
-    if (!values.data) throw new UsageError(`--data is required (a JSONL file${task === "fix-bug" ? ', or "catalog"' : ""}).`);
+    const builtin = BUILTIN_DATA[task];
+    if (!values.data) throw new UsageError(`--data is required (a JSONL file${builtin ? `, or "${builtin}"` : ""}).`);
     const args: EvalArgs = {
-      data: task === "fix-bug" && values.data === "catalog" ? "catalog" : resolve(io.cwd, values.data),
+      data: values.data === builtin ? builtin : resolve(io.cwd, values.data),
+      split: values.split,
       program: values.program ? resolve(io.cwd, values.program) : undefined,
       runs: intOption(values.runs, "runs", 5),
       concurrency: intOption(values.concurrency, "concurrency", 4),
@@ -113,6 +151,6 @@ Examples:
 
 // Errors that mean "fix your input or configuration" (exit 2), not "the eval failed".
 const INPUT_ERRORS: Array<abstract new (...args: never[]) => Error> = [
-  NoLMConfiguredError, FixBugDataError, InvalidStateError, StateMismatchError,
+  NoLMConfiguredError, FixBugDataError, DesignDataError, InvalidDesignProblemError, TraceDataError, InvalidStateError, StateMismatchError,
   ArtifactFormatError, ArtifactIntegrityError, ArtifactMismatchError, ArtifactNotFoundError,
 ];
