@@ -1,33 +1,49 @@
-import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { join, dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { intOption, parseVerbArgs } from "../args.js";
+import { runDemo } from "../demo/run-demo.js";
 import type { Verb } from "../verb.js";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
-
-/** The main job. Until the demo issue lands it lists the packages found. */
 export const demo: Verb = {
   name: "demo",
-  summary: "the main job: build a verified dataset, verify the catalog, tune when a model is set",
-  help: `Usage: otpforge demo [--json]
+  summary: "the main job: a verified trace dataset, the verified catalog; with a model, compile, evaluate, publish, report",
+  help: `Usage: otpforge demo [--n N] [--runs R] [--catalog-runs K] [--eval-n M] [--seed S] [--json]
 
-Runs the main job offline where it can.
+Offline (no model needed):
+  1. builds N execution-verified trace examples into out/demo/ (each world run R times)
+  2. verifies every bug/fix pair and false friend of the reference catalog (K runs per side)
+With OTPFORGE_LM set (e.g. openai/gpt-4o-mini), then:
+  3. compiles the trace predictor with BootstrapFewShot on the train split
+  4. evaluates zero-shot and compiled programs on up to M test examples
+  5. publishes the artifact under artifacts/ and writes reports/demo.html
+
+Defaults: N=300 (or OTPFORGE_DEMO_N), R=5, K=3, M=50. Exit 1 when a catalog verdict is unexpected.
 
 Examples:
   otpforge demo
-  otpforge demo --json`,
+  OTPFORGE_DEMO_N=60 otpforge demo --json
+  OTPFORGE_LM=openai/gpt-4o-mini otpforge demo --eval-n 100`,
   async run(argv, io) {
-    const json = argv.includes("--json");
-    const dir = join(repoRoot, "packages");
-    const packages = existsSync(dir)
-      ? readdirSync(dir).map((name) => JSON.parse(readFileSync(join(dir, name, "package.json"), "utf8")) as { name: string; version: string; description: string })
-      : [];
-    if (json) {
-      io.stdout(JSON.stringify({ packages: packages.map((p) => ({ name: p.name, version: p.version })) }) + "\n");
-    } else {
-      io.stdout("otpforge packages:\n");
-      for (const p of packages) io.stdout(`  ${p.name.padEnd(26)} ${p.version.padEnd(8)} ${p.description}\n`);
-    }
-    return 0;
+    const { values } = parseVerbArgs("demo", argv, {
+      n: { type: "string" },
+      runs: { type: "string" },
+      "catalog-runs": { type: "string" },
+      "eval-n": { type: "string" },
+      seed: { type: "string" },
+    }, false);
+    const n = intOption(values.n ?? io.env.OTPFORGE_DEMO_N, "n", 300);
+    const json = Boolean(values.json);
+    const { summary, exitCode } = await runDemo(
+      {
+        n,
+        runs: intOption(values.runs, "runs", 5),
+        catalogRuns: intOption(values["catalog-runs"], "catalog-runs", 3),
+        evalN: intOption(values["eval-n"], "eval-n", 50),
+        seed: intOption(values.seed, "seed", 0, 0),
+        cwd: io.cwd,
+        env: io.env,
+      },
+      { say: json ? () => {} : io.stdout, progress: io.isTTY && !json },
+    );
+    if (json) io.stdout(JSON.stringify(summary) + "\n");
+    return exitCode;
   },
 };

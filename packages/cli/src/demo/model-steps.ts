@@ -1,0 +1,99 @@
+// The demo's model half: compile the trace predictor with BootstrapFewShot on
+// the train split, evaluate zero-shot and compiled programs on the test split,
+// publish the artifact and write the HTML report.
+import { join } from "node:path";
+import { ProgressBar, writeReport, type LM, type ReportInput } from "@otpforge/core";
+import { evalReasoning, type ReasoningEvalResult, type TraceEvalExample } from "@otpforge/metrics";
+import { compileTaskToDir, publish, renderPrompts } from "@otpforge/teleprompters";
+import { serializeTraceRecords, writeFileAtomic, type TraceExample } from "@otpforge/datasets";
+import { findCompileTask } from "../compile-tasks.js";
+import type { DemoIO } from "./offline-steps.js";
+
+export interface ModelStepsOptions {
+  lm: LM;
+  examples: TraceExample[];
+  dataDir: string;
+  /** Where published artifacts go (a registry folder). */
+  artifactsDir: string;
+  reportPath: string;
+  seed: number;
+  /** Examples of dev (scoring the compiled program) and of test (the comparison) used at most. */
+  evalN: number;
+}
+
+export interface ModelStepsResult {
+  zeroShot: ReasoningEvalResult;
+  compiled: ReasoningEvalResult;
+  published: { name: string; version: string; path: string };
+  reportPath: string;
+  lmCalls?: number;
+}
+
+export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<ModelStepsResult> {
+  const task = await findCompileTask("trace")!.load();
+  const pick = (split: string) => o.examples.filter((e) => e.split === split);
+  const devFile = join(o.dataDir, "dev.demo.jsonl");
+  writeFileAtomic(devFile, serializeTraceRecords(pick("dev").slice(0, o.evalN)));
+  const test = pick("test").slice(0, o.evalN) as unknown as TraceEvalExample[];
+
+  io.say(`\nCompiling the trace predictor with BootstrapFewShot on the train split (model ${o.lm.id})...\n`);
+  // One bar per optimizer phase (bootstrap, then scoring on dev).
+  let bar: { phase: string; bar: ProgressBar } | undefined;
+  const compiled = await compileTaskToDir(task, {
+    trainsetFile: join(o.dataDir, "train.jsonl"),
+    valsetFile: devFile,
+    optimizer: "bootstrap",
+    lm: o.lm,
+    seed: o.seed,
+    maxBootstrappedDemos: 4,
+    maxLabeledDemos: 4,
+    out: join(o.dataDir, "build"),
+    onProgress: (e) => {
+      if (bar?.phase !== e.phase) {
+        bar?.bar.finish();
+        bar = { phase: e.phase, bar: new ProgressBar({ total: e.total, label: `compile: ${e.phase}`, enabled: io.progress }) };
+      }
+      bar.bar.update(e.done);
+    },
+  });
+  bar?.bar.finish();
+
+  io.say(`Evaluating zero-shot and compiled programs on ${test.length} test examples...\n`);
+  const zeroShot = await evalWithBar(task.program(), test, o, io, "zero-shot");
+  const tuned = await evalWithBar(compiled.result.program, test, o, io, "compiled");
+
+  const pub = await publish(compiled.artifactPath, { to: o.artifactsDir });
+  const report: ReportInput = {
+    title: "otpforge demo: trace prediction",
+    meta: { model: o.lm.id, optimizer: "BootstrapFewShot", seed: o.seed, "test examples": test.length, artifact: `${pub.name}@${pub.version}` },
+    overall: [
+      { label: "zero-shot", score: zeroShot.score * 100 },
+      { label: "compiled", score: tuned.score * 100 },
+    ],
+    categories: Object.keys({ ...zeroShot.byCategory, ...tuned.byCategory })
+      .sort()
+      .map((name) => ({
+        name,
+        n: tuned.byCategory[name]?.n ?? zeroShot.byCategory[name]?.n,
+        scores: { "zero-shot": (zeroShot.byCategory[name]?.score ?? 0) * 100, compiled: (tuned.byCategory[name]?.score ?? 0) * 100 },
+      })),
+    candidates: [
+      { label: "zero-shot (test)", score: zeroShot.score * 100 },
+      ...compiled.result.leaderboard.map((c) => ({ label: `${c.id} (dev)`, score: c.score })),
+      { label: "compiled (test)", score: tuned.score * 100 },
+    ],
+    failures: tuned.records
+      .filter((r) => r.score < 1)
+      .map((r) => ({ id: r.id, category: r.family, question: test.find((t) => t.id === r.id)?.question, predicted: r.predicted ?? r.error ?? "", gold: r.expected, score: r.score, feedback: r.feedback })),
+    prompts: Object.values(renderPrompts(compiled.result.program)).map((p) => ({ predictor: p.predictor, messages: p.messages })),
+  };
+  writeReport(o.reportPath, report);
+  return { zeroShot, compiled: tuned, published: { name: pub.name, version: pub.version, path: pub.path }, reportPath: o.reportPath };
+}
+
+async function evalWithBar(program: Parameters<typeof evalReasoning>[0], test: TraceEvalExample[], _o: ModelStepsOptions, io: DemoIO, label: string) {
+  const bar = new ProgressBar({ total: test.length, label, enabled: io.progress });
+  const r = await evalReasoning(program, test, { concurrency: 8, progress: false, onProgress: (p) => bar.update(p.done) });
+  bar.finish();
+  return r;
+}
