@@ -2,7 +2,7 @@
 // the train split, evaluate zero-shot and compiled programs on the test split,
 // publish the artifact and write the HTML report.
 import { join } from "node:path";
-import { ProgressBar, writeReport, type LM, type ReportInput } from "@otpforge/core";
+import { ProgressBar, withSettings, writeReport, type LM, type ReportInput } from "@otpforge/core";
 import { evalReasoning, type ReasoningEvalResult, type TraceEvalExample } from "@otpforge/metrics";
 import { compileTaskToDir, publish, renderPrompts } from "@otpforge/teleprompters";
 import { serializeTraceRecords, writeFileAtomic, type TraceExample } from "@otpforge/datasets";
@@ -91,9 +91,9 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
   return { zeroShot, compiled: tuned, published: { name: pub.name, version: pub.version, path: pub.path }, reportPath: o.reportPath };
 }
 
-async function evalWithBar(program: Parameters<typeof evalReasoning>[0], test: TraceEvalExample[], _o: ModelStepsOptions, io: DemoIO, label: string) {
+async function evalWithBar(program: Parameters<typeof evalReasoning>[0], test: TraceEvalExample[], o: ModelStepsOptions, io: DemoIO, label: string) {
   const bar = new ProgressBar({ total: test.length, label, enabled: io.progress });
-  const r = await evalReasoning(program, test, { concurrency: 8, progress: false, onProgress: (p) => bar.update(p.done) });
+  const r = await withSettings({ lm: o.lm }, () => evalReasoning(program, test, { concurrency: 8, progress: false, onProgress: (p) => bar.update(p.done) }));
   bar.finish();
   return r;
 }
