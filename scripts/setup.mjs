@@ -73,6 +73,13 @@ function ensureTestPackages() {
   if (missing.length) aptInstall(missing, "the test suite renders reports in headless Chromium.");
 }
 
+// better-sqlite3 (the LM response cache) compiles from source when no prebuilt
+// binary can be downloaded, which needs a C++ toolchain and python3.
+function ensureNativeBuildTools() {
+  const missing = [["g++", "g++"], ["make", "make"], ["python3", "python3"]].filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
+  if (missing.length) aptInstall(missing, "better-sqlite3 (the LM cache) is built from source with node-gyp.");
+}
+
 function installDeps() {
   const args = ["install", "--frozen-lockfile", "--prefer-offline"];
   if (quiet) args.push("--reporter=silent");
@@ -90,6 +97,7 @@ checkNode();
 ensurePnpm();
 ensureElixir();
 if (forTests) ensureTestPackages();
+ensureNativeBuildTools();
 installDeps();
 build();
 log("ready");
