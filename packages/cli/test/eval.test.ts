@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LMRequest } from "@otpforge/core";
 import { chatReply, FakeProviderServer, inputOf, type FakeRequest } from "@otpforge/core/testing";
-import { designProblem, fixBugCases } from "@otpforge/otp-signatures";
+import { designProblem, fixBugCases, FixBugProgram, TraceProgram } from "@otpforge/otp-signatures";
+import { buildArtifact, writeArtifactDir } from "@otpforge/teleprompters";
 import { cli } from "./helpers.js";
 
 // `otpforge eval fix-bug` end to end: the real OpenAI SDK client talks to the
@@ -90,6 +91,28 @@ describe("otpforge eval fix-bug", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^fix-bug: 66\.7% over 3 examples/);
     expect(r.stdout).toMatch(/^ +timers +1 +0\.0%$/m);
+  });
+
+  it("evaluates a compiled program given with --program, and refuses an artifact of another program", { timeout: 90_000 }, async () => {
+    const tuned = new FixBugProgram();
+    tuned.fix.instructions = "TUNED: keep the API, fix the mechanism.";
+    const info = { name: "fix-bug", lm: { id: "openai/gpt-4o-mini" }, optimizer: { name: "LabeledFewShot", options: {}, seed: 0 }, scores: { candidates: [] }, stoppedBy: null, datasets: { trainset: { size: 0, hash: "none" } } };
+    const artifactDir = join(dir, "artifact");
+    await writeArtifactDir(artifactDir, buildArtifact(tuned, info));
+    server.reset();
+    const r = await cli(["eval", "fix-bug", "--data", data, "--program", artifactDir, "--lm", "openai/gpt-4o-mini", "--runs", "1", "--json"], {
+      ...env(),
+      OTPFORGE_CACHE_DIR: join(dir, "cache-tuned"),
+    });
+    expect(r.code).toBe(0);
+    expect(server.requests.length).toBe(3);
+    expect(JSON.stringify(server.requests[0]!.body)).toContain("TUNED: keep the API, fix the mechanism.");
+
+    const otherDir = join(dir, "other-artifact");
+    await writeArtifactDir(otherDir, buildArtifact(new TraceProgram(), { ...info, name: "trace" }));
+    const wrong = await cli(["eval", "fix-bug", "--data", data, "--program", otherDir, "--lm", "openai/gpt-4o-mini"], env());
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/predictor/);
   });
 
   it("exits 2 when no model is configured, saying how to set one", async () => {
