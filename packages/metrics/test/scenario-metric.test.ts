@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@otpforge/beam";
-import { example, Prediction, withSettings } from "@otpforge/core";
-import { chatReply, ScriptedLM } from "@otpforge/core/testing";
-import { catalogEntry } from "@otpforge/otp-signatures";
+import { evaluate, example, Prediction, withSettings } from "@otpforge/core";
+import { chatReply, inputOf, ScriptedLM } from "@otpforge/core/testing";
+import { catalogEntry, ScenarioProgram, scenarioDemos } from "@otpforge/otp-signatures";
 import { scenarioMetric, scoreScenario, type PoolLike, type ScenarioCandidate, type ScenarioScore } from "../src/index.js";
 
 let pool: PoolLike & { close(): Promise<void> };
@@ -102,5 +102,25 @@ describe("scenarioMetric", () => {
     const value = await metric(ex, new Prediction(good, { raw: "", lm: "scripted/test" }));
     expect(value).toMatchObject({ score: 1 });
     expect((value as { feedback: string }).feedback).toMatch(/bug_reproduced: 1.00/);
+  });
+});
+
+describe("a ScenarioProgram scored by scenarioMetric", () => {
+  it("scores a real pair 1 and the brief's counter lower, through evaluate()", { timeout: 60_000 }, async () => {
+    const ff = catalogEntry("local-variable-counter");
+    const answers: Record<string, ScenarioCandidate> = {
+      [entry.antiPattern]: good,
+      [ff.antiPattern]: { buggy_code: ff.buggy, fixed_code: ff.fixed, explanation: ff.explanation, harness: ff.harness },
+    };
+    const lm = new ScriptedLM((req) => chatReply({ ...answers[inputOf(req, "anti_pattern") ?? ""]! }));
+    const program = new ScenarioProgram();
+    program.write.lm = lm;
+    program.write.demos = scenarioDemos().slice(0, 1).map((d) => ({ ...d.data }));
+    const devset = [entry, ff].map((e) => example({ anti_pattern: e.antiPattern }).withInputs("anti_pattern"));
+    const result = await evaluate(program, devset, scenarioMetric({ pool, runs: 2, judge: false }), { concurrency: 2, progress: false });
+    expect(result.results.map((r) => r.score)).toEqual([1, 4 / 6]);
+    expect(result.results[1]!.feedback).toMatch(/bug not reproduced/);
+    // The demo (a verified catalog pair) was in the prompt.
+    expect(lm.requests[0]!.messages.map((m) => m.content).join("\n")).toContain(scenarioDemos()[0]!.data.harness as string);
   });
 });

@@ -1,7 +1,7 @@
 // ConcurrencyScenario: from an anti-pattern to a bug/fix pair that execution
 // can prove (the harness shows the bug on the buggy code, never on the fix).
 import { z } from "zod";
-import { signature } from "@otpforge/core";
+import { Module, Predict, signature, type InputsOf } from "@otpforge/core";
 import { HARNESS_CONVENTION, SANDBOX_RULES } from "./harness-convention.js";
 
 export const ConcurrencyScenario = signature({
@@ -36,3 +36,12 @@ export const ConcurrencyScenario = signature({
     harness: z.string().describe(HARNESS_CONVENTION),
   },
 });
+
+/** The ready-made scenario writer: one predictor named `write` (demos: scenarioDemos()). */
+export class ScenarioProgram extends Module {
+  write = new Predict(ConcurrencyScenario);
+
+  async forward(inputs: InputsOf<typeof ConcurrencyScenario>) {
+    return this.write.forward(inputs);
+  }
+}

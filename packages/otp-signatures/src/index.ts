@@ -1,6 +1,6 @@
 // Public API of @otpforge/otp-signatures. Import from here only.
 export { HARNESS_CONVENTION, SANDBOX_RULES } from "./harness-convention.js";
-export { ConcurrencyScenario } from "./concurrency-scenario.js";
+export { ConcurrencyScenario, ScenarioProgram } from "./concurrency-scenario.js";
 export { FixBug, FixBugProgram, fixBugCaseSchema, type FixBugCase } from "./fix-bug.js";
 export {
   CATEGORIES, isCategory, catalog, referencePairs, falseFriends, catalogEntry, catalogSourcesDir, defineEntry,
