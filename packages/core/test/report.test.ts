@@ -64,7 +64,7 @@ describe("HTML report", () => {
       );
       expect(widths["call_result/compiled"]).toBeGreaterThan(widths["call_result/zero-shot"] * 2);
       expect(await page.$$eval("#candidates rect.bar", (els) => els.length)).toBe(3);
-      const rows = await page.$$eval("#failures tbody tr", (els) => els.map((e) => Array.from(e.querySelectorAll("td")).map((td) => td.textContent)));
+      const rows = await page.$$eval("#failures tbody tr", (els) => els.map((e) => Array.from(e.querySelectorAll("td") as Iterable<{ textContent: string | null }>, (td) => td.textContent)));
       expect(rows).toHaveLength(2);
       expect(rows[0]?.[3]).toBe("{:ok, 3}");
       expect(rows[0]?.[4]).toBe("{:exit, :timeout}");
