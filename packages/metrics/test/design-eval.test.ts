@@ -23,15 +23,18 @@ afterAll(async () => {
 
 const problems = ["query-cache", "shop-backend", "game-session", "connection-pool"].map(designProblem);
 
-/** The answer a (pretend) model gives to a problem: references, one wrong strategy, one that does not compile. */
+/**
+ * The answer a (pretend) model gives: references, a pool that ignores its size
+ * option (fails the size requirement only), and code that does not compile.
+ */
 function answerFor(prompt: string): string {
   const p = problems.find((q) => prompt.includes(`\`${q.topModule}\` with \`start_link(opts)\``));
   if (!p) throw new Error("unknown problem in prompt");
   const skeleton =
-    p.id === "shop-backend"
-      ? p.reference.skeleton.replace("strategy: :rest_for_one", "strategy: :one_for_one")
-      : p.id === "connection-pool"
-        ? "defmodule Pool.Supervisor do\n  use Supervisor\n  def init(opts do\nend\n"
+    p.id === "connection-pool"
+      ? p.reference.skeleton.replace("size = Keyword.get(opts, :size, 10)", "size = 10")
+      : p.id === "game-session"
+        ? "defmodule Game.Supervisor do\n  use Supervisor\n  def init(opts do\nend\n"
         : p.reference.skeleton;
   return chatReply({ otp_architecture: `architecture for ${p.id}`, code_skeleton: skeleton });
 }
@@ -46,18 +49,22 @@ describe("evalDesign", () => {
     expect(result.n).toBe(4);
     expect(result.errors).toBe(0);
     expect(result.byCategory).toEqual({
-      "dynamic-workers": { n: 1, score: 0 },
-      "restart-strategy": { n: 2, score: 0.625 },
+      "dynamic-workers": { n: 1, score: 2 / 3 },
+      "restart-strategy": { n: 2, score: 0.5 },
       timers: { n: 1, score: 1 },
     });
-    expect(result.score).toBeCloseTo((1 + 0.25 + 1 + 0) / 4);
+    expect(result.score).toBeCloseTo((1 + 1 + 0 + 2 / 3) / 4);
 
     const byId = Object.fromEntries(result.records.map((r) => [r.id, r]));
-    expect(byId["shop-backend"]).toMatchObject({ status: "checked", passed: 1, total: 4, otp_architecture: "architecture for shop-backend" });
-    expect(byId["shop-backend"]!.requirements.find((r) => r.id === "strategy-rest-for-one")).toMatchObject({ pass: false });
-    expect(byId["connection-pool"]).toMatchObject({ status: "compile_error", score: 0 });
+    expect(byId["connection-pool"]).toMatchObject({ status: "checked", passed: 2, total: 3, otp_architecture: "architecture for connection-pool" });
+    expect(byId["connection-pool"]!.requirements.find((r) => r.id === "pool-size")).toMatchObject({
+      pass: false,
+      detail: "the top supervisor runs 10 children, the limit is 4",
+    });
+    expect(byId["game-session"]).toMatchObject({ status: "compile_error", score: 0 });
+    expect(byId["shop-backend"]).toMatchObject({ status: "checked", score: 1, via: "convention" });
     expect(byId["query-cache"]!.tree).toContain("QueryCache.Store worker");
-    expect(formatEvalSummary(result)).toMatch(/^design: 56\.3% over 4 examples\n/);
+    expect(formatEvalSummary(result)).toMatch(/^design: 66\.7% over 4 examples\n/);
   });
 
   it("runs against the fake provider server over HTTP", { timeout: 120_000 }, async () => {
@@ -65,10 +72,14 @@ describe("evalDesign", () => {
     try {
       const model = lm("openai-compatible/fake-designer", { baseURL: server.openaiBaseURL, cache: false });
       const program = new Predict(SystemDesign, { lm: model, adapter: new ChatAdapter() });
-      const subset = [designProblem("query-cache"), designProblem("shop-backend")];
+      const subset = [designProblem("shop-backend"), designProblem("game-session")];
       const result = await evalDesign(program, subset, { pool, progress: false });
       expect(server.modelRequests.length).toBe(2);
-      expect(result.byCategory).toEqual({ "restart-strategy": { n: 1, score: 0.25 }, timers: { n: 1, score: 1 } });
+      expect(result.byCategory).toEqual({ "restart-strategy": { n: 2, score: 0.5 } });
+      expect(result.records.map((r) => [r.id, r.status])).toEqual([
+        ["shop-backend", "checked"],
+        ["game-session", "compile_error"],
+      ]);
     } finally {
       await server.close();
     }

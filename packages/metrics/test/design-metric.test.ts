@@ -108,9 +108,11 @@ describe("design verification", () => {
   });
 
   it("checks timers with the short times passed to start_link: an entry that never expires fails", { timeout: 60_000 }, async () => {
-    const cache = designProblem("query-cache");
+    const reference = designProblem("query-cache");
+    // A shorter deadline than the problem's: this entry never expires, so the check waits it out.
+    const cache = { ...reference, requirements: reference.requirements.map((r) => (r.kind === "expiry" ? { ...r, withinMs: 2000 } : r)) };
     const skeleton = cache.reference.skeleton.replace("Process.send_after(self(), {:expire, key, ref}, state.ttl)", ":ok");
-    const v = await verifyDesign(skeleton, cache, { pool, timing: { settleMs: 100 } });
+    const v = await verifyDesign(skeleton, cache, { pool });
     expect(failed(v)).toEqual(["entry-expires"]);
     expect(v.requirements[0]!.detail).toMatch(/still returned \{:ok, 42\} \d+ ms later, expected :error/);
   });
@@ -125,11 +127,12 @@ describe("designMetric", () => {
     expect((good as { feedback: string }).feedback).toMatch(/^Design check: 4 of 4 requirements hold \(score 1\.00\)\.\nPASS strategy-rest-for-one/);
 
     const bad = await metric(example({ problem_id: "shop-backend", problem_description: "x" }), {
-      code_skeleton: shop.reference.skeleton.replace("strategy: :rest_for_one", "strategy: :one_for_one"),
+      code_skeleton: shop.reference.skeleton.replace("strategy: :rest_for_one", "strategy: :one_for_all"),
     });
     expect(bad).toMatchObject({ score: 0.25 });
     expect((bad as { feedback: string }).feedback).toContain("FAIL strategy-rest-for-one (strategy): ");
-    expect((bad as { feedback: string }).feedback).toContain("Observed: strategy of the top supervisor is :one_for_one");
+    expect((bad as { feedback: string }).feedback).toContain("Observed: strategy of the top supervisor is :one_for_all");
+    expect((bad as { feedback: string }).feedback).toContain("Live tree after start:\n  Shop.Supervisor [Supervisor one_for_all, max_restarts 3 in 5s]");
   });
 
   it("scores an empty answer 0 without running anything", async () => {

@@ -39,9 +39,14 @@ describe("buildProbeScript", () => {
   it("renders requirements as Elixir data for the probe", () => {
     const script = buildProbeScript(designProblem("chat-rooms"), [{ kind: "supervisor", module: "Chat.Sup" }]);
     expect(script).toContain("defmodule OtpforgeDesignProbe do");
-    expect(script).toContain("top: Chat.Supervisor,");
-    expect(script).toContain("candidates: [{:supervisor, Chat.Sup}],");
-    expect(script).toContain('%{id: "room-per-name", kind: :registry, registry: Chat.Registry, ensure: {Chat, :ensure_room}, keys: ["lobby", "elixir"], sup: {:name, Chat.RoomSupervisor}}');
+    // The conventional top first, then the fallbacks, each started through a closure with a literal module.
+    expect(script).toMatch(/tops: \[\n    %\{module: "Chat\.Supervisor", via: "convention", defined: function_exported\?\(Chat\.Supervisor, :start_link, 1\)/);
+    expect(script).toContain('%{module: "Chat.Sup", via: "fallback"');
+    expect(script).toContain("start: fn opts -> if function_exported?(Chat.Sup, :start_link, 1), do: Chat.Sup.start_link(opts), else: Chat.Sup.start_link() end}");
+    expect(script).toContain(
+      '%{id: "room-per-name", kind: :registry, registry: Chat.Registry, ensure: {"Chat.ensure_room", fn arg -> Chat.ensure_room(arg) end}, keys: ["lobby", "elixir"], sup: {:name, Chat.RoomSupervisor}}',
+    );
+    expect(script).toContain('setup: [{"Chat.ensure_room(\\"lobby\\")", fn -> Chat.ensure_room("lobby") end}');
     expect(script).toContain('kill: {:registry, Chat.Registry, "lobby"}, restarted: true');
     expect(script.trimEnd().endsWith("})")).toBe(true);
   });

@@ -4,4 +4,4 @@ export { designMetric, problemOfExample, skeletonOf, type DesignMetric, type Des
 export { formatDesignFeedback } from "./feedback.js";
 export { findTopCandidates, type TopCandidate } from "./top-candidates.js";
 export { buildProbeScript, DEFAULT_PROBE_TIMING, type ProbeTiming } from "./probe-script.js";
-export type { DesignPool, ProbeReport } from "./probe-job.js";
+export { DesignProbeError, type DesignPool, type ProbeReport } from "./probe-job.js";

@@ -1,17 +1,26 @@
-// Runs the design probe as one sandbox job: the skeleton (model-written, under
-// the sandbox policy) is compiled, then the probe script (project code) runs
-// in the same job and returns its report as data.
+// Runs the design probe as one sandbox job: the skeleton (model-written) is
+// compiled, then the probe script (project code) runs in the same job and
+// returns its report as data. Both are under the sandbox policy: the probe
+// needs nothing the policy refuses, so model code gets no trusted path.
+import type { Job, JobResult } from "@otpforge/beam";
+import { OtpforgeError } from "@otpforge/core";
 import { z } from "zod";
 import type { DesignStatus } from "./verify-design.js";
 
 /** The part of the @otpforge/beam pool this metric uses. */
 export interface DesignPool {
-  run(job: {
-    files?: Array<{ name: string; source: string }>;
-    script?: string;
-    limits?: { timeoutMs?: number; maxOutputBytes?: number };
-  }): Promise<{ status: string; message: string; valueJson?: unknown; value?: string; stderr?: string }>;
+  run(job: Job): Promise<JobResult>;
 }
+
+/** The probe itself could not run: a bug in the probe or in a design problem, not a verdict on a skeleton. */
+export class DesignProbeError extends OtpforgeError {
+  constructor(message: string) {
+    super("DESIGN_PROBE_FAILED", message);
+  }
+}
+
+export const SKELETON_FILE = "skeleton.ex";
+const SCRIPT_FILE = "script.exs";
 
 const ProbeReportSchema = z.object({
   started: z.boolean(),
@@ -40,11 +49,17 @@ const PASSTHROUGH: Record<string, Exclude<DesignStatus, "checked" | "empty" | "n
 
 export async function runProbeJob(pool: DesignPool, skeleton: string, script: string, timeoutMs: number): Promise<ProbeJobOutcome> {
   const r = await pool.run({
-    files: [{ name: "skeleton.ex", source: skeleton }],
+    files: [{ name: SKELETON_FILE, source: skeleton }],
     script,
     limits: { timeoutMs },
   });
 
+  const scriptViolation = r.violations?.find((v) => v.file === SCRIPT_FILE);
+  if (r.status === "policy_violation" && scriptViolation) {
+    throw new DesignProbeError(
+      `the sandbox refused the design probe itself (${scriptViolation.message}); check the design problem's function names, or report a bug`,
+    );
+  }
   if (r.status !== "ok") {
     const status = PASSTHROUGH[r.status] ?? "crashed";
     const prefix = status === "runtime_error" ? "the skeleton broke the check run: " : "";

@@ -1,8 +1,11 @@
 // Builds the Elixir script that checks one skeleton against one design
 // problem: the probe modules (probe/*.exs, project code) followed by a call
-// with the problem's requirements rendered as Elixir data. Every piece of a
-// problem that lands in the script is validated as a plain literal first, so
-// a problem read from a file cannot smuggle code into the trusted probe.
+// with the problem's requirements rendered as Elixir data. The script runs in
+// the skeleton's sandboxed job under the same policy, so calls into the
+// skeleton are rendered as closures with literal module names (the policy
+// refuses calls on a module held in a variable). Every piece of a problem that
+// lands in the script is validated as a plain literal or a module/function
+// name first, so a problem read from a file cannot add code of its own.
 import { readFileSync } from "node:fs";
 import {
   assertAlias,
@@ -52,11 +55,14 @@ export function buildProbeScript(problem: DesignProblem, candidates: TopCandidat
 /** The probe's config map as Elixir source. */
 export function renderConfig(problem: DesignProblem, candidates: TopCandidate[], timing: ProbeTiming): string {
   const where = `design problem "${problem.id}"`;
-  const cands = candidates.map((c) => `{:${c.kind}, ${assertAlias(c.module, `${where}: candidate`)}}`);
+  const top = assertAlias(problem.topModule, `${where}: topModule`);
+  const tops = [
+    renderTop({ kind: "supervisor", module: top }, "convention"),
+    ...candidates.filter((c) => c.module !== top).map((c) => renderTop({ kind: c.kind, module: assertAlias(c.module, `${where}: candidate`) }, "fallback")),
+  ];
   return [
     "%{",
-    `  top: ${assertAlias(problem.topModule, `${where}: topModule`)},`,
-    `  candidates: [${cands.join(", ")}],`,
+    `  tops: [\n    ${tops.join(",\n    ")}\n  ],`,
     `  start_opts: ${assertElixirLiteral(problem.startOptions, `${where}: startOptions`)},`,
     `  start_timeout_ms: ${int(timing.startTimeoutMs)},`,
     `  settle_ms: ${int(timing.settleMs)},`,
@@ -84,8 +90,8 @@ function renderRequirement(r: DesignRequirement, where: string): string {
       fields.push(`sup: ${supRef(r.supervisor, where)}`, `max_restarts: ${int(r.maxRestarts)}`, `max_seconds: ${int(r.maxSeconds)}`);
       break;
     case "concurrency_limit": {
-      const start = r.start ? parseFunctionRef(r.start, `${where}: start`) : undefined;
-      fields.push(`sup: ${supRef(r.supervisor, where)}`, `limit: ${int(r.limit)}`, `start: ${start ? `{${start.module}, :${start.fun}}` : "nil"}`);
+      if (r.start) parseFunctionRef(r.start, `${where}: start`);
+      fields.push(`sup: ${supRef(r.supervisor, where)}`, `limit: ${int(r.limit)}`, `start: ${r.start ? unaryCall(r.start) : "nil"}`);
       break;
     }
     case "expiry":
@@ -97,10 +103,10 @@ function renderRequirement(r: DesignRequirement, where: string): string {
       );
       break;
     case "registry": {
-      const ensure = parseFunctionRef(r.ensure, `${where}: ensure`);
+      parseFunctionRef(r.ensure, `${where}: ensure`);
       fields.push(
         `registry: ${assertAlias(r.registry, `${where}: registry`)}`,
-        `ensure: {${ensure.module}, :${ensure.fun}}`,
+        `ensure: ${unaryCall(r.ensure)}`,
         `keys: [${r.keys.map((k) => assertElixirLiteral(k, `${where}: key`)).join(", ")}]`,
         `sup: ${r.supervisor ? supRef(r.supervisor, where) : "nil"}`,
       );
@@ -150,10 +156,31 @@ function procList(refs: ProcessRef[], where: string): string {
   return `[${refs.map((p) => procRef(p, where)).join(", ")}]`;
 }
 
+/** `{"Cache.put(1, 2)", fn -> Cache.put(1, 2) end}`: the text for feedback and the call itself. */
 function call(c: ApiCall, where: string): string {
-  const { module, fun } = parseFunctionRef(c.fn, `${where}: fn`);
+  parseFunctionRef(c.fn, `${where}: fn`);
   const args = (c.args ?? []).map((a) => assertElixirLiteral(a, `${where}: argument of ${c.fn}`));
-  return `{${module}, :${fun}, [${args.join(", ")}]}`;
+  const text = `${c.fn}(${args.join(", ")})`;
+  return `{${elixirString(text)}, fn -> ${text} end}`;
+}
+
+/** `{"Chat.ensure_room", fn arg -> Chat.ensure_room(arg) end}` for a function the probe calls with one value. */
+function unaryCall(fn: string): string {
+  return `{${elixirString(fn)}, fn arg -> ${fn}(arg) end}`;
+}
+
+/** One way to start the system, resolved at run time (whether the module exists, which arity). */
+function renderTop(c: TopCandidate, via: "convention" | "fallback"): string {
+  const m = c.module;
+  if (c.kind === "application") {
+    return `%{module: ${elixirString(m)}, via: "${via}", defined: function_exported?(${m}, :start, 2), label: ${elixirString(`${m}.start/2`)}, start: fn opts -> ${m}.start(:normal, opts) end}`;
+  }
+  const arity1 = `function_exported?(${m}, :start_link, 1)`;
+  return (
+    `%{module: ${elixirString(m)}, via: "${via}", defined: ${arity1} or function_exported?(${m}, :start_link, 0), ` +
+    `label: if(${arity1}, do: ${elixirString(`${m}.start_link/1`)}, else: ${elixirString(`${m}.start_link/0`)}), ` +
+    `start: fn opts -> if ${arity1}, do: ${m}.start_link(opts), else: ${m}.start_link() end}`
+  );
 }
 
 function int(n: number): string {

@@ -1,4 +1,6 @@
-# One checker per requirement kind of a design problem (project code, trusted).
+# One checker per requirement kind of a design problem (project code, run in
+# the skeleton's sandboxed job). Calls into the skeleton arrive as
+# {text, closure} pairs built by the caller with literal module names.
 #
 # Each check gets a freshly started tree and returns {:pass, detail} or
 # {:fail, detail}; the detail says what was observed, so a model (or a person)
@@ -53,7 +55,7 @@ defmodule OtpforgeDesignProbe.Checks do
       attempts =
         case r.start do
           nil -> []
-          {m, f} -> for i <- 1..(r.limit + 2), do: call({m, f, [i]}, cfg)
+          {text, fun} -> for i <- 1..(r.limit + 2), do: call({"#{text}(#{i})", fn -> fun.(i) end}, cfg)
         end
 
       refused = Enum.count(attempts, &(not match?({:ok, {:ok, p}} when is_pid(p), &1)))
@@ -70,7 +72,7 @@ defmodule OtpforgeDesignProbe.Checks do
 
   def check(%{kind: :expiry} = r, _top, cfg) do
     with :ok <- setup(r, cfg), {:ok, first} <- call(r.probe, cfg) do
-      shown = mfa_text(r.probe)
+      shown = elem(r.probe, 0)
 
       cond do
         first != r.present ->
@@ -89,7 +91,8 @@ defmodule OtpforgeDesignProbe.Checks do
 
   def check(%{kind: :registry} = r, top, cfg) do
     with :ok <- setup(r, cfg) do
-      ensure = fn key -> call({elem(r.ensure, 0), elem(r.ensure, 1), [key]}, cfg) end
+      {text, fun} = r.ensure
+      ensure = fn key -> call({"#{text}(#{inspect(key)})", fn -> fun.(key) end}, cfg) end
 
       with :ok <- each_ok(r.keys, ensure),
            {:ok, first} <- lookup_all(r.registry, r.keys, top),
@@ -211,36 +214,34 @@ defmodule OtpforgeDesignProbe.Checks do
   defp verdict(false, detail), do: {:fail, detail}
 
   defp setup(r, cfg) do
-    Enum.reduce_while(Map.get(r, :setup, []), :ok, fn mfa, :ok ->
-      case call(mfa, cfg) do
+    Enum.reduce_while(Map.get(r, :setup, []), :ok, fn {text, _} = step, :ok ->
+      case call(step, cfg) do
         {:ok, _} -> {:cont, :ok}
-        {:error, why} -> {:halt, {:error, "setup step #{mfa_text(mfa)} failed: #{why}"}}
+        {:error, why} -> {:halt, {:error, "setup step #{text} failed: #{why}"}}
       end
     end)
   end
 
   # Calls into the skeleton from a separate process with a deadline: model code
   # may block, and must not be able to stall the whole probe.
-  def call({m, f, a} = mfa, cfg) do
+  def call({text, fun}, cfg) do
     task = Task.async(fn ->
       try do
-        {:ok, apply(m, f, a)}
+        {:ok, fun.()}
       catch
-        kind, reason -> {:error, "#{mfa_text(mfa)} #{if kind == :error, do: "raised", else: "exited with"} #{Tree.format_error(kind, reason)}"}
+        kind, reason -> {:error, "#{text} #{if kind == :error, do: "raised", else: "exited with"} #{Tree.format_error(kind, reason)}"}
       end
     end)
 
     case Task.yield(task, cfg.call_timeout_ms) || Task.shutdown(task, :brutal_kill) do
       {:ok, result} -> result
-      {:exit, reason} -> {:error, "#{mfa_text(mfa)} exited with #{Tree.short(reason)}"}
-      nil -> {:error, "#{mfa_text(mfa)} did not return within #{cfg.call_timeout_ms} ms"}
+      {:exit, reason} -> {:error, "#{text} exited with #{Tree.short(reason)}"}
+      nil -> {:error, "#{text} did not return within #{cfg.call_timeout_ms} ms"}
     end
   end
 
   defp ok_or_inspect({:ok, v}), do: {:ok, v}
   defp ok_or_inspect({:error, why}), do: {:ok, why}
-
-  def mfa_text({m, f, a}), do: "#{inspect(m)}.#{f}(#{Enum.map_join(a, ", ", &inspect/1)})"
 
   def kill(pid) do
     ref = Process.monitor(pid)
@@ -254,14 +255,14 @@ defmodule OtpforgeDesignProbe.Checks do
   end
 
   def wait_until(ms, fun) do
-    deadline = System.monotonic_time(:millisecond) + ms
+    deadline = :erlang.monotonic_time(:millisecond) + ms
     poll(deadline, fun)
   end
 
   defp poll(deadline, fun) do
     cond do
       fun.() -> true
-      System.monotonic_time(:millisecond) >= deadline -> false
+      :erlang.monotonic_time(:millisecond) >= deadline -> false
       true ->
         Process.sleep(10)
         poll(deadline, fun)
@@ -311,7 +312,7 @@ defmodule OtpforgeDesignProbe.Checks do
   defp after_normal_exit(restart, ref, pid, top, cfg, what) do
     stopped =
       try do
-        :sys.terminate(pid, :normal, cfg.call_timeout_ms)
+        GenServer.stop(pid, :normal, cfg.call_timeout_ms)
         :ok
       catch
         :exit, reason -> {:error, Tree.short(reason)}

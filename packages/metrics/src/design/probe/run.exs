@@ -1,29 +1,27 @@
-# Entry point of the design probe (project code, trusted): find the top
-# supervisor of a compiled skeleton, start a fresh tree per requirement, run
-# its checker, stop the tree. Returns a JSON-friendly map (binaries only).
+# Entry point of the design probe: find the top supervisor of a compiled
+# skeleton, start a fresh tree per requirement, run its checker, stop the
+# tree. Returns a JSON-friendly map (binaries, booleans, nil only).
+#
+# cfg.tops lists the ways to start the system, the conventional module first:
+#   %{label, via: "convention" | "fallback", defined: boolean, start: fn opts -> ... end}
 defmodule OtpforgeDesignProbe do
   alias OtpforgeDesignProbe.{Tree, Checks}
 
   def run(cfg) do
     Process.flag(:trap_exit, true)
-    quiet_logs(fn -> run_checks(cfg) end)
-  end
 
-  defp run_checks(cfg) do
     case find_top(cfg) do
       {:error, why, tried} ->
         %{"started" => false, "startError" => why, "top" => tried, "via" => nil, "tree" => nil, "results" => []}
 
-      {:ok, top, via, tree} ->
-        results = Enum.map(cfg.requirements, &run_one(&1, top, cfg))
-
+      {:ok, top, tree} ->
         %{
           "started" => true,
           "startError" => nil,
-          "top" => Tree.describe_top(top),
-          "via" => via,
+          "top" => top.label,
+          "via" => top.via,
           "tree" => tree,
-          "results" => results
+          "results" => Enum.map(cfg.requirements, &run_one(&1, top, cfg))
         }
     end
   end
@@ -56,49 +54,37 @@ defmodule OtpforgeDesignProbe do
     %{"id" => req.id, "kind" => Atom.to_string(req.kind), "pass" => pass, "detail" => detail}
   end
 
-  # The conventional top module first; then the fallback candidates the
-  # caller found in the source (supervisors not started by another module,
-  # then Application modules). The first that starts and stays up wins.
+  # The conventional top module when the skeleton defines it; otherwise the
+  # first fallback the caller found in the source (a supervisor no other
+  # module starts, or an Application). It must start, be a supervisor, and
+  # stay up for a short settle time.
   defp find_top(cfg) do
-    conventional = {:supervisor, cfg.top}
+    [conventional | fallbacks] = cfg.tops
 
     cond do
-      loaded_supervisor?(cfg.top) ->
-        try_top(conventional, "convention", cfg)
+      conventional.defined ->
+        try_top(conventional, cfg)
 
       true ->
-        fallbacks =
-          cfg.candidates
-          |> Enum.filter(fn
-            {:supervisor, m} -> loaded_supervisor?(m)
-            {:application, m} -> Code.ensure_loaded?(m) and function_exported?(m, :start, 2)
-          end)
+        case Enum.find(fallbacks, & &1.defined) do
+          nil ->
+            {:error, "no top supervisor: #{conventional.module} with start_link/1 is not defined, and no module that uses Supervisor was found", conventional.module}
 
-        case fallbacks do
-          [] ->
-            {:error, "no top supervisor: #{inspect(cfg.top)} with start_link/1 is not defined, and no module that uses Supervisor was found", inspect(cfg.top)}
-
-          [first | _] ->
-            case try_top(first, "fallback", cfg) do
-              {:ok, _, _, _} = ok -> ok
-              {:error, why, tried} -> {:error, "#{inspect(cfg.top)} is not defined; fallback #{why}", tried}
+          top ->
+            case try_top(top, cfg) do
+              {:ok, _, _} = ok -> ok
+              {:error, why, tried} -> {:error, "#{conventional.module} is not defined; fallback #{why}", tried}
             end
         end
     end
   end
 
-  defp loaded_supervisor?(mod) do
-    Code.ensure_loaded?(mod) and
-      (function_exported?(mod, :start_link, 1) or function_exported?(mod, :start_link, 0)) and
-      Supervisor in List.flatten(Keyword.get_values(mod.module_info(:attributes), :behaviour))
-  end
-
-  # A first start that also checks the tree survives a short settle time:
-  # workers that crash right after init take a supervisor down within ms.
-  defp try_top(top, via, cfg) do
+  # Workers that crash right after init take a supervisor down within ms, so
+  # the first start also watches the tree for a moment.
+  defp try_top(top, cfg) do
     case Tree.start(top, cfg.start_opts, cfg.start_timeout_ms) do
       {:error, why} ->
-        {:error, why, Tree.describe_top(top)}
+        {:error, why, top.label}
 
       {:ok, pid} ->
         mon = Process.monitor(pid)
@@ -107,27 +93,22 @@ defmodule OtpforgeDesignProbe do
           {:DOWN, ^mon, :process, _, reason} ->
             Tree.flush_exits()
             hint = if reason == :shutdown, do: " (its children crashed more often than its restart intensity allows)", else: ""
-            {:error, "#{Tree.describe_top(top)} started but the tree exited within #{cfg.settle_ms} ms with reason #{Tree.short(reason)}#{hint}", Tree.describe_top(top)}
+            {:error, "#{top.label} started but the tree exited within #{cfg.settle_ms} ms with reason #{Tree.short(reason)}#{hint}", top.label}
         after
           cfg.settle_ms ->
             Process.demonitor(mon, [:flush])
-            tree = Tree.render(pid)
-            Tree.stop(pid)
-            {:ok, top, via, tree}
+
+            case Tree.sup_info(pid) do
+              {:ok, _} ->
+                tree = Tree.render(pid)
+                Tree.stop(pid)
+                {:ok, top, tree}
+
+              {:error, _} ->
+                Tree.stop(pid)
+                {:error, "#{top.label} started a process that is not a supervisor", top.label}
+            end
         end
-    end
-  end
-
-  # Fault injection makes supervisors log crash reports; they would drown the
-  # job's output. A primary filter is removed again whatever happens.
-  defp quiet_logs(fun) do
-    id = :otpforge_design_probe_quiet
-    _ = :logger.add_primary_filter(id, {fn _event, _ -> :stop end, nil})
-
-    try do
-      fun.()
-    after
-      _ = :logger.remove_primary_filter(id)
     end
   end
 end

@@ -1,8 +1,11 @@
-# Live supervision-tree inspection for the design metric (project code, trusted).
+# Live supervision-tree inspection for the design metric (project code).
 #
 # Everything here talks to processes started by a model-written skeleton, so
 # every call has a timeout and every failure becomes a sentence: a probe that
-# hangs or raises would hide the real verdict about the design.
+# hangs or raises would hide the real verdict about the design. The probe runs
+# in the same sandboxed job as the skeleton and obeys the same policy: no
+# calls on modules held in variables (the caller passes closures with literal
+# calls instead), only allowlisted OTP functions.
 defmodule OtpforgeDesignProbe.Tree do
   @call_timeout 2_000
   @strategies [:one_for_one, :one_for_all, :rest_for_one, :simple_one_for_one]
@@ -12,6 +15,7 @@ defmodule OtpforgeDesignProbe.Tree do
   # Starts the top supervisor from a throwaway process that traps exits, so a
   # failing init (which sends an exit signal on OTP 25) cannot take the probe
   # down, then unlinks the tree so its later death is observed, not inherited.
+  # `top` is %{label: "Shop.Supervisor.start_link/1", start: fn opts -> ... end}.
   def start(top, opts, timeout_ms) do
     parent = self()
     ref = make_ref()
@@ -22,7 +26,7 @@ defmodule OtpforgeDesignProbe.Tree do
 
         result =
           try do
-            {:returned, invoke_start(top, opts)}
+            {:returned, top.start.(opts)}
           catch
             kind, reason -> {:raised, kind, reason}
           end
@@ -40,38 +44,19 @@ defmodule OtpforgeDesignProbe.Tree do
       {^ref, {:returned, {:ok, pid}}} when is_pid(pid) -> {:ok, pid}
       {^ref, {:returned, {:ok, pid, _}}} when is_pid(pid) -> {:ok, pid}
       {^ref, {:returned, {:error, {:already_started, _}} = other}} ->
-        {:error, "#{describe_top(top)} returned #{short(other)}: something started it already (code at the top level of the file?); a skeleton should only define modules"}
+        {:error, "#{top.label} returned #{short(other)}: something started it already (code at the top level of the file?); a skeleton should only define modules"}
 
       {^ref, {:returned, other}} ->
-        {:error, "#{describe_top(top)} returned #{short(other)}"}
+        {:error, "#{top.label} returned #{short(other)}"}
 
       {^ref, {:raised, kind, reason}} ->
-        {:error, "#{describe_top(top)} raised #{format_error(kind, reason)}"}
+        {:error, "#{top.label} raised #{format_error(kind, reason)}"}
     after
       timeout_ms ->
         Process.exit(starter, :kill)
-        {:error, "#{describe_top(top)} did not return within #{timeout_ms} ms (blocking init?)"}
+        {:error, "#{top.label} did not return within #{timeout_ms} ms (blocking init?)"}
     end
   end
-
-  defp invoke_start({:supervisor, mod}, opts) do
-    cond do
-      function_exported?(mod, :start_link, 1) -> mod.start_link(opts)
-      function_exported?(mod, :start_link, 0) -> mod.start_link()
-      true -> {:error, :no_start_link}
-    end
-  end
-
-  defp invoke_start({:application, mod}, opts), do: mod.start(:normal, opts)
-
-  def describe_top({:supervisor, mod}) do
-    cond do
-      function_exported?(mod, :start_link, 1) -> "#{inspect(mod)}.start_link/1"
-      true -> "#{inspect(mod)}.start_link/0"
-    end
-  end
-
-  def describe_top({:application, mod}), do: "#{inspect(mod)}.start/2"
 
   # Stops a tree and waits until it is gone, so the next check can reuse the
   # registered names. A tree that refuses an orderly stop is killed.
@@ -79,7 +64,7 @@ defmodule OtpforgeDesignProbe.Tree do
     ref = Process.monitor(pid)
 
     try do
-      :proc_lib.stop(pid, :shutdown, 5_000)
+      Supervisor.stop(pid, :shutdown, 5_000)
     catch
       _, _ -> Process.exit(pid, :kill)
     end
@@ -171,28 +156,32 @@ defmodule OtpforgeDesignProbe.Tree do
     end
   end
 
-  # The restart type of a live child, read from its supervisor: the child
-  # spec for a static supervisor, the children map for a dynamic one (which
-  # does not implement get_childspec and would crash on it).
+  # The restart type of a live child, read from its supervisor's state: the
+  # children map of a DynamicSupervisor (pid => {mfa, restart, ...}), or the
+  # child records of a :supervisor ({:child, pid, id, mfargs, restart, ...}
+  # since OTP 21; the children are {ids, %{id => record}} since OTP 23).
   def restart_type_of(pid) do
-    with {:ok, sup} <- parent_of(pid), {:ok, info} <- sup_info(sup) do
+    with {:ok, sup} <- parent_of(pid), {:ok, info} <- sup_info(sup), {:ok, state} <- safe_state(sup) do
+      not_child = {:error, "#{label(pid)} is not a child of #{label(sup)}"}
+
       case info.type do
         :dynamic ->
-          {:ok, state} = safe_state(sup)
-
           case Map.get(state.children, pid) do
             {_mfa, restart, _shutdown, _type, _mods} -> {:ok, restart}
-            nil -> {:error, "#{label(pid)} is not a child of #{label(sup)}"}
+            _ -> not_child
           end
 
         :static ->
-          with {:ok, kids} <- children(sup),
-               {id, _, _, _} <- Enum.find(kids, {:error, "#{label(pid)} is not a child of #{label(sup)}"}, fn {_, p, _, _} -> p == pid end) do
-            case :supervisor.get_childspec(sup, id) do
-              {:ok, %{restart: restart}} -> {:ok, restart}
-              {:ok, spec} when is_tuple(spec) -> {:ok, elem(spec, 2)}
-              other -> {:error, "get_childspec(#{inspect(id)}) returned #{short(other)}"}
+          records =
+            case elem(state, 3) do
+              {_ids, db} when is_map(db) -> Map.values(db)
+              list when is_list(list) -> list
+              _ -> []
             end
+
+          case Enum.find(records, &(is_tuple(&1) and tuple_size(&1) > 4 and elem(&1, 1) == pid)) do
+            nil -> not_child
+            record -> {:ok, elem(record, 4)}
           end
       end
     end

@@ -44,12 +44,16 @@ export const chatRooms: DesignProblem = {
       survivors: [room(ELIXIR), { name: "Chat.Registry" }],
     },
     {
-      id: "registry-restart-restarts-rooms",
+      // Killing the Registry itself is not used as the fault: its partitions
+      // release the named ETS table asynchronously, so an immediate restart
+      // can race with them on any design. The strategy requirement below
+      // covers the registry-first cascade.
+      id: "registry-first-and-spared",
       kind: "ordered_restart",
-      description: "The registry starts before the room supervisor, and a registry crash restarts the room supervisor.",
+      description: "The registry starts before the room supervisor, and a crash of the room supervisor does not restart the registry.",
       supervisor: "top",
       order: ["Chat.Registry", "Chat.RoomSupervisor"],
-      kill: "Chat.Registry",
+      kill: "Chat.RoomSupervisor",
     },
     {
       id: "top-rest-for-one",
