@@ -1,5 +1,6 @@
 // Choosing a model by string: spec parsing, keys from the usual variables,
 // base URLs, OTPFORGE_LM, and the errors a user meets when something is missing.
+import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   currentLM,
@@ -79,6 +80,17 @@ describe("lm()", () => {
   it("openai-compatible needs a base URL, and says where to find one", () => {
     expect(() => lm("openai-compatible/qwen", { env: {} })).toThrow(/needs the server's base URL.*Ollama: http:\/\/localhost:11434\/v1/);
     expect(lm("openai-compatible/qwen", { env: { OPENAI_BASE_URL: "http://localhost:11434/v1" } }).baseURL).toBe("http://localhost:11434/v1");
+  });
+
+  it("shows no key, header or environment when printed or serialised", () => {
+    const model = lm("openai/gpt-4o-mini", {
+      env: { OPENAI_API_KEY: SECRET, OTHER: SECRET },
+      headers: { "x-secret": SECRET },
+      baseURL: `https://user:${SECRET}@example.com/v1`,
+    });
+    expect(JSON.parse(JSON.stringify(model))).toEqual({ id: "openai/gpt-4o-mini", provider: "openai", model: "gpt-4o-mini", baseURL: "https://example.com/v1" });
+    expect(inspect(model, { depth: 10, showHidden: true })).not.toContain(SECRET);
+    expect(String(model)).toBe("openai/gpt-4o-mini");
   });
 
   it("rejects bad numeric options with a typed error", () => {

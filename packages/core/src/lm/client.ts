@@ -1,7 +1,8 @@
 // The LM every provider shares: cache lookup, retries with backoff, the
 // per-request timeout, the in-flight limit, usage and cost, and history.
 // A provider only supplies a Transport (one round trip through its SDK).
-import { lmCacheKey, LMCache } from "./cache.js";
+import { inspect } from "node:util";
+import { lmCacheKey, LMCache, publicURL } from "./cache.js";
 import { LMConfigError } from "./errors.js";
 import { History, processHistory, formatHistory, type HistoryEntry } from "./history.js";
 import { estimateCostUSD, priceFor, type ModelPrice } from "./pricing.js";
@@ -68,32 +69,32 @@ export class LMClient implements LM {
   readonly baseURL?: string;
   /** The cache this LM reads and writes, or undefined when caching is off. */
   readonly cache?: LMCache;
-  private readonly transport: Transport;
-  private readonly semaphore: Semaphore;
-  private readonly retry: ResolvedRetryOptions;
-  private readonly timeoutMs: number;
-  private readonly options: LMOptions;
-  private readonly secrets: string[];
-  private readonly keyVariable?: string;
-  private readonly tracker = new UsageTracker();
-  private readonly calls: History;
+  readonly #transport: Transport;
+  readonly #semaphore: Semaphore;
+  readonly #retry: ResolvedRetryOptions;
+  readonly #timeoutMs: number;
+  readonly #options: LMOptions;
+  readonly #secrets: string[];
+  readonly #keyVariable?: string;
+  readonly #tracker = new UsageTracker();
+  readonly #calls: History;
 
   constructor(cfg: LMClientConfig) {
     this.provider = cfg.provider;
     this.model = cfg.model;
     this.id = `${cfg.provider}/${cfg.model}`;
     this.baseURL = cfg.baseURL;
-    this.transport = cfg.transport;
-    this.options = cfg.options;
-    this.secrets = cfg.secrets.filter((s) => s.length >= 4);
-    this.keyVariable = cfg.keyVariable;
-    this.timeoutMs = positive("timeoutMs", cfg.options.timeoutMs ?? LM_DEFAULTS.timeoutMs);
-    this.semaphore = new Semaphore(cfg.options.maxInFlight ?? LM_DEFAULTS.maxInFlight);
-    this.calls = new History(cfg.options.historySize ?? LM_DEFAULTS.historySize);
+    this.#transport = cfg.transport;
+    this.#options = cfg.options;
+    this.#secrets = cfg.secrets.filter((s) => s.length >= 4);
+    this.#keyVariable = cfg.keyVariable;
+    this.#timeoutMs = positive("timeoutMs", cfg.options.timeoutMs ?? LM_DEFAULTS.timeoutMs);
+    this.#semaphore = new Semaphore(cfg.options.maxInFlight ?? LM_DEFAULTS.maxInFlight);
+    this.#calls = new History(cfg.options.historySize ?? LM_DEFAULTS.historySize);
     const r = cfg.options.retry ?? {};
     // Jitter only spreads retries out; seeding it per process keeps library code free of Math.random.
     const jitterRng = rng(`${this.id}:${process.pid}`);
-    this.retry = {
+    this.#retry = {
       maxAttempts: Math.max(1, Math.floor(r.maxAttempts ?? RETRY_DEFAULTS.maxAttempts)),
       baseDelayMs: r.baseDelayMs ?? RETRY_DEFAULTS.baseDelayMs,
       maxDelayMs: r.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
@@ -110,71 +111,80 @@ export class LMClient implements LM {
     }
     const req: LMRequest = {
       ...request,
-      temperature: request.temperature ?? this.options.temperature,
-      maxTokens: request.maxTokens ?? this.options.maxTokens,
+      temperature: request.temperature ?? this.#options.temperature,
+      maxTokens: request.maxTokens ?? this.#options.maxTokens,
     };
     const started = performance.now();
     const cache = request.cache === false ? undefined : this.cache;
     const key = cache ? lmCacheKey({ provider: this.provider, model: this.model, baseURL: this.baseURL, request: req }) : undefined;
     if (cache && key) {
       const hit = cache.get(key);
-      if (hit) return this.finish(req, hit.completions, ZERO_USAGE, 0, true, started);
+      if (hit) return this.#finish(req, hit.completions, ZERO_USAGE, 0, true, started);
     }
     const n = req.n ?? 1;
     let result: TransportResult;
-    if (n === 1 || this.transport.supportsN) {
-      result = await this.attempts(req);
+    if (n === 1 || this.#transport.supportsN) {
+      result = await this.#attempts(req);
     } else {
       // The provider has no `n`: n requests, each with its own retries.
-      const parts = await Promise.all(Array.from({ length: n }, () => this.attempts({ ...req, n: 1 })));
+      const parts = await Promise.all(Array.from({ length: n }, () => this.#attempts({ ...req, n: 1 })));
       result = {
         completions: parts.flatMap((p) => p.completions),
         usage: parts.reduce<Usage>((acc, p) => addUsage(acc, p.usage), ZERO_USAGE),
       };
     }
-    const cost = estimateCostUSD(this.id, result.usage, this.options.price ?? priceFor(this.id));
+    const cost = estimateCostUSD(this.id, result.usage, this.#options.price ?? priceFor(this.id));
     if (cache && key) cache.set(key, this.id, { completions: result.completions, usage: result.usage, model: this.id });
-    return this.finish(req, result.completions, result.usage, cost, false, started);
+    return this.#finish(req, result.completions, result.usage, cost, false, started);
   }
 
   /** Totals of this LM's calls since it was created. */
   get usage(): UsageTotals {
-    return this.tracker.totals();
+    return this.#tracker.totals();
   }
 
   /** The last k calls of this LM (all kept ones when k is omitted), oldest first. */
   history(k?: number): HistoryEntry[] {
-    return this.calls.last(k);
+    return this.#calls.last(k);
   }
 
   /** A readable print of this LM's last k calls. */
   inspectHistory(k = 1): string {
-    return formatHistory(this.calls.last(k));
+    return formatHistory(this.#calls.last(k));
   }
 
   /** Requests of this LM in flight right now. */
   get inFlight(): number {
-    return this.semaphore.inFlight;
+    return this.#semaphore.inFlight;
   }
 
   toString(): string {
     return this.id;
   }
 
-  private attempts(req: LMRequest): Promise<TransportResult> {
-    return runWithRetries((signal) => this.transport.complete(req, signal), {
+  /** What JSON and logs show of an LM: never its key, headers or environment (those live in # fields). */
+  toJSON(): { id: string; provider: string; model: string; baseURL?: string } {
+    return { id: this.id, provider: this.provider, model: this.model, baseURL: this.baseURL ? publicURL(this.baseURL) : undefined };
+  }
+
+  [inspect.custom](): string {
+    return `LMClient(${this.id}${this.baseURL ? ` @ ${publicURL(this.baseURL)}` : ""})`;
+  }
+
+  #attempts(req: LMRequest): Promise<TransportResult> {
+    return runWithRetries((signal) => this.#transport.complete(req, signal), {
       lm: this.id,
-      semaphore: this.semaphore,
-      timeoutMs: this.timeoutMs,
-      retry: this.retry,
-      classify: (err) => this.transport.classify(err),
-      redact: (text) => this.redact(text),
-      hint: (last) => this.hint(last),
+      semaphore: this.#semaphore,
+      timeoutMs: this.#timeoutMs,
+      retry: this.#retry,
+      classify: (err) => this.#transport.classify(err),
+      redact: (text) => this.#redact(text),
+      hint: (last) => this.#hint(last),
       signal: req.signal,
     });
   }
 
-  private finish(req: LMRequest, completions: Completion[], usage: Usage, costUSD: number | undefined, cacheHit: boolean, started: number): LMResponse {
+  #finish(req: LMRequest, completions: Completion[], usage: Usage, costUSD: number | undefined, cacheHit: boolean, started: number): LMResponse {
     const latencyMs = performance.now() - started;
     const entry: HistoryEntry = {
       timestamp: new Date().toISOString(),
@@ -187,36 +197,36 @@ export class LMClient implements LM {
       latencyMs,
       cacheHit,
     };
-    this.calls.push(entry);
+    this.#calls.push(entry);
     processHistory.push(entry);
-    this.tracker.record(this.id, usage, costUSD, cacheHit);
+    this.#tracker.record(this.id, usage, costUSD, cacheHit);
     recordUsage(this.id, usage, costUSD, cacheHit);
     const out: LMResponse = { completions: completions.map((c) => ({ ...c })), usage: { ...usage }, model: this.id, cacheHit };
     if (costUSD !== undefined) out.costUSD = costUSD;
     return out;
   }
 
-  private redact(text: string): string {
+  #redact(text: string): string {
     let out = text;
-    for (const s of this.secrets) out = out.split(s).join("[redacted]");
+    for (const s of this.#secrets) out = out.split(s).join("[redacted]");
     return out;
   }
 
-  private hint(last: ClassifiedFailure): string {
-    const where = this.baseURL ?? `the ${this.provider} API`;
+  #hint(last: ClassifiedFailure): string {
+    const where = this.baseURL ? publicURL(this.baseURL) : `the ${this.provider} API`;
     switch (last.kind) {
       case "rate_limit":
-        return `The provider kept rate-limiting (HTTP 429). Lower maxInFlight (now ${this.semaphore.limit}), raise retry.maxAttempts (now ${this.retry.maxAttempts}), or check your quota.`;
+        return `The provider kept rate-limiting (HTTP 429). Lower maxInFlight (now ${this.#semaphore.limit}), raise retry.maxAttempts (now ${this.#retry.maxAttempts}), or check your quota.`;
       case "server_error":
-        return `The provider's server kept failing. Try again later, or raise retry.maxAttempts (now ${this.retry.maxAttempts}).`;
+        return `The provider's server kept failing. Try again later, or raise retry.maxAttempts (now ${this.#retry.maxAttempts}).`;
       case "timeout":
-        return `No answer within timeoutMs=${this.timeoutMs}. Raise timeoutMs for slow models or long outputs, or check that ${where} is responsive.`;
+        return `No answer within timeoutMs=${this.#timeoutMs}. Raise timeoutMs for slow models or long outputs, or check that ${where} is responsive.`;
       case "connection":
         return `Could not talk to ${where}: check the base URL and that the server is running.`;
       case "bad_response":
         return `The answer from ${where} was not a valid response; check that the base URL points at an API of the right kind (OpenAI-compatible /v1 or Anthropic).`;
       case "auth":
-        return `The provider rejected the credentials: check ${this.keyVariable ?? "the API key"}.`;
+        return `The provider rejected the credentials: check ${this.#keyVariable ?? "the API key"}.`;
       case "client_error":
         return `The provider rejected the request: check the model name ("${this.model}") and the request parameters.`;
       default:
