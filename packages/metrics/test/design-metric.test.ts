@@ -118,6 +118,33 @@ describe("design verification", () => {
   });
 });
 
+describe("every requirement kind can fail", () => {
+  it("catches wrong restart groups, missing intensity, wrong restart types and missing registrations", { timeout: 120_000 }, async () => {
+    const mutate = (id: string, from: string, to: string) => {
+      const p = designProblem(id);
+      const skeleton = p.reference.skeleton.replace(from, to);
+      expect(skeleton, `${id}: mutation applies`).not.toBe(p.reference.skeleton);
+      return verifyDesign(skeleton, p, { pool });
+    };
+    const [game, sensors, reports, chat] = await Promise.all([
+      mutate("game-session", "strategy: :one_for_all", "strategy: :one_for_one"),
+      mutate("sensor-escalation", ", max_restarts: 2, max_seconds: 10", ""),
+      mutate("report-tasks", "use GenServer, restart: :temporary", "use GenServer"),
+      mutate("chat-rooms", "GenServer.start_link(__MODULE__, name, name: {:via, Registry, {Chat.Registry, name}})", "GenServer.start_link(__MODULE__, name)"),
+    ]);
+    expect(failed(game).sort()).toEqual(["board-crash-restarts-all", "clock-crash-restarts-all", "strategy-one-for-all"]);
+    expect(game.requirements[1]!.detail).toMatch(/^killed Game\.Clock: not restarted: Game\.Board, Game\.Referee$/);
+    expect(failed(sensors).sort()).toEqual(["exits-on-3-crashes", "intensity-2-in-10"]);
+    expect(sensors.requirements.find((r) => r.id === "exits-on-3-crashes")!.detail).toBe(
+      "the top supervisor survived 3 crashes of Sensors.Reader; expected it to give up and exit",
+    );
+    expect(failed(reports).sort()).toEqual(["generator-temporary", "generators-isolated"]);
+    expect(reports.requirements[0]!.detail).toBe('Reports.Registry key 1 is declared :permanent, expected :temporary');
+    expect(failed(chat).sort()).toEqual(["room-per-name", "rooms-isolated"]);
+    expect(chat.requirements[0]!.detail).toBe('no process is registered under "lobby" in Chat.Registry');
+  });
+});
+
 describe("designMetric", () => {
   it("scores a Prediction with feedback per requirement, for optimizers", { timeout: 60_000 }, async () => {
     const metric = designMetric({ pool });
