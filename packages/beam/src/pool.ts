@@ -181,7 +181,7 @@ class BeamPool implements Pool {
           status: "timeout",
           message: `the worker did not answer within ${limits.timeoutMs} ms (limits.timeoutMs) plus ${this.graceMs} ms of grace; it was killed and replaced`,
           stdout: "",
-          stderr: "",
+          stderr: w.printed,
           durationMs,
         };
       }

@@ -54,6 +54,8 @@ export class Worker {
       "-noinput",
       "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none",
       "+SDio", "2",
+      // A spawn bomb hits this before it eats the machine (jobs get limits.maxProcesses, default 10 000).
+      "+P", "32768",
       ...install.ebins.flatMap((e) => ["-pa", e]),
       "-pa", workerDir,
       "-elixir", "ansi_enabled", "false",
@@ -138,6 +140,11 @@ export class Worker {
     }
     w.idle();
     return w;
+  }
+
+  /** The end of what the VM itself printed (diagnostics). */
+  get printed(): string {
+    return this.tail;
   }
 
   get alive(): boolean {

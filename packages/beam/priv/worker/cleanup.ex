@@ -31,6 +31,9 @@ defmodule OtpForge.Cleanup do
   end
 
   def run(baseline, gl, opts) do
+    if Keyword.get(opts, :bomb) || :erlang.system_info(:process_count) - baseline.count > 2000,
+      do: stop_the_world_kill(baseline, Keyword.get(opts, :infra, []))
+
     left = kill_all(baseline, gl, 20)
     unregister_names(baseline)
     restore_persistent_terms(baseline)
@@ -46,6 +49,21 @@ defmodule OtpForge.Cleanup do
       "processes" => :erlang.system_info(:process_count),
       "memory" => :erlang.memory(:total)
     }
+  end
+
+  # A spawn bomb refills every slot that a kill frees. With the other
+  # schedulers blocked, only this (high-priority, never waiting) process runs
+  # while it sends the kills; a killed process dies the next time it is
+  # scheduled, before it runs any code. No Process.info here: it may wait
+  # for the target to answer, and waiting lets the bomb run.
+  defp stop_the_world_kill(baseline, infra) do
+    :erlang.system_flag(:multi_scheduling, :block)
+
+    try do
+      for p <- Process.list() -- baseline.procs, p != self(), p not in infra, do: Process.exit(p, :kill)
+    after
+      :erlang.system_flag(:multi_scheduling, :unblock)
+    end
   end
 
   # Killing may race with spawning: repeat until nothing of the job is alive.

@@ -92,6 +92,8 @@ defmodule OtpForge.Job do
         Tracer.stop(tracer, Cleanup.job_processes(baseline, out), %{root: root, infra: [out, err, self()]})
       end
 
+    # A spawn bomb is stopped before anything else (Logger is flooded with its crash reports).
+    if elem(outcome, 0) == :process_limit, do: Cleanup.run(baseline, out, bomb: true, infra: Enum.reject([out, err, tracer], &is_nil/1))
     flush_logger()
     {stdout, _} = Capture.contents(out)
     {stderr, _} = Capture.contents(err)
@@ -187,8 +189,18 @@ defmodule OtpForge.Job do
     end
   end
 
+  # So that what the job logged reaches its stderr; bounded, a flooded Logger must not hang the worker.
   defp flush_logger do
-    if Process.whereis(Logger), do: (try do Logger.flush() catch _, _ -> :ok end)
+    if Process.whereis(Logger) do
+      {pid, ref} = spawn_monitor(fn -> Logger.flush() end)
+
+      receive do
+        {:DOWN, ^ref, _, _, _} -> :ok
+      after
+        1000 -> Process.exit(pid, :kill)
+      end
+    end
+
     :ok
   end
 
