@@ -312,7 +312,7 @@ defmodule OtpForge.Policy do
         acc = check_remote(mod, fun, length(args), ctx, acc)
         acc = check_unaliased(mod_ast, mod, fun, length(args), ctx, acc)
         acc = check_apply_args(mod, fun, args, ctx, acc)
-        {args, acc} = walk_list(args, ctx, acc)
+        {args, acc} = if mod in [Kernel, :erlang], do: walk_mfa_args(fun, args, ctx, acc), else: walk_list(args, ctx, acc)
 
         if ctx.rewrite and Guard.guarded?(mod, fun) do
           {{{:., dmeta, [@guard, :call]}, meta, [mod, fun, args]}, acc}
@@ -364,7 +364,7 @@ defmodule OtpForge.Policy do
   defp walk({fun, meta, args}, ctx, acc) when is_atom(fun) and is_list(args) do
     ctx = line(meta, ctx)
     acc = check_local(fun, length(args), args, ctx, acc)
-    {args, acc} = walk_list(args, ctx, acc)
+    {args, acc} = walk_mfa_args(fun, args, ctx, acc)
 
     if ctx.rewrite and local_guarded?(fun, length(args)) do
       {{{:., meta, [@guard, :call]}, meta, [Kernel, fun, args]}, acc}
@@ -501,6 +501,20 @@ defmodule OtpForge.Policy do
   defp check_apply_args(_, _, _, _, acc), do: acc
 
   @mfa_funs [:apply, :spawn, :spawn_link, :spawn_monitor]
+
+  # The literal module of apply/3 or spawn/3 was judged with its function: not again as data.
+  defp walk_mfa_args(fun, [m | rest] = args, ctx, acc) when fun in @mfa_funs and length(args) == 3 do
+    case resolve(m, ctx) do
+      {:ok, _} ->
+        {rest, acc} = walk_list(rest, ctx, acc)
+        {[m | rest], acc}
+
+      :error ->
+        walk_list(args, ctx, acc)
+    end
+  end
+
+  defp walk_mfa_args(_fun, args, ctx, acc), do: walk_list(args, ctx, acc)
 
   defp check_local(fun, 3, args, ctx, acc) when fun in @mfa_funs do
     case args do
