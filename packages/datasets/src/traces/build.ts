@@ -184,13 +184,14 @@ function acceptWorld(plan: PlannedWorld, result: WorldObservation | WorldRunErro
     ctx.counters.duplicates++;
     return [];
   }
-  if (!result.eventsAgree) {
+  const racy = !result.eventsAgree || result.orderSensitive;
+  if (racy) {
     ctx.counters.disagreeing++;
     // The reasoning is written from the event log: without races enabled a
-    // world whose runs differ contributes nothing.
+    // world whose runs differ, or could differ, contributes nothing.
     if (!ctx.races) return [];
   }
-  const all = candidates(plan.specs, result, ctx.races);
+  const all = candidates(plan.specs, result, ctx.races, result.orderSensitive);
   const rng = new Rng(plan.worldSeed).fork("questions");
   const structure = structureHash(plan.world);
   const chosen: Candidate[] = [];

@@ -24,14 +24,14 @@ export interface Candidate {
  * The questions a world can ask. Runs that disagree on an answer make it an
  * outcome-set question when `askOutcomes`, and drop it otherwise.
  */
-export function candidates(specs: readonly QuestionSpec[], obs: WorldObservation, askOutcomes: boolean): Candidate[] {
+export function candidates(specs: readonly QuestionSpec[], obs: WorldObservation, askOutcomes: boolean, racy = false): Candidate[] {
   const out: Candidate[] = [];
   specs.forEach((spec, i) => {
     const outcomes = obs.outcomes[i];
     const answers = obs.runs.map((r) => r.answers[i]);
     if (outcomes.includes(":ambiguous")) return;
     if (spec.family === "final_state" && outcomes.includes(":dead")) return;
-    if (outcomes.length === 1) {
+    if (outcomes.length === 1 && !racy) {
       out.push({ spec, answer: outcomes[0], deterministic: true, outcomes, runsAgreed: answers.length });
     } else if (askOutcomes) {
       const most = Math.max(...outcomes.map((o) => answers.filter((a) => a === o).length));

@@ -214,6 +214,8 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], draw: Draw)
   // Moments at which a timer fires or a call may time out: no step within a unit of them.
   const moments: number[] = [];
   const safe = (t: number) => moments.every((m) => Math.abs(m - t) >= UNIT_MS);
+  // Processes blocked in a call made from handle_cast, and until when.
+  const blocked = new Map<string, number>();
   const settleClock = () => {
     while (!safe(clock)) clock += 2 * UNIT_MS;
   };
@@ -236,10 +238,16 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], draw: Draw)
     fires.push(...fireAts);
     moments.push(...timing.moments.map((m) => clock + m));
     const via = i > 0 && rng.chance(0.12) ? "stale_pid" : "name";
-    steps.push({ op: opOf(cb), at: clock, target: p.name, msg, via, wait });
+    // A message for a process that is still blocked queues in its mailbox; not
+    // waiting lets the next steps queue behind it too (deterministic: the
+    // process cannot take any of them up before it is unblocked).
+    const queues = cb !== "call" && (blocked.get(p.name) ?? 0) > clock + UNIT_MS;
+    steps.push({ op: opOf(cb), at: clock, target: p.name, msg, via, wait: wait && !queues });
+    if (cb === "cast" && messageTag(msg) === "sync" && timing.busy > 0) blocked.set(p.name, clock + timing.busy);
     // A call blocks System until it returns; a cast lets System go on while the chain runs.
     if (cb === "call" && timing.busy > 0) clock = roundUpEven(clock + timing.busy + UNIT_MS);
   }
+  if (steps.length > 0) steps[steps.length - 1].wait = true;
   if (steps.length === 0) {
     const p = procs[0];
     const h = p.handlers[0];

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { observerSources } from "./driver-input.js";
 import { renderBatchScript, type BatchItem } from "./replay.js";
 import type { ElixirRunner } from "./runner.js";
+import type { World } from "./world.js";
 
 /** One observed event, as the Elixir observer exports it (terms as `inspect` text). */
 export const observedEventSchema = z.object({
@@ -36,6 +37,36 @@ export interface WorldObservation {
   outcomes: string[][];
   /** Every run produced the same event log. */
   eventsAgree: boolean;
+  /**
+   * Some step made two supervised children die abnormally together where the
+   * order in which the supervisor sees their exits changes the outcome (see
+   * orderSensitive): agreeing runs prove nothing there.
+   */
+  orderSensitive: boolean;
+}
+
+const ORDERLY_EXITS = new Set([":normal", ":shutdown", "shutdown", "normal"]);
+
+/**
+ * A dying process sends its exit signals one by one, so when two supervised
+ * children die in the same step (one because of the other, e.g. a call cycle)
+ * the supervisor may see either exit first. With one_for_one and the restart
+ * budget left that does not matter (both restart); when the budget runs out in
+ * that step, or with one_for_all / rest_for_one, which child is restarted
+ * depends on that order. Such worlds are racy even if every run agreed.
+ */
+export function orderSensitive(world: World, events: readonly ObservedEvent[]): boolean {
+  const sup = world.supervisor;
+  if (!sup) return false;
+  const children = new Set(sup.children);
+  const segs = new Set(events.map((e) => e.seg));
+  for (const seg of segs) {
+    const abnormal = events.filter((e) => e.seg === seg && e.type === "exit" && children.has(e.proc) && !ORDERLY_EXITS.has(e.reason ?? ""));
+    if (abnormal.length < 2) continue;
+    const supervisorExited = events.some((e) => e.seg === seg && e.type === "exit" && !children.has(e.proc) && !world.processes.some((p) => p.name === e.proc));
+    if (supervisorExited || sup.strategy !== "one_for_one") return true;
+  }
+  return false;
 }
 
 export class WorldRunError extends Error {
@@ -80,6 +111,11 @@ export async function observeWorlds(runner: ElixirRunner, items: readonly BatchI
     }
     const outcomes = specs.map((_, s) => [...new Set(runs.map((r) => r.answers[s]))].sort());
     const first = JSON.stringify(runs[0].events);
-    return { runs, outcomes, eventsAgree: runs.every((r) => JSON.stringify(r.events) === first) };
+    return {
+      runs,
+      outcomes,
+      eventsAgree: runs.every((r) => JSON.stringify(r.events) === first),
+      orderSensitive: runs.some((r) => orderSensitive(items[i].world, r.events)),
+    };
   });
 }

@@ -127,7 +127,7 @@ export interface TraceDatasetStats {
     run: number;
     contributing: number;
     duplicates: number;
-    /** Worlds whose runs disagreed (dropped unless outcome-set questions were asked). */
+    /** Worlds whose runs disagreed or that are order-sensitive (dropped unless outcome-set questions were asked). */
     disagreeing: number;
     failed: number;
   };

@@ -161,8 +161,10 @@ defmodule TraceWorld.Driver do
 
   defp shuffle(list), do: list |> Enum.map(&{:rand.uniform(), &1}) |> Enum.sort() |> Enum.map(&elem(&1, 1))
 
-  # Quiescence: every process of the world is waiting with an empty mailbox,
-  # twice in a row with no reductions in between (so no message was in flight).
+  # Quiescence: every process of the world is idle (see idle?/1),
+  # twice in a row with no reductions in between (so no message was in flight),
+  # and no process that belonged to the world is still exiting (a dying process
+  # keeps its name and sends its exit signals for a moment after it stopped).
   defp settle(world), do: settle(world, 0)
 
   defp settle(_world, n) when n >= @settle_polls, do: :gave_up
@@ -172,7 +174,7 @@ defmodule TraceWorld.Driver do
     :erlang.yield()
     second = activity(world)
 
-    if first == second and Enum.all?(first, &idle?/1) do
+    if first == second and Enum.all?(first, &idle?/1) and in_loops?(world) and not exiting?() do
       :ok
     else
       Process.sleep(1)
@@ -183,14 +185,61 @@ defmodule TraceWorld.Driver do
   defp activity(world) do
     for name <- all_modules(world) do
       case Process.whereis(name) do
-        nil -> nil
-        pid -> Process.info(pid, [:status, :message_queue_len, :reductions])
+        nil ->
+          nil
+
+        pid ->
+          remember(pid)
+          # nil for a process that is exiting but still registered
+          Process.info(pid, [:status, :message_queue_len, :reductions]) || :exiting
       end
     end
   end
 
+  defp remember(pid) do
+    known = Process.get(:trace_world_pids, MapSet.new())
+    unless MapSet.member?(known, pid), do: Process.put(:trace_world_pids, MapSet.put(known, pid))
+  end
+
+  # erlang:processes/0 still lists a process that is exiting; is_process_alive/1 does not.
+  defp exiting? do
+    known = Process.get(:trace_world_pids, MapSet.new())
+
+    case Enum.reject(known, &Process.alive?/1) do
+      [] ->
+        false
+
+      dead ->
+        existing = MapSet.new(:erlang.processes())
+        {still, gone} = Enum.split_with(dead, &MapSet.member?(existing, &1))
+        Process.put(:trace_world_pids, MapSet.difference(known, MapSet.new(gone)))
+        still != []
+    end
+  end
+
   defp idle?(nil), do: true
+  defp idle?(:exiting), do: false
+
   defp idle?(info), do: info[:status] == :waiting and info[:message_queue_len] == 0
+
+  # Each process waits in the GenServer receive loop or is blocked inside a
+  # GenServer.call. Waiting anywhere else (e.g. on the code server while a
+  # crash report loads modules) means it has not finished reacting yet. Asked
+  # separately, after the activity snapshots: answering it may wake the process.
+  defp in_loops?(world) do
+    Enum.all?(all_modules(world), fn name ->
+      case Process.whereis(name) do
+        nil ->
+          true
+
+        pid ->
+          case Process.info(pid, :current_function) do
+            {:current_function, {m, f, _}} -> {m, f} in [{:gen_server, :loop}, {:gen, :do_call}, {:erlang, :hibernate}]
+            nil -> false
+          end
+      end
+    end)
+  end
 
   defp teardown(world) do
     pids = for name <- all_modules(world), pid = Process.whereis(name), pid != nil, do: pid

@@ -37,6 +37,8 @@ defmodule TraceWorld.Observe do
     |> Enum.flat_map(fn {pid, evs} -> pid_events(Map.fetch!(owner, pid), evs) end)
     |> Enum.map(fn ev -> Map.put(ev, :seg, segment(ev.ts, run.marks)) end)
     |> Enum.reject(fn ev -> ev.seg > length(world.steps) end)
+    # A supervisor's own mail (start acks, exits) is not what questions are about.
+    |> Enum.reject(fn ev -> ev.type == :lost and ev.proc == world.supervisor end)
     |> Enum.sort_by(fn ev -> {ev.seg, Map.fetch!(rank, ev.proc), ev.ts} end)
     |> number_inits()
   end
