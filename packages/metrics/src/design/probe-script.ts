@@ -38,7 +38,7 @@ export const DEFAULT_PROBE_TIMING: ProbeTiming = {
   callTimeoutMs: 3_000,
 };
 
-const PROBE_FILES = ["tree.exs", "checks.exs", "run.exs"];
+const PROBE_FILES = ["tree.exs", "observe.exs", "checks.exs", "run.exs"];
 let probeSource: string | undefined;
 
 /** The probe modules' source (read once). */

@@ -40,16 +40,22 @@ export interface RunLimits {
 
 /** Runs Scenario.run/0 once; `:ok` passes, anything else (error tuple, raise, exit, timeout, limit) fails. */
 export async function runScenario(pool: PoolLike, code: string, harness: string, run: number, limits: RunLimits): Promise<{ outcome: RunOutcome; job: JobResult }> {
-  const job = await pool.run({
-    files: [
-      { name: CODE_FILE, source: code },
-      { name: HARNESS_FILE, source: harness },
-    ],
-    call: { module: "Scenario", fun: "run", args: [] },
-    limits: { timeoutMs: limits.timeoutMs },
-  });
+  const once = () =>
+    pool.run({
+      files: [
+        { name: CODE_FILE, source: code },
+        { name: HARNESS_FILE, source: harness },
+      ],
+      call: { module: "Scenario", fun: "run", args: [] },
+      limits: { timeoutMs: limits.timeoutMs },
+    });
+  let job = await once();
+  // A worker VM that died under the job may be the machine's fault, not the
+  // code's: one more try; a second crash counts as the run's failure.
+  const retried = job.status === "crashed";
+  if (retried) job = await once();
   const passed = job.status === "ok" && job.value?.trim() === ":ok";
-  const outcome: RunOutcome = { run, passed, status: job.status, durationMs: job.durationMs };
+  const outcome: RunOutcome = { run, passed, status: job.status, durationMs: job.durationMs, ...(retried ? { retried } : {}) };
   if (!passed) outcome.detail = describeFailure(job);
   return { outcome, job };
 }

@@ -22,6 +22,8 @@ export interface RunOutcome {
   /** What went wrong, in one line: the returned value, or the job's message. */
   detail?: string;
   durationMs: number;
+  /** The first attempt's worker crashed and the run was tried once more. */
+  retried?: boolean;
 }
 
 export interface SideReport {
