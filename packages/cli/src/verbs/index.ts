@@ -7,5 +7,8 @@ import { evalVerb } from "./eval.js";
 import { compile } from "./compile.js";
 import { publish } from "./publish.js";
 import { exportVerb } from "./export.js";
+import { bench } from "./bench.js";
+import { exec } from "./exec.js";
+import { dataset } from "./dataset.js";
 
-export const verbs: Verb[] = [demo, verify, evalVerb, compile, publish, exportVerb];
+export const verbs: Verb[] = [demo, verify, evalVerb, compile, publish, exportVerb, exec, bench, dataset];
