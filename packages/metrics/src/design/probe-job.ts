@@ -48,11 +48,11 @@ const PASSTHROUGH: Record<string, Exclude<DesignStatus, "checked" | "empty" | "n
 };
 
 export async function runProbeJob(pool: DesignPool, skeleton: string, script: string, timeoutMs: number): Promise<ProbeJobOutcome> {
-  const r = await pool.run({
-    files: [{ name: SKELETON_FILE, source: skeleton }],
-    script,
-    limits: { timeoutMs },
-  });
+  const once = () => pool.run({ files: [{ name: SKELETON_FILE, source: skeleton }], script, limits: { timeoutMs } });
+  let r = await once();
+  // A worker VM that died under the job may be the machine's fault, not the
+  // skeleton's: one more try; a second crash is the verdict.
+  if (r.status === "crashed") r = await once();
 
   const scriptViolation = r.violations?.find((v) => v.file === SCRIPT_FILE);
   if (r.status === "policy_violation" && scriptViolation) {
