@@ -5,3 +5,4 @@ export { findElixir, type ElixirInstall } from "./elixir.js";
 export { BeamError, ElixirNotFoundError, WorkerBuildError, WorkerStartError, PoolClosedError, InvalidJobError, INSTALL_HINT } from "./errors.js";
 export { VERDICTS } from "./types.js";
 export type { Job, JobResult, Limits, Verdict, TraceEvent, PolicyResult, PolicyViolation, PoolOptions, PoolStats, SourceFile } from "./types.js";
+export { runBeamBench, benchProgram, type BeamBenchOptions, type BeamBenchResult } from "./bench.js";

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { benchProgram } from "@otpforge/beam";
+import { formatBeamBench } from "../src/bench/beam.js";
+import { cli } from "./helpers.js";
+
+describe("otpforge bench", () => {
+  it("lists the benchmarks when none or an unknown one is named", async () => {
+    const none = await cli(["bench"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("beam");
+    const unknown = await cli(["bench", "warp-drive"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown benchmark "warp-drive"');
+  });
+
+  it("shows every benchmark's options in --help", async () => {
+    const r = await cli(["bench", "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("otpforge bench beam [--n N]");
+    expect(r.stdout).toContain("Examples:");
+  });
+
+  it("bench beam runs both ways on a few programs and reports throughputs, ratio, round trip and memory", async () => {
+    const r = await cli(["bench", "beam", "--n", "3", "--parallelism", "2", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as Parameters<typeof formatBeamBench>[0];
+    expect(result.allCorrect).toBe(true);
+    expect(result.n).toBe(3);
+    expect(result.pool.programsPerSecond).toBeGreaterThan(0);
+    expect(result.cold.programsPerSecond).toBeGreaterThan(0);
+    expect(result.ratio).toBeCloseTo(result.pool.programsPerSecond / result.cold.programsPerSecond, 6);
+    expect(result.pool.residentMBPerWorker).toHaveLength(2);
+    expect(result.pool.residentMB).toBeGreaterThan(10);
+    expect(result.trivialRoundTripMs.samples).toBe(200);
+    expect(formatBeamBench(result)).toContain("ratio: ");
+  }, 120_000);
+
+  it("bench beam's programs are real: each answers 3 * i", () => {
+    expect(benchProgram(7).expected).toBe("21");
+    expect(benchProgram(7).script).toContain("BenchCounter.start_link(7)");
+  });
+});
