@@ -1,0 +1,111 @@
+// `otpforge bench traces`: verified trace examples per second at R runs per
+// world, generated in memory on the beam pool exactly as `dataset traces` does.
+import os from "node:os";
+import { createPool } from "@otpforge/beam";
+import { beamVersions, buildTraceDataset, poolRunner } from "@otpforge/datasets";
+import { intOption, parseVerbArgs } from "../args.js";
+import { EXIT_OK, UsageError, type CliIO } from "../verb.js";
+import type { Benchmark } from "./index.js";
+
+export interface TracesBenchResult {
+  machine: string;
+  elixir: string;
+  otp: string;
+  poolSize: number;
+  runs: number;
+  examples: number;
+  worlds: number;
+  /** Pool start (worker VMs booting), not counted in the rates. */
+  poolStartSeconds: number;
+  seconds: number;
+  examplesPerSecond: number;
+  worldsPerSecond: number;
+  /** Load average when the benchmark started: other work on the machine slows it. */
+  loadAverage: number;
+}
+
+export async function runTracesBench(options: { n: number; runs: number; seed: string; poolSize: number }): Promise<TracesBenchResult> {
+  let t = performance.now();
+  const pool = await createPool({ size: options.poolSize });
+  const poolStartSeconds = (performance.now() - t) / 1000;
+  try {
+    const runner = poolRunner(pool, options.poolSize);
+    const versions = await beamVersions(runner);
+    const loadAverage = os.loadavg()[0];
+    t = performance.now();
+    const r = await buildTraceDataset({ n: options.n, seed: options.seed, runs: options.runs, runner });
+    const seconds = (performance.now() - t) / 1000;
+    const cpus = os.cpus();
+    return {
+      machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${os.type()} ${os.release()}, Node ${process.versions.node}`,
+      elixir: versions.elixir,
+      otp: versions.otp,
+      poolSize: options.poolSize,
+      runs: options.runs,
+      examples: r.examples.length,
+      worlds: r.stats.worlds.run,
+      poolStartSeconds: round(poolStartSeconds),
+      seconds: round(seconds),
+      examplesPerSecond: round(r.examples.length / seconds),
+      worldsPerSecond: round(r.stats.worlds.run / seconds),
+      loadAverage: round(loadAverage),
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+export const tracesBench: Benchmark = {
+  name: "traces",
+  summary: "verified trace examples per second (R runs per world, beam pool)",
+  help: `Usage: otpforge bench traces [--n N] [--runs R] [--seed S] [--pool-size P] [--json]
+
+Generates N trace examples in memory exactly as \`otpforge dataset traces\`
+does (every world run R times on the BEAM) and reports verified examples per
+second; the pool's start is timed separately and not counted. The target is
+20 examples/s at R = 5 on 2 cores.
+
+Options:
+  --n N            examples to generate (default 300)
+  --runs R         runs per world (default 5)
+  --seed S         dataset seed (default "bench")
+  --pool-size P    worker VMs (default 2 per core: world runs spend much of
+                   their time waiting for timers)
+  --json           one JSON object
+
+Examples:
+  otpforge bench traces
+  otpforge bench traces --n 500 --runs 5 --json`,
+  async run(argv: string[], io: CliIO) {
+    const { values, positionals } = parseVerbArgs("bench traces", argv, {
+      n: { type: "string" },
+      runs: { type: "string" },
+      seed: { type: "string" },
+      "pool-size": { type: "string" },
+    });
+    if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`);
+    const result = await runTracesBench({
+      n: intOption(values.n, "n", 300),
+      runs: intOption(values.runs, "runs", 5),
+      seed: values.seed ?? "bench",
+      poolSize: intOption(values["pool-size"], "pool-size", 2 * os.availableParallelism()),
+    });
+    if (values.json) io.stdout(JSON.stringify(result) + "\n");
+    else {
+      io.stdout(
+        [
+          `trace dataset benchmark on ${result.machine}, Elixir ${result.elixir} / OTP ${result.otp}`,
+          `  ${result.examples} verified examples from ${result.worlds} worlds, ${result.runs} runs each, pool of ${result.poolSize} workers`,
+          `  ${result.seconds} s (pool start ${result.poolStartSeconds} s not counted), load average at start ${result.loadAverage}`,
+          `  ${result.examplesPerSecond} verified examples/s (target 20: ${result.examplesPerSecond >= 20 ? "met" : "not met"}), ${result.worldsPerSecond} worlds/s`,
+          "",
+        ].join("\n"),
+      );
+    }
+    return EXIT_OK;
+  },
+};
