@@ -13,4 +13,4 @@ export interface Benchmark {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
-export const benchmarks: Benchmark[] = [beamBench, compileBench];
+export const benchmarks: Benchmark[] = [beamBench, tracesBench, compileBench];
