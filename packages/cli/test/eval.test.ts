@@ -151,8 +151,14 @@ describe("otpforge eval design and reasoning", () => {
 
   it("scores trace predictions of one split against the observed answers", { timeout: 60_000 }, async () => {
     const out = join(dir, "reasoning.jsonl");
-    const r = await cli(["eval", "reasoning", "--data", join(dir, "traces.jsonl"), "--split", "test", "--lm", "openai/gpt-4o-mini", "--out", out], env());
+    const report = join(dir, "reasoning.html");
+    const r = await cli(["eval", "reasoning", "--data", join(dir, "traces.jsonl"), "--split", "test", "--lm", "openai/gpt-4o-mini", "--out", out, "--report", report], env());
     expect(r.code).toBe(0);
+    const html = await readFile(report, "utf8");
+    expect(html).toContain("otpforge eval: reasoning");
+    expect(html).toContain("alive_at_end");
+    expect(html).toContain("tr-2"); // the failed example is listed
+    expect(html).not.toContain("sk-test");
     expect(r.stdout).toMatch(/^reasoning: 50\.0% over 2 examples/);
     expect(r.stdout).toMatch(/^ +call_result +1 +100\.0%$/m);
     const records = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l));

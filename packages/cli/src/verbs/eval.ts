@@ -2,9 +2,9 @@
 // evals live in @otpforge/metrics; this verb loads the data and the program,
 // picks the LM, prints a summary by category and writes per-example records.
 import { resolve } from "node:path";
-import { InvalidStateError, lm as lmFromSpec, Module, NoLMConfiguredError, OtpforgeError, Predict, StateMismatchError, withSettings, type InputsOf, type LM } from "@otpforge/core";
+import { InvalidStateError, lm as lmFromSpec, Module, writeReport, NoLMConfiguredError, OtpforgeError, Predict, StateMismatchError, withSettings, type InputsOf, type LM } from "@otpforge/core";
 import {
-  DesignDataError, evalDesign, evalFixBug, evalReasoning, FixBugDataError, formatEvalSummary, readDesignProblems, readFixBugCases,
+  DesignDataError, evalDesign, evalFixBug, evalReasoning, evalReportInput, FixBugDataError, formatEvalSummary, readDesignProblems, readFixBugCases,
   readTraceExamples, TraceDataError, writeEvalRecords, type EvalResult,
 } from "@otpforge/metrics";
 import { DESIGN_PROBLEMS, fixBugCases, FixBugProgram, InvalidDesignProblemError, SystemDesign, TraceProgram } from "@otpforge/otp-signatures";
@@ -61,7 +61,7 @@ const TASKS: Record<string, TaskRunner> = {
 export const evalVerb: Verb = {
   name: "eval",
   summary: "run an eval (fix-bug, design, reasoning) and report scores by category",
-  help: `Usage: otpforge eval TASK --data F.jsonl [--program ARTIFACT] [--lm P/M] [--out R.jsonl] [--runs K] [--concurrency N] [--json]
+  help: `Usage: otpforge eval TASK --data F.jsonl [--program ARTIFACT] [--lm P/M] [--out R.jsonl] [--report R.html] [--runs K] [--json]
 
 Tasks:
   fix-bug     FixBugProgram gets buggy code and the explanation of its bug; its
@@ -79,6 +79,7 @@ Options:
                     uncompiled program)
   --lm P/M          the model, e.g. openai/gpt-4o-mini (default: OTPFORGE_LM)
   --out R.jsonl     write one record per example
+  --report R.html   write a self-contained HTML report (scores by category, failures)
   --runs K          fix-bug: harness runs per candidate fix (default 5)
   --split S         reasoning: only examples of this split (e.g. test)
   --concurrency N   examples in flight (default 4)
@@ -104,6 +105,7 @@ Examples:
       concurrency: { type: "string" },
       "timeout-ms": { type: "string" },
       split: { type: "string" },
+      report: { type: "string" },
     });
     const [task, ...extra] = positionals;
     if (!task) throw new UsageError(`say which eval to run: ${Object.keys(TASKS).join(", ")}. See \`otpforge eval --help\`.`);
@@ -140,10 +142,15 @@ Examples:
     }
 
     if (values.out) writeEvalRecords(resolve(io.cwd, values.out), result.records);
+    if (values.report) {
+      const meta = { data: values.data, ...(model ? { model: model.id } : {}), ...(values.program ? { program: values.program } : {}) };
+      writeReport(resolve(io.cwd, values.report), evalReportInput(result, { meta }));
+    }
     if (values.json) io.stdout(JSON.stringify(result) + "\n");
     else {
       io.stdout(formatEvalSummary(result));
       if (values.out) io.stdout(`records: ${resolve(io.cwd, values.out)}\n`);
+      if (values.report) io.stdout(`report: ${resolve(io.cwd, values.report)}\n`);
     }
     return result.errors > 0 ? EXIT_FAILURE : EXIT_OK;
   },
