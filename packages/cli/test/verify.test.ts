@@ -3,6 +3,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { catalogEntry } from "@otpforge/otp-signatures";
+import { runCli } from "../src/run-cli.js";
 import { cli } from "./helpers.js";
 
 // `otpforge verify` runs real Elixir through the sandbox pool; K stays small.
@@ -29,6 +30,17 @@ describe("otpforge verify pair", () => {
     expect(r.stdout).toContain("reason: bug not reproduced in 2 runs");
     expect(r.stdout).toContain("buggyFailures: 0 of 2 (0%)");
     expect(r.stdout).toContain("fixedFailures: 0 of 2 (0%)");
+  });
+
+  it("shows run progress on stderr only on a terminal", { timeout: 60_000 }, async () => {
+    let stdout = "";
+    let stderr = "";
+    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: true, cwd: process.cwd(), env: process.env };
+    const code = await runCli(["verify", "pair", ...pair("calling-self"), "--runs", "2"], io);
+    expect(code).toBe(0);
+    expect(stderr).toContain("runs: buggy 2/2  fixed 2/2");
+    expect(stdout).not.toContain("runs: buggy");
+    expect(stdout).toContain("verdict: valid");
   });
 
   it("resolves relative paths against the working directory", { timeout: 60_000 }, async () => {

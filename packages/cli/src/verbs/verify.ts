@@ -61,7 +61,17 @@ async function verifyPairVerb(argv: string[], io: CliIO): Promise<number> {
   const read = (option: "buggy" | "fixed" | "harness") => readSource(resolve(io.cwd, values[option]!), option);
   const input = { buggy: read("buggy"), fixed: read("fixed"), harness: read("harness") };
 
-  const verdict = await verifyPair(input, { runs, timeoutMs });
+  const progress = io.isTTY && !values.json;
+  const done = { buggy: 0, fixed: 0 };
+  const verdict = await verifyPair(input, {
+    runs,
+    timeoutMs,
+    onRun: (side) => {
+      done[side]++;
+      if (progress) io.stderr(`\rruns: buggy ${done.buggy}/${runs}  fixed ${done.fixed}/${runs}`);
+    },
+  });
+  if (progress) io.stderr("\n");
   if (values.json) io.stdout(JSON.stringify(pairJson(verdict)) + "\n");
   else io.stdout(pairText(verdict));
   return verdict.verdict === "valid" ? EXIT_OK : EXIT_FAILURE;
