@@ -19,8 +19,10 @@ export const DEFAULT_LIMITS: Required<Limits> = {
   maxTraceEvents: 20_000,
 };
 
-// A worker whose atom table grew this much is replaced (atoms are never collected).
+// A worker whose atom table grew this much is replaced (atoms are never collected),
+// and one whose VM kept this much memory after cleanup (allocators hold on to it).
 const ATOM_BUDGET = 200_000;
+const MEMORY_BUDGET = 512 * 1024 * 1024;
 
 const noticed = new Set<string>();
 
@@ -194,11 +196,12 @@ class BeamPool implements Pool {
 
   // Health reported by the worker after cleanup decides whether it stays.
   private afterJob(w: Worker, raw: Record<string, unknown>) {
-    const health = (raw.health ?? {}) as { clean?: boolean; atoms?: number };
+    const health = (raw.health ?? {}) as { clean?: boolean; atoms?: number; memory?: number };
     w.jobs++;
     if (w.atoms === 0 && typeof health.atoms === "number") w.atoms = health.atoms;
     const atomGrowth = typeof health.atoms === "number" ? health.atoms - w.atoms : 0;
-    if (health.clean === false || w.jobs >= this.maxJobs || atomGrowth > ATOM_BUDGET) this.replace(w);
+    const bloated = typeof health.memory === "number" && health.memory > MEMORY_BUDGET;
+    if (health.clean === false || w.jobs >= this.maxJobs || atomGrowth > ATOM_BUDGET || bloated) this.replace(w);
     else this.release(w);
   }
 

@@ -95,8 +95,22 @@ defmodule OtpForge.Guard do
     {:timer, :exit_after} => :timer_dest,
     {:timer, :kill_after} => :timer_dest,
     {:ets, :new} => :ets_opts1,
-    {:ets, :setopts} => :ets_opts1,
-    {:ets, :give_away} => :dest1
+    {:ets, :setopts} => :ets_setopts,
+    {:ets, :give_away} => :ets_give_away,
+    # Writes: the runtime has public tables too (application env, code names, Elixir's config).
+    {:ets, :insert} => :ets_table0,
+    {:ets, :insert_new} => :ets_table0,
+    {:ets, :delete} => :ets_table0,
+    {:ets, :delete_object} => :ets_table0,
+    {:ets, :delete_all_objects} => :ets_table0,
+    {:ets, :update_counter} => :ets_table0,
+    {:ets, :update_element} => :ets_table0,
+    {:ets, :select_delete} => :ets_table0,
+    {:ets, :select_replace} => :ets_table0,
+    {:ets, :take} => :ets_table0,
+    {:ets, :match_delete} => :ets_table0,
+    {:ets, :rename} => :ets_table0,
+    {:ets, :safe_fixtable} => :ets_table0
   }
 
   @doc "Is this call routed through the guard by the policy's rewrite?"
@@ -153,6 +167,10 @@ defmodule OtpForge.Guard do
   defp check(:dynsup_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); opts(opts))
   defp check(:registry_dispatch, _, _, [_reg, _key, {m, f, a} | _]), do: mfa(m, f, [nil | a])
   defp check(:registry_dispatch, _, _, _), do: :ok
+  defp check(:ets_table0, _, _, [t | _]), do: ets_table(t)
+  defp check(:ets_setopts, m, f, [t, opts]), do: (ets_table(t); check(:ets_opts1, m, f, [t, opts]))
+  defp check(:ets_give_away, _, _, [t, pid, _]), do: (ets_table(t); dest(pid))
+
   defp check(:ets_opts1, _, _, [_, opts]) when is_list(opts) do
     for {:heir, pid, _} <- opts, do: dest(pid)
     :ok
@@ -199,6 +217,16 @@ defmodule OtpForge.Guard do
     case Process.info(pid, :registered_name) do
       {:registered_name, name} when is_atom(name) -> "#{inspect(pid)} (#{inspect(name)})"
       _ -> inspect(pid)
+    end
+  end
+
+  defp ets_table(t) do
+    case :ets.info(t, :owner) do
+      owner when is_pid(owner) ->
+        if job_process?(owner), do: :ok, else: deny("sandboxed code may only change ETS tables its processes own; #{inspect(:ets.info(t, :name))} belongs to the runtime")
+
+      _ ->
+        :ok
     end
   end
 
