@@ -45,20 +45,41 @@ class SpellProgram extends Module {
 
 const metric: Metric = (ex, prediction) => prediction.outputs.answer === ex.data.answer;
 
+/** One system's figures over the repeats: wall time and LM calls as median and range. */
+export interface CompileBenchRow {
+  system: string;
+  wallMs: { median: number; min: number; max: number };
+  lmCalls: { median: number; min: number; max: number };
+  demos: number;
+  /** Mean score of the compiled programs on the valset (0..100). */
+  valScore: number;
+}
+
 export interface CompileBenchResult {
   machine: string;
+  loadAverage: number[];
   latencyMs: number;
   trainset: number;
   valset: number;
   demos: number;
-  rows: Array<{ system: string; wallMs: number; lmCalls: number; demos: number; valScore: number }>;
+  repeat: number;
+  rows: CompileBenchRow[];
+  /** Median Ax wall time over median otpforge wall time. */
   speedup: number;
 }
 
-export async function runCompileBench(options: { latencyMs?: number; trainset?: number; concurrency?: number } = {}): Promise<CompileBenchResult> {
+interface Sample {
+  wallMs: number;
+  lmCalls: number;
+  demos: number;
+  valScore: number;
+}
+
+export async function runCompileBench(options: { latencyMs?: number; trainset?: number; concurrency?: number; repeat?: number } = {}): Promise<CompileBenchResult> {
   const latencyMs = options.latencyMs ?? 200;
   const nTrain = options.trainset ?? 32;
   const concurrency = options.concurrency ?? 8;
+  const repeat = options.repeat ?? 5;
   const words = WORDS.slice(0, nTrain);
   const valWords = WORDS.slice(nTrain, nTrain + 16);
   const record = (w: string) => ({ question: `spell ${w}`, answer: w.toUpperCase() });
@@ -72,74 +93,99 @@ export async function runCompileBench(options: { latencyMs?: number; trainset?: 
     const model = lm("openai/bench-model", { baseURL: server.openaiBaseURL, apiKey: "sk-bench", cache: false, maxInFlight: concurrency });
     // Ax: its own client (ai()) to the same server, the same examples and metric.
     const axAI = ai({ name: "openai", apiKey: "sk-bench", apiURL: server.openaiBaseURL, config: { model: "bench-model", stream: false } } as never);
-    const axProgram = ax("question:string -> answer:string");
-    // One untimed call through each stack first, so neither timing includes loading SDK modules or JIT warm-up.
+    // One untimed call through each stack first, so neither timing includes loading SDK modules.
     await withSettings({ lm: model }, () => new SpellProgram().forward({ question: "spell warmup" }));
-    await axProgram.forward(axAI as never, { question: "spell warmup" });
-    server.reset();
-    let started = performance.now();
-    const ours = await new BootstrapFewShot({ metric, maxBootstrappedDemos: 4, maxLabeledDemos: 4 }).compile(new SpellProgram(), { trainset, lm: model, concurrency });
-    const oursMs = performance.now() - started;
-    const oursCalls = server.requests.length;
-    const oursScore = (await withSettings({ lm: model }, () => evaluate(ours.program, valset, metric, { concurrency, progress: false }))).score;
+    await ax("question:string -> answer:string").forward(axAI as never, { question: "spell warmup" });
 
-    const axOptimizer = new AxBootstrapFewShot({ studentAI: axAI, options: { maxDemos: 4, maxRounds: 1, maxExamples: nTrain, verboseMode: false } } as never);
-    server.reset();
-    started = performance.now();
-    const axResult = await axOptimizer.compile(
-      axProgram as never,
-      words.map(record) as never,
-      (({ prediction, example: ex }: { prediction: { answer?: string }; example: { answer: string } }) => (prediction.answer === ex.answer ? 1 : 0)) as never,
-    );
-    const axMs = performance.now() - started;
-    const axCalls = server.requests.length;
-    axProgram.setDemos(axResult.demos as never);
-    let axRight = 0;
-    for (const w of valWords) {
-      const out = (await axProgram.forward(axAI as never, { question: `spell ${w}` })) as { answer?: string };
-      if (out.answer === w.toUpperCase()) axRight++;
+    const ours: Sample[] = [];
+    const theirs: Sample[] = [];
+    // Alternate the two systems, so a change in machine load hits both alike.
+    for (let r = 0; r < repeat; r++) {
+      server.reset();
+      let started = performance.now();
+      const compiled = await new BootstrapFewShot({ metric, maxBootstrappedDemos: 4, maxLabeledDemos: 4 }).compile(new SpellProgram(), { trainset, lm: model, concurrency });
+      let wallMs = performance.now() - started;
+      let lmCalls = server.requests.length;
+      const oursVal = await withSettings({ lm: model }, () => evaluate(compiled.program, valset, metric, { concurrency, progress: false }));
+      ours.push({ wallMs, lmCalls, demos: compiled.program.answer.demos.length, valScore: oursVal.score });
+
+      const axProgram = ax("question:string -> answer:string");
+      const axOptimizer = new AxBootstrapFewShot({ studentAI: axAI, options: { maxDemos: 4, maxRounds: 1, maxExamples: nTrain, verboseMode: false } } as never);
+      server.reset();
+      started = performance.now();
+      const axResult = await axOptimizer.compile(
+        axProgram as never,
+        words.map(record) as never,
+        (({ prediction, example: ex }: { prediction: { answer?: string }; example: { answer: string } }) => (prediction.answer === ex.answer ? 1 : 0)) as never,
+      );
+      wallMs = performance.now() - started;
+      lmCalls = server.requests.length;
+      axProgram.setDemos(axResult.demos as never);
+      // Scoring is not timed: run Ax's valset calls concurrently too.
+      const answers = await Promise.all(valWords.map((w) => axProgram.forward(axAI as never, { question: `spell ${w}` }) as Promise<{ answer?: string }>));
+      const right = answers.filter((a, i) => a.answer === valWords[i]!.toUpperCase()).length;
+      const demos = (axResult.demos ?? []).reduce((n, d) => n + (d as { traces: unknown[] }).traces.length, 0);
+      theirs.push({ wallMs, lmCalls, demos, valScore: (100 * right) / valWords.length });
     }
-    const axDemos = (axResult.demos ?? []).reduce((n, d) => n + (d as { traces: unknown[] }).traces.length, 0);
 
+    const rows = [summarize(`otpforge BootstrapFewShot (concurrency ${concurrency})`, ours), summarize("Ax AxBootstrapFewShot 24.0.21", theirs)];
     return {
       machine: `${os.cpus().length} cores, ${os.type()} ${os.release()}, Node ${process.versions.node}`,
+      loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
       latencyMs,
       trainset: nTrain,
       valset: valWords.length,
       demos: 4,
-      rows: [
-        { system: `otpforge BootstrapFewShot (concurrency ${concurrency})`, wallMs: oursMs, lmCalls: oursCalls, demos: ours.program.answer.demos.length, valScore: oursScore },
-        { system: "Ax AxBootstrapFewShot 24.0.21", wallMs: axMs, lmCalls: axCalls, demos: axDemos, valScore: (100 * axRight) / valWords.length },
-      ],
-      speedup: axMs / oursMs,
+      repeat,
+      rows,
+      speedup: rows[1]!.wallMs.median / rows[0]!.wallMs.median,
     };
   } finally {
     await server.close();
   }
 }
 
+function summarize(system: string, samples: Sample[]): CompileBenchRow {
+  const stats = (xs: number[]) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+    return { median, min: sorted[0]!, max: sorted.at(-1)! };
+  };
+  return {
+    system,
+    wallMs: stats(samples.map((s) => s.wallMs)),
+    lmCalls: stats(samples.map((s) => s.lmCalls)),
+    demos: Math.min(...samples.map((s) => s.demos)),
+    valScore: samples.reduce((n, s) => n + s.valScore, 0) / samples.length,
+  };
+}
+
 export const compileBench = {
   name: "compile",
   summary: "otpforge BootstrapFewShot vs Ax AxBootstrapFewShot on a fake 200 ms server",
-  help: `Usage: otpforge bench compile [--latency-ms N] [--trainset N] [--concurrency N] [--json]
+  help: `Usage: otpforge bench compile [--latency-ms N] [--trainset N] [--concurrency N] [--repeat N] [--json]
 
 Starts a fake OpenAI-compatible server answering after --latency-ms (default
 200), then compiles the same spelling task with otpforge's BootstrapFewShot
 (--concurrency, default 8) and with Ax's AxBootstrapFewShot (sequential), both
-for 4 demos from a trainset of --trainset examples (default 32), one run each,
-after one untimed warm-up call through each stack.
-Prints each compile's wall time and LM requests, and each compiled program's
-score on 16 held-out examples (same metric).
+for 4 demos from a trainset of --trainset examples (default 32). In one run the
+two alternate --repeat times (default 5; Ax visits examples in a random order,
+so one compile alone says little), after one untimed warm-up call through each
+stack. Prints each system's median and range of compile wall time and LM
+requests, and the mean score of its compiled programs on 16 held-out examples
+(same metric).
 
 Examples:
   otpforge bench compile
   otpforge bench compile --json`,
   async run(argv: string[], io: CliIO): Promise<number> {
-    const { values } = parseVerbArgs("bench compile", argv, { "latency-ms": { type: "string" }, trainset: { type: "string" }, concurrency: { type: "string" } }, false);
+    const { values } = parseVerbArgs("bench compile", argv, { "latency-ms": { type: "string" }, trainset: { type: "string" }, concurrency: { type: "string" }, repeat: { type: "string" } }, false);
     const result = await runCompileBench({
       latencyMs: intOption(values["latency-ms"], "latency-ms", 200, 0),
       trainset: intOption(values.trainset, "trainset", 32, 4),
       concurrency: intOption(values.concurrency, "concurrency", 8),
+      repeat: intOption(values.repeat, "repeat", 5),
     });
     if (values.json) io.stdout(JSON.stringify(result) + "\n");
     else io.stdout(formatCompileBench(result));
@@ -148,14 +194,18 @@ Examples:
 };
 
 export function formatCompileBench(r: CompileBenchResult): string {
+  const secs = (ms: number) => (ms / 1000).toFixed(2);
   const lines = [
-    `fake server ${r.latencyMs} ms/call, trainset ${r.trainset}, ${r.demos} demos, valset ${r.valset} — ${r.machine}`,
+    `fake server ${r.latencyMs} ms/call, trainset ${r.trainset}, ${r.demos} demos, valset ${r.valset}, ${r.repeat} alternating compiles each — ${r.machine}, load average ${r.loadAverage.join(" ")}`,
     "",
-    "| system | compile wall time | LM calls | demos | val score |",
+    "| system | compile wall time, median (min–max) | LM calls, median (min–max) | demos | val score (mean) |",
     "| --- | ---: | ---: | ---: | ---: |",
-    ...r.rows.map((row) => `| ${row.system} | ${(row.wallMs / 1000).toFixed(2)} s | ${row.lmCalls} | ${row.demos} | ${row.valScore.toFixed(1)} |`),
+    ...r.rows.map(
+      (row) =>
+        `| ${row.system} | ${secs(row.wallMs.median)} s (${secs(row.wallMs.min)}–${secs(row.wallMs.max)}) | ${row.lmCalls.median} (${row.lmCalls.min}–${row.lmCalls.max}) | ${row.demos} | ${row.valScore.toFixed(1)} |`,
+    ),
     "",
-    `speedup: ${r.speedup.toFixed(1)}x`,
+    `speedup (median Ax / median otpforge): ${r.speedup.toFixed(1)}x`,
     "",
   ];
   return lines.join("\n");
