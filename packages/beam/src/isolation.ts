@@ -19,6 +19,13 @@ export interface IsolationPlan {
   notices: string[];
 }
 
+/** What the host offers; tests pass a fake to check the fallbacks. */
+export interface HostProbe {
+  which(cmd: string): string | undefined;
+  works(cmd: string[]): boolean;
+  isRoot: boolean;
+}
+
 function which(cmd: string): string | undefined {
   for (const dir of ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"]) {
     if (existsSync(join(dir, cmd))) return join(dir, cmd);
@@ -32,17 +39,19 @@ function works(cmd: string[]): boolean {
 }
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+const host: HostProbe = { which, works, isRoot };
 
 // Resource limits of a worker OS process: no core dumps, bounded file writes,
 // open files, address space and (as the unprivileged user) processes.
 const RLIMITS = ["--core=0", `--fsize=${64 * 1024 * 1024}`, "--nofile=1024", `--as=${4 * 1024 * 1024 * 1024}`];
 
-let cachedPlans = new Map<string, IsolationPlan>();
+const cachedPlans = new Map<string, IsolationPlan>();
 
-export function isolationPlan(want: { network?: boolean; dropPrivileges?: boolean } = {}): IsolationPlan {
+export function isolationPlan(want: { network?: boolean; dropPrivileges?: boolean } = {}, probe: HostProbe = host): IsolationPlan {
   const key = `${want.network !== false}/${want.dropPrivileges !== false}`;
-  const hit = cachedPlans.get(key);
+  const hit = probe === host ? cachedPlans.get(key) : undefined;
   if (hit) return hit;
+  const { which, works, isRoot } = probe;
   const notices: string[] = [];
   const prefix: string[] = [];
 
@@ -72,7 +81,7 @@ export function isolationPlan(want: { network?: boolean; dropPrivileges?: boolea
   }
   if (drop) prefix.push(setpriv!, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups");
   const plan = { prefix, network, dropPrivileges: drop, limits, notices };
-  cachedPlans.set(key, plan);
+  if (probe === host) cachedPlans.set(key, plan);
   return plan;
 }
 
@@ -103,9 +112,4 @@ export function shareReadOnly(dir: string): void {
   } catch {
     // not ours to change: it was readable already or the start will say so
   }
-}
-
-/** For tests: forget probed plans. */
-export function resetIsolationPlans(): void {
-  cachedPlans = new Map();
 }
