@@ -33,3 +33,15 @@ describe("evalReportInput", () => {
     expect(renderReport(input)).toContain('data-series="zero-shot"');
   });
 });
+
+describe("evalReportInput on fix-bug records", () => {
+  it("shows the candidate fix against the behaviour the harness demands, with why it failed", () => {
+    const rec = { id: "call-cycle", category: "deadlock", score: 0, status: "failed", passed: false, reason: "fix failed in 2 of 3 runs", runs: 3, failures: 2, failureRate: 2 / 3, firstFailure: "exit: timeout", fixed_code: "defmodule A do end" };
+    const input = evalReportInput(summarizeEval("fix-bug", [rec]));
+    const f = input.failures![0]!;
+    expect(f.predicted).toBe("defmodule A do end");
+    expect(f.gold).toContain("passes the held-out harness in all 3 runs");
+    expect(f.gold).toContain("exit: timeout");
+    expect(f.feedback).toBe("fix failed in 2 of 3 runs");
+  });
+});

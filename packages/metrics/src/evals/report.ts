@@ -16,7 +16,11 @@ function predictedAndGold(r: EvalRecord): { predicted: string; gold: string; que
       gold: reqs.map((q) => `${q.passed ? "✓" : "✗"} ${q.description ?? q.id ?? ""}${q.observed ? ` (observed: ${q.observed})` : ""}`).join("\n"),
     };
   }
-  if ("fixed_code" in rec || "passed" in rec) return { predicted: text(rec.fixed_code ?? rec.error), gold: text(rec.message ?? "passes the held-out harness in every run") };
+  if ("fixed_code" in rec || "passed" in rec) {
+    // Fix-bug: the gold is behaviour, not text: the held-out harness must pass every run.
+    const why = [rec.reason, rec.firstFailure].filter((v) => typeof v === "string" && v).join("\n");
+    return { predicted: text(rec.fixed_code ?? rec.error), gold: `passes the held-out harness in all ${text(rec.runs)} runs${why ? `\ngot: ${why}` : ""}` };
+  }
   return { predicted: text(rec.error), gold: "" };
 }
 
@@ -47,7 +51,8 @@ export function evalReportInput(result: EvalResult, options: EvalReportOptions =
       .filter((r) => r.score < 1)
       .map((r) => {
         const f = predictedAndGold(r);
-        const feedback = (r as EvalRecord & { feedback?: unknown; message?: unknown }).feedback ?? (r as { message?: unknown }).message;
+        const rec = r as EvalRecord & { feedback?: unknown; message?: unknown; reason?: unknown };
+        const feedback = rec.feedback ?? rec.message ?? rec.reason;
         return { id: r.id, category: r.category, predicted: f.predicted, gold: f.gold, score: r.score, ...(typeof feedback === "string" ? { feedback } : {}) };
       }),
     ...(options.prompts ? { prompts: options.prompts } : {}),
