@@ -69,6 +69,8 @@ const cases: Case[] = [
   { kind: "messaging the runtime's servers by name", script: () => `GenServer.call(:application_controller, {:stop_application, :kernel})`, status: "policy_violation", message: /:application_controller is a process of the runtime/ },
   { kind: "MFA built at run time in a child spec", script: () => `{:initial_call, {m, _, _}} = Process.info(self(), :initial_call)\nSupervisor.start_link([%{id: :x, start: {m, :halt, []}}], strategy: :one_for_one)`, status: "policy_violation", message: /a child that starts with :erlang\.halt\/0 is not allowed/ },
   { kind: "writing the runtime's public ETS tables", script: () => `:ets.insert(:ac_tab, {{:env, :kernel, :evil}, true})`, status: "policy_violation", message: /may only change ETS tables its processes own; :ac_tab belongs to the runtime/ },
+  { kind: "spawn on a node with an MFA built at run time", script: () => `{:initial_call, {m, _, _}} = Process.info(self(), :initial_call)
+:erlang.spawn(node(), m, :halt, [])`, status: "policy_violation", message: /:erlang\.halt\/0 is not allowed/ },
   { kind: "lifting the heap limit", script: () => `Process.flag(:max_heap_size, 0)`, status: "policy_violation", message: /Process\.flag\(:max_heap_size, 0\) is not allowed/ },
   { kind: "infinite loop", script: () => `defmodule Loop do\n  def forever(n), do: forever(n + 1)\nend\nLoop.forever(0)`, status: "timeout", message: /did not finish within 1500 ms \(limits\.timeoutMs\)/, limits: { timeoutMs: 1500 } },
   { kind: "memory bomb (heap)", script: () => `Enum.reduce(1..100_000_000, [], fn x, acc -> [x | acc] end)`, status: "memory_limit", message: /exceeded the heap limit of 32\.0 MB \(limits\.maxHeapBytes\)/, limits: { maxHeapBytes: 32 * 1024 * 1024 } },

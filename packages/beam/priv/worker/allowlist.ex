@@ -10,7 +10,7 @@ defmodule OtpForge.Allowlist do
   # Whole modules: pure data functions or OTP building blocks.
   @whole ~w(
     Enum Stream List Map MapSet Keyword Tuple Integer Float Range Access Bitwise Base
-    Date Time DateTime NaiveDateTime Calendar Calendar.ISO Regex URI Version OptionParser
+    Date Time DateTime NaiveDateTime Calendar Calendar.ISO Regex URI Version
     Inspect Inspect.Algebra Inspect.Opts String.Chars Enumerable Collectable List.Chars
     Exception IO.ANSI StringIO Agent GenServer Supervisor DynamicSupervisor Task
     Task.Supervisor Registry PartitionSupervisor Kernel.SpecialForms
@@ -18,7 +18,7 @@ defmodule OtpForge.Allowlist do
 
   @erlang_whole [
     :queue, :lists, :maps, :sets, :gb_trees, :gb_sets, :dict, :orddict, :ordsets, :array,
-    :math, :rand, :string, :unicode, :binary, :proplists, :calendar, :io_lib, :counters,
+    :math, :rand, :string, :unicode, :binary, :proplists, :calendar, :counters,
     :atomics, :digraph, :digraph_utils, :base64, :uri_string, :re
   ]
 
@@ -50,6 +50,8 @@ defmodule OtpForge.Allowlist do
       :bare_log, :metadata, :reset_metadata, :level, :enabled?, :__should_log__, :__do_log__
     ],
     Record => [:defrecord, :defrecordp, :is_record],
+    # Not fread and friends: ~a makes atoms from text.
+    :io_lib => [:format, :fwrite, :write, :print, :write_string, :write_atom, :chars_length, :nl, :indentation, :printable_list, :printable_unicode_list, :latin1_char_list],
     :ets => {:except, [:file2tab, :tab2file, :tabfile_info, :to_dets, :from_dets]},
     :timer => [:sleep, :tc, :seconds, :minutes, :hours, :hms, :send_after, :send_interval, :cancel, :exit_after, :kill_after],
     :io => [:format, :fwrite, :put_chars, :nl, :write],

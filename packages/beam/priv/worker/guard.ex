@@ -137,7 +137,8 @@ defmodule OtpForge.Guard do
   defp check(:spawn_opts, _, _, [_fun, opts]), do: spawn_opts(opts)
   defp check(:spawn_opts, _, _, [m, f, a, opts]), do: (mfa(m, f, a); spawn_opts(opts))
   defp check(:mfa, _, _, [m, f, a]) when is_list(a), do: mfa(m, f, a)
-  defp check(:mfa, _, _, [m, f, a, _]) when is_list(a), do: mfa(m, f, a)
+  # :erlang.spawn/4 and friends take a node first.
+  defp check(:mfa, _, _, [n, m, f, a]) when is_atom(n) and is_list(a), do: mfa(m, f, a)
   defp check(:mfa, _, _, _), do: :ok
   defp check(:apply, _, _, [m, f, a]) when is_list(a), do: mfa(m, f, a)
   defp check(:apply, _, _, _), do: :ok
