@@ -87,7 +87,16 @@ export class Worker {
 
     const decoder = new FrameDecoder();
     this.channel.on("data", (chunk: Buffer) => {
-      for (const frame of decoder.push(chunk)) {
+      let frames: unknown[];
+      try {
+        frames = decoder.push(chunk);
+      } catch (e) {
+        // A garbled frame means the protocol is lost: the worker goes, its job gets a verdict.
+        this.tail += `\notpforge: unreadable frame from the worker: ${(e as Error).message}`;
+        this.killNow();
+        return;
+      }
+      for (const frame of frames) {
         const msg = frame as Record<string, unknown>;
         if (msg.op === "ready") {
           readyResolve();
