@@ -81,16 +81,53 @@ export function runSeeds(worldSeed: number, runs: number): number[] {
   return Array.from({ length: runs }, (_, r) => ((worldSeed + r * 7919) % 2147483647) + 1);
 }
 
-export function batchJob(items: readonly BatchItem[]) {
+const OBSERVER_MODULES_MARK = "@@module ";
+
+/**
+ * The observer modules compiled once per runner: compiling them takes far
+ * longer than a world's run, so each batch job loads these binaries instead.
+ */
+const compiledObserver = new WeakMap<ElixirRunner, Promise<string>>();
+
+function observerBinaries(runner: ElixirRunner): Promise<string> {
+  let p = compiledObserver.get(runner);
+  if (!p) {
+    // Compiled inside the job (sources passed as base64) so that the binaries can be returned.
+    const compile = observerSources()
+      .map((f) => `Code.compile_string(Base.decode64!("${Buffer.from(f.source).toString("base64")}"), "${f.name}")`)
+      .join(" ++ ");
+    p = runner
+      .run({
+        files: [],
+        script: `Enum.map_join(${compile}, "\\n", fn {m, bin} -> "${OBSERVER_MODULES_MARK}#{m} #{Base.encode64(bin)}" end)`,
+        timeoutMs: 60_000,
+      })
+      .then((r) => {
+        if (!r.ok) throw new WorldRunError(`could not compile the trace observer: ${r.message}`);
+        const lines = r.value.split("\n").filter((l) => l.startsWith(OBSERVER_MODULES_MARK));
+        if (lines.length !== 4) throw new WorldRunError(`the observer job returned ${lines.length} modules, expected 4`);
+        const loads = lines.map((l) => {
+          const [mod, b64] = l.slice(OBSERVER_MODULES_MARK.length).split(" ");
+          return `:code.load_binary(${mod}, ~c"${mod.replace(/^Elixir\./, "")}.ex", Base.decode64!("${b64}"))`;
+        });
+        return loads.join("\n") + "\n";
+      });
+    p.catch(() => compiledObserver.delete(runner));
+    compiledObserver.set(runner, p);
+  }
+  return p;
+}
+
+export async function batchJob(runner: ElixirRunner, items: readonly BatchItem[]) {
   // A run lasts about endAt plus call timeouts; leave generous room on a loaded machine.
   const budget = items.reduce((sum, it) => sum + it.seeds.length * (it.world.endAt + 1_500) + 3_000, 0);
-  return { files: observerSources(), script: renderBatchScript(items), timeoutMs: 30_000 + budget };
+  return { files: [], script: (await observerBinaries(runner)) + renderBatchScript(items), timeoutMs: 30_000 + budget };
 }
 
 /** Observes each world of the batch; a world that failed gives a WorldRunError in its place. */
 export async function observeWorlds(runner: ElixirRunner, items: readonly BatchItem[]): Promise<Array<WorldObservation | WorldRunError>> {
   if (items.length === 0) return [];
-  const result = await runner.run(batchJob(items));
+  const result = await runner.run(await batchJob(runner, items));
   if (!result.ok) return items.map(() => new WorldRunError(result.message));
   let parsed: unknown;
   try {
