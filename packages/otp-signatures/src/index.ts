@@ -8,5 +8,5 @@ export {
   type Category, type CatalogEntry, type EntryKind, type EntryMeta,
 } from "./catalog/index.js";
 export * from "./design-problems/index.js";
-export { SystemDesign, SKELETON_CONVENTION } from "./system-design.js";
+export { SystemDesign, SystemDesignProgram, SKELETON_CONVENTION } from "./system-design.js";
 export { ConcurrencyTrace, ConcurrencyTraceAnswer, TraceProgram, TRACE_INSTRUCTIONS, TRACE_INPUT_FIELDS } from "./concurrency-trace.js";

@@ -2,7 +2,7 @@
 // words (with a contract of names), plan an OTP architecture and write a
 // skeleton that the design metric compiles, starts and injects faults into.
 import { z } from "zod";
-import { signature } from "@otpforge/core";
+import { Module, Predict, signature, type InputsOf } from "@otpforge/core";
 import { SANDBOX_RULES } from "./harness-convention.js";
 
 /** How a skeleton must be shaped so that it can be started and inspected by the checker. */
@@ -50,3 +50,16 @@ export const SystemDesign = signature({
     code_skeleton: z.string().describe(`complete Elixir source of the system, without markdown fences. ${SKELETON_CONVENTION}`),
   },
 });
+
+/**
+ * The ready-made design program: one Predict over SystemDesign named `design`.
+ * `otpforge eval design` and `otpforge compile design` both use it, so an
+ * artifact compiled by one loads into the other.
+ */
+export class SystemDesignProgram extends Module {
+  design = new Predict(SystemDesign);
+
+  async forward(inputs: InputsOf<typeof SystemDesign>) {
+    return this.design.forward(inputs);
+  }
+}

@@ -3,7 +3,7 @@
 // the model, shows progress, and prints a summary.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { LMConfigError, NoLMConfiguredError, lm as makeLM, lmFromEnv, type LM } from "@otpforge/core";
+import { LMConfigError, NoLMConfiguredError, lm as makeLM, lmFromEnv, writeReport, type LM } from "@otpforge/core";
 import {
   CompileInputError,
   ExamplesFileError,
@@ -12,13 +12,14 @@ import {
   TooManyErrorsError,
   compileTaskToDir,
   loadTaskModule,
+  renderPrompts,
   type CompileTask,
   type CompileTaskResult,
   type OptimizerName,
   type ProgressEvent,
 } from "@otpforge/teleprompters";
 import { intOption, parseVerbArgs } from "../args.js";
-import { compileTasks, findCompileTask } from "../compile-tasks.js";
+import { compileTasks, findCompileTask, type LoadedTask } from "../compile-tasks.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 
 const NO_MODEL =
@@ -57,6 +58,7 @@ Options:
   --max-errors N       failed program runs tolerated (default 10)
   --candidates N       random-search: shuffled candidates (default 16)
   --instructions       random-search: also tune instructions with an LM
+  --report R.html      also write a self-contained HTML report (scores, candidates, the tuned prompt)
   --json               one JSON object with the summary
 
 Exit codes: 0 compiled (also when a budget stopped it early: the summary says
@@ -86,6 +88,7 @@ Examples:
       "max-errors": { type: "string" },
       candidates: { type: "string" },
       instructions: { type: "boolean" },
+      report: { type: "string" },
     });
     if (positionals.length !== 1) throw new UsageError(`give exactly one TASK (a built-in task or a task module path), got ${positionals.length}. See \`otpforge compile --help\`.`);
     if (!values.trainset) throw new UsageError("missing --trainset F: the labeled examples to tune on");
@@ -127,6 +130,7 @@ Examples:
       });
     } catch (err) {
       progress?.done();
+      await task.close?.();
       if (err instanceof TooManyErrorsError) {
         if (values.json) io.stdout(JSON.stringify({ ok: false, error: err.message }) + "\n");
         else io.stderr(`otpforge compile: ${err.message}\n`);
@@ -139,13 +143,15 @@ Examples:
       throw err;
     }
     progress?.done();
+    await task.close?.();
+    if (values.report) writeReport(resolve(io.cwd, values.report), compileReportInput(task, outcome));
     if (values.json) io.stdout(JSON.stringify(summaryJson(task, outcome)) + "\n");
     else io.stdout(summaryText(task, outcome));
     return EXIT_OK;
   },
 };
 
-async function resolveTask(name: string, io: CliIO): Promise<CompileTask> {
+async function resolveTask(name: string, io: CliIO): Promise<LoadedTask> {
   const builtin = findCompileTask(name);
   if (builtin) return builtin.load();
   const path = resolve(io.cwd, name);
@@ -191,6 +197,22 @@ function progressPrinter(io: CliIO) {
     done: () => {
       if (drawn) io.stderr("\r\x1b[2K");
     },
+  };
+}
+
+/** The compile report: scores, every candidate the optimizer scored, and the tuned prompts. */
+function compileReportInput(task: CompileTask, o: CompileTaskResult) {
+  const a = o.result.artifact;
+  const overall = [
+    ...(a.scores.train !== undefined ? [{ label: "train", score: a.scores.train }] : []),
+    ...(a.scores.val !== undefined ? [{ label: "validation", score: a.scores.val }] : []),
+  ];
+  return {
+    title: `otpforge compile: ${task.name}`,
+    meta: { task: task.name, optimizer: a.optimizer.name, seed: a.optimizer.seed, trainset: o.trainsetSize, content: a.contentHash.slice(0, 12) },
+    overall,
+    candidates: a.scores.candidates.map((c) => ({ label: c.id, score: c.score })),
+    prompts: Object.values(renderPrompts(o.result.program)).map((p) => ({ predictor: p.predictor, messages: p.messages })),
   };
 }
 

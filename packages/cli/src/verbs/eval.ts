@@ -2,12 +2,12 @@
 // evals live in @otpforge/metrics; this verb loads the data and the program,
 // picks the LM, prints a summary by category and writes per-example records.
 import { resolve } from "node:path";
-import { InvalidStateError, lm as lmFromSpec, Module, writeReport, NoLMConfiguredError, OtpforgeError, Predict, StateMismatchError, withSettings, type InputsOf, type LM } from "@otpforge/core";
+import { InvalidStateError, lm as lmFromSpec, writeReport, NoLMConfiguredError, OtpforgeError, StateMismatchError, withSettings, type LM } from "@otpforge/core";
 import {
   DesignDataError, evalDesign, evalFixBug, evalReasoning, evalReportInput, FixBugDataError, formatEvalSummary, readDesignProblems, readFixBugCases,
   readTraceExamples, TraceDataError, writeEvalRecords, type EvalResult,
 } from "@otpforge/metrics";
-import { DESIGN_PROBLEMS, fixBugCases, FixBugProgram, InvalidDesignProblemError, SystemDesign, TraceProgram } from "@otpforge/otp-signatures";
+import { DESIGN_PROBLEMS, fixBugCases, FixBugProgram, InvalidDesignProblemError, SystemDesignProgram, TraceProgram } from "@otpforge/otp-signatures";
 import { ArtifactFormatError, ArtifactIntegrityError, ArtifactMismatchError, ArtifactNotFoundError, loadCompiledFile } from "@otpforge/teleprompters";
 import { intOption, parseVerbArgs } from "../args.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
@@ -24,15 +24,6 @@ interface EvalArgs {
 }
 
 type TaskRunner = (args: EvalArgs, io: CliIO) => Promise<EvalResult>;
-
-/** The program `eval design` runs: one SystemDesign predictor named `design` (what --program artifacts must hold). */
-class SystemDesignProgram extends Module {
-  design = new Predict(SystemDesign);
-
-  async forward(inputs: InputsOf<typeof SystemDesign>) {
-    return this.design.forward(inputs);
-  }
-}
 
 /** The keyword that names a task's built-in data instead of a file. */
 const BUILTIN_DATA: Record<string, string> = { "fix-bug": "catalog", design: "reference" };
