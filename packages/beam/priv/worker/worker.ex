@@ -28,13 +28,10 @@ defmodule OtpForge.Worker do
     Application.put_env(:logger, :default_formatter, format: "[$level] $message\n")
     Application.put_env(:logger, :handle_sasl_reports, false)
 
-    case Application.ensure_all_started(:logger) do
-      {:ok, _} -> :ok
-      _ -> :ok
-    end
-
-    # OTP's own default handler would print to the VM's stdout.
-    :logger.remove_handler(:default)
+    # On 1.14 Logger swaps OTP's default handler for its own; on >= 1.15 it
+    # reconfigures the default handler with the settings above.
+    _ = Application.ensure_all_started(:logger)
+    :ok
   end
 
   defp loop(port) do
