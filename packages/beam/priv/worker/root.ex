@@ -1,0 +1,164 @@
+defmodule OtpForge.Root do
+  @moduledoc false
+  # The job's main process: compiles the job's files, evaluates its script,
+  # makes its call, and reports the value (inspect text and JSON) or the
+  # error with its place in the job's sources.
+
+  alias OtpForge.{Allowlist, Guard, JSON}
+
+  @max_value_bytes 1_000_000
+
+  def main(ref, runner, spec) do
+    receive do
+      {:otpforge_go, ^ref} -> :ok
+    end
+
+    names = Enum.map(spec.files, &elem(&1, 0)) ++ ["script.exs"]
+    spec = Map.merge(spec, %{ref: ref, runner: runner})
+
+    result =
+      try do
+        run(spec)
+      catch
+        kind, reason -> {:runtime_error, describe(kind, reason, __STACKTRACE__, names)}
+      end
+
+    send(runner, {:otpforge_done, ref, result})
+    # Stay until cleanup: main's own exit would otherwise race the end of the trace.
+    receive do
+      :otpforge_never -> :ok
+    end
+  end
+
+  defp run(spec) do
+    with :ok <- compile_files(spec),
+         :ok <- await_tracing(spec),
+         {:ok, value} <- eval_script(spec.script),
+         {:ok, value} <- make_call(spec.call, value, spec.trusted) do
+      {:ok, inspect_value(value), json_value(value)}
+    end
+  end
+
+  defp compile_files(spec), do: compile_files(spec.files, spec, [])
+
+  defp compile_files([], spec, mods) do
+    send(spec.runner, {:otpforge_modules, spec.ref, mods})
+    :ok
+  end
+
+  defp compile_files([{name, ast} | rest], spec, mods) do
+    try do
+      compiled = Code.compile_quoted(ast, name)
+      compile_files(rest, spec, Enum.map(compiled, &elem(&1, 0)) ++ mods)
+    rescue
+      e in [CompileError, SyntaxError, TokenMissingError, Kernel.TypespecError] ->
+        {:compile_error, compile_message(e)}
+    end
+  end
+
+  defp await_tracing(%{trace: true, ref: ref, runner: runner}) do
+    send(runner, {:otpforge_compiled, ref})
+
+    receive do
+      {:otpforge_trace_on, ^ref} -> :ok
+    end
+  end
+
+  defp await_tracing(_), do: :ok
+
+  defp eval_script(nil), do: {:ok, nil}
+
+  defp eval_script(ast) do
+    try do
+      {value, _binding} = Code.eval_quoted(ast, [], file: "script.exs")
+      {:ok, value}
+    rescue
+      e in [CompileError, SyntaxError, TokenMissingError] -> {:compile_error, compile_message(e)}
+    end
+  end
+
+  defp make_call(nil, value, _), do: {:ok, value}
+
+  defp make_call(call, _value, trusted) do
+    args = call["args"] || []
+
+    with {:ok, mod} <- existing_module(call["module"]),
+         {:ok, fun} <- existing_fun(mod, call["fun"]) do
+      cond do
+        not is_list(args) ->
+          {:runtime_error, "call.args must be a list"}
+
+        not trusted and not Allowlist.job_module?(mod) and
+            (not Allowlist.allowed?(mod, fun) or Guard.guarded?(mod, fun) or Allowlist.atom_maker?(mod, fun)) ->
+          {:policy_violation, "#{Allowlist.name(mod)}.#{fun}/#{length(args)} is not allowed in sandboxed code (call)"}
+
+        true ->
+          {:ok, apply(mod, fun, args)}
+      end
+    end
+  end
+
+  defp existing_module(":" <> name), do: to_atom(name, "the module :#{name} does not exist")
+  defp existing_module(name) when is_binary(name) do
+    with {:ok, mod} <- to_atom("Elixir." <> name, "the module #{name} is not defined (define it in the job's files)") do
+      if Code.ensure_loaded?(mod), do: {:ok, mod}, else: {:runtime_error, "the module #{name} is not defined (define it in the job's files)"}
+    end
+  end
+
+  defp existing_module(_), do: {:runtime_error, "call.module must be a string such as \"Counter\""}
+
+  defp existing_fun(mod, fun) when is_binary(fun) do
+    case to_atom(fun, nil) do
+      {:ok, f} -> {:ok, f}
+      _ -> {:runtime_error, "#{Allowlist.name(mod)}.#{fun} is not defined"}
+    end
+  end
+
+  defp existing_fun(_, _), do: {:runtime_error, "call.fun must be a string"}
+
+  defp to_atom(s, message) do
+    {:ok, String.to_existing_atom(s)}
+  rescue
+    ArgumentError -> {:runtime_error, message}
+  end
+
+  defp compile_message(e) do
+    text = Exception.format_banner(:error, e)
+    line = OtpForge.Job.first_line(text)
+    # Elixir >= 1.15 logs the details and raises a generic CompileError.
+    if line =~ "errors have been logged", do: line <> " (see stderr)", else: line
+  end
+
+  @doc "One line: the exception banner and where in the job's sources it happened."
+  def describe(kind, reason, stack, names) do
+    banner = OtpForge.Job.first_line(Exception.format_banner(kind, reason, stack))
+
+    where =
+      Enum.find_value(stack, fn
+        {_m, _f, _a, loc} when is_list(loc) ->
+          file = to_string(Keyword.get(loc, :file, ""))
+          if file in names, do: " (#{file}:#{Keyword.get(loc, :line, 0)})"
+
+        _ ->
+          nil
+      end)
+
+    banner <> (where || "")
+  end
+
+  defp inspect_value(value) do
+    text = inspect(value, limit: 100_000, printable_limit: @max_value_bytes, width: :infinity)
+    if byte_size(text) > @max_value_bytes, do: binary_part(text, 0, @max_value_bytes) <> "...[truncated]", else: text
+  end
+
+  defp json_value(value) do
+    case JSON.encode(value) do
+      {:ok, iodata} ->
+        bin = IO.iodata_to_binary(iodata)
+        if byte_size(bin) <= @max_value_bytes * 4, do: bin, else: nil
+
+      :error ->
+        nil
+    end
+  end
+end
