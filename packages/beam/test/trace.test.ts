@@ -102,6 +102,15 @@ end`;
     expect(r.trace!.length).toBeLessThanOrEqual(50);
   });
 
+  it("resolves sends to registered names, keeps timer messages and leaves out receive timeouts", async () => {
+    const script = "spawn(fn -> Process.register(self(), :named); receive do x -> x end end)\nProcess.sleep(20)\nsend(:named, :by_name)\nProcess.send_after(self(), :tick, 10)\nreceive do :tick -> :ok end";
+    const r = await pool.run({ script, trace: true });
+    const e = strip(r.trace!);
+    expect(e).toContainEqual({ kind: "send", pid: "main", from: "main", to: "named", message: ":by_name" });
+    expect(e).toContainEqual({ kind: "receive", pid: "main", to: "main", message: ":tick" });
+    expect(e.some((x) => x.message === ":timeout")).toBe(false);
+  });
+
   it("records nothing unless asked", async () => {
     const r = await pool.run({ script: "send(self(), :x)" });
     expect(r.trace).toBeUndefined();

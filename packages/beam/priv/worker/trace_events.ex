@@ -233,6 +233,8 @@ defmodule OtpForge.TraceEvents do
 
   # Messages of the machinery, not of the job: I/O replies, code loading,
   # replies from runtime servers, the runner's start signal.
+  # The tracer reports a `receive ... after` that timed out as a receive of `timeout`.
+  defp infra_message?(:timeout, _), do: true
   defp infra_message?({:io_reply, _, _}, _), do: true
   defp infra_message?({:otpforge_go, _}, _), do: true
   defp infra_message?({:otpforge_trace_on, _}, _), do: true
