@@ -29,7 +29,7 @@ Options:
   --families a,b          only these families (default all): ${FAMILIES.join(", ")}
   --difficulty D          easy, medium or hard (default: a mix)
   --runs R                runs per world (default 5)
-  --questions-per-world Q at most Q questions from one world (default 4)
+  --questions-per-world Q at most Q questions from one world, two per family (default 6)
   --max-worlds W          give up after W worlds (default max(200, 40 N))
   --races                 also make worlds with deliberate races, asked as
                           "which outcomes are possible" (such files are not
@@ -82,7 +82,7 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   if (values.seed === undefined || values.seed === "") throw new UsageError("--seed is required (any text; the same seed gives the same file)");
   const n = intOption(values.n, "n", 100);
   const runs = intOption(values.runs, "runs", 5);
-  const perWorld = intOption(values["questions-per-world"], "questions-per-world", 4);
+  const perWorld = intOption(values["questions-per-world"], "questions-per-world", 6);
   const maxWorlds = values["max-worlds"] === undefined ? undefined : intOption(values["max-worlds"], "max-worlds", 1);
   const families = parseFamilies(values.families);
   const difficulty = values.difficulty as Difficulty | undefined;

@@ -21,7 +21,7 @@ export interface TraceDatasetOptions {
   difficulty?: Difficulty;
   /** Runs per world (default 5). */
   runs?: number;
-  /** At most this many questions per world, each of a different family (default 4). */
+  /** At most this many questions per world (default 6), at most two per family. */
   questionsPerWorld?: number;
   /** Give up after this many worlds (default 40 per wanted example, at least 200). */
   maxWorlds?: number;
@@ -97,7 +97,7 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const seed = String(opts.seed);
   const families = opts.families?.length ? [...opts.families] : [...FAMILIES];
   const runs = opts.runs ?? 5;
-  const perWorld = opts.questionsPerWorld ?? 4;
+  const perWorld = opts.questionsPerWorld ?? 6;
   const batchSize = opts.batchSize ?? 6;
   const existing = [...(opts.existing ?? [])];
   for (const e of existing) {
@@ -125,12 +125,20 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const plans = new Map<number, PlannedWorld[]>();
   const end = start + maxWorlds;
   let nextBatch = start;
+  let worldsInFlight = 0;
+  // Run ahead enough to keep every worker busy, but not far past what the
+  // remaining examples need (work launched beyond the end is wasted). Which
+  // worlds are accepted does not depend on this: results are taken in order.
   const launch = () => {
-    while (inflight.size < Math.max(2, opts.runner.parallelism * 2) && nextBatch < end) {
+    const addedHere = () => examples.length - existing.length;
+    const perWorld = counters.run > 0 ? Math.max(0.5, addedHere() / counters.run) : 2;
+    const wanted = () => (opts.n - examples.length) / perWorld + batchSize * opts.runner.parallelism;
+    while (inflight.size < Math.max(2, opts.runner.parallelism * 2) && nextBatch < end && (inflight.size < 1 || worldsInFlight < wanted())) {
       const batch: PlannedWorld[] = [];
       for (let i = nextBatch; i < Math.min(end, nextBatch + batchSize); i++) batch.push(planWorld(seed, i, opts, runs));
       plans.set(nextBatch, batch);
       inflight.set(nextBatch, observeWorlds(opts.runner, batch));
+      worldsInFlight += batch.length;
       nextBatch += batch.length;
     }
   };
@@ -144,6 +152,7 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
       const results = await (inflight.get(b) as Promise<Array<WorldObservation | WorldRunError>>);
       inflight.delete(b);
       plans.delete(b);
+      worldsInFlight -= batch.length;
       for (let k = 0; k < batch.length && !tracker.full(); k++) {
         counters.run++;
         const accepted = acceptWorld(batch[k], results[k], { seed, families, perWorld, tracker, usedWorlds, counters, versions, races: opts.races ?? false });
@@ -195,14 +204,17 @@ function acceptWorld(plan: PlannedWorld, result: WorldObservation | WorldRunErro
   const rng = new Rng(plan.worldSeed).fork("questions");
   const structure = structureHash(plan.world);
   const chosen: Candidate[] = [];
-  // Families furthest from their quota first; ties in the configured order.
-  const order = [...ctx.families].sort((a, b) => ctx.tracker.need(b) - ctx.tracker.need(a) || ctx.families.indexOf(a) - ctx.families.indexOf(b));
-  for (const family of order) {
-    if (chosen.length >= ctx.perWorld) break;
-    const pick = rng.shuffle(all.filter((c) => c.spec.family === family)).find((c) => ctx.tracker.canAccept(family, c.answer));
-    if (!pick) continue;
-    ctx.tracker.add(family, pick.answer);
-    chosen.push(pick);
+  // Two rounds over the families, furthest from their quota first (ties in the
+  // configured order): a world gives at most two questions of one family.
+  for (let round = 0; round < 2; round++) {
+    const order = [...ctx.families].sort((a, b) => ctx.tracker.need(b) - ctx.tracker.need(a) || ctx.families.indexOf(a) - ctx.families.indexOf(b));
+    for (const family of order) {
+      if (chosen.length >= ctx.perWorld) break;
+      const pick = rng.shuffle(all.filter((c) => c.spec.family === family && !chosen.includes(c))).find((c) => ctx.tracker.canAccept(family, c.answer));
+      if (!pick) continue;
+      ctx.tracker.add(family, pick.answer);
+      chosen.push(pick);
+    }
   }
   if (chosen.length === 0) return [];
   ctx.usedWorlds.add(hash);

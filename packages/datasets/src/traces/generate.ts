@@ -58,7 +58,7 @@ export function generateWorld(seed: number | string, difficulty: Difficulty, ove
   const processes = makeProcesses(rng.fork("processes"), knobs);
   const supervisor = makeSupervisor(rng.fork("supervisor"), knobs, processes);
   for (const p of processes) if (!supervisor?.children.includes(p.name)) p.restart = "permanent";
-  const { schedule, endAt } = makeSchedule(rng.fork("schedule"), knobs, processes, draw);
+  const { schedule, endAt } = makeSchedule(rng.fork("schedule"), knobs, processes, supervisor, draw);
   return worldSchema.parse({ version: WORLD_SCHEMA_VERSION, difficulty, processes, supervisor, schedule, endAt });
 }
 
@@ -111,7 +111,13 @@ function addInteractions(rng: Rng, k: TraceKnobs, procs: ProcessSpec[]): void {
   const askers: ProcessSpec[] = [];
   for (const p of procs) {
     if (rng.chance(0.45)) p.handlers.push({ kind: "relay_cast", target: rng.pick(others(p)) });
-    if (rng.chance(0.2) && timeouts.length > 0) p.handlers.push({ kind: "sync_cast", target: rng.pick(others(p)), timeout: timeouts.pop() as number });
+    if (rng.chance(0.2) && timeouts.length > 0) {
+      const target = rng.pick(others(p));
+      p.handlers.push({ kind: "sync_cast", target, timeout: timeouts.pop() as number });
+      // A sync call that takes a while is what lets messages queue behind p.
+      const q = procs.find((x) => x.name === target) as ProcessSpec;
+      if (!q.handlers.some((h) => h.kind === "later_call") && rng.chance(0.6)) q.handlers.push({ kind: "later_call" });
+    }
     if (rng.chance(0.5) && timeouts.length > 0) {
       const toSelf = rng.chance(k.crashProbability * 0.25);
       p.handlers.push({ kind: "ask_call", target: toSelf ? p.name : rng.pick(others(p)), timeout: timeouts.pop() as number, safe: rng.chance(0.3) });
@@ -183,8 +189,12 @@ function messageFor(rng: Rng, draw: Draw, k: TraceKnobs, procs: ProcessSpec[], p
       return tuple(atom("relay"), innerMessage(rng, draw, k, procs, h.target, "cast", depth - 1));
     case "ask_call":
       return tuple(atom("ask"), innerMessage(rng, draw, k, procs, h.target, "call", depth - 1));
-    case "sync_cast":
+    case "sync_cast": {
+      const q = procs.find((x) => x.name === h.target);
+      const later = q?.handlers.find((x) => x.kind === "later_call");
+      if (q && later && rng.chance(0.7)) return tuple(atom("sync"), messageFor(rng, draw, k, procs, q, later, depth - 1));
       return tuple(atom("sync"), innerMessage(rng, draw, k, procs, h.target, "call", depth - 1));
+    }
   }
 }
 
@@ -206,7 +216,7 @@ function opOf(cb: Callback): "call" | "cast" | "send" {
   return cb === "info" ? "send" : cb;
 }
 
-function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], draw: Draw): { schedule: Step[]; endAt: number } {
+function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], supervisor: SupervisorSpec | null, draw: Draw): { schedule: Step[]; endAt: number } {
   const n = rng.int(k.steps[0], k.steps[1]);
   const steps: Step[] = [];
   let clock = 0;
@@ -224,10 +234,16 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], draw: Draw)
     const pending = moments.filter((m) => m > clock).sort((a, b) => a - b);
     if (pending.length > 0 && rng.chance(0.5)) clock = roundUpEven(pending[0] + UNIT_MS);
     settleClock();
-    const p = rng.pick(procs);
+    // Now and then keep sending to a process that is blocked, so that messages
+    // queue behind it (and may die with it).
+    const stillBlocked = procs.filter((q) => (blocked.get(q.name) ?? 0) > clock + UNIT_MS);
+    const p = stillBlocked.length > 0 && rng.chance(0.6) ? rng.pick(stillBlocked) : rng.pick(procs);
     const wait = !(k.races && i < n - 1 && rng.chance(0.3));
-    if (i > 0 && rng.chance(k.crashProbability * 0.25)) {
-      steps.push({ op: "kill", at: clock, target: p.name, wait });
+    if (i > 0 && rng.chance(k.crashProbability * 0.4)) {
+      // Kills mostly hit supervised processes: restarts are what they show.
+      const supervised = procs.filter((q) => supervisor?.children.includes(q.name));
+      const victim = supervised.length > 0 && rng.chance(0.7) ? rng.pick(supervised) : p;
+      steps.push({ op: "kill", at: clock, target: victim.name, wait });
       continue;
     }
     const { cb, msg } = stimulus(rng, draw, k, procs, p);
