@@ -27,7 +27,7 @@ describe("a fresh clone", () => {
     const clone = join(dir, "otpforge");
     execFileSync("git", ["clone", "--quiet", repo, clone]);
     const [demoCommand] = readmeCommands();
-    const env: NodeJS.ProcessEnv = { ...process.env, OTPFORGE_DEMO_N: "16" };
+    const env: NodeJS.ProcessEnv = { ...process.env, OTPFORGE_DEMO_N: "16", OTPFORGE_DEMO_CATALOG_RUNS: "1" };
     delete env.OTPFORGE_LM;
     delete env.OTPFORGE_TEST_REPORT;
     const r = spawnSync(demoCommand!, { cwd: clone, shell: true, env, encoding: "utf8", timeout: 900_000 });

@@ -15,7 +15,7 @@ With OTPFORGE_LM set (e.g. openai/gpt-4o-mini), then:
   4. evaluates zero-shot and compiled programs on up to M test examples
   5. publishes the artifact under artifacts/ and writes reports/demo.html
 
-Defaults: N=300 (or OTPFORGE_DEMO_N), R=5, K=3, M=50. Exit 1 when a catalog verdict is unexpected.
+Defaults: N=300 (or OTPFORGE_DEMO_N), R=5, K=3 (or OTPFORGE_DEMO_CATALOG_RUNS), M=50. Exit 1 when a catalog verdict is unexpected.
 
 Examples:
   otpforge demo
@@ -35,7 +35,7 @@ Examples:
       {
         n,
         runs: intOption(values.runs, "runs", 5),
-        catalogRuns: intOption(values["catalog-runs"], "catalog-runs", 3),
+        catalogRuns: intOption(values["catalog-runs"] ?? io.env.OTPFORGE_DEMO_CATALOG_RUNS, "catalog-runs", 3),
         evalN: intOption(values["eval-n"], "eval-n", 50),
         seed: intOption(values.seed, "seed", 0, 0),
         cwd: io.cwd,

@@ -11,4 +11,5 @@ import { bench } from "./bench.js";
 import { exec } from "./exec.js";
 import { dataset } from "./dataset.js";
 
-export const verbs: Verb[] = [demo, verify, evalVerb, compile, publish, exportVerb, exec, bench, dataset];
+// The order of DESIGN.md's command contract: from running code to publishing, then benchmarks.
+export const verbs: Verb[] = [demo, exec, verify, dataset, evalVerb, compile, publish, exportVerb, bench];
