@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { ChainOfThought, Module, Predict, evaluate, lm as makeLM, signature, withSettings, type Example, type LM, type Prediction } from "@otpforge/core";
+import { ChainOfThought, LMConfigError, Module, Predict, evaluate, lm as makeLM, signature, withSettings, type Example, type LM, type Prediction } from "@otpforge/core";
 import { BootstrapFewShot, renderPrompts, writeArtifactDir } from "@otpforge/teleprompters";
 import { TRAIN_SNIPPETS, VAL_SNIPPETS, toExamples, type Outcome } from "./snippets.js";
 
@@ -136,9 +136,15 @@ export async function main(options: CompileExampleOptions = {}): Promise<Compile
 
 // Run from the command line (importing this file, as the test does, runs nothing).
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
-  const { values } = parseArgs({ options: { lm: { type: "string" }, out: { type: "string" } } });
-  main({ ...(values.lm ? { lm: values.lm } : {}), ...(values.out ? { out: values.out } : {}) }).catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = err instanceof NoModelError ? 2 : 1;
-  });
+  Promise.resolve()
+    .then(() => {
+      const { values } = parseArgs({ options: { lm: { type: "string" }, out: { type: "string" } } });
+      return main({ ...(values.lm ? { lm: values.lm } : {}), ...(values.out ? { out: values.out } : {}) });
+    })
+    .catch((err: unknown) => {
+      console.error(err instanceof Error ? err.message : err);
+      // 2: the command was used wrongly (no model, a bad model spec or key, a bad flag); 1: the work failed.
+      const usage = err instanceof NoModelError || err instanceof LMConfigError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+      process.exitCode = usage ? 2 : 1;
+    });
 }

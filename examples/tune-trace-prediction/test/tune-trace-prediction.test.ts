@@ -1,0 +1,91 @@
+// Runs the example end to end: a real trace dataset built on the BEAM pool,
+// then compile and evaluate over real HTTP against the fake OpenAI server.
+// The fake model answers a trace question correctly only when its prompt
+// holds demos (assistant turns before the question), looking the gold answer
+// up in the dataset the example wrote. So the compiled program, whose prompt
+// carries bootstrapped demos, must beat the zero-shot one.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { FakeProviderServer, type FakeRequest } from "@otpforge/core/testing";
+import { readArtifact } from "@otpforge/teleprompters";
+import { main } from "../src/main.js";
+
+const dir = mkdtempSync(join(tmpdir(), "otpforge-example-tune-"));
+const out = join(dir, "out");
+const saved = { ...process.env };
+let server: FakeProviderServer;
+let gold: Array<{ question: string; event_trace: string; answer: string }> | undefined;
+
+function fakeModel(req: FakeRequest): string {
+  gold ??= readFileSync(join(out, "traces.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+  const last = req.messages.at(-1)!.content;
+  const hit = gold.find((g) => last.includes(g.question) && last.includes(g.event_trace));
+  const withDemos = req.messages.some((m) => m.role === "assistant");
+  const prediction = withDemos && hit ? hit.answer : ":no_idea";
+  return `[[ ## reasoning ## ]]\nFollowing each mailbox in order.\n\n[[ ## prediction ## ]]\n${prediction}\n\n[[ ## completed ## ]]`;
+}
+
+beforeAll(async () => {
+  server = await FakeProviderServer.start({ handler: fakeModel });
+  Object.assign(process.env, {
+    OTPFORGE_LM: "openai/gpt-4o-mini",
+    OPENAI_API_KEY: "sk-example-dummy",
+    OPENAI_BASE_URL: server.openaiBaseURL,
+    OTPFORGE_CACHE_DIR: join(dir, "cache"),
+  });
+});
+
+afterAll(async () => {
+  process.env = saved;
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("examples/tune-trace-prediction", () => {
+  it("builds a verified dataset, compiles on train, and the compiled program beats zero-shot on test", async () => {
+    const lines: string[] = [];
+    const r = await main({ n: 40, runs: 2, seed: "1", out, log: (l) => lines.push(l) });
+
+    // The dataset: 40 records observed on the BEAM, written to traces.jsonl, all three splits used.
+    expect(r.examples).toHaveLength(40);
+    const onDisk = readFileSync(r.datasetPath, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(onDisk.map((e) => e.id)).toEqual(r.examples.map((e) => e.id));
+    for (const e of r.examples) expect(e.provenance.runsAgreed).toBe(e.provenance.runs);
+    const train = r.examples.filter((e) => e.split === "train");
+    const test = r.examples.filter((e) => e.split === "test");
+    expect(train.length).toBeGreaterThan(0);
+    expect(test.length).toBeGreaterThan(0);
+
+    // Zero-shot the fake model knows nothing; compiled, its prompt has demos and it is right.
+    expect(r.zeroShot.n).toBe(test.length);
+    expect(r.compiled.n).toBe(test.length);
+    expect(r.zeroShot.score).toBe(0);
+    expect(r.compiled.score).toBe(1);
+    expect(r.compiled.score).toBeGreaterThan(r.zeroShot.score);
+    expect(Object.keys(r.compiled.byCategory).sort()).toEqual([...new Set(test.map((e) => e.family))].sort());
+
+    // The comparison printed per family, with the overall line.
+    const printed = lines.join("\n");
+    expect(printed).toMatch(/family\s+n\s+zero-shot\s+compiled/);
+    for (const family of Object.keys(r.compiled.byCategory)) {
+      expect(printed).toMatch(new RegExp(`${family}\\s+${r.compiled.byCategory[family]!.n}\\s+0%\\s+100%`));
+    }
+    expect(printed).toMatch(new RegExp(`overall\\s+${test.length}\\s+0%\\s+100%`));
+
+    // The artifact: demos come from the train split only, with the observed answers.
+    const artifact = await readArtifact(r.artifactPath);
+    expect(artifact.name).toBe("trace-predictor");
+    const demos = artifact.predictors.find((p) => p.name === "predict")!.demos;
+    expect(demos.length).toBeGreaterThan(0);
+    for (const demo of demos) {
+      const source = r.examples.find((e) => e.question === demo.question && e.event_trace === demo.event_trace);
+      expect(source?.split).toBe("train");
+      expect(demo.prediction).toBe(source?.answer);
+    }
+    expect(printed).toContain(r.artifactPath);
+    expect(readFileSync(r.artifactPath, "utf8")).not.toContain("sk-example-dummy");
+    expect(server.requests.length).toBeGreaterThan(0);
+  }, 240_000);
+});
