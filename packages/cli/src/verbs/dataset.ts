@@ -60,7 +60,7 @@ function report(stats: TraceDatasetStats, out: string, seconds: number, added: n
     lines.push(`  ${f.padEnd(16)} ${String(s.count).padStart(4)}  ${String(s.distinctAnswers).padStart(8)}  ${s.topAnswer ?? "-"} (${Math.round(100 * s.topShare)}%)`);
   }
   lines.push(`  splits: train ${stats.splits.train}, dev ${stats.splits.dev}, test ${stats.splits.test}`);
-  lines.push(`  worlds: ${stats.worlds.run} run, ${stats.worlds.contributing} used, ${stats.worlds.duplicates} duplicates, ${stats.worlds.disagreeing} racy or disagreeing, ${stats.worlds.failed} failed`);
+  lines.push(`  worlds: ${stats.worlds.run} run, ${stats.worlds.contributing} used, ${stats.worlds.duplicates} duplicates, ${stats.worlds.disagreeing} racy or disagreeing, ${stats.worlds.busy} dropped (machine too busy for the timing), ${stats.worlds.failed} failed`);
   lines.push(`  balance: ${stats.balance.ok ? "ok" : `NOT MET: ${stats.balance.violations.join("; ")}`}`);
   return lines.join("\n") + "\n";
 }
@@ -103,7 +103,7 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   let result;
   if (existing.length >= n) {
     // Nothing to generate: rewrite the file (folding in a checkpoint) and its statistics.
-    const stats = datasetStats(existing, n, families ?? FAMILIES, { run: 0, duplicates: 0, disagreeing: 0, failed: 0 });
+    const stats = datasetStats(existing, n, families ?? FAMILIES, { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0 });
     result = { examples: existing, stats, complete: true };
   } else {
     const pool = await createPool({ size: availableParallelism() });

@@ -112,7 +112,7 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const examples = [...existing];
   const start = existing.length ? Math.max(...existing.map((e) => e.provenance.worldIndex)) + 1 : 0;
   const maxWorlds = opts.maxWorlds ?? Math.max(200, 40 * opts.n);
-  const counters = { run: 0, duplicates: 0, disagreeing: 0, failed: 0 };
+  const counters = { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0 };
   const progress = () => opts.onProgress?.({ examples: examples.length, target: opts.n, worlds: counters.run });
 
   if (tracker.full() || examples.length >= opts.n) {
@@ -178,7 +178,7 @@ interface AcceptContext {
   perWorld: number;
   tracker: BalanceTracker;
   usedWorlds: Set<string>;
-  counters: { duplicates: number; disagreeing: number; failed: number };
+  counters: { duplicates: number; disagreeing: number; failed: number; busy: number };
   versions: { elixir: string; otp: string };
   races: boolean;
 }
@@ -186,6 +186,11 @@ interface AcceptContext {
 function acceptWorld(plan: PlannedWorld, result: WorldObservation | WorldRunError, ctx: AcceptContext): TraceExample[] {
   if (result instanceof WorldRunError) {
     ctx.counters.failed++;
+    return [];
+  }
+  if (result.lagged) {
+    // The machine was too busy to keep the schedule's timing: nothing observed is trusted.
+    ctx.counters.busy++;
     return [];
   }
   const hash = worldHash(plan.world);

@@ -60,7 +60,8 @@ export function exampleId(worldHash: string, spec: QuestionSpec): string {
 }
 
 export function buildRecord(ctx: RecordContext, c: Candidate): TraceExample {
-  const { world, obs, spec } = { ...ctx, spec: c.spec };
+  const { world, obs } = ctx;
+  const spec = c.spec;
   const events = obs.runs[0].events;
   const callResults = new Map<number, string>();
   ctx.specs.forEach((s, i) => {

@@ -145,7 +145,7 @@ function makeSupervisor(rng: Rng, k: TraceKnobs, procs: ProcessSpec[]): Supervis
   }
   return {
     strategy: rng.pick(["one_for_one", "one_for_one", "one_for_all", "rest_for_one"] as const),
-    maxRestarts: rng.pick([1, 2, 3, 3, 5]),
+    maxRestarts: rng.pick([1, 2, 3, 3, 4, 5]),
     maxSeconds: 5,
     children,
   };
@@ -226,6 +226,7 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], supervisor:
   const safe = (t: number) => moments.every((m) => Math.abs(m - t) >= UNIT_MS);
   // Processes blocked in a call made from handle_cast, and until when.
   const blocked = new Map<string, number>();
+  const killed: string[] = [];
   const settleClock = () => {
     while (!safe(clock)) clock += 2 * UNIT_MS;
   };
@@ -239,11 +240,15 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], supervisor:
     const stillBlocked = procs.filter((q) => (blocked.get(q.name) ?? 0) > clock + UNIT_MS);
     const p = stillBlocked.length > 0 && rng.chance(0.6) ? rng.pick(stillBlocked) : rng.pick(procs);
     const wait = !(k.races && i < n - 1 && rng.chance(0.3));
-    if (i > 0 && rng.chance(k.crashProbability * 0.4)) {
-      // Kills mostly hit supervised processes: restarts are what they show.
+    if (i > 0 && rng.chance(k.crashProbability * (supervisor ? 0.6 : 0.3))) {
+      // Kills mostly hit supervised processes, often the same one again:
+      // restarts (and running out of them) are what kills show.
       const supervised = procs.filter((q) => supervisor?.children.includes(q.name));
-      const victim = supervised.length > 0 && rng.chance(0.7) ? rng.pick(supervised) : p;
-      steps.push({ op: "kill", at: clock, target: victim.name, wait });
+      const again = killed.filter((name) => supervisor?.children.includes(name));
+      const victim =
+        again.length > 0 && rng.chance(0.5) ? again[again.length - 1] : supervised.length > 0 && rng.chance(0.7) ? rng.pick(supervised).name : p.name;
+      killed.push(victim);
+      steps.push({ op: "kill", at: clock, target: victim, wait });
       continue;
     }
     const { cb, msg } = stimulus(rng, draw, k, procs, p);

@@ -26,7 +26,15 @@ export const observedEventSchema = z.object({
 });
 export type ObservedEvent = z.infer<typeof observedEventSchema>;
 
-const runSchema = z.object({ answers: z.array(z.string()), events: z.array(observedEventSchema) });
+const runSchema = z.object({
+  answers: z.array(z.string()),
+  events: z.array(observedEventSchema),
+  /** Worst scheduler latency (ms) seen during the run; above MAX_LAG_MS its timing is not trusted. */
+  lag: z.number().int(),
+});
+
+/** Mirrors @max_lag_ms in driver.ex: half the schedule's timing margin. */
+export const MAX_LAG_MS = 15;
 export type RunObservation = z.infer<typeof runSchema>;
 
 const batchResultSchema = z.array(z.union([z.object({ runs: z.array(runSchema) }), z.object({ error: z.string() })]));
@@ -37,6 +45,8 @@ export interface WorldObservation {
   outcomes: string[][];
   /** Every run produced the same event log. */
   eventsAgree: boolean;
+  /** Some run was delayed so much by a busy machine that timing margins may have broken. */
+  lagged: boolean;
   /**
    * Some step made two supervised children die abnormally together where the
    * order in which the supervisor sees their exits changes the outcome (see
@@ -152,6 +162,7 @@ export async function observeWorlds(runner: ElixirRunner, items: readonly BatchI
       runs,
       outcomes,
       eventsAgree: runs.every((r) => JSON.stringify(r.events) === first),
+      lagged: runs.some((r) => r.lag > MAX_LAG_MS),
       orderSensitive: runs.some((r) => orderSensitive(items[i].world, r.events)),
     };
   });

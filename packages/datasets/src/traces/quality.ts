@@ -130,6 +130,8 @@ export interface TraceDatasetStats {
     /** Worlds whose runs disagreed or that are order-sensitive (dropped unless outcome-set questions were asked). */
     disagreeing: number;
     failed: number;
+    /** Worlds dropped because a run was delayed too much by a busy machine (timing not trusted). */
+    busy: number;
   };
   balance: { maxAnswerShare: number; ok: boolean; violations: string[] };
 }
@@ -139,6 +141,7 @@ export interface WorldCounters {
   duplicates: number;
   disagreeing: number;
   failed: number;
+  busy: number;
 }
 
 export function datasetStats(examples: readonly TraceExample[], target: number, families: readonly Family[], worlds: WorldCounters): TraceDatasetStats {
@@ -171,7 +174,7 @@ export function datasetStats(examples: readonly TraceExample[], target: number, 
     difficulties,
     deterministic,
     nondeterministic: examples.length - deterministic,
-    worlds: { run: worlds.run, contributing, duplicates: worlds.duplicates, disagreeing: worlds.disagreeing, failed: worlds.failed },
+    worlds: { run: worlds.run, contributing, duplicates: worlds.duplicates, disagreeing: worlds.disagreeing, failed: worlds.failed, busy: worlds.busy },
     balance: { maxAnswerShare: MAX_ANSWER_SHARE, ok: violations.length === 0, violations },
   };
 }

@@ -24,6 +24,8 @@ export function renderReplay(world: World, spec: QuestionSpec, opts: ReplayOptio
         'IO.puts("[" <> (answers |> Enum.uniq() |> Enum.sort() |> Enum.join(", ")) <> "]")',
       ]
     : ["[run | _] = runs", "IO.puts(TraceWorld.Observe.answer(world, run, TraceWorld.Observe.events(world, run), spec))"];
+  const busyWarning =
+    'if Enum.any?(runs, &(&1.lag_ms > TraceWorld.Driver.max_lag_ms())), do: IO.puts(:stderr, "warning: this machine was too busy to keep the schedule\'s timing margins; rerun when it is idle")';
   return [
     ...opts.header.map((l) => `# ${l}`),
     "# Run with plain `elixir replay.exs`; the last line printed is the observed answer.",
@@ -39,6 +41,7 @@ export function renderReplay(world: World, spec: QuestionSpec, opts: ReplayOptio
     "",
     `spec = ${renderSpec(spec)}`,
     `runs = TraceWorld.Driver.run_many(world, [${opts.seeds.join(", ")}])`,
+    busyWarning,
     ...finish,
     "",
   ].join("\n");

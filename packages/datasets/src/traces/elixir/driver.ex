@@ -10,6 +10,12 @@ defmodule TraceWorld.Driver do
   @flags [:call, :receive, :procs, :set_on_spawn, :strict_monotonic_timestamp]
   @callbacks [:init, :handle_call, :handle_cast, :handle_info]
   @settle_polls 3000
+  # A run whose scheduler latency exceeded this (ms) may have broken the
+  # schedule's 30 ms timing margins: its observation is not trusted.
+  @max_lag_ms 15
+  @watch_period_ms 5
+
+  def max_lag_ms, do: @max_lag_ms
 
   @doc "Runs the world once per seed; returns one observation per run."
   def run_many(world, seeds) do
@@ -18,9 +24,23 @@ defmodule TraceWorld.Driver do
     Logger.configure(level: :none)
 
     try do
-      Enum.map(seeds, fn seed -> run_isolated(world, seed) end)
+      Enum.map(seeds, fn seed -> run_trusted(world, seed, 3) end)
     after
       Logger.configure(level: previous)
+    end
+  end
+
+  @doc """
+  One run whose timing could be trusted (see @max_lag_ms), trying up to
+  `attempts` times on a busy machine; the last run if none could.
+  """
+  def run_trusted(world, seed, attempts \\ 5) do
+    obs = run_isolated(world, seed)
+
+    cond do
+      obs.lag_ms <= @max_lag_ms -> obs
+      attempts <= 1 -> obs
+      true -> run_trusted(world, seed, attempts - 1)
     end
   end
 
@@ -50,6 +70,7 @@ defmodule TraceWorld.Driver do
     end
 
     start = :erlang.monotonic_time(:millisecond)
+    watchdog = if world.end_at > 0, do: spawn_link(fn -> watch(now_ms(), 0) end)
     :erlang.trace(self(), true, [{:tracer, collector} | @flags])
     start_world(world)
     :erlang.trace(self(), false, @flags)
@@ -79,10 +100,31 @@ defmodule TraceWorld.Driver do
     events = dump(collector)
     teardown(world)
 
-    %{calls: calls, final: final, marks: marks, events: events}
+    %{calls: calls, final: final, marks: marks, events: events, lag_ms: stop_watch(watchdog)}
   end
 
   defp all_modules(world), do: world.names ++ List.wrap(world.supervisor)
+
+  defp now_ms, do: :erlang.monotonic_time(:millisecond)
+
+  # Sleeps in short periods and keeps the worst oversleep: how long a
+  # runnable process had to wait for a scheduler during the run.
+  defp watch(last, worst) do
+    receive do
+      {:stop, from} -> send(from, {:lag, worst})
+    after
+      @watch_period_ms ->
+        now = now_ms()
+        watch(now, max(worst, now - last - @watch_period_ms))
+    end
+  end
+
+  defp stop_watch(nil), do: 0
+
+  defp stop_watch(pid) do
+    send(pid, {:stop, self()})
+    receive(do: ({:lag, worst} -> worst))
+  end
 
   defp start_world(world) do
     unsupervised = Enum.reject(world.names, &(&1 in world.supervised))

@@ -233,7 +233,8 @@ defmodule TraceWorld.Observe do
 
       %{
         "answers" => Enum.map(specs, &answer(world, run, events, &1)),
-        "events" => Enum.map(events, &export_event/1)
+        "events" => Enum.map(events, &export_event/1),
+        "lag" => run.lag_ms
       }
     end)
   end
