@@ -5,13 +5,17 @@
 // up in the dataset the example wrote. So the compiled program, whose prompt
 // carries bootstrapped demos, must beat the zero-shot one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { FakeProviderServer, type FakeRequest } from "@otpforge/core/testing";
 import { readArtifact } from "@otpforge/teleprompters";
 import { main } from "../src/main.js";
 
+const exec = promisify(execFile);
+const root = resolve(import.meta.dirname, "../../..");
 const dir = mkdtempSync(join(tmpdir(), "otpforge-example-tune-"));
 const out = join(dir, "out");
 const saved = { ...process.env };
@@ -88,4 +92,22 @@ describe("examples/tune-trace-prediction", () => {
     expect(readFileSync(r.artifactPath, "utf8")).not.toContain("sk-example-dummy");
     expect(server.requests.length).toBeGreaterThan(0);
   }, 240_000);
+
+  it("on the command line, stops before any BEAM work when no model is set or a flag is bad (exit 2)", async () => {
+    const tsx = join(root, "node_modules", ".bin", "tsx");
+    const script = join(root, "examples", "tune-trace-prediction", "src", "main.ts");
+    const { OTPFORGE_LM: _unset, ...env } = process.env;
+    const run = (args: string[]) =>
+      exec(tsx, [script, ...args, "--out", join(dir, "cli")], { cwd: dir, env }).then(
+        () => ({ code: 0, stderr: "" }),
+        (err: { code: number; stderr: string }) => err,
+      );
+    const noModel = await run([]);
+    expect(noModel.code).toBe(2);
+    expect(noModel.stderr).toContain("pass --lm provider/model or set OTPFORGE_LM");
+    const badN = await run(["--lm", "openai/gpt-4o-mini", "--n", "lots"]);
+    expect(badN.code).toBe(2);
+    expect(badN.stderr).toContain('--n must be a positive whole number, got "lots"');
+    expect(existsSync(join(dir, "cli"))).toBe(false);
+  });
 });
