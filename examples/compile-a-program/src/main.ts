@@ -122,7 +122,7 @@ export async function main(options: CompileExampleOptions = {}): Promise<Compile
   const after = await withSettings({ lm: model }, () => evaluate(program, valset, outcomeMatches, { progress: false }));
   log(`compiled on the same snippets: ${after.score.toFixed(1)}%`);
   const boot = artifact.scores.bootstrap;
-  if (boot) log(`  demos bootstrapped from ${boot.passed} of ${boot.attempted} training runs that passed the metric`);
+  if (boot) log(`  ${boot.passed} of ${boot.attempted} teacher runs passed the metric and became demos`);
   for (const [name, predictor] of program.namedPredictors()) log(`  ${name}: ${predictor.demos.length} demos`);
 
   // The artifact holds signatures, instructions and demos (never keys);
