@@ -50,7 +50,9 @@ export const compileTasks: BuiltinTask[] = [
         description: "ConcurrencyTrace: process_code, event_trace, question -> reasoning, prediction",
         program: () => new TraceProgram(),
         metric: (ex, prediction) => traceAnswer(ex, prediction),
-        loadExamples: (file) => readTraceExamples(file).map((e) => example({ ...e }).withInputs(...TRACE_INPUT_FIELDS)),
+        // The observed answer is the label of the program's `prediction` output (records also carry
+        // `reasoning` derived from the observed events), so labeled demos are complete demos.
+        loadExamples: (file) => readTraceExamples(file).map((e) => example({ ...e, prediction: e.answer }).withInputs(...TRACE_INPUT_FIELDS)),
       };
     },
   },

@@ -59,3 +59,12 @@ describe("otpforge demo", () => {
     expect(server.requests.length).toBeGreaterThan(0);
   }, 600_000);
 });
+
+describe("otpforge demo with a bad model name", () => {
+  it("exits 2 at once, naming the valid provider prefixes", async () => {
+    const r = await cli(["demo", "--n", "4"], { PATH: process.env.PATH, OTPFORGE_LM: "frobozz/model-1" }, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("openai/");
+    expect(r.stderr).toContain("anthropic/");
+  });
+});

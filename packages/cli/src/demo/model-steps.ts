@@ -9,6 +9,14 @@ import { serializeTraceRecords, writeFileAtomic, type TraceExample } from "@otpf
 import { findCompileTask } from "../compile-tasks.js";
 import type { DemoIO } from "./offline-steps.js";
 
+/** The dataset is too small for the model steps (splits are decided per world, so tiny sets can miss one). */
+export class DemoDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DemoDataError";
+  }
+}
+
 export interface ModelStepsOptions {
   lm: LM;
   examples: TraceExample[];
@@ -35,6 +43,9 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
   const devFile = join(o.dataDir, "dev.demo.jsonl");
   writeFileAtomic(devFile, serializeTraceRecords(pick("dev").slice(0, o.evalN)));
   const test = pick("test").slice(0, o.evalN) as unknown as TraceEvalExample[];
+  if (test.length === 0 || pick("dev").length === 0) {
+    throw new DemoDataError(`the dataset has ${pick("dev").length} dev and ${pick("test").length} test examples: too few to compile and compare. Rerun with a larger --n (e.g. --n 300).`);
+  }
 
   io.say(`\nCompiling the trace predictor with BootstrapFewShot on the train split (model ${o.lm.id})...\n`);
   // One bar per optimizer phase (bootstrap, then scoring on dev).

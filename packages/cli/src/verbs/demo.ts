@@ -1,6 +1,8 @@
+import { LMConfigError } from "@otpforge/core";
 import { intOption, parseVerbArgs } from "../args.js";
 import { runDemo } from "../demo/run-demo.js";
-import type { Verb } from "../verb.js";
+import { DemoDataError } from "../demo/model-steps.js";
+import { UsageError, type Verb } from "../verb.js";
 
 export const demo: Verb = {
   name: "demo",
@@ -31,7 +33,7 @@ Examples:
     }, false);
     const n = intOption(values.n ?? io.env.OTPFORGE_DEMO_N, "n", 300);
     const json = Boolean(values.json);
-    const { summary, exitCode } = await runDemo(
+    const run = runDemo(
       {
         n,
         runs: intOption(values.runs, "runs", 5),
@@ -42,7 +44,12 @@ Examples:
         env: io.env,
       },
       { say: json ? () => {} : io.stdout, progress: io.isTTY && !json },
-    );
+    ).catch((err: unknown) => {
+      // A bad OTPFORGE_LM (unknown provider, missing key) or too small a dataset is bad input: exit 2.
+      if (err instanceof LMConfigError || err instanceof DemoDataError) throw new UsageError(err.message);
+      throw err;
+    });
+    const { summary, exitCode } = await run;
     if (json) io.stdout(JSON.stringify(summary) + "\n");
     return exitCode;
   },
