@@ -8,6 +8,7 @@ import type { Data } from "../example.js";
 import { addUsage, ZERO_USAGE, type ChatMessage, type LM, type LMResponse, type ResponseFormat, type Usage } from "../lm/types.js";
 import type { Fields } from "../signature/fields.js";
 import type { InferOutputs, Signature } from "../signature/signature.js";
+import { formatInputSections, PARTIAL_DEMO_PREFIX, splitDemos } from "./values.js";
 
 export type Issue = z.core.$ZodIssue;
 
@@ -92,8 +93,33 @@ export abstract class Adapter {
     this.maxRetries = r;
   }
 
-  /** The messages sent for one call. */
-  abstract format<I extends Fields, O extends Fields>(sig: Signature<I, O>, request: FormatRequest): ChatMessage[];
+  /**
+   * The messages sent for one call, in DSPy's layout for every adapter: the
+   * system message, then demos as user/assistant pairs (partial demos first,
+   * flagged as such), then the inputs with what the answer must look like.
+   */
+  format<I extends Fields, O extends Fields>(sig: Signature<I, O>, request: FormatRequest): ChatMessage[] {
+    const s = sig as unknown as Signature;
+    const messages: ChatMessage[] = [{ role: "system", content: this.systemMessage(s, request.instructions ?? sig.instructions) }];
+    const { partial, complete } = splitDemos(s, request.demos ?? []);
+    for (const demo of partial) {
+      messages.push({ role: "user", content: `${PARTIAL_DEMO_PREFIX}\n\n${formatInputSections(s, demo)}` });
+      messages.push({ role: "assistant", content: this.formatAnswer(s, demo) });
+    }
+    for (const demo of complete) {
+      messages.push({ role: "user", content: formatInputSections(s, demo) });
+      messages.push({ role: "assistant", content: this.formatAnswer(s, demo) });
+    }
+    const inputs = formatInputSections(s, request.inputs);
+    messages.push({ role: "user", content: `${inputs ? `${inputs}\n\n` : ""}${this.outputRequirements(s)}` });
+    return messages;
+  }
+
+  /** The system message: fields, answer layout and instructions. */
+  abstract systemMessage(sig: Signature, instructions: string): string;
+
+  /** What the final user message says the answer must look like. */
+  abstract outputRequirements(sig: Signature): string;
 
   /** Outputs from the model's text, validated with the signature's zod schemas. */
   abstract parse<I extends Fields, O extends Fields>(sig: Signature<I, O>, text: string): ParseResult<InferOutputs<O>>;

@@ -2,21 +2,17 @@
 // `[[ ## field ## ]]` layout and states the objective; demos as user/assistant
 // pairs; the answer as sections ending with `[[ ## completed ## ]]`.
 import type { Data } from "../example.js";
-import type { ChatMessage } from "../lm/types.js";
 import type { Fields } from "../signature/fields.js";
 import type { InferOutputs, Signature } from "../signature/signature.js";
-import { Adapter, describeIssues, type FormatRequest, type Issue, type ParseFailure, type ParseResult } from "./adapter.js";
+import { Adapter, describeIssues, type Issue, type ParseFailure, type ParseResult } from "./adapter.js";
 import {
   enumerateFields,
-  formatInputSections,
   formatValue,
   header,
   MISSING_FIELD,
   outputTypeNote,
-  PARTIAL_DEMO_PREFIX,
   parseValue,
   present,
-  splitDemos,
 } from "./values.js";
 
 const HEADER_LINE = /^\[\[ ## (\w+) ## \]\]/;
@@ -24,22 +20,6 @@ const HEADER_LINE = /^\[\[ ## (\w+) ## \]\]/;
 export class ChatAdapter extends Adapter {
   readonly name = "ChatAdapter";
 
-  format<I extends Fields, O extends Fields>(sig: Signature<I, O>, request: FormatRequest): ChatMessage[] {
-    const s = sig as unknown as Signature;
-    const messages: ChatMessage[] = [{ role: "system", content: this.systemMessage(s, request.instructions ?? sig.instructions) }];
-    const { partial, complete } = splitDemos(s, request.demos ?? []);
-    for (const demo of partial) {
-      messages.push({ role: "user", content: `${PARTIAL_DEMO_PREFIX}\n\n${formatInputSections(s, demo)}` });
-      messages.push({ role: "assistant", content: this.formatAnswer(s, demo) });
-    }
-    for (const demo of complete) {
-      messages.push({ role: "user", content: formatInputSections(s, demo) });
-      messages.push({ role: "assistant", content: this.formatAnswer(s, demo) });
-    }
-    const inputs = formatInputSections(s, request.inputs);
-    messages.push({ role: "user", content: `${inputs ? `${inputs}\n\n` : ""}${this.outputRequirements(s)}` });
-    return messages;
-  }
 
   formatAnswer<I extends Fields, O extends Fields>(sig: Signature<I, O>, outputs: Data): string {
     const sections = sig.outputFields.map(

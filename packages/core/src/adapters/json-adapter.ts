@@ -2,31 +2,15 @@
 // structured output where supported). Inputs and demos are laid out as in the
 // chat adapter; answers and demo answers are JSON.
 import type { Data } from "../example.js";
-import type { ChatMessage, ResponseFormat } from "../lm/types.js";
+import type { ResponseFormat } from "../lm/types.js";
 import type { Fields } from "../signature/fields.js";
 import type { InferOutputs, Signature } from "../signature/signature.js";
-import { Adapter, customFailure, describeIssues, type FormatRequest, type ParseFailure, type ParseResult } from "./adapter.js";
-import { enumerateFields, formatInputSections, header, MISSING_FIELD, PARTIAL_DEMO_PREFIX, present, splitDemos, stripFence } from "./values.js";
+import { Adapter, customFailure, describeIssues, type ParseFailure, type ParseResult } from "./adapter.js";
+import { enumerateFields, header, MISSING_FIELD, present, stripFence } from "./values.js";
 
 export class JSONAdapter extends Adapter {
   readonly name = "JSONAdapter";
 
-  format<I extends Fields, O extends Fields>(sig: Signature<I, O>, request: FormatRequest): ChatMessage[] {
-    const s = sig as unknown as Signature;
-    const messages: ChatMessage[] = [{ role: "system", content: this.systemMessage(s, request.instructions ?? sig.instructions) }];
-    const { partial, complete } = splitDemos(s, request.demos ?? []);
-    for (const demo of partial) {
-      messages.push({ role: "user", content: `${PARTIAL_DEMO_PREFIX}\n\n${formatInputSections(s, demo)}` });
-      messages.push({ role: "assistant", content: this.formatAnswer(s, demo) });
-    }
-    for (const demo of complete) {
-      messages.push({ role: "user", content: formatInputSections(s, demo) });
-      messages.push({ role: "assistant", content: this.formatAnswer(s, demo) });
-    }
-    const inputs = formatInputSections(s, request.inputs);
-    messages.push({ role: "user", content: `${inputs ? `${inputs}\n\n` : ""}${this.outputRequirements(s)}` });
-    return messages;
-  }
 
   formatAnswer<I extends Fields, O extends Fields>(sig: Signature<I, O>, outputs: Data): string {
     const obj: Data = {};

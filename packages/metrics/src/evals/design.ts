@@ -2,7 +2,6 @@
 // description and returns an architecture and a code skeleton; the skeleton is
 // graded by the design metric (compiled, started, inspected and faulted on
 // the BEAM). One record per problem, a summary per category.
-import { readFileSync } from "node:fs";
 import { createPool } from "@otpforge/beam";
 import { evaluate, OtpforgeError, Prediction, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
 import {
@@ -19,6 +18,7 @@ import type { ProbeTiming } from "../design/probe-script.js";
 import { designMetric, skeletonOf } from "../design/design-metric.js";
 import type { DesignStatus, DesignVerification, RequirementResult } from "../design/verify-design.js";
 import { summarizeEval, type EvalRecord, type EvalResult } from "./index.js";
+import { issuesLine, readJsonlRecords } from "./jsonl.js";
 
 export interface DesignRecord extends EvalRecord {
   problem_id: string;
@@ -112,37 +112,23 @@ export async function evalDesign(
  * (see DesignProblemSchema) or `{"problem_id": "<id>"}` naming a reference problem.
  */
 export function readDesignProblems(path: string): DesignProblem[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new DesignDataError(`Cannot read design data ${path}: ${(err as Error).message}. Give a JSONL file with one design problem per line.`);
-  }
-  const problems: DesignProblem[] = [];
-  const ids = new Set<string>();
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    const where = `${path}:${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new DesignDataError(`${where}: not valid JSON. Each line must be one JSON object.`);
-    }
-    let problem: DesignProblem;
-    try {
-      const ref = value as { problem_id?: unknown };
-      problem =
-        value !== null && typeof value === "object" && typeof ref.problem_id === "string" && Object.keys(value).length === 1
+  const problems = readJsonlRecords(path, {
+    what: "design data",
+    unreadableHint: "Give a JSONL file with one design problem per line.",
+    error: DesignDataError,
+    idName: "problem id",
+    id: (p: DesignProblem) => p.id,
+    parse: (value, where) => {
+      try {
+        const ref = value as { problem_id?: unknown };
+        return value !== null && typeof value === "object" && typeof ref.problem_id === "string" && Object.keys(value).length === 1
           ? designProblem(ref.problem_id)
           : parseDesignProblem(value, where);
-    } catch (err) {
-      if (err instanceof InvalidDesignProblemError) throw new DesignDataError(err.message);
-      throw err;
-    }
-    if (ids.has(problem.id)) throw new DesignDataError(`${where}: duplicate problem id "${problem.id}".`);
-    ids.add(problem.id);
-    problems.push(problem);
+      } catch (err) {
+        if (err instanceof InvalidDesignProblemError) throw new DesignDataError(err.message);
+        throw err;
+      }
+    },
   });
   if (problems.length === 0) throw new DesignDataError(`${path} holds no design problems.`);
   return problems;

@@ -2,7 +2,6 @@
 // code and the explanation of its bug, and its fixed_code is graded by the
 // held-out harness: it must pass the sandbox policy, compile, and pass
 // Scenario.run/0 in all K runs.
-import { readFileSync } from "node:fs";
 import { createPool } from "@otpforge/beam";
 import { evaluate, example, OtpforgeError, Prediction, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
 import { fixBugCaseSchema, type FixBugCase } from "@otpforge/otp-signatures";
@@ -11,6 +10,7 @@ import { stripCodeFence } from "../pair-verification/code-text.js";
 import type { PoolLike } from "../pair-verification/run-scenario.js";
 import { DEFAULT_RUN_TIMEOUT_MS } from "../pair-verification/verify-pair.js";
 import { summarizeEval, type EvalRecord, type EvalResult } from "./index.js";
+import { issuesLine, readJsonlRecords } from "./jsonl.js";
 
 export const DEFAULT_FIX_BUG_RUNS = 5;
 
@@ -124,30 +124,16 @@ export async function evalFixBug(
 
 /** Reads fix-bug cases from a JSONL file (one case a line: id, category, buggy_code, explanation, harness). */
 export function readFixBugCases(path: string): FixBugCase[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new FixBugDataError(`Cannot read fix-bug data ${path}: ${(err as Error).message}. Give a JSONL file with one case per line.`);
-  }
-  const cases: FixBugCase[] = [];
-  const ids = new Set<string>();
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new FixBugDataError(`${path}:${i + 1}: not valid JSON. Each line must be one JSON object.`);
-    }
-    const parsed = fixBugCaseSchema.safeParse(value);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((x) => `${x.path.join(".") || "(line)"}: ${x.message}`).join("; ");
-      throw new FixBugDataError(`${path}:${i + 1}: not a fix-bug case (${issues}). Fields: id, category, buggy_code, explanation, harness.`);
-    }
-    if (ids.has(parsed.data.id)) throw new FixBugDataError(`${path}:${i + 1}: duplicate id "${parsed.data.id}".`);
-    ids.add(parsed.data.id);
-    cases.push(parsed.data);
+  const cases = readJsonlRecords(path, {
+    what: "fix-bug data",
+    unreadableHint: "Give a JSONL file with one case per line.",
+    error: FixBugDataError,
+    id: (c: FixBugCase) => c.id,
+    parse: (value, where) => {
+      const parsed = fixBugCaseSchema.safeParse(value);
+      if (!parsed.success) throw new FixBugDataError(`${where}: not a fix-bug case (${issuesLine(parsed.error.issues)}). Fields: id, category, buggy_code, explanation, harness.`);
+      return parsed.data;
+    },
   });
   if (cases.length === 0) throw new FixBugDataError(`${path} holds no fix-bug cases.`);
   return cases;

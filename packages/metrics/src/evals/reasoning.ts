@@ -2,11 +2,11 @@
 // and question of trace examples (answers observed on the BEAM by
 // @otpforge/datasets) and its prediction is scored with traceAnswer. Summary by
 // question family (and by difficulty), one record per example.
-import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { evaluate, example, OtpforgeError, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
 import { traceAnswer, TRACE_ANSWER_KINDS, type TraceAnswerKind } from "../trace-answer/index.js";
 import { summarizeEval, type CategorySummary, type EvalRecord, type EvalResult } from "./index.js";
+import { issuesLine, readJsonlRecords } from "./jsonl.js";
 
 /** The fields of a trace example the eval needs (a dataset line has more; they are kept). */
 export const traceEvalExampleSchema = z
@@ -95,30 +95,15 @@ function predictionText(prediction: unknown): string | undefined {
 
 /** Reads trace examples from a JSONL file written by `otpforge dataset traces`. */
 export function readTraceExamples(path: string): TraceEvalExample[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new TraceDataError(`Cannot read trace data ${path}: ${(err as Error).message}. Make one with \`otpforge dataset traces --n 100 --seed 1 --out ${path}\`.`);
-  }
-  const out: TraceEvalExample[] = [];
-  const ids = new Set<string>();
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new TraceDataError(`${path}:${i + 1}: not valid JSON. Each line must be one trace example.`);
-    }
-    const parsed = traceEvalExampleSchema.safeParse(value);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((x) => `${x.path.join(".") || "(line)"}: ${x.message}`).join("; ");
-      throw new TraceDataError(`${path}:${i + 1}: not a trace example (${issues}).`);
-    }
-    if (ids.has(parsed.data.id)) throw new TraceDataError(`${path}:${i + 1}: duplicate id "${parsed.data.id}".`);
-    ids.add(parsed.data.id);
-    out.push(parsed.data);
+  return readJsonlRecords(path, {
+    what: "trace data",
+    unreadableHint: `Make one with \`otpforge dataset traces --n 100 --seed 1 --out ${path}\`.`,
+    error: TraceDataError,
+    id: (e: TraceEvalExample) => e.id,
+    parse: (value, where) => {
+      const parsed = traceEvalExampleSchema.safeParse(value);
+      if (!parsed.success) throw new TraceDataError(`${where}: not a trace example (${issuesLine(parsed.error.issues)}).`);
+      return parsed.data;
+    },
   });
-  return out;
 }
