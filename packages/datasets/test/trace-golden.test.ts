@@ -171,7 +171,7 @@ describe("golden worlds on the BEAM", () => {
     expect(answer("cycle", { family: "call_result", step: 2 })).toBe("{:exit, :noproc}");
     expect(answer("cycle", { family: "alive_at_end" })).toBe("[]");
     const crash = events("cycle").find((e) => e.type === "handle" && e.proc === "Counter");
-    expect(crash).toMatchObject({ ok: false, reason: "timeout", msg: "{:ask, {:ask, :get}}" });
+    expect(crash).toMatchObject({ ok: false, reason: ":timeout", msg: "{:ask, {:ask, :get}}" });
     // Stack's :get waited in Counter's mailbox and died with it.
     expect(events("cycle")).toContainEqual(expect.objectContaining({ type: "lost", proc: "Counter", msg: ":get" }));
   });

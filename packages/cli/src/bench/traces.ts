@@ -1,5 +1,6 @@
 // `otpforge bench traces`: verified trace examples per second at R runs per
 // world, generated in memory on the beam pool exactly as `dataset traces` does.
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { createPool } from "@otpforge/beam";
 import { beamVersions, buildTraceDataset, poolRunner } from "@otpforge/datasets";
@@ -22,6 +23,27 @@ export interface TracesBenchResult {
   worldsPerSecond: number;
   /** Load average when the benchmark started: other work on the machine slows it. */
   loadAverage: number;
+  /** CPU seconds the worker VMs and this Node process used while generating (Linux /proc; null elsewhere). */
+  cpuSeconds: number | null;
+  /** The part of cpuSeconds spent in this Node process (generation, records, validation). */
+  nodeCpuSeconds: number;
+  /** examples / CPU second × cores: what an otherwise idle machine could reach if CPU were the only limit. */
+  cpuBoundExamplesPerSecond: number | null;
+}
+
+/** utime + stime of each process, in seconds (Linux). */
+function cpuOf(pids: number[]): Map<number, number> | null {
+  try {
+    return new Map(
+      pids.map((pid) => {
+        // Fields after the command name (which may hold spaces) start at index 2 = state.
+        const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
+        return [pid, (Number(fields[11]) + Number(fields[12])) / 100];
+      }),
+    );
+  } catch {
+    return null;
+  }
 }
 
 export async function runTracesBench(options: { n: number; runs: number; seed: string; poolSize: number }): Promise<TracesBenchResult> {
@@ -32,9 +54,14 @@ export async function runTracesBench(options: { n: number; runs: number; seed: s
     const runner = poolRunner(pool, options.poolSize);
     const versions = await beamVersions(runner);
     const loadAverage = os.loadavg()[0];
+    const before = cpuOf(pool.osPids());
+    const nodeBefore = process.cpuUsage();
     t = performance.now();
     const r = await buildTraceDataset({ n: options.n, seed: options.seed, runs: options.runs, runner });
     const seconds = (performance.now() - t) / 1000;
+    const after = cpuOf(pool.osPids());
+    const node = process.cpuUsage(nodeBefore);
+    const cpuSeconds = before && after ? [...after].reduce((sum, [pid, c]) => sum + c - (before.get(pid) ?? 0), 0) + (node.user + node.system) / 1e6 : null;
     const cpus = os.cpus();
     return {
       machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${os.type()} ${os.release()}, Node ${process.versions.node}`,
@@ -49,6 +76,9 @@ export async function runTracesBench(options: { n: number; runs: number; seed: s
       examplesPerSecond: round(r.examples.length / seconds),
       worldsPerSecond: round(r.stats.worlds.run / seconds),
       loadAverage: round(loadAverage),
+      cpuSeconds: cpuSeconds === null ? null : round(cpuSeconds),
+      nodeCpuSeconds: round((node.user + node.system) / 1e6),
+      cpuBoundExamplesPerSecond: cpuSeconds ? round((r.examples.length / cpuSeconds) * cpus.length) : null,
     };
   } finally {
     await pool.close();
@@ -102,6 +132,9 @@ Examples:
           `  ${result.examples} verified examples from ${result.worlds} worlds, ${result.runs} runs each, pool of ${result.poolSize} workers`,
           `  ${result.seconds} s (pool start ${result.poolStartSeconds} s not counted), load average at start ${result.loadAverage}`,
           `  ${result.examplesPerSecond} verified examples/s (target 20: ${result.examplesPerSecond >= 20 ? "met" : "not met"}), ${result.worldsPerSecond} worlds/s`,
+          ...(result.cpuSeconds !== null
+            ? [`  CPU used: ${result.cpuSeconds} s (worker VMs + Node, of which Node ${result.nodeCpuSeconds} s): at most ${result.cpuBoundExamplesPerSecond} examples/s on an otherwise idle machine with these cores`]
+            : []),
           "",
         ].join("\n"),
       );

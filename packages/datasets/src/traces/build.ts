@@ -132,10 +132,12 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const launch = () => {
     const addedHere = () => examples.length - existing.length;
     const perWorld = counters.run > 0 ? Math.max(0.5, addedHere() / counters.run) : 2;
-    const wanted = () => (opts.n - examples.length) / perWorld + batchSize * opts.runner.parallelism;
-    while (inflight.size < Math.max(2, opts.runner.parallelism * 2) && nextBatch < end && (inflight.size < 1 || worldsInFlight < wanted())) {
+    const stillNeeded = () => (opts.n - examples.length) / perWorld;
+    while (inflight.size < Math.max(2, opts.runner.parallelism * 2) && nextBatch < end && (inflight.size < 1 || worldsInFlight < stillNeeded() + opts.runner.parallelism)) {
+      // Smaller batches near the end: less work launched that will not be needed.
+      const size = Math.max(1, Math.min(batchSize, Math.ceil(stillNeeded() / opts.runner.parallelism)));
       const batch: PlannedWorld[] = [];
-      for (let i = nextBatch; i < Math.min(end, nextBatch + batchSize); i++) batch.push(planWorld(seed, i, opts, runs));
+      for (let i = nextBatch; i < Math.min(end, nextBatch + size); i++) batch.push(planWorld(seed, i, opts, runs));
       plans.set(nextBatch, batch);
       inflight.set(nextBatch, observeWorlds(opts.runner, batch));
       worldsInFlight += batch.length;

@@ -68,9 +68,15 @@ function eventSentence(world: World, ev: ObservedEvent): string {
       if (ev.stop !== undefined) parts.push(`returns {:stop, ${ev.stop}, state}, so the process stops`);
       return `${ev.proc} handles ${cb} ${ev.msg}${parts.length ? `: ${parts.join("; ")}` : ""}.`;
     }
-    case "exit":
+    case "exit": {
       if (ev.proc === SUPERVISOR_MODULE) return `${SUPERVISOR_MODULE} exits (${ev.reason}): it gave up after too many restarts, and its children die with it.`;
+      const strategy = world.supervisor?.children.includes(ev.proc) ? world.supervisor.strategy : undefined;
+      if (ev.reason === ":shutdown" && strategy && strategy !== "one_for_one") {
+        const why = strategy === "one_for_all" ? "with strategy :one_for_all, when one child dies all the others are stopped and every child restarts" : "with strategy :rest_for_one, when a child dies the children started after it are stopped and restarted with it";
+        return `${SUPERVISOR_MODULE} stops ${ev.proc} (reason :shutdown): ${why}; its mailbox is lost.`;
+      }
       return `${ev.proc} exits with reason ${ev.reason}; whatever was still in its mailbox is lost.`;
+    }
     case "lost":
       return `${cb} ${ev.msg} was waiting in ${ev.proc}'s mailbox and is lost.`;
   }
@@ -88,6 +94,13 @@ function relevantProcs(world: World, spec: QuestionSpec): Set<string> | "all" {
     default:
       return new Set([spec.proc, SUPERVISOR_MODULE]);
   }
+}
+
+/** Under one_for_all / rest_for_one a sibling's death restarts this process too: its exits matter. */
+function siblingsOf(world: World, spec: QuestionSpec): Set<string> {
+  const sup = world.supervisor;
+  if (!("proc" in spec) || !sup || sup.strategy === "one_for_one" || !sup.children.includes(spec.proc)) return new Set();
+  return new Set(sup.children.filter((c) => c !== spec.proc));
 }
 
 function conclusion(world: World, spec: QuestionSpec, answer: string): string {
@@ -113,7 +126,8 @@ function conclusion(world: World, spec: QuestionSpec, answer: string): string {
 export function renderReasoning(input: ReasoningInput): string {
   const { world, spec, events, answer, callResults } = input;
   const relevant = relevantProcs(world, spec);
-  const keep = (ev: ObservedEvent) => relevant === "all" || relevant.has(ev.proc);
+  const siblings = siblingsOf(world, spec);
+  const keep = (ev: ObservedEvent) => relevant === "all" || relevant.has(ev.proc) || (siblings.has(ev.proc) && ev.type === "exit");
   const lastStep = spec.family === "call_result" ? spec.step : world.schedule.length;
   const lines: string[] = [];
   world.schedule.slice(0, lastStep).forEach((step, i) => {

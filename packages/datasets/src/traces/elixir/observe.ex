@@ -211,7 +211,7 @@ defmodule TraceWorld.Observe do
     ev
     |> Map.delete(:ts)
     |> Enum.map(fn
-      {k, v} when k in [:type, :cb, :proc, :reason] -> {Atom.to_string(k), text_or_string(v)}
+      {k, v} when k in [:type, :cb, :proc] -> {Atom.to_string(k), text_or_string(v)}
       {:reply, {:value, v}} -> {"reply", text(v)}
       {k, v} when k in [:seg, :n, :ok] -> {Atom.to_string(k), v}
       {k, v} -> {Atom.to_string(k), text(v)}
