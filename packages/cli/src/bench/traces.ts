@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { createPool } from "@otpforge/beam";
 import { beamVersions, buildTraceDataset, poolRunner } from "@otpforge/datasets";
+import { defaultPoolSize } from "../verbs/dataset.js";
 import { intOption, parseVerbArgs } from "../args.js";
 import { EXIT_OK, UsageError, type CliIO } from "../verb.js";
 import type { Benchmark } from "./index.js";
@@ -103,8 +104,8 @@ Options:
   --n N            examples to generate (default 300)
   --runs R         runs per world (default 5)
   --seed S         dataset seed (default "bench")
-  --pool-size P    worker VMs (default 2 per core: world runs spend much of
-                   their time waiting for timers)
+  --pool-size P    worker VMs (default as \`dataset traces\`: 4 per core, at
+                   most 16; world runs spend much of their time waiting for timers)
   --json           one JSON object
 
 Examples:
@@ -122,7 +123,7 @@ Examples:
       n: intOption(values.n, "n", 300),
       runs: intOption(values.runs, "runs", 5),
       seed: values.seed ?? "bench",
-      poolSize: intOption(values["pool-size"], "pool-size", 2 * os.availableParallelism()),
+      poolSize: intOption(values["pool-size"], "pool-size", defaultPoolSize()),
     });
     if (values.json) io.stdout(JSON.stringify(result) + "\n");
     else {

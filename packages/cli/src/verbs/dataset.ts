@@ -14,6 +14,11 @@ import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../ver
 
 const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
 
+/** Worlds mostly sleep through their timers, so more VMs than cores keep the cores busy. */
+export function defaultPoolSize(): number {
+  return Math.min(16, 4 * availableParallelism());
+}
+
 const HELP = `Usage: otpforge dataset traces --n N --seed S --out F.jsonl [options] [--json]
 
 Generates N trace-prediction examples: seeded OTP worlds (GenServers, an
@@ -31,6 +36,8 @@ Options:
   --runs R                runs per world (default 5)
   --questions-per-world Q at most Q questions from one world, two per family (default 6)
   --max-worlds W          give up after W worlds (default max(200, 40 N))
+  --pool-size P           worker VMs (default 4 per core, at most 16: world
+                          runs spend much of their time waiting for timers)
   --races                 also make worlds with deliberate races, asked as
                           "which outcomes are possible" (such files are not
                           byte-reproducible)
@@ -76,6 +83,7 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
     "questions-per-world": { type: "string" },
     "max-worlds": { type: "string" },
     races: { type: "boolean" },
+    "pool-size": { type: "string" },
   });
   if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`);
   if (!values.out) throw new UsageError("--out F.jsonl is required");
@@ -84,6 +92,7 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   const runs = intOption(values.runs, "runs", 5);
   const perWorld = intOption(values["questions-per-world"], "questions-per-world", 6);
   const maxWorlds = values["max-worlds"] === undefined ? undefined : intOption(values["max-worlds"], "max-worlds", 1);
+  const poolSize = intOption(values["pool-size"], "pool-size", defaultPoolSize());
   const families = parseFamilies(values.families);
   const difficulty = values.difficulty as Difficulty | undefined;
   if (difficulty !== undefined && !DIFFICULTIES.includes(difficulty)) throw new UsageError(`--difficulty must be one of ${DIFFICULTIES.join(", ")}`);
@@ -106,12 +115,12 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
     const stats = datasetStats(existing, n, families ?? FAMILIES, { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0 });
     result = { examples: existing, stats, complete: true };
   } else {
-    const pool = await createPool({ size: availableParallelism() });
+    const pool = await createPool({ size: poolSize });
     const bar = new ProgressBar({ total: n, label: "trace examples", enabled: showProgress });
     try {
       result = await buildTraceDataset({
         n, seed: values.seed, runs, families, difficulty, questionsPerWorld: perWorld, maxWorlds, races: values.races ?? false,
-        runner: poolRunner(pool),
+        runner: poolRunner(pool, poolSize),
         existing,
         onAccepted: (records) => writer.append(records),
         onProgress: (p) => bar.update(p.examples, `${p.worlds} worlds`),

@@ -34,7 +34,11 @@ export interface TraceDatasetOptions {
    * are not byte-reproducible: the observed outcome sets may differ between sessions.
    */
   races?: boolean;
-  /** Records of an earlier session with the same seed: kept, and generation resumes after them. */
+  /**
+   * Records of an earlier session with the same seed: kept, and generation
+   * resumes after the last world they come from (so they must hold all records
+   * of each of their worlds; readTraceDataset takes care of a cut-off checkpoint).
+   */
   existing?: readonly TraceExample[];
   onProgress?: (p: TraceProgress) => void;
   /** Called after each world that added records, with just those records (for an append-only checkpoint). */

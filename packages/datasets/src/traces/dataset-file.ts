@@ -39,10 +39,17 @@ export function parseTraceRecords(text: string, source: string, tolerateTornTail
   return out;
 }
 
-/** The records of an earlier session: the dataset file plus its checkpoint, without duplicate ids. */
+/**
+ * The records of an earlier session: the dataset file plus its checkpoint,
+ * without duplicate ids. The checkpoint's last world may have been cut off
+ * mid-write, so its records are left out: generation redoes that world (it
+ * gives the same records again).
+ */
 export function readTraceDataset(path: string): { examples: TraceExample[]; fromCheckpoint: number } {
   const main = existsSync(path) ? parseTraceRecords(readFileSync(path, "utf8"), path) : [];
-  const partial = existsSync(partialPath(path)) ? parseTraceRecords(readFileSync(partialPath(path), "utf8"), partialPath(path), true) : [];
+  const checkpoint = existsSync(partialPath(path)) ? parseTraceRecords(readFileSync(partialPath(path), "utf8"), partialPath(path), true) : [];
+  const lastWorld = Math.max(-1, ...checkpoint.map((e) => e.provenance.worldIndex));
+  const partial = checkpoint.filter((e) => e.provenance.worldIndex !== lastWorld);
   const seen = new Set(main.map((e) => e.id));
   const extra = partial.filter((e) => !seen.has(e.id) && (seen.add(e.id), true));
   return { examples: [...main, ...extra], fromCheckpoint: extra.length };
