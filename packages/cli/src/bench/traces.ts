@@ -17,6 +17,8 @@ export interface TracesBenchResult {
   runs: number;
   examples: number;
   worlds: number;
+  /** Worlds dropped: runs disagreed or could (racy), or the machine was too busy to trust the timing. */
+  worldsDropped: { racy: number; busy: number; failed: number };
   /** Pool start (worker VMs booting), not counted in the rates. */
   poolStartSeconds: number;
   seconds: number;
@@ -72,6 +74,7 @@ export async function runTracesBench(options: { n: number; runs: number; seed: s
       runs: options.runs,
       examples: r.examples.length,
       worlds: r.stats.worlds.run,
+      worldsDropped: { racy: r.stats.worlds.disagreeing, busy: r.stats.worlds.busy, failed: r.stats.worlds.failed },
       poolStartSeconds: round(poolStartSeconds),
       seconds: round(seconds),
       examplesPerSecond: round(r.examples.length / seconds),
@@ -131,6 +134,7 @@ Examples:
         [
           `trace dataset benchmark on ${result.machine}, Elixir ${result.elixir} / OTP ${result.otp}`,
           `  ${result.examples} verified examples from ${result.worlds} worlds, ${result.runs} runs each, pool of ${result.poolSize} workers`,
+          `  worlds dropped: ${result.worldsDropped.racy} racy, ${result.worldsDropped.busy} too delayed by a busy machine, ${result.worldsDropped.failed} failed`,
           `  ${result.seconds} s (pool start ${result.poolStartSeconds} s not counted), load average at start ${result.loadAverage}`,
           `  ${result.examplesPerSecond} verified examples/s (target 20: ${result.examplesPerSecond >= 20 ? "met" : "not met"}), ${result.worldsPerSecond} worlds/s`,
           ...(result.cpuSeconds !== null

@@ -10,6 +10,7 @@ defmodule TraceWorld.Driver do
   @flags [:call, :receive, :procs, :set_on_spawn, :strict_monotonic_timestamp]
   @callbacks [:init, :handle_call, :handle_cast, :handle_info]
   @settle_polls 3000
+  @yield_polls 50
   # A run whose scheduler latency exceeded this (ms) may have broken the
   # schedule's 30 ms timing margins: its observation is not trusted.
   @max_lag_ms 15
@@ -20,13 +21,14 @@ defmodule TraceWorld.Driver do
   @doc "Runs the world once per seed; returns one observation per run."
   def run_many(world, seeds) do
     previous = Logger.level()
-    # Crash reports are expected here; they would only flood the output.
-    Logger.configure(level: :none)
+    # Crash reports are expected here; they would only flood the output. (A
+    # batch sets this once for all the worlds it runs at the same time.)
+    if previous != :none, do: Logger.configure(level: :none)
 
     try do
       Enum.map(seeds, fn seed -> run_trusted(world, seed, 3) end)
     after
-      Logger.configure(level: previous)
+      if previous != :none, do: Logger.configure(level: previous)
     end
   end
 
@@ -193,11 +195,12 @@ defmodule TraceWorld.Driver do
     if left > 0, do: Process.sleep(left)
   end
 
+  # A small, seeded perturbation before each step.
   defp jitter do
-    case :rand.uniform(4) do
-      1 -> :ok
-      2 -> :erlang.yield()
-      n -> Process.sleep(n - 2)
+    case :rand.uniform(8) do
+      1 -> Process.sleep(1)
+      2 -> :ok
+      _ -> :erlang.yield()
     end
   end
 
@@ -219,7 +222,9 @@ defmodule TraceWorld.Driver do
     if first == second and Enum.all?(first, &idle?/1) and in_loops?(world) and not exiting?() do
       :ok
     else
-      Process.sleep(1)
+      # Yielding lets the world's processes run; sleeping (1 ms, often far
+      # more on a busy machine) only once they take long.
+      if n < @yield_polls, do: :erlang.yield(), else: Process.sleep(1)
       settle(world, n + 1)
     end
   end
