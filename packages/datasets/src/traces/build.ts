@@ -67,6 +67,7 @@ export class TraceResumeError extends Error {
 }
 
 const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
+const MAX_CONSECUTIVE_FAILURES = 12;
 
 interface PlannedWorld {
   index: number;
@@ -149,6 +150,7 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
     }
   };
 
+  let consecutiveFailures = 0;
   progress();
   try {
     for (let b = start; b < end && !tracker.full(); ) {
@@ -161,6 +163,12 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
       worldsInFlight -= batch.length;
       for (let k = 0; k < batch.length && !tracker.full(); k++) {
         counters.run++;
+        const r = results[k];
+        consecutiveFailures = r instanceof WorldRunError ? consecutiveFailures + 1 : 0;
+        // One failing world is data; many in a row mean the setup is broken.
+        if (r instanceof WorldRunError && consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
+          throw new WorldRunError(`${consecutiveFailures} worlds in a row could not be observed; the last said: ${r.message}`);
+        }
         const accepted = acceptWorld(batch[k], results[k], { seed, families, perWorld, tracker, usedWorlds, counters, versions, races: opts.races ?? false });
         if (accepted.length > 0) {
           examples.push(...accepted);

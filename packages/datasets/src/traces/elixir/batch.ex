@@ -25,7 +25,7 @@ defmodule TraceWorld.Batch do
       |> Enum.map(fn {_, result} -> result end)
     after
       Logger.configure(level: previous)
-      Code.compiler_options(Keyword.take(compiler, [:docs, :debug_info]))
+      Code.compiler_options(Enum.filter(compiler, fn {k, _} -> k in [:docs, :debug_info] end))
     end
   end
 
