@@ -107,7 +107,7 @@ Options:
   --n N            examples to generate (default 300)
   --runs R         runs per world (default 5)
   --seed S         dataset seed (default "bench")
-  --pool-size P    worker VMs (default as \`dataset traces\`: 4 per core, at
+  --pool-size P    worker VMs (default as \`dataset traces\`: 2 per core, at
                    most 16; world runs spend much of their time waiting for timers)
   --json           one JSON object
 

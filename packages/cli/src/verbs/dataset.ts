@@ -16,7 +16,7 @@ const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
 
 /** Worlds mostly sleep through their timers, so more VMs than cores keep the cores busy. */
 export function defaultPoolSize(): number {
-  return Math.min(16, 4 * availableParallelism());
+  return Math.min(16, 2 * availableParallelism());
 }
 
 const HELP = `Usage: otpforge dataset traces --n N --seed S --out F.jsonl [options] [--json]
@@ -36,7 +36,7 @@ Options:
   --runs R                runs per world (default 5)
   --questions-per-world Q at most Q questions from one world, two per family (default 6)
   --max-worlds W          give up after W worlds (default max(200, 40 N))
-  --pool-size P           worker VMs (default 4 per core, at most 16: world
+  --pool-size P           worker VMs (default 2 per core, at most 16: world
                           runs spend much of their time waiting for timers)
   --races                 also make worlds with deliberate races, asked as
                           "which outcomes are possible" (such files are not

@@ -25,7 +25,7 @@ export interface TraceDatasetOptions {
   questionsPerWorld?: number;
   /** Give up after this many worlds (default 40 per wanted example, at least 200). */
   maxWorlds?: number;
-  /** Worlds per BEAM job (default 6). */
+  /** Worlds per BEAM job (default 10). */
   batchSize?: number;
   knobs?: Partial<TraceKnobs>;
   /**
@@ -103,7 +103,7 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const families = opts.families?.length ? [...opts.families] : [...FAMILIES];
   const runs = opts.runs ?? 5;
   const perWorld = opts.questionsPerWorld ?? 6;
-  const batchSize = opts.batchSize ?? 6;
+  const batchSize = opts.batchSize ?? 10;
   const existing = [...(opts.existing ?? [])];
   for (const e of existing) {
     if (e.provenance.seed !== seed) throw new TraceResumeError(`the existing file was generated with seed ${e.provenance.seed}, not ${seed}: pass --seed ${e.provenance.seed} to complete it, or write to another file`);
