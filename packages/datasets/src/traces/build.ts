@@ -163,6 +163,12 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
       worldsInFlight -= batch.length;
       for (let k = 0; k < batch.length && !tracker.full(); k++) {
         counters.run++;
+        // A world observed while the machine was too busy to keep its timing is
+        // observed again, alone, before it is given up: otherwise which worlds
+        // make the file would depend on the machine's load, not on the seed.
+        for (let retry = 0; retry < LAGGED_WORLD_RETRIES && isLagged(results[k]); retry++) {
+          results[k] = (await observeWorlds(opts.runner, [batch[k] as PlannedWorld]))[0] as WorldObservation | WorldRunError;
+        }
         const r = results[k];
         consecutiveFailures = r instanceof WorldRunError ? consecutiveFailures + 1 : 0;
         // One failing world is data; many in a row mean the setup is broken.
@@ -184,6 +190,13 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   }
   const stats = datasetStats(examples, opts.n, families, counters);
   return { examples, stats, complete: tracker.full() };
+}
+
+/** Extra observations of a world whose runs lagged before it is dropped as "busy". */
+const LAGGED_WORLD_RETRIES = 4;
+
+function isLagged(r: WorldObservation | WorldRunError | undefined): boolean {
+  return r !== undefined && !(r instanceof WorldRunError) && r.lagged;
 }
 
 interface AcceptContext {
@@ -219,7 +232,8 @@ function acceptWorld(plan: PlannedWorld, result: WorldObservation | WorldRunErro
     // world whose runs differ, or could differ, contributes nothing.
     if (!ctx.races) return [];
   }
-  const all = candidates(plan.specs, result, ctx.races, result.orderSensitive);
+  // In a racy world even an answer all runs agreed on is only "what was observed": asked as an outcome set.
+  const all = candidates(plan.specs, result, ctx.races, racy);
   const rng = new Rng(plan.worldSeed).fork("questions");
   const structure = structureHash(plan.world);
   const chosen: Candidate[] = [];
