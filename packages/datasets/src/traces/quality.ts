@@ -157,6 +157,7 @@ export function datasetStats(examples: readonly TraceExample[], target: number, 
     fam[f] = { count: of.length, quota: tracker.quotas.get(f) ?? 0, distinctAnswers: byAnswer.size, topAnswer: top ? top[0] : null, topShare: round(share) };
     if (share > MAX_ANSWER_SHARE) violations.push(`${f}: answer ${top?.[0]} is ${Math.round(share * 100)}% of the family (max ${MAX_ANSWER_SHARE * 100}%)`);
     if (of.length < (tracker.quotas.get(f) ?? 0)) violations.push(`${f}: ${of.length} of ${tracker.quotas.get(f)} examples`);
+    if (share > MAX_ANSWER_SHARE && (tracker.quotas.get(f) ?? 0) < 3) violations.push(`${f}: with fewer than 3 examples a family cannot keep every answer under 40%: ask for n >= ${3 * families.length}`);
   }
   const splits: Record<Split, number> = { train: 0, dev: 0, test: 0 };
   const difficulties: Record<string, number> = {};

@@ -143,6 +143,9 @@ export function renderReasoning(input: ReasoningInput): string {
   if (input.outcomes && input.outcomes.length > 1) {
     out.push(`The runs did not agree: the observed answers were ${input.outcomes.join(", ")} (the steps above follow one run).`);
     out.push(`So the possible answers are ${answer}.`);
+  } else if (input.outcomes) {
+    out.push(`Every run gave ${input.outcomes[0]}, but this world contains a race (steps that do not wait, or processes dying together), so other outcomes cannot be ruled out.`);
+    out.push(`So the outcomes observed are ${answer}.`);
   } else {
     out.push(conclusion(world, spec, answer));
   }
