@@ -9,7 +9,7 @@ import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, TempDirs, user } from "./lm-helpers.js";
 
 describe("lmCacheKey", () => {
-  const base = { provider: "openai", model: "gpt-4o-mini", baseURL: "https://api.openai.com/v1", request: { messages: user("hi") } as LMRequest };
+  const base = { provider: "openai", model: "gpt-4o-mini", baseURL: "http://127.0.0.1:8080/v1", request: { messages: user("hi") } as LMRequest };
   const key = (patch: Partial<typeof base> = {}, req: Partial<LMRequest> = {}) => lmCacheKey({ ...base, ...patch, request: { ...base.request, ...req } });
 
   it("changes with everything that can change the answer", () => {
@@ -41,9 +41,9 @@ describe("lmCacheKey", () => {
   });
 
   it("leaves credentials in the base URL out of the key", () => {
-    expect(key({ baseURL: `https://user:${SECRET}@example.com/v1` })).toBe(key({ baseURL: "https://example.com/v1" }));
-    expect(key({ baseURL: `https://example.com/v1?api-key=${SECRET}` })).toBe(key({ baseURL: "https://example.com/v1" }));
-    expect(key({ baseURL: "https://example.com/v1?api-version=2024" })).not.toBe(key({ baseURL: "https://example.com/v1" }));
+    expect(key({ baseURL: `https://user:${SECRET}@127.0.0.1:8443/v1` })).toBe(key({ baseURL: "https://127.0.0.1:8443/v1" }));
+    expect(key({ baseURL: `https://127.0.0.1:8443/v1?api-key=${SECRET}` })).toBe(key({ baseURL: "https://127.0.0.1:8443/v1" }));
+    expect(key({ baseURL: "https://127.0.0.1:8443/v1?api-version=2024" })).not.toBe(key({ baseURL: "https://127.0.0.1:8443/v1" }));
   });
 });
 
