@@ -39,8 +39,20 @@ export class WorkerStartError extends BeamError {
 
 /** run() after close(). */
 export class PoolClosedError extends BeamError {
-  constructor() {
-    super("POOL_CLOSED", "the BEAM pool is closed; create a new one with createPool()");
+  constructor(message = "the BEAM pool is closed; create a new one with createPool()") {
+    super("POOL_CLOSED", message);
+  }
+}
+
+/** Untrusted code was given to a pool whose host offers no OS sandbox (and the user did not opt out). */
+export class IsolationUnavailableError extends BeamError {
+  constructor(detail: string) {
+    super(
+      "ISOLATION_UNAVAILABLE",
+      `otpforge will not run untrusted (model-written) code here: ${detail} ` +
+        "Install bubblewrap (`sudo apt-get install -y bubblewrap`) and make sure unprivileged user namespaces are allowed, " +
+        "or, on a machine you can afford to lose, pass --unsafe-no-isolation (API: createPool({ isolation: { unsafeNoIsolation: true } })).",
+    );
   }
 }
 

@@ -2,7 +2,7 @@
 export { createPool, DEFAULT_LIMITS, type Pool } from "./pool.js";
 export { checkPolicy } from "./policy.js";
 export { findElixir, type ElixirInstall } from "./elixir.js";
-export { BeamError, ElixirNotFoundError, WorkerBuildError, WorkerStartError, PoolClosedError, InvalidJobError, INSTALL_HINT } from "./errors.js";
+export { BeamError, ElixirNotFoundError, WorkerBuildError, WorkerStartError, PoolClosedError, InvalidJobError, IsolationUnavailableError, INSTALL_HINT } from "./errors.js";
 export { VERDICTS } from "./types.js";
-export type { Job, JobResult, Limits, Verdict, TraceEvent, PolicyResult, PolicyViolation, PoolOptions, PoolStats, SourceFile } from "./types.js";
+export type { Job, JobResult, Limits, Verdict, TraceEvent, PolicyResult, PolicyViolation, PoolOptions, PoolStats, SourceFile, Submission } from "./types.js";
 export { runBeamBench, benchProgram, type BeamBenchOptions, type BeamBenchResult } from "./bench.js";

@@ -1,14 +1,22 @@
 // The pool: N warm worker VMs, a FIFO queue of jobs, verdicts for jobs whose
-// worker died or hung, replacement of workers that broke a limit, were left
-// unclean, or ran their quota of jobs.
+// worker died or hung.
+//
+// Tenancy (DESIGN.md, "Running untrusted Elixir"): a VM never outlives its
+// tenant. Untrusted code runs in a VM that has run nothing untrusted before and
+// is discarded after its submission (one job, or the K runs of a `submission()`);
+// a fresh VM boots in the background to take its place. Trusted jobs (the
+// project's own code) run on VMs that have never seen untrusted code and are
+// kept until they break a limit, are left unclean, or ran their quota of jobs.
+import { realpathSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { dirname } from "node:path";
 import { buildWorker } from "./build.js";
 import { findElixir, type ElixirInstall } from "./elixir.js";
-import { PoolClosedError } from "./errors.js";
+import { IsolationUnavailableError, PoolClosedError } from "./errors.js";
 import { isolationPlan, shareReadOnly, type IsolationPlan } from "./isolation.js";
-import { toJobResult, validateJob, verdictForDeadWorker } from "./results.js";
-import type { Job, JobResult, Limits, PolicyResult, PoolOptions, PoolStats, SourceFile } from "./types.js";
-import { Worker, WorkerDied } from "./worker.js";
+import { toJobResult, validateJob, verdictForCompromisedWorker, verdictForDeadWorker } from "./results.js";
+import type { Job, JobResult, Limits, PolicyResult, PoolOptions, PoolStats, SourceFile, Submission } from "./types.js";
+import { Worker, WorkerCompromised, WorkerDied } from "./worker.js";
 
 export const DEFAULT_LIMITS: Required<Limits> = {
   timeoutMs: 10_000,
@@ -34,7 +42,13 @@ type Task = {
 export interface Pool {
   /** Number of worker VMs. */
   readonly size: number;
+  /** One job. Untrusted: in a fresh VM that is discarded afterwards. Trusted: on a long-lived trusted VM. */
   run(job: Job): Promise<JobResult>;
+  /**
+   * One submission of untrusted code (e.g. a program and its K runs): its jobs
+   * run one after another in one fresh VM, discarded at `close()`. Always close it.
+   */
+  submission(): Submission;
   /** The static policy on one source (or several files of one job), without running anything. */
   checkPolicy(source: string | SourceFile[]): Promise<PolicyResult>;
   stats(): PoolStats;
@@ -47,7 +61,7 @@ export interface Pool {
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const install = await findElixir();
   const workerDir = await buildWorker(install);
-  const plan = isolationPlan(options.isolation);
+  const plan = isolationPlan(options.isolation, readOnlyPaths(install, workerDir));
   if (plan.dropPrivileges) shareReadOnly(workerDir);
   const notify = options.onNotice ?? ((m: string) => process.stderr.write(`${m}\n`));
   for (const n of plan.notices) {
@@ -68,7 +82,7 @@ class BeamPool implements Pool {
   private starting = 0;
   private queue: Task[] = [];
   private closed = false;
-  private counters = { jobsRun: 0, workersStarted: 0, workersReplaced: 0 };
+  private counters = { jobsRun: 0, workersStarted: 0, workersReplaced: 0, submissions: 0 };
   private readonly maxJobs: number;
   private readonly limits: Required<Limits>;
   private readonly graceMs: number;
@@ -119,19 +133,56 @@ class BeamPool implements Pool {
     } catch (e) {
       return Promise.reject(e as Error);
     }
+    if (!job.trusted) {
+      const s = this.submission();
+      return s.run(job).finally(() => s.close());
+    }
+    const { request, limits } = this.prepare(job);
+    return new Promise<JobResult>((resolve, reject) => {
+      this.enqueue({
+        fail: reject,
+        run: async (w) => {
+          resolve(await this.runOn(w, request, limits, "trusted"));
+        },
+      });
+    });
+  }
+
+  submission(): Submission {
+    this.counters.submissions++;
+    return new TenantSubmission(this);
+  }
+
+  /** @internal The request a worker gets for a job, with the pool's default limits filled in. */
+  prepare(job: Job): { request: { op: string; job: Record<string, unknown> }; limits: Required<Limits> } {
     const limits = { ...this.limits, ...definedOnly(job.limits ?? {}) };
     const request = {
       op: "run",
       job: { files: job.files ?? [], script: job.script ?? null, call: job.call ?? null, limits, trace: !!job.trace, trusted: !!job.trusted },
     };
-    return new Promise<JobResult>((resolve, reject) => {
-      this.enqueue({
-        fail: reject,
-        run: async (w) => {
-          resolve(await this.runOn(w, request, limits));
-        },
-      });
+    return { request, limits };
+  }
+
+  /** @internal Why untrusted code may not run here, if it may not. */
+  get untrustedRefusal(): string | undefined {
+    return this.plan.untrustedRefusal;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** @internal A fresh idle VM, taken out of the pool for one tenant (give it back with discard). */
+  acquire(): Promise<Worker> {
+    if (this.closed) return Promise.reject(new PoolClosedError());
+    return new Promise<Worker>((resolve, reject) => {
+      this.enqueue({ fail: reject, run: async (w) => resolve(w) });
     });
+  }
+
+  /** @internal A tenant's VM is never reused: kill it and boot a fresh one in its place. */
+  discard(w: Worker): void {
+    this.replace(w);
   }
 
   checkPolicy(source: string | SourceFile[]): Promise<PolicyResult> {
@@ -156,7 +207,8 @@ class BeamPool implements Pool {
     });
   }
 
-  private async runOn(w: Worker, request: { op: string; job: Record<string, unknown> }, limits: Required<Limits>): Promise<JobResult> {
+  /** @internal */
+  async runOn(w: Worker, request: { op: string; job: Record<string, unknown> }, limits: Required<Limits>, mode: "trusted" | "tenant"): Promise<JobResult> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     let hung = false;
@@ -171,8 +223,9 @@ class BeamPool implements Pool {
       const reply = await Promise.race([w.request(request), deadline]);
       this.counters.jobsRun++;
       const raw = reply.result as Record<string, unknown>;
-      this.afterJob(w, raw);
-      return toJobResult(raw);
+      if (mode === "trusted") this.afterJob(w, raw);
+      else w.jobs++;
+      return { ...toJobResult(raw), vm: w.id };
     } catch (e) {
       this.counters.jobsRun++;
       this.replace(w);
@@ -187,7 +240,10 @@ class BeamPool implements Pool {
           durationMs,
         };
       }
-      if (e instanceof WorkerDied) return verdictForDeadWorker(e.exit, durationMs);
+      if (e instanceof WorkerCompromised) return { ...verdictForCompromisedWorker(e, w.printed, durationMs), vm: w.id };
+      // A VM that dies under untrusted code was stopped by that code (halt,
+      // killing a runtime process): its own verdict, never worth a retry.
+      if (e instanceof WorkerDied) return { ...verdictForDeadWorker(e.exit, durationMs, mode === "tenant"), vm: w.id };
       throw e;
     } finally {
       clearTimeout(timer);
@@ -267,6 +323,53 @@ class BeamPool implements Pool {
     while (this.starting > 0) await new Promise((r) => setTimeout(r, 20));
     await Promise.all([...this.kills]);
   }
+}
+
+/**
+ * One tenant: its jobs run in order on one VM taken fresh from the pool; at
+ * close the VM is discarded. If the VM dies (or is found compromised) during a
+ * job, the next job of the submission gets another fresh VM.
+ */
+class TenantSubmission implements Submission {
+  private worker: Worker | undefined;
+  private chain: Promise<unknown> = Promise.resolve();
+  private done = false;
+
+  constructor(private pool: BeamPool) {}
+
+  run(job: Job): Promise<JobResult> {
+    if (this.done) return Promise.reject(new PoolClosedError("this submission is closed; start another with pool.submission()"));
+    if (this.pool.isClosed) return Promise.reject(new PoolClosedError());
+    try {
+      validateJob(job);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
+    const refusal = this.pool.untrustedRefusal;
+    if (refusal && !job.trusted) return Promise.reject(new IsolationUnavailableError(refusal));
+    const { request, limits } = this.pool.prepare(job);
+    const next = this.chain.then(async () => {
+      if (!this.worker?.alive) this.worker = await this.pool.acquire();
+      return this.pool.runOn(this.worker, request, limits, "tenant");
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    await this.chain;
+    if (this.worker) this.pool.discard(this.worker);
+    this.worker = undefined;
+  }
+}
+
+/** What a sandboxed VM must be able to read: the Erlang and Elixir installs and the compiled worker. */
+function readOnlyPaths(install: ElixirInstall, workerDir: string): string[] {
+  const erlRoot = dirname(dirname(realpathSync(install.erl)));
+  const ebins = install.ebins.map((e) => realpathSync(e));
+  return [...new Set([erlRoot, ...ebins, realpathSync(workerDir)])];
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -2,7 +2,7 @@
 import { InvalidJobError } from "./errors.js";
 import type { JobResult, Job, PolicyViolation, TraceEvent, Verdict } from "./types.js";
 import { VERDICTS } from "./types.js";
-import type { WorkerExit } from "./worker.js";
+import type { WorkerCompromised, WorkerExit } from "./worker.js";
 
 export function validateJob(job: Job): void {
   if (!job || typeof job !== "object") throw new InvalidJobError("a job must be an object with files, script or call");
@@ -44,8 +44,24 @@ export function toJobResult(raw: Record<string, unknown>): JobResult {
   return r;
 }
 
-/** The worker VM died during the job: the job crashed it (or ran it out of memory). */
-export function verdictForDeadWorker(exit: WorkerExit, durationMs: number): JobResult {
+/** Code in the VM wrote to the result channel: whatever it claimed, the verdict is a violation. */
+export function verdictForCompromisedWorker(e: WorkerCompromised, printed: string, durationMs: number): JobResult {
+  return {
+    status: "policy_violation",
+    message: `the job wrote to the worker's result channel, trying to forge its verdict (${e.detail}); nothing it reported was kept and its VM was discarded`,
+    stdout: "",
+    stderr: printed,
+    durationMs,
+    violations: [{ message: "writing to the worker's result channel is not allowed in sandboxed code", line: 0 }],
+  };
+}
+
+/**
+ * The worker VM died during the job. Under untrusted code the job stopped it
+ * (`vm_stopped`: its own verdict, not worth a retry); under trusted code it
+ * crashed (`crashed`). Out of memory is `memory_limit` either way.
+ */
+export function verdictForDeadWorker(exit: WorkerExit, durationMs: number, untrusted = false): JobResult {
   const how = exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
   const lastLine = exit.tail.trim().split("\n").filter(Boolean).slice(-1)[0] ?? "";
   const oom = /cannot allocate|eheap_alloc|binary_alloc|out of memory/i.test(exit.tail);
@@ -53,6 +69,15 @@ export function verdictForDeadWorker(exit: WorkerExit, durationMs: number): JobR
     return {
       status: "memory_limit",
       message: `the worker VM ran out of memory during the job (${how}): ${lastLine.slice(0, 200)}; it was replaced`,
+      stdout: "",
+      stderr: exit.tail,
+      durationMs,
+    };
+  }
+  if (untrusted) {
+    return {
+      status: "vm_stopped",
+      message: `the job stopped its VM (${how})${lastLine ? `: ${lastLine.slice(0, 200)}` : ""}; the VM was discarded`,
       stdout: "",
       stderr: exit.tail,
       durationMs,

@@ -9,9 +9,11 @@ export type Verdict =
   | "timeout"
   | "memory_limit"
   | "output_limit"
-  | "crashed";
+  | "crashed"
+  /** Untrusted code stopped its own VM (halt, killed a runtime process...). Never retried. */
+  | "vm_stopped";
 
-export const VERDICTS: readonly Verdict[] = ["ok", "compile_error", "runtime_error", "policy_violation", "timeout", "memory_limit", "output_limit", "crashed"];
+export const VERDICTS: readonly Verdict[] = ["ok", "compile_error", "runtime_error", "policy_violation", "timeout", "memory_limit", "output_limit", "crashed", "vm_stopped"];
 
 export interface Limits {
   /** Wall-clock time for compile + run. Default 10 000 ms. */
@@ -97,6 +99,8 @@ export interface JobResult {
   trace?: TraceEvent[];
   /** The trace hit limits.maxTraceEvents and is incomplete. */
   traceTruncated?: boolean;
+  /** Which VM of the pool ran the job (a number never given to another VM): shows tenancy. */
+  vm?: number;
 }
 
 export interface PoolOptions {
@@ -110,8 +114,20 @@ export interface PoolOptions {
   graceMs?: number;
   /** Called once per process with notices (e.g. network isolation unavailable). Default: stderr. */
   onNotice?: (message: string) => void;
-  /** Turn off OS isolation layers (tests of the fallback only). */
-  isolation?: { network?: boolean; dropPrivileges?: boolean };
+  /**
+   * OS isolation. By default every layer the host allows; untrusted jobs are
+   * refused (IsolationUnavailableError) when the host offers no sandbox, unless
+   * `unsafeNoIsolation` says the user accepts running model code unconfined.
+   * `network`/`dropPrivileges` false turn single layers off (tests of the fallbacks).
+   */
+  isolation?: { network?: boolean; dropPrivileges?: boolean; sandbox?: boolean; unsafeNoIsolation?: boolean };
+}
+
+/** One tenant of the pool: jobs run in order in one fresh VM, discarded by close(). */
+export interface Submission {
+  run(job: Job): Promise<JobResult>;
+  /** Waits for the submission's jobs, then discards its VM. */
+  close(): Promise<void>;
 }
 
 export interface PoolStats {
@@ -121,4 +137,6 @@ export interface PoolStats {
   jobsRun: number;
   workersStarted: number;
   workersReplaced: number;
+  /** Untrusted submissions started (each had, or has, a VM of its own). */
+  submissions: number;
 }

@@ -1,6 +1,7 @@
 // One worker: an OS process running a BEAM with the project's Elixir worker,
 // spoken to over fd 3 with length-prefixed JSON frames.
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import type { Duplex } from "node:stream";
 import type { ElixirInstall } from "./elixir.js";
@@ -18,11 +19,22 @@ export interface WorkerExit {
   tail: string;
 }
 
-type Pending = { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void };
+type Pending = { nonce: string; resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void };
 
 export class WorkerDied extends Error {
   constructor(readonly exit: WorkerExit) {
     super(`the worker VM exited (${exit.signal ?? `code ${exit.code}`})`);
+  }
+}
+
+/**
+ * The worker wrote a frame Node did not ask for: no request pending with its
+ * id, a wrong nonce, a second answer, garbled bytes. Only code inside the VM
+ * can do that, so the VM is not to be trusted any more (it is killed).
+ */
+export class WorkerCompromised extends Error {
+  constructor(readonly detail: string) {
+    super(`the worker's result channel received a frame it did not ask for (${detail})`);
   }
 }
 
@@ -45,6 +57,8 @@ export class Worker {
   private tail = "";
   private dir: string;
   private exitInfo: WorkerExit | undefined;
+  private compromise: WorkerCompromised | undefined;
+  private isReady = false;
   readonly exited: Promise<WorkerExit>;
   private ready: Promise<void>;
 
@@ -61,7 +75,7 @@ export class Worker {
       "-elixir", "ansi_enabled", "false",
       "-s", "Elixir.OtpForge.Worker", "main",
     ];
-    const [cmd, ...rest] = [...plan.prefix, install.erl, ...args];
+    const [cmd, ...rest] = [...plan.prefixFor(this.dir), install.erl, ...args];
     this.child = spawn(cmd!, rest, {
       cwd: this.dir,
       env: scrubbedEnv(install.erl, this.dir),
@@ -93,21 +107,31 @@ export class Worker {
       } catch (e) {
         // A garbled frame means the protocol is lost: the worker goes, its job gets a verdict.
         this.tail += `\notpforge: unreadable frame from the worker: ${(e as Error).message}`;
-        this.killNow();
+        this.compromised(`unreadable bytes: ${(e as Error).message}`);
         return;
       }
       for (const frame of frames) {
         const msg = frame as Record<string, unknown>;
-        if (msg.op === "ready") {
+        if (msg.op === "ready" && !this.isReady) {
+          this.isReady = true;
           readyResolve();
           continue;
         }
+        // Every answer must match a request still pending, with that request's
+        // nonce (a secret only the worker's runner saw). Anything else was
+        // written by code that reached the channel: a forgery attempt.
         const id = msg.id as number | undefined;
-        const p = id !== undefined ? this.pending.get(id) : undefined;
-        if (p) {
-          this.pending.delete(id!);
-          p.resolve(msg);
+        const p = typeof id === "number" ? this.pending.get(id) : undefined;
+        if (!p) {
+          this.compromised(`op ${JSON.stringify(msg.op)}, id ${JSON.stringify(msg.id)}, no such request pending`);
+          return;
         }
+        if (msg.nonce !== p.nonce) {
+          this.compromised(`op ${JSON.stringify(msg.op)} for request ${id} without that request's nonce`);
+          return;
+        }
+        this.pending.delete(id!);
+        p.resolve(msg);
       }
     });
 
@@ -117,7 +141,7 @@ export class Worker {
         this.exitInfo = { code, signal, tail: this.tail };
         live.delete(this);
         rmSync(this.dir, { recursive: true, force: true });
-        const err = new WorkerDied(this.exitInfo);
+        const err = this.compromise ?? new WorkerDied(this.exitInfo);
         readyReject(new WorkerStartError(`the VM exited during start (${signal ?? `code ${code}`}): ${this.tail.trim().split("\n").slice(-5).join(" | ")}`));
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
@@ -156,6 +180,19 @@ export class Worker {
     return this.tail;
   }
 
+  /** Set once the worker wrote a frame nobody asked for (then the VM is killed). */
+  get compromisedBy(): WorkerCompromised | undefined {
+    return this.compromise;
+  }
+
+  private compromised(detail: string) {
+    if (this.compromise) return;
+    this.compromise = new WorkerCompromised(detail);
+    for (const p of this.pending.values()) p.reject(this.compromise);
+    this.pending.clear();
+    this.killNow();
+  }
+
   get alive(): boolean {
     return !this.exitInfo;
   }
@@ -166,12 +203,14 @@ export class Worker {
 
   /** Sends one request; resolves with the worker's reply frame. */
   request(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (this.compromise) return Promise.reject(this.compromise);
     if (this.exitInfo) return Promise.reject(new WorkerDied(this.exitInfo));
     const id = this.nextId++;
+    const nonce = randomBytes(16).toString("hex");
     this.busy();
     return new Promise<Record<string, unknown>>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.channel.write(encodeFrame({ ...body, id }));
+      this.pending.set(id, { nonce, resolve, reject });
+      this.channel.write(encodeFrame({ ...body, id, nonce }));
     }).finally(() => {
       if (this.pending.size === 0) this.idle();
     });

@@ -1,32 +1,53 @@
 import { describe, expect, it } from "vitest";
 import { isolationPlan, scrubbedEnv, type HostProbe } from "../src/isolation.js";
 
-const fakeHost = (failing: string[], isRoot = true): HostProbe => ({
-  which: (cmd) => `/usr/bin/${cmd}`,
+const fakeHost = (failing: string[], isRoot = true, missing: string[] = []): HostProbe => ({
+  which: (cmd) => (missing.includes(cmd) ? undefined : `/usr/bin/${cmd}`),
   works: (cmd) => !failing.some((f) => cmd.join(" ").includes(f)),
   isRoot,
 });
 
 describe("OS isolation plan", () => {
-  it("uses every layer the host allows: limits, a network namespace, the nobody user", () => {
-    const plan = isolationPlan({}, fakeHost([]));
-    expect(plan).toMatchObject({ network: true, dropPrivileges: true, limits: true, notices: [] });
-    expect(plan.prefix.join(" ")).toMatch(/^\/usr\/bin\/prlimit --core=0 .* -- \/usr\/bin\/unshare -n \/usr\/bin\/setpriv --reuid=65534/);
+  it("uses every layer the host allows: limits, the nobody user, then bubblewrap", () => {
+    const plan = isolationPlan({}, ["/opt/erlang"], fakeHost([]));
+    expect(plan).toMatchObject({ sandbox: true, network: true, dropPrivileges: true, limits: true, notices: [] });
+    expect(plan.untrustedRefusal).toBeUndefined();
+    const prefix = plan.prefixFor("/tmp/w1").join(" ");
+    expect(prefix).toMatch(/^\/usr\/bin\/prlimit --core=0 .*--nproc=4096 -- \/usr\/bin\/setpriv --reuid=65534 .* \/usr\/bin\/bwrap --die-with-parent/);
+    expect(prefix).toContain("--unshare-net");
+    expect(prefix).toContain("--tmpfs /tmp --tmpfs /run");
+    expect(prefix).toContain("--ro-bind /opt/erlang /opt/erlang");
+    expect(prefix).toContain("--bind /tmp/w1 /tmp/w1 --chdir /tmp/w1");
+    expect(prefix).not.toMatch(/--(ro-)?bind \/home|--(ro-)?bind \/root|--ro-bind \/ \//);
   });
 
-  it("falls back without a network namespace and says so in one notice", () => {
-    const plan = isolationPlan({}, fakeHost(["unshare"]));
-    expect(plan.network).toBe(false);
-    expect(plan.prefix.join(" ")).not.toContain("unshare");
-    expect(plan.dropPrivileges).toBe(true);
-    expect(plan.notices).toHaveLength(1);
-    expect(plan.notices[0]).toContain("share the host's network");
+  it("as a normal user: the same sandbox, limits included, no setpriv", () => {
+    const plan = isolationPlan({}, [], fakeHost([], false));
+    const prefix = plan.prefixFor("/tmp/w").join(" ");
+    expect(plan.sandbox).toBe(true);
+    expect(prefix).toContain("--nproc=4096");
+    expect(prefix).not.toContain("setpriv");
+    expect(prefix).toContain("--unshare-user");
   });
 
-  it("maps the user into a namespace of its own when not root", () => {
-    const plan = isolationPlan({}, fakeHost([], false));
-    expect(plan.prefix.join(" ")).toContain("/usr/bin/unshare -r -n");
-    expect(plan.dropPrivileges).toBe(false);
+  it("refuses untrusted code when bubblewrap is missing, and says what to install", () => {
+    const plan = isolationPlan({}, [], fakeHost([], false, ["bwrap"]));
+    expect(plan.sandbox).toBe(false);
+    expect(plan.untrustedRefusal).toMatch(/bubblewrap \(`bwrap`\) is not installed/);
+    expect(plan.notices.join("\n")).toContain("apt-get install -y bubblewrap");
+    // A network namespace is still used for trusted work.
+    expect(plan.prefixFor("/tmp/w").join(" ")).toContain("unshare -r -n");
+  });
+
+  it("refuses untrusted code when bubblewrap cannot create namespaces", () => {
+    const plan = isolationPlan({}, [], fakeHost(["bwrap"]));
+    expect(plan.untrustedRefusal).toMatch(/cannot create its namespaces/);
+  });
+
+  it("runs without the sandbox only when the user says so, with a notice", () => {
+    const plan = isolationPlan({ unsafeNoIsolation: true }, [], fakeHost([], true, ["bwrap"]));
+    expect(plan.untrustedRefusal).toBeUndefined();
+    expect(plan.notices.join("\n")).toMatch(/WITHOUT the OS sandbox, as asked/);
   });
 
   it("passes nothing of the parent's environment to a worker", () => {

@@ -99,9 +99,9 @@ describe("running jobs", () => {
     expect(results.map((r) => r.valueJson)).toEqual(Array.from({ length: 12 }, (_, i) => i * 2));
   });
 
-  it("times out a job, kills its processes and keeps the worker", async () => {
+  it("times out a trusted job, kills its processes and keeps the worker", async () => {
     const before = pool.stats().workersReplaced;
-    const r = await pool.run({ script: "spawn(fn -> Process.sleep(:infinity) end)\nreceive do\n  :never -> :ok\nend", limits: { timeoutMs: 300 } });
+    const r = await pool.run({ script: "spawn(fn -> Process.sleep(:infinity) end)\nreceive do\n  :never -> :ok\nend", limits: { timeoutMs: 300 }, trusted: true });
     expect(r.status).toBe("timeout");
     expect(r.message).toContain("300 ms");
     const after = await pool.run({ script: "length(Process.list())", trusted: true });
@@ -119,7 +119,7 @@ describe("running jobs", () => {
     expect(again.value).toBe("2");
   });
 
-  it("gives crashed when the job takes its VM down, and replaces the worker", async () => {
+  it("gives crashed when a trusted job takes its VM down, and replaces the worker", async () => {
     const replaced = pool.stats().workersReplaced;
     const r = await pool.run({ script: "System.halt(3)", trusted: true });
     expect(r.status).toBe("crashed");

@@ -53,11 +53,13 @@ defmodule OtpForge.Worker do
 
   defp handle(port, data) do
     case JSON.decode(data) do
-      {:ok, %{"op" => "run", "id" => id, "job" => job}} ->
+      # The nonce goes back with the answer: Node takes an answer only with the
+      # nonce of its request, so frames written by job code are recognised.
+      {:ok, %{"op" => "run", "id" => id, "nonce" => nonce, "job" => job}} ->
         result = safely(fn -> Job.run(job) end)
-        reply(port, %{"op" => "result", "id" => id, "result" => result})
+        reply(port, %{"op" => "result", "id" => id, "nonce" => nonce, "result" => result})
 
-      {:ok, %{"op" => "policy", "id" => id, "sources" => sources}} ->
+      {:ok, %{"op" => "policy", "id" => id, "nonce" => nonce, "sources" => sources}} ->
         srcs = for s <- sources, do: {s["name"] || "source.ex", s["source"] || ""}
 
         result =
@@ -70,13 +72,13 @@ defmodule OtpForge.Worker do
           end)
 
         # Parsing makes atoms and may load modules; nothing else to clean.
-        reply(port, %{"op" => "policy", "id" => id, "result" => result, "health" => %{"atoms" => :erlang.system_info(:atom_count), "clean" => true}})
+        reply(port, %{"op" => "policy", "id" => id, "nonce" => nonce, "result" => result, "health" => %{"atoms" => :erlang.system_info(:atom_count), "clean" => true}})
 
-      {:ok, %{"op" => "ping", "id" => id}} ->
-        reply(port, %{"op" => "pong", "id" => id})
+      {:ok, %{"op" => "ping", "id" => id, "nonce" => nonce}} ->
+        reply(port, %{"op" => "pong", "id" => id, "nonce" => nonce})
 
       {:ok, other} ->
-        reply(port, %{"op" => "error", "id" => other["id"], "message" => "unknown request"})
+        reply(port, %{"op" => "error", "id" => other["id"], "nonce" => other["nonce"], "message" => "unknown request"})
 
       {:error, msg} ->
         reply(port, %{"op" => "error", "message" => "bad frame: #{msg}"})
