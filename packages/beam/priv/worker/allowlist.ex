@@ -52,7 +52,14 @@ defmodule OtpForge.Allowlist do
     Record => [:defrecord, :defrecordp, :is_record],
     # Not fread and friends: ~a makes atoms from text.
     :io_lib => [:format, :fwrite, :write, :print, :write_string, :write_atom, :chars_length, :nl, :indentation, :printable_list, :printable_unicode_list, :latin1_char_list],
-    :ets => {:except, [:file2tab, :tab2file, :tabfile_info, :to_dets, :from_dets]},
+    # The public API only: :ets also exports internals (internal_delete_all, ...) that skip its checks.
+    :ets => [
+      :new, :insert, :insert_new, :lookup, :lookup_element, :member, :delete, :delete_object,
+      :delete_all_objects, :update_counter, :update_element, :select, :select_count, :select_delete,
+      :select_replace, :select_reverse, :match, :match_object, :match_delete, :first, :last, :next,
+      :prev, :tab2list, :info, :whereis, :take, :foldl, :foldr, :give_away, :setopts, :rename,
+      :safe_fixtable, :slot, :fun2ms, :test_ms, :match_spec_compile, :match_spec_run, :is_compiled_ms, :init_table
+    ],
     :timer => [:sleep, :tc, :seconds, :minutes, :hours, :hms, :send_after, :send_interval, :cancel, :exit_after, :kill_after],
     :io => [:format, :fwrite, :put_chars, :nl, :write],
     :persistent_term => [:get, :put, :erase, :info],

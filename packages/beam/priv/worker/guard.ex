@@ -55,11 +55,17 @@ defmodule OtpForge.Guard do
     {Task, :start_link} => :task_mfa,
     {Task, :async} => :task_mfa,
     {Task, :async_stream} => :stream_mfa,
+    {Task, :shutdown} => :task0,
+    {Task, :ignore} => :task0,
+    {Process, :info} => :info0,
+    {:erlang, :process_info} => :info0,
+    {Registry, :send} => :registry_send,
+    {:timer, :tc} => :timer_tc,
     {Task.Supervisor, :start_child} => :tasksup,
     {Task.Supervisor, :async} => :tasksup,
     {Task.Supervisor, :async_nolink} => :tasksup,
-    {Task.Supervisor, :async_stream} => :dest0,
-    {Task.Supervisor, :async_stream_nolink} => :dest0,
+    {Task.Supervisor, :async_stream} => :tasksup_stream,
+    {Task.Supervisor, :async_stream_nolink} => :tasksup_stream,
     {Task.Supervisor, :terminate_child} => :dest0,
     {Task.Supervisor, :children} => :dest0,
     {Task.Supervisor, :start_link} => :opts0,
@@ -110,7 +116,8 @@ defmodule OtpForge.Guard do
     {:ets, :take} => :ets_table0,
     {:ets, :match_delete} => :ets_table0,
     {:ets, :rename} => :ets_table0,
-    {:ets, :safe_fixtable} => :ets_table0
+    {:ets, :safe_fixtable} => :ets_table0,
+    {:ets, :init_table} => :ets_table0
   }
 
   @doc "Is this call routed through the guard by the policy's rewrite?"
@@ -125,8 +132,21 @@ defmodule OtpForge.Guard do
   defp check(:refuse, m, f, a), do: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
   defp check(:dest0, _, _, [d | _]), do: dest(d)
   defp check(:dest1, _, _, [_, d | _]), do: dest(d)
-  defp check(:timer_dest, _, _, [_, d, _]), do: dest(d)
+  # :timer.kill_after(time, pid); send_after/exit_after/send_interval(time, dest, msg).
+  defp check(:timer_dest, _, :kill_after, [_, d]), do: timer_dest(d)
+  defp check(:timer_dest, _, _, [_, d, _]), do: timer_dest(d)
   defp check(:timer_dest, _, _, _), do: :ok
+  defp check(:timer_tc, _, _, [m, f, a | _]) when is_atom(m) and is_list(a), do: mfa(m, f, a)
+  defp check(:timer_tc, _, _, [f | _]) when is_function(f), do: :ok
+  defp check(:timer_tc, _, _, args), do: deny(":timer.tc/#{length(args)} with #{inspect(hd(args ++ [nil]), limit: 5)} is not allowed in sandboxed code")
+  defp check(:task0, _, _, [%Task{pid: pid} | _]) when is_pid(pid), do: dest(pid)
+  defp check(:task0, _, f, _), do: deny("Task.#{f} needs a task the job started")
+  defp check(:info0, _, _, [pid | _]) when is_pid(pid), do: info_of(pid)
+  defp check(:info0, _, _, _), do: :ok
+  defp check(:registry_send, _, _, [{reg, key}, _]), do: dest({:via, Registry, {reg, key}})
+  defp check(:registry_send, _, _, _), do: :ok
+  defp check(:tasksup_stream, _, _, [sup, _enum, m, f, a | _]) when is_atom(m) and is_list(a), do: (dest(sup); mfa(m, f, [nil | a]))
+  defp check(:tasksup_stream, _, _, [sup | _]), do: dest(sup)
   defp check(:exit, _, _, [d, _]), do: dest(d)
   defp check(:exit, _, _, _), do: :ok
   defp check(:unregister, _, _, [name]), do: dest(name)
@@ -142,8 +162,11 @@ defmodule OtpForge.Guard do
   defp check(:mfa, _, _, _), do: :ok
   defp check(:apply, _, _, [m, f, a]) when is_list(a), do: mfa(m, f, a)
   defp check(:apply, _, _, _), do: :ok
-  defp check(:reply, _, _, [{pid, tag}, _]) when is_pid(pid) and not is_list(tag), do: dest(pid)
-  defp check(:reply, _, _, _), do: :ok
+  # Only to a `from` the job received: {pid of the job, reference or [:alias | reference]}.
+  defp check(:reply, _, _, [{pid, tag}, _]) when is_pid(pid) and (is_reference(tag) or (is_list(tag) and tl(tag) != [] and is_reference(tl(tag)))),
+    do: dest(pid)
+
+  defp check(:reply, _, _, [from, _]), do: deny("GenServer.reply/2 to #{inspect(from, limit: 5)} is not allowed in sandboxed code: reply only to the `from` a handle_call received")
   defp check(:gen_start, _, _, [mod, _arg]), do: job_module(mod, "GenServer.start_link/3")
   defp check(:gen_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "GenServer.start_link/3"); opts(opts))
   defp check(:agent, _, _, [agent | rest]), do: (dest(agent); agent_mfa(rest))
@@ -199,12 +222,46 @@ defmodule OtpForge.Guard do
   end
 
   def dest({name, n}) when is_atom(name) and is_atom(n), do: if(n == node(), do: dest(name), else: :ok)
-  def dest({:global, _}), do: :ok
+  # Names that resolve through a registry are resolved, then the pid is checked
+  # (a registry's table may hold any pid the job put there).
+  def dest({:global, name}), do: resolved(:global.whereis_name(name))
+  def dest({:via, Registry, {reg, key}}), do: resolved(safe_whereis(fn -> Registry.whereis_name({reg, key}) end))
+  def dest({:via, Registry, {reg, key, _value}}), do: resolved(safe_whereis(fn -> Registry.whereis_name({reg, key}) end))
   def dest({:via, Registry, _}), do: :ok
-  def dest({:via, mod, _}), do: job_module(mod, "a {:via, module, name} name")
+
+  def dest({:via, mod, name}) do
+    job_module(mod, "a {:via, module, name} name")
+    resolved(safe_whereis(fn -> mod.whereis_name(name) end))
+  end
   def dest(ref) when is_reference(ref), do: :ok
   def dest(port) when is_port(port), do: deny("sandboxed code may not talk to ports")
   def dest(_), do: :ok
+
+  defp resolved(pid) when is_pid(pid), do: dest(pid)
+  defp resolved(_), do: :ok
+
+  defp safe_whereis(fun) do
+    fun.()
+  rescue
+    _ -> :undefined
+  end
+
+  # A timer to a name fires later: the name must be the job's now, not whoever holds it then.
+  defp timer_dest(name) when is_atom(name) and name not in [nil, true, false] do
+    case Process.whereis(name) do
+      nil -> deny("a timer to #{inspect(name)} is not allowed in sandboxed code: no process of the job holds that name")
+      _ -> dest(name)
+    end
+  end
+
+  defp timer_dest(d), do: dest(d)
+
+  # Process.info of the job's own processes only: the runtime's reveal links, messages, stacks.
+  defp info_of(pid) do
+    if node(pid) == node() and not job_process?(pid),
+      do: deny("Process.info of #{inspect(pid)} is not allowed in sandboxed code: it belongs to the runtime"),
+      else: :ok
+  end
 
   @doc "Processes of a job share its capture as group leader (the policy forbids changing it)."
   def job_process?(pid) do
@@ -332,8 +389,27 @@ defmodule OtpForge.Guard do
   defp start_opts([mod, _arg, opts]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); opts(opts))
   defp start_opts(_), do: :ok
 
+  # The job's own line that made the refused call: the first frame of the stack
+  # in a module compiled from the job's sources.
+  defp where do
+    {:current_stacktrace, frames} = Process.info(self(), :current_stacktrace)
+
+    Enum.find_value(frames, "", fn
+      {m, _f, _a, loc} ->
+        file = to_string(Keyword.get(loc, :file, ""))
+
+        if file != "" and Allowlist.job_module?(m),
+          do: " (#{Path.basename(file)}:#{Keyword.get(loc, :line, 0)})"
+
+      _ ->
+        nil
+    end)
+  end
+
   @doc "Refuses: tells the runner (the verdict becomes policy_violation) and raises."
   def deny(message) do
+    message = message <> where()
+
     case Process.whereis(:otpforge_runner) do
       nil -> :ok
       runner -> send(runner, {:otpforge_violation, message})

@@ -75,7 +75,7 @@ defmodule OtpForge.Job do
     # Applies to every process spawned from now on: the job's, not the worker's.
     words = div(limits.max_heap_bytes, :erlang.system_info(:wordsize))
     :erlang.system_flag(:max_heap_size, %{size: words, kill: true, error_logger: true})
-    root = spawn(fn -> Root.main(ref, runner, spec) end)
+    root = spawn(fn -> Root.main(ref, runner, Map.put(spec, :stderr, err)) end)
     Process.group_leader(root, out)
     mref = Process.monitor(root)
     send(root, {:otpforge_go, ref})
@@ -89,8 +89,12 @@ defmodule OtpForge.Job do
 
     events =
       if tracer do
-        Tracer.stop(tracer, Cleanup.job_processes(baseline, out), %{root: root, infra: [out, err, self()]})
+        procs = Cleanup.job_processes(baseline, out)
+        in_job(spec, out, limits, 25_000, fn -> Tracer.stop(tracer, procs, %{root: root, infra: [out, err, runner]}) end, fn -> {[], true} end)
       end
+
+    # Exit reasons are put into words now, while the job's modules (its exceptions) are loaded.
+    outcome = describe_outcome(outcome, spec, out, limits)
 
     # A spawn bomb is stopped before anything else (Logger is flooded with its crash reports).
     if elem(outcome, 0) == :process_limit, do: Cleanup.run(baseline, out, bomb: true, infra: Enum.reject([out, err, tracer], &is_nil/1))
@@ -98,12 +102,7 @@ defmodule OtpForge.Job do
     {stdout, _} = Capture.contents(out)
     {stderr, _} = Capture.contents(err)
     StderrRouter.set_target(nil)
-    compiled =
-      receive do
-        {:otpforge_modules, ^ref, mods} -> mods
-      after
-        0 -> []
-      end
+    compiled = compiled_modules(ref, [])
 
     health = Cleanup.run(baseline, out, tracer_used: tracer != nil or spec.trusted, compiled: compiled)
     Capture.stop(out)
@@ -174,6 +173,15 @@ defmodule OtpForge.Job do
     end
   end
 
+  # The job's files and, for untrusted jobs, its script each report what they compiled.
+  defp compiled_modules(ref, acc) do
+    receive do
+      {:otpforge_modules, ^ref, mods} -> compiled_modules(ref, mods ++ acc)
+    after
+      0 -> acc
+    end
+  end
+
   defp whereabouts(root) do
     case Process.info(root, :current_stacktrace) do
       {:current_stacktrace, frames} ->
@@ -209,16 +217,68 @@ defmodule OtpForge.Job do
     if json, do: Map.put(r, "valueJson", {:raw_json, json}), else: r
   end
 
+  defp to_result({:done, {:policy_violation, message, violation}}, _limits, _),
+    do: verdict(:policy_violation, message) |> Map.put("violations", [violation])
+
   defp to_result({:done, {status, message}}, _limits, _), do: %{"status" => Atom.to_string(status), "message" => message}
 
-  defp to_result({:root_down, reason}, _limits, _) do
+  defp to_result({:root_down_text, text}, _limits, _), do: verdict(:runtime_error, "the job's main process exited: " <> text)
+
+  defp describe_outcome({:root_down, reason}, spec, out, limits) do
+    text = in_job(spec, out, limits, 2_000, fn -> exit_text(reason) end, fn -> first_line(inspect(reason, structs: false, limit: 20, printable_limit: 500)) end)
+    {:root_down_text, text}
+  end
+
+  defp describe_outcome(outcome, _spec, _out, _limits), do: outcome
+
+  defp exit_text(reason) do
     text =
       case reason do
         {%{__exception__: true} = e, stack} when is_list(stack) -> Exception.format_banner(:error, e, stack)
         _ -> Exception.format_exit(reason)
       end
 
-    verdict(:runtime_error, "the job's main process exited: " <> first_line(text))
+    first_line(text)
+  end
+
+  # Formatting a job's terms may call the job's own code (its Inspect or
+  # message/1 implementations). For untrusted jobs that never happens in the
+  # runner: it runs in a process of the job (its group leader, its heap limit),
+  # and if it does not answer in time the fallback (no job code) is used.
+  defp in_job(%{trusted: true}, _out, _limits, _timeout, fun, _fallback), do: fun.()
+
+  defp in_job(_spec, out, limits, timeout, fun, fallback) do
+    ref = make_ref()
+    parent = self()
+    words = div(limits.max_heap_bytes, :erlang.system_info(:wordsize))
+
+    pid =
+      :erlang.spawn_opt(
+        fn ->
+          receive do
+            {:otpforge_go, ^ref} -> send(parent, {ref, :otpforge_formatted, fun.()})
+          end
+        end,
+        [{:max_heap_size, %{size: words, kill: true, error_logger: false}}]
+      )
+
+    Process.group_leader(pid, out)
+    mref = Process.monitor(pid)
+    send(pid, {:otpforge_go, ref})
+
+    receive do
+      {^ref, :otpforge_formatted, value} ->
+        Process.demonitor(mref, [:flush])
+        value
+
+      {:DOWN, ^mref, _, _, _} ->
+        fallback.()
+    after
+      timeout ->
+        Process.exit(pid, :kill)
+        Process.demonitor(mref, [:flush])
+        fallback.()
+    end
   end
 
   defp to_result({:timeout}, l, where),

@@ -24,8 +24,8 @@ defmodule OtpForge.Policy do
       {asts, violations} =
         Enum.map_reduce(parsed, [], fn {name, ast}, acc ->
           ast = Source.expand_pipes(ast)
-          ctx = %{file: name, module: nil, aliases: Source.aliases(ast), jobmods: job_modules, line: 1, rewrite: rewrite?}
-          {ast, found} = walk(ast, ctx, [])
+          ctx = %{file: name, module: nil, aliases: Source.aliases(ast), jobmods: job_modules, line: 1, rewrite: rewrite?, in_fun: false}
+          {ast, found} = if name == "script.exs", do: walk_script(ast, ctx), else: walk(ast, ctx, [])
           {{name, ast}, acc ++ Enum.reverse(found)}
         end)
 
@@ -41,6 +41,20 @@ defmodule OtpForge.Policy do
 
   # ---- pass 2: check and rewrite --------------------------------------------
 
+  # A script's top-level modules compile as modules; the rest of it runs as the
+  # body of a function (see OtpForge.Root), so a defmodule anywhere else in it
+  # is one inside a function.
+  defp walk_script({:__block__, meta, exprs}, ctx) do
+    {exprs, acc} = Enum.map_reduce(exprs, [], fn e, acc -> walk(e, %{ctx | in_fun: not module_form?(e)}, acc) end)
+    {{:__block__, meta, exprs}, acc}
+  end
+
+  defp walk_script(expr, ctx), do: walk(expr, %{ctx | in_fun: not module_form?(expr)}, [])
+
+  @doc "Is this a top-level module definition (compiled as a module, not run as code)?"
+  def module_form?({kind, _, [_ | _]}) when kind in [:defmodule, :defprotocol, :defimpl], do: true
+  def module_form?(_), do: false
+
   defp line(meta, ctx) when is_list(meta), do: %{ctx | line: Keyword.get(meta, :line, ctx.line)}
   defp line(_, ctx), do: ctx
 
@@ -54,6 +68,13 @@ defmodule OtpForge.Policy do
   end
 
   # defmodule: a new module (not one the runtime has) and a new __MODULE__.
+  # A module defined while a function runs is compiled outside every check the
+  # compiler tracer makes: refused (modules go at the top level).
+  defp walk({kind, meta, [_ | _]} = node, %{in_fun: true} = ctx, acc) when kind in [:defmodule, :defprotocol, :defimpl] do
+    ctx = line(meta, ctx)
+    {node, not_allowed(acc, ctx, "#{kind} inside a function or a script expression", ": define modules at the top level of a file or the script")}
+  end
+
   defp walk({kind, meta, [name_ast, body]}, ctx, acc) when kind in [:defmodule, :defprotocol] do
     ctx = line(meta, ctx)
 
@@ -76,15 +97,33 @@ defmodule OtpForge.Policy do
     ctx = line(meta, ctx)
     fors = rest |> List.first() |> keyword_get(:for)
 
-    acc =
-      with {:ok, proto} <- module_name(resolve_ast(proto_ast, ctx), nil), {:ok, target} <- module_name(resolve_ast(fors, ctx), nil) do
-        impl = Module.concat(proto, target)
+    # `for:` may be one module or a list of them (each is an implementation module).
+    # Without `for:` it is for the enclosing module (the job's own).
+    targets = cond do
+      is_nil(fors) -> []
+      is_list(fors) -> fors
+      true -> [fors]
+    end
 
-        if Allowlist.exists?(impl) and not Allowlist.job_module?(impl),
-          do: violation(acc, ctx, "defimpl #{Allowlist.name(proto)} for #{Allowlist.name(target)} redefines a module that already exists in the runtime (line #{ctx.line})"),
-          else: acc
-      else
-        _ -> acc
+    acc =
+      case module_name(resolve_ast(proto_ast, ctx), nil) do
+        {:ok, proto} ->
+          Enum.reduce(targets, acc, fn t, acc ->
+            case module_name(resolve_ast(t, ctx), nil) do
+              {:ok, target} ->
+                impl = Module.concat(proto, target)
+
+                if Allowlist.exists?(impl) and not Allowlist.job_module?(impl),
+                  do: violation(acc, ctx, "defimpl #{Allowlist.name(proto)} for #{Allowlist.name(target)} redefines a module that already exists in the runtime (line #{ctx.line})"),
+                  else: acc
+
+              :error ->
+                not_allowed(acc, ctx, "defimpl with a `for:` that is not a literal module")
+            end
+          end)
+
+        :error ->
+          not_allowed(acc, ctx, "defimpl of a protocol that is not a literal module")
       end
 
     {rest, acc} = walk(rest, ctx, acc)
@@ -106,8 +145,14 @@ defmodule OtpForge.Policy do
   defp walk({kind, meta, [head | rest]}, ctx, acc) when kind in [:def, :defp] do
     ctx = line(meta, ctx)
     {head, acc} = walk_head(head, ctx, acc)
-    {rest, acc} = walk_list(rest, ctx, acc)
+    {rest, acc} = walk_list(rest, %{ctx | in_fun: true}, acc)
     {{kind, meta, [head | rest]}, acc}
+  end
+
+  defp walk({:fn, meta, clauses}, ctx, acc) when is_list(clauses) do
+    ctx = line(meta, ctx)
+    {clauses, acc} = walk_list(clauses, %{ctx | in_fun: true}, acc)
+    {{:fn, meta, clauses}, acc}
   end
 
   defp walk({:defdelegate, meta, [head, opts]} = node, ctx, acc) do

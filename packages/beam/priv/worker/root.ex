@@ -31,9 +31,14 @@ defmodule OtpForge.Root do
   end
 
   defp run(spec) do
+    # Untrusted code is also checked as the compiler sees it (OtpForge.PolicyTracer).
+    # The option is global to the VM: fine, a VM runs one untrusted tenant.
+    unless spec.trusted, do: Code.put_compiler_option(:tracers, [OtpForge.PolicyTracer])
+
     with :ok <- compile_files(spec),
+         {:ok, script} <- prepare_script(spec.script, spec),
          :ok <- await_tracing(spec),
-         {:ok, value} <- eval_script(spec.script),
+         {:ok, value} <- script.(),
          {:ok, value} <- make_call(spec.call, value, spec.trusted) do
       {:ok, inspect_value(value), json_value(value)}
     end
@@ -51,10 +56,35 @@ defmodule OtpForge.Root do
       compiled = Code.compile_quoted(ast, name)
       compile_files(rest, spec, Enum.map(compiled, &elem(&1, 0)) ++ mods)
     rescue
+      e in OtpForge.PolicyRefusal -> refusal(e)
       e in [CompileError, SyntaxError, TokenMissingError, Kernel.TypespecError] ->
         {:compile_error, compile_message(e)}
     end
   end
+
+  defp muted(spec, fun) do
+    sink = spawn(fn -> sink() end)
+    send(:standard_error, {:otpforge_target, sink, self()})
+    receive do: (:otpforge_target_set -> :ok), after: (5000 -> :ok)
+
+    try do
+      fun.()
+    after
+      send(:standard_error, {:otpforge_target, spec.stderr, self()})
+      receive do: (:otpforge_target_set -> :ok), after: (5000 -> :ok)
+      Process.exit(sink, :kill)
+    end
+  end
+
+  defp sink do
+    receive do
+      {:io_request, from, reply_as, _} -> send(from, {:io_reply, reply_as, :ok})
+    end
+
+    sink()
+  end
+
+  defp refusal(e), do: {:policy_violation, e.message, %{"message" => e.message, "line" => e.line, "file" => e.file}}
 
   defp await_tracing(%{trace: true, ref: ref, runner: runner}) do
     send(runner, {:otpforge_compiled, ref})
@@ -66,13 +96,58 @@ defmodule OtpForge.Root do
 
   defp await_tracing(_), do: :ok
 
-  defp eval_script(nil), do: {:ok, nil}
+  defp prepare_script(nil, _spec), do: {:ok, fn -> {:ok, nil} end}
+
+  # Code.eval_quoted gives compiler tracers no events, so untrusted scripts are
+  # compiled as the body of a function (traced like the files, modules defined
+  # inside it included) and then run. The compiler's warnings about that
+  # wrapper (unused variables...) are not the job's output: they are dropped.
+  defp prepare_script(ast, %{trusted: false} = spec) do
+    exprs = case ast, do: ({:__block__, _, es} -> es; e -> [e])
+    {modules, rest} = Enum.split_with(exprs, &OtpForge.Policy.module_form?/1)
+    # Top-level alias/require/import apply to the modules as they would in order.
+    directives = Enum.filter(rest, &directive?/1)
+
+    body = if rest == [], do: nil, else: {:__block__, [], rest}
+
+    wrapper =
+      quote do
+        defmodule OtpForge.JobScript do
+          @moduledoc false
+          def run, do: unquote(body)
+        end
+      end
+
+    compiled =
+      try do
+        mods = if modules == [], do: [], else: Code.compile_quoted({:__block__, [], directives ++ modules}, "script.exs")
+        mods ++ muted(spec, fn -> Code.compile_quoted(wrapper, "script.exs") end)
+      rescue
+        e in OtpForge.PolicyRefusal -> refusal(e)
+        e in [CompileError, SyntaxError, TokenMissingError] -> {:compile_error, compile_message(e)}
+      end
+
+    case compiled do
+      mods when is_list(mods) ->
+        send(spec.runner, {:otpforge_modules, spec.ref, Enum.map(mods, &elem(&1, 0))})
+        {:ok, fn -> {:ok, apply(OtpForge.JobScript, :run, [])} end}
+
+      other ->
+        other
+    end
+  end
+
+  defp directive?({kind, _, _}) when kind in [:alias, :require, :import], do: true
+  defp directive?(_), do: false
+
+  defp prepare_script(ast, _spec), do: {:ok, fn -> eval_script(ast) end}
 
   defp eval_script(ast) do
     try do
       {value, _binding} = Code.eval_quoted(ast, [], file: "script.exs")
       {:ok, value}
     rescue
+      e in OtpForge.PolicyRefusal -> refusal(e)
       e in [CompileError, SyntaxError, TokenMissingError] -> {:compile_error, compile_message(e)}
     end
   end
