@@ -112,6 +112,8 @@ defmodule OtpForge.Allowlist do
   def allowed?(mod, fun) do
     cond do
       {mod, fun} in @atom_makers -> false
+      # Reflection (__protocol__, __impl__, __info__...) hands out module names as data.
+      reflection?(fun) and fun not in [:__struct__, :__should_log__, :__do_log__, :__using__, :__before_compile__] -> false
       mod in @whole or mod in @erlang_whole -> true
       true ->
         case Map.get(@partial, mod) do
@@ -121,6 +123,11 @@ defmodule OtpForge.Allowlist do
           funs -> fun in funs
         end
     end
+  end
+
+  defp reflection?(fun) do
+    name = Atom.to_string(fun)
+    String.starts_with?(name, "__") and String.ends_with?(name, "__")
   end
 
   def atom_maker?(mod, fun), do: {mod, fun} in @atom_makers

@@ -20,15 +20,15 @@ defmodule OtpForge.Guard do
     {Kernel, :spawn_link} => :mfa,
     {Kernel, :spawn_monitor} => :mfa,
     {Kernel, :apply} => :apply,
-    {:erlang, :send_after} => :dest1,
-    {:erlang, :start_timer} => :dest1,
+    {:erlang, :send_after} => :timer_dest1,
+    {:erlang, :start_timer} => :timer_dest1,
     {:erlang, :exit} => :exit,
     {:erlang, :link} => :dest0,
     {:erlang, :spawn} => :mfa,
     {:erlang, :spawn_link} => :mfa,
     {:erlang, :spawn_monitor} => :mfa,
     {Process, :send} => :dest0,
-    {Process, :send_after} => :dest0,
+    {Process, :send_after} => :timer_dest0,
     {Process, :exit} => :dest0,
     {Process, :link} => :dest0,
     {Process, :unregister} => :unregister,
@@ -117,21 +117,81 @@ defmodule OtpForge.Guard do
     {:ets, :match_delete} => :ets_table0,
     {:ets, :rename} => :ets_table0,
     {:ets, :safe_fixtable} => :ets_table0,
-    {:ets, :init_table} => :ets_table0
+    {:ets, :init_table} => :ets_table0,
+    # Reads: the runtime's tables hold module names (a way to build atoms the
+    # policy refuses) and the worker's state; a job reads its own tables.
+    {:ets, :lookup} => :ets_read0,
+    {:ets, :lookup_element} => :ets_read0,
+    {:ets, :member} => :ets_read0,
+    {:ets, :match} => :ets_read0,
+    {:ets, :match_object} => :ets_read0,
+    {:ets, :select} => :ets_read0,
+    {:ets, :select_count} => :ets_read0,
+    {:ets, :select_reverse} => :ets_read0,
+    {:ets, :tab2list} => :ets_read0,
+    {:ets, :first} => :ets_read0,
+    {:ets, :last} => :ets_read0,
+    {:ets, :next} => :ets_read0,
+    {:ets, :prev} => :ets_read0,
+    {:ets, :foldl} => :ets_read2,
+    {:ets, :foldr} => :ets_read2,
+    {:ets, :slot} => :ets_read0,
+    {:ets, :info} => :ets_read0
   }
 
   @doc "Is this call routed through the guard by the policy's rewrite?"
   def guarded?(mod, fun), do: Map.has_key?(@checks, {mod, fun})
 
   @doc "Checks the arguments, then makes the call."
-  def call(mod, fun, args) do
-    check(Map.fetch!(@checks, {mod, fun}), mod, fun, args)
+  def call(mod, fun, args), do: call(mod, fun, args, nil)
+
+  @doc "The same, with the place in the job's source the policy found the call at (for refusals)."
+  def call(mod, fun, args, at) do
+    Process.put(:otpforge_guard_at, at)
+    kind = Map.fetch!(@checks, {mod, fun})
+    # Child specs are turned into maps once, checked, and those maps are what
+    # the supervisor gets: a child_spec/1 cannot answer differently later.
+    args = normalize(kind, mod, fun, args)
+    check(kind, mod, fun, args)
     apply(mod, fun, args)
   end
+
+  defp normalize(:sup_start, Supervisor, _, [children, opts]) when is_list(children), do: [Enum.map(children, &to_spec/1), opts]
+  defp normalize(:children0, Supervisor, :init, [children | rest]) when is_list(children), do: [Enum.map(children, &to_spec/1) | rest]
+  defp normalize(:dest0_child1, _, :start_child, [sup, spec]) when not is_list(spec), do: [sup, to_spec(spec)]
+  defp normalize(_, _, _, args), do: args
+
+  defp to_spec(spec) when is_atom(spec) or is_tuple(spec) or is_map(spec) do
+    case spec do
+      {_id, _start, _restart, _shutdown, _type, _mods} -> spec
+      _ -> Supervisor.child_spec(spec, [])
+    end
+  end
+
+  defp to_spec(spec), do: spec
+
+  @doc """
+  The value of a job's init/1. A supervisor's {:ok, {flags, children}} is
+  started by OTP from this value: its children must pass the same checks as
+  children given to Supervisor.start_link.
+  """
+  def init_result({:ok, {flags, children}} = result) when is_list(children) do
+    if supervisor_flags?(flags), do: Enum.each(children, &child/1)
+    result
+  end
+
+  def init_result(result), do: result
+
+  @strategies [:one_for_one, :one_for_all, :rest_for_one, :simple_one_for_one]
+  defp supervisor_flags?(%{strategy: _}), do: true
+  defp supervisor_flags?({s, _, _}) when s in @strategies, do: true
+  defp supervisor_flags?(_), do: false
 
   defp check(:refuse, m, f, a), do: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
   defp check(:dest0, _, _, [d | _]), do: dest(d)
   defp check(:dest1, _, _, [_, d | _]), do: dest(d)
+  defp check(:timer_dest0, _, _, [d | _]), do: timer_dest(d)
+  defp check(:timer_dest1, _, _, [_, d | _]), do: timer_dest(d)
   # :timer.kill_after(time, pid); send_after/exit_after/send_interval(time, dest, msg).
   defp check(:timer_dest, _, :kill_after, [_, d]), do: timer_dest(d)
   defp check(:timer_dest, _, _, [_, d, _]), do: timer_dest(d)
@@ -192,6 +252,9 @@ defmodule OtpForge.Guard do
   defp check(:registry_dispatch, _, _, [_reg, _key, {m, f, a} | _]), do: mfa(m, f, [nil | a])
   defp check(:registry_dispatch, _, _, _), do: :ok
   defp check(:ets_table0, _, _, [t | _]), do: ets_table(t)
+  defp check(:ets_read0, _, _, [t | _]), do: ets_read(t)
+  defp check(:ets_read0, _, _, _), do: :ok
+  defp check(:ets_read2, _, _, [_, _, t]), do: ets_read(t)
   defp check(:ets_setopts, m, f, [t, opts]), do: (ets_table(t); check(:ets_opts1, m, f, [t, opts]))
   defp check(:ets_give_away, _, _, [t, pid, _]), do: (ets_table(t); dest(pid))
 
@@ -282,6 +345,16 @@ defmodule OtpForge.Guard do
     case :ets.info(t, :owner) do
       owner when is_pid(owner) ->
         if job_process?(owner), do: :ok, else: deny("sandboxed code may only change ETS tables its processes own; #{inspect(:ets.info(t, :name))} belongs to the runtime")
+
+      _ ->
+        :ok
+    end
+  end
+
+  defp ets_read(t) do
+    case :ets.info(t, :owner) do
+      owner when is_pid(owner) ->
+        if job_process?(owner), do: :ok, else: deny("sandboxed code may only read ETS tables its processes own; #{inspect(:ets.info(t, :name))} belongs to the runtime")
 
       _ ->
         :ok
@@ -392,6 +465,13 @@ defmodule OtpForge.Guard do
   # The job's own line that made the refused call: the first frame of the stack
   # in a module compiled from the job's sources.
   defp where do
+    case Process.get(:otpforge_guard_at) do
+      {file, line} when is_binary(file) -> " (#{file}:#{line})"
+      _ -> where_in_stack()
+    end
+  end
+
+  defp where_in_stack do
     {:current_stacktrace, frames} = Process.info(self(), :current_stacktrace)
 
     Enum.find_value(frames, "", fn

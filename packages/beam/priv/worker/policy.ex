@@ -146,6 +146,7 @@ defmodule OtpForge.Policy do
     ctx = line(meta, ctx)
     {head, acc} = walk_head(head, ctx, acc)
     {rest, acc} = walk_list(rest, %{ctx | in_fun: true}, acc)
+    rest = if ctx.rewrite and kind == :def and call_name(head) == {:init, 1}, do: checked_init(rest), else: rest
     {{kind, meta, [head | rest]}, acc}
   end
 
@@ -248,7 +249,7 @@ defmodule OtpForge.Policy do
         {args, acc} = if mod in [Kernel, :erlang], do: walk_mfa_args(fun, args, ctx, acc), else: walk_list(args, ctx, acc)
 
         if ctx.rewrite and Guard.guarded?(mod, fun) do
-          {{{:., dmeta, [@guard, :call]}, meta, [mod, fun, args]}, acc}
+          {{{:., dmeta, [@guard, :call]}, meta, [mod, fun, args, {ctx.file, ctx.line}]}, acc}
         else
           {{{:., dmeta, [mod_ast, fun]}, meta, args}, acc}
         end
@@ -300,7 +301,7 @@ defmodule OtpForge.Policy do
     {args, acc} = walk_mfa_args(fun, args, ctx, acc)
 
     if ctx.rewrite and local_guarded?(fun, length(args)) do
-      {{{:., meta, [@guard, :call]}, meta, [Kernel, fun, args]}, acc}
+      {{{:., meta, [@guard, :call]}, meta, [Kernel, fun, args, {ctx.file, ctx.line}]}, acc}
     else
       {{fun, meta, args}, acc}
     end
@@ -359,6 +360,22 @@ defmodule OtpForge.Policy do
   end
 
   defp walk_head(head, _ctx, acc), do: {head, acc}
+
+  # What an init/1 returns may be a supervisor's children, started by OTP's
+  # own code from that value alone: every init/1 of the job returns through
+  # OtpForge.Guard.init_result/1, which checks supervisor-shaped results.
+  # `def init(x) do ... rescue ... end` becomes the same try as an expression.
+  defp checked_init([opts]) when is_list(opts) do
+    body =
+      case opts do
+        [do: body] -> body
+        _ -> {:try, [], [opts]}
+      end
+
+    [[do: {{:., [], [@guard, :init_result]}, [], [body]}]]
+  end
+
+  defp checked_init(other), do: other
 
   defp call_name({:when, _, [head | _]}), do: call_name(head)
   defp call_name({name, _, args}) when is_atom(name) and is_list(args), do: {name, length(args)}
@@ -486,7 +503,7 @@ defmodule OtpForge.Policy do
 
     if ctx.rewrite and guarded do
       vars = for i <- 1..arity//1, do: Macro.var(:"otpforge_arg#{i}", __MODULE__)
-      {:fn, meta, [{:->, meta, [vars, {{:., meta, [@guard, :call]}, meta, [mod, fun, vars]}]}]}
+      {:fn, meta, [{:->, meta, [vars, {{:., meta, [@guard, :call]}, meta, [mod, fun, vars, {ctx.file, ctx.line}]}]}]}
     else
       node
     end

@@ -38,7 +38,7 @@ defmodule OtpForge.PolicyTracer do
   # Elixir inlines some allowed calls into :erlang ones (Process.list/0 is
   # :erlang.processes/0): the tracer sees the inlined call, which is allowed
   # when an allowed Elixir function inlines to it.
-  @inlined (for mod <- [Kernel, Process, Map, List, Tuple, Integer, Float, String, Atom, Enum, Keyword, Bitwise, Node, System],
+  @inlined (for mod <- [Kernel, Process, Map, List, Tuple, Integer, Float, String, Atom, Enum, Keyword, Bitwise, Node, System, Function, IO, Port],
                 {fun, arity} <- mod.__info__(:functions),
                 OtpForge.Allowlist.allowed?(mod, fun),
                 target = :elixir_rewrite.inline(mod, fun, arity),
