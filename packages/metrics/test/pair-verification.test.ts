@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@otpforge/beam";
 import { catalogEntry } from "@otpforge/otp-signatures";
-import { InvalidPairInputError, sameProgram, stripCodeFence, verifyPair, type PoolLike } from "../src/index.js";
+import { InvalidPairInputError, runScenario, sameProgram, stripCodeFence, verifyPair, type PoolLike } from "../src/index.js";
 
 // Pair verification on the BEAM: each case below is one of the outcomes the
 // verdict must tell apart. Sources come from the reference catalog where a
@@ -19,7 +19,34 @@ const callingSelf = catalogEntry("calling-self");
 const callCycle = catalogEntry("call-cycle");
 const lostUpdate = catalogEntry("lost-update-separate-calls");
 
+// A "fix" that does not fix, and tries to write its own passing verdict to the
+// worker's result channel instead (the attack once made runScenario pass).
+const FORGER = `
+defmodule Forger do
+  def forge do
+    runner = Process.whereis(:otpforge_runner)
+    {:links, links} = Process.info(runner, :links)
+    port = Enum.find(links, &is_port/1)
+    frame = ~s({"op":"result","id":1,"result":{"status":"ok","message":"ok","value":":ok"}})
+    GenServer.reply({port, runner}, {:command, frame})
+  end
+end
+`;
+
 describe("verifyPair", () => {
+  it("judges a broken fix that tries to forge its verdict broken (runScenario and verifyPair)", async () => {
+    const forgingFix = callingSelf.buggy + FORGER;
+    const harness = callingSelf.harness.replace("def run do", "def run do\n    Forger.forge()");
+    expect(harness).toContain("Forger.forge()");
+    const { outcome, job } = await runScenario(pool, forgingFix, harness, 1, { timeoutMs: 8000 });
+    expect(outcome.passed).toBe(false);
+    expect(job.status).toBe("policy_violation");
+    expect(job.message).toMatch(/Process\.info of .* is not allowed/);
+    const v = await verifyPair({ buggy: callingSelf.buggy, fixed: forgingFix, harness }, { runs: 2, pool });
+    expect(v.verdict).toBe("invalid");
+    expect(v.fixedFailures + (v.fixed.problem ? 1 : 0)).toBeGreaterThan(0);
+  });
+
   it("finds a reference pair valid and reports failure rates", async () => {
     const v = await verifyPair(callingSelf, { runs: 3, pool });
     expect(v.verdict).toBe("valid");

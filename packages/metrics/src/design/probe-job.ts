@@ -45,13 +45,15 @@ const PASSTHROUGH: Record<string, Exclude<DesignStatus, "checked" | "empty" | "n
   output_limit: "output_limit",
   runtime_error: "runtime_error",
   crashed: "crashed",
+  vm_stopped: "vm_stopped",
 };
 
 export async function runProbeJob(pool: DesignPool, skeleton: string, script: string, timeoutMs: number): Promise<ProbeJobOutcome> {
   const once = () => pool.run({ files: [{ name: SKELETON_FILE, source: skeleton }], script, limits: { timeoutMs } });
   let r = await once();
-  // A worker VM that died under the job may be the machine's fault, not the
-  // skeleton's: one more try; a second crash is the verdict.
+  // A worker VM that crashed may be the machine's fault, not the skeleton's:
+  // one more try; a second crash is the verdict. A VM the skeleton stopped
+  // itself (vm_stopped) is its verdict at once.
   if (r.status === "crashed") r = await once();
 
   const scriptViolation = r.violations?.find((v) => v.file === SCRIPT_FILE);

@@ -20,7 +20,9 @@ export type DesignStatus =
   | "memory_limit"
   | "output_limit"
   | "runtime_error"
-  | "crashed";
+  | "crashed"
+  /** The skeleton stopped its own VM (never retried). */
+  | "vm_stopped";
 
 export interface RequirementResult {
   id: string;

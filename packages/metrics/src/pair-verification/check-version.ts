@@ -17,13 +17,28 @@ export interface CheckVersionOptions {
   onRun?: (outcome: RunOutcome) => void;
 }
 
-/** Policy, then one run (which compiles), then the other K - 1 runs concurrently. */
+/**
+ * Policy, then one run (which compiles), then the other K - 1 runs. The runs
+ * are one submission: one fresh VM for this version of the code, discarded
+ * after its K runs, so nothing it did reaches another program's runs.
+ */
 export async function checkVersion(code: string, harness: string, options: CheckVersionOptions): Promise<SideReport> {
+  const tenant = options.pool.submission?.();
+  if (!tenant) return checkVersionOn(options.pool, code, harness, options);
+  const pool: PoolLike = { run: (job) => tenant.run(job), ...(options.pool.checkPolicy ? { checkPolicy: options.pool.checkPolicy.bind(options.pool) } : {}) };
+  try {
+    return await checkVersionOn(pool, code, harness, options);
+  } finally {
+    await tenant.close();
+  }
+}
+
+async function checkVersionOn(pool: PoolLike, code: string, harness: string, options: CheckVersionOptions): Promise<SideReport> {
   const report: SideReport = { side: options.side ?? "fixed", runs: 0, failures: 0, failureRate: 0, outcomes: [] };
   const limits: RunLimits = { timeoutMs: options.timeoutMs };
 
   if (!options.policyChecked) {
-    const [pCode, pHarness] = await Promise.all([policyOf(options.pool, CODE_FILE, code), policyOf(options.pool, HARNESS_FILE, harness)]);
+    const [pCode, pHarness] = await Promise.all([policyOf(pool, CODE_FILE, code), policyOf(pool, HARNESS_FILE, harness)]);
     if (!pCode.ok) return { ...report, problem: { kind: "policy_violation", file: "code", message: violationText(pCode.violations) } };
     if (!pHarness.ok) return { ...report, problem: { kind: "policy_violation", file: "harness", message: violationText(pHarness.violations) } };
   }
@@ -35,14 +50,14 @@ export async function checkVersion(code: string, harness: string, options: Check
     options.onRun?.(outcome);
   };
 
-  const first = await runScenario(options.pool, code, harness, 1, limits);
+  const first = await runScenario(pool, code, harness, 1, limits);
   if (first.job.status === "policy_violation") {
     // The pool's own check can be stricter than the static one (e.g. at compile time).
-    const file = (await compileOnly(options.pool, code, limits)).status === "policy_violation" ? "code" : "harness";
+    const file = (await compileOnly(pool, code, limits)).status === "policy_violation" ? "code" : "harness";
     return { ...report, problem: { kind: "policy_violation", file, message: first.job.message } };
   }
   if (first.job.status === "compile_error") {
-    const alone = await compileOnly(options.pool, code, limits);
+    const alone = await compileOnly(pool, code, limits);
     return alone.status === "ok"
       ? { ...report, problem: { kind: "compile_error", file: "harness", message: first.job.message } }
       : { ...report, problem: { kind: "compile_error", file: "code", message: alone.message } };
@@ -51,7 +66,7 @@ export async function checkVersion(code: string, harness: string, options: Check
 
   if (options.runs > 1 && (!options.afterFirstRun || (await options.afterFirstRun()))) {
     await Promise.all(
-      Array.from({ length: options.runs - 1 }, (_, i) => runScenario(options.pool, code, harness, i + 2, limits).then(({ outcome }) => record(outcome))),
+      Array.from({ length: options.runs - 1 }, (_, i) => runScenario(pool, code, harness, i + 2, limits).then(({ outcome }) => record(outcome))),
     );
     report.outcomes.sort((a, b) => a.run - b.run);
   }

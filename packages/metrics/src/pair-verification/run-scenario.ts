@@ -14,6 +14,8 @@ export interface PoolLike {
   }): Promise<JobResult>;
   /** The pool's static policy check (a Pool has one); without it the beam package's shared checker is used. */
   checkPolicy?(source: string | Array<{ name: string; source: string }>): Promise<PolicyResult>;
+  /** One tenant VM for a program's K runs (a Pool has it); without it every run is a job of its own. */
+  submission?(): { run: PoolLike["run"]; close(): Promise<void> };
 }
 
 /**
@@ -50,8 +52,9 @@ export async function runScenario(pool: PoolLike, code: string, harness: string,
       limits: { timeoutMs: limits.timeoutMs },
     });
   let job = await once();
-  // A worker VM that died under the job may be the machine's fault, not the
-  // code's: one more try; a second crash counts as the run's failure.
+  // A worker VM that crashed may be the machine's fault, not the code's: one
+  // more try; a second crash counts as the run's failure. A VM stopped by the
+  // code itself (vm_stopped) is the run's failure at once.
   const retried = job.status === "crashed";
   if (retried) job = await once();
   const passed = job.status === "ok" && job.value?.trim() === ":ok";
