@@ -74,6 +74,13 @@ function ensureElixir() {
   if (!has("elixir")) fail("Elixir is still missing after apt-get. Install Elixir >= 1.14 and rerun.");
 }
 
+// Model-written Elixir runs only inside a bubblewrap sandbox (packages/beam README, "The sandbox").
+function ensureSandbox() {
+  if (onPath("bwrap")) return;
+  aptInstall(["bubblewrap"], "bubblewrap (bwrap) is the OS sandbox that model-written Elixir runs in.");
+  if (!onPath("bwrap")) fail("bubblewrap is still missing after apt-get. Install it (`sudo apt-get install -y bubblewrap`) and rerun.");
+}
+
 function ensureTestPackages() {
   const missing = TEST_APT_PACKAGES.filter((p) => !existsSync(p.bin)).map((p) => p.pkg);
   if (missing.length) aptInstall(missing, "the test suite renders reports in headless Chromium.");
@@ -102,6 +109,7 @@ function build() {
 checkNode();
 ensurePnpm();
 ensureElixir();
+ensureSandbox();
 if (forTests) ensureTestPackages();
 ensureNativeBuildTools();
 installDeps();

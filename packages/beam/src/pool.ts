@@ -61,7 +61,9 @@ export interface Pool {
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const install = await findElixir();
   const workerDir = await buildWorker(install);
-  const plan = isolationPlan(options.isolation, readOnlyPaths(install, workerDir));
+  // OTPFORGE_UNSAFE_NO_ISOLATION=1 is how the CLI's --unsafe-no-isolation reaches every pool.
+  const unsafe = options.isolation?.unsafeNoIsolation ?? process.env.OTPFORGE_UNSAFE_NO_ISOLATION === "1";
+  const plan = isolationPlan({ ...options.isolation, unsafeNoIsolation: unsafe }, readOnlyPaths(install, workerDir));
   if (plan.dropPrivileges) shareReadOnly(workerDir);
   const notify = options.onNotice ?? ((m: string) => process.stderr.write(`${m}\n`));
   for (const n of plan.notices) {

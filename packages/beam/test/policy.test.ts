@@ -58,9 +58,10 @@ end`;
     ]);
   });
 
-  it("refuses non-literal modules in apply/3, spawn/3 and var.fun()", async () => {
-    expect(messages(await check("m = Enum\napply(m, :sum, [[1]])"))).toEqual(["apply/3 with a module that is not a literal is not allowed in sandboxed code (line 2)"]);
-    expect(messages(await check("spawn(mod(), :run, [])"))).toEqual(["spawn/3 with a module that is not a literal is not allowed in sandboxed code (line 1)"]);
+  it("leaves modules from data in apply/3, spawn/3 and var.fun() to the run-time check, and refuses literal forbidden ones", async () => {
+    // Passed statically, checked when the call runs (hostile.test.ts: "module held in a variable").
+    expect(await check("m = Enum\napply(m, :sum, [[1]])")).toEqual({ ok: true });
+    expect(await check("spawn(mod(), :run, [])")).toEqual({ ok: true });
     expect(messages(await check("apply(System, :cmd, [\"ls\", []])"))).toEqual(["System.cmd/2 is not allowed in sandboxed code (line 1)"]);
     expect(messages(await check(":erlang.apply(Enum, :sum, [[1]])"))).toEqual([":erlang.apply/3 is not allowed in sandboxed code (line 1)"]);
     expect((await check("state = %{n: 1}\nstate.n"))).toEqual({ ok: true });

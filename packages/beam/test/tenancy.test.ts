@@ -1,7 +1,7 @@
 // A VM never outlives its tenant: untrusted code gets a VM that ran nothing
 // untrusted before, and that VM is gone after the submission.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, type Pool } from "../src/index.js";
+import { createPool, IsolationUnavailableError, type Pool } from "../src/index.js";
 import { verdictForDeadWorker } from "../src/results.js";
 import { COUNTER, osProcessLeft } from "./helpers.js";
 
@@ -62,5 +62,24 @@ describe("tenancy", () => {
     const exit = { code: 3, signal: null, tail: "halted\n" };
     expect(verdictForDeadWorker(exit, 5, true)).toMatchObject({ status: "vm_stopped", message: expect.stringMatching(/the job stopped its VM \(exit code 3\)/) });
     expect(verdictForDeadWorker(exit, 5, false).status).toBe("crashed");
+  });
+
+  it("refuses untrusted code where there is no OS sandbox, unless the user accepts the risk", async () => {
+    const bare = await createPool({ size: 1, isolation: { sandbox: false }, onNotice: () => {} });
+    try {
+      const err = await bare.run({ script: "1 + 1" }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IsolationUnavailableError);
+      expect((err as Error).message).toMatch(/apt-get install -y bubblewrap.*--unsafe-no-isolation/s);
+      // Trusted (project) code still runs.
+      expect((await bare.run({ script: "1 + 1", trusted: true })).value).toBe("2");
+    } finally {
+      await bare.close();
+    }
+    const unsafe = await createPool({ size: 1, isolation: { sandbox: false, unsafeNoIsolation: true }, onNotice: () => {} });
+    try {
+      expect((await unsafe.run({ script: "1 + 1" })).value).toBe("2");
+    } finally {
+      await unsafe.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { IsolationUnavailableError } from "@otpforge/beam";
 import { verbs } from "./verbs/index.js";
 import { UsageError, EXIT_USAGE, type CliIO } from "./verb.js";
 
@@ -10,6 +11,8 @@ function mainHelp(): string {
     ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
     "",
     "Every verb takes --json (machine-readable output) and --help (usage with examples).",
+    "Model-written Elixir runs only in the bubblewrap sandbox; --unsafe-no-isolation (any verb) runs it without",
+    "one where the host has none. Use it only on a machine you can afford to lose.",
     "Exit codes: 0 success, 1 the work ran and found a failure, 2 bad usage or bad input.",
     "",
   ].join("\n");
@@ -17,7 +20,10 @@ function mainHelp(): string {
 
 /** Runs one command line; returns the exit code. Used by main.ts and by tests. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
+  const unsafe = argv.includes("--unsafe-no-isolation");
+  const [name, ...rest] = argv.filter((a) => a !== "--unsafe-no-isolation");
+  // Read by @otpforge/beam's createPool wherever a verb makes a pool.
+  if (unsafe) process.env.OTPFORGE_UNSAFE_NO_ISOLATION = "1";
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.stdout(mainHelp());
     return name ? 0 : EXIT_USAGE;
@@ -34,7 +40,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     return await verb.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof IsolationUnavailableError) {
       io.stderr(`otpforge ${name}: ${err.message}\n`);
       return EXIT_USAGE;
     }

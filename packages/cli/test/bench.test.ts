@@ -20,7 +20,7 @@ describe("otpforge bench", () => {
     expect(r.stdout).toContain("Examples:");
   });
 
-  it("bench beam runs both ways on a few programs and reports throughputs, ratio, round trip and memory", async () => {
+  it("bench beam runs fresh VMs, reused VMs and cold processes on a few programs and reports throughputs, boot floor, round trips and memory", async () => {
     const r = await cli(["bench", "beam", "--n", "3", "--parallelism", "2", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as Parameters<typeof formatBeamBench>[0];
@@ -32,8 +32,15 @@ describe("otpforge bench", () => {
     expect(result.pool.residentMBPerWorker).toHaveLength(2);
     expect(result.pool.residentMB).toBeGreaterThan(10);
     expect(result.trivialRoundTripMs.samples).toBe(200);
-    expect(formatBeamBench(result)).toContain("ratio: ");
-  }, 120_000);
+    expect(result.reuse.programsPerSecond).toBeGreaterThan(0);
+    expect(result.bootMs.bareErl).toBeGreaterThan(0);
+    expect(result.bootMs.sandboxedWorker).toBeGreaterThan(0);
+    expect(result.freshJobMs.samples).toBe(10);
+    expect(result.machine.sandbox).toBe(true);
+    const text = formatBeamBench(result);
+    expect(text).toContain("fresh-VM pool over cold processes: ");
+    expect(text).toContain("boot floor (median of 5): bare erl");
+  }, 300_000);
 
   it("bench beam's programs are real: each answers 3 * i", () => {
     expect(benchProgram(7).expected).toBe("21");

@@ -63,7 +63,7 @@ defmodule OtpForge.Allowlist do
     :timer => [:sleep, :tc, :seconds, :minutes, :hours, :hms, :send_after, :send_interval, :cancel, :exit_after, :kill_after],
     :io => [:format, :fwrite, :put_chars, :nl, :write],
     :persistent_term => [:get, :put, :erase, :info],
-    :sys => [:get_state, :replace_state, :get_status, :suspend, :resume, :statistics],
+    :sys => [:get_state, :replace_state, :get_status, :suspend, :resume, :statistics, :trace, :no_debug, :log],
     :logger => [:emergency, :alert, :critical, :error, :warning, :notice, :info, :debug, :log],
     :crypto => [:hash, :strong_rand_bytes, :mac],
     :erlang => [

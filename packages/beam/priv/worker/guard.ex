@@ -89,13 +89,16 @@ defmodule OtpForge.Guard do
     {DynamicSupervisor, :start} => :dynsup_start,
     {Registry, :dispatch} => :registry_dispatch,
     {Registry, :start_link} => :opts0,
-    {PartitionSupervisor, :start_link} => :refuse,
+    {PartitionSupervisor, :start_link} => :partition_sup,
     {:sys, :get_state} => :dest0,
     {:sys, :replace_state} => :dest0,
     {:sys, :get_status} => :dest0,
     {:sys, :suspend} => :dest0,
     {:sys, :resume} => :dest0,
     {:sys, :statistics} => :dest0,
+    {:sys, :trace} => :dest0,
+    {:sys, :no_debug} => :dest0,
+    {:sys, :log} => :dest0,
     {:timer, :send_after} => :timer_dest,
     {:timer, :send_interval} => :timer_dest,
     {:timer, :exit_after} => :timer_dest,
@@ -203,6 +206,12 @@ defmodule OtpForge.Guard do
   defp check(:task0, _, f, _), do: deny("Task.#{f} needs a task the job started")
   defp check(:info0, _, _, [pid | _]) when is_pid(pid), do: info_of(pid)
   defp check(:info0, _, _, _), do: :ok
+  defp check(:partition_sup, _, _, [opts]) when is_list(opts) do
+    if spec = Keyword.get(opts, :child_spec), do: child(spec)
+    opts(Keyword.delete(opts, :child_spec))
+  end
+
+  defp check(:partition_sup, _, _, _), do: :ok
   defp check(:registry_send, _, _, [{reg, key}, _]), do: dest({:via, Registry, {reg, key}})
   defp check(:registry_send, _, _, _), do: :ok
   defp check(:tasksup_stream, _, _, [sup, _enum, m, f, a | _]) when is_atom(m) and is_list(a), do: (dest(sup); mfa(m, f, [nil | a]))
@@ -291,6 +300,7 @@ defmodule OtpForge.Guard do
   def dest({:via, Registry, {reg, key}}), do: resolved(safe_whereis(fn -> Registry.whereis_name({reg, key}) end))
   def dest({:via, Registry, {reg, key, _value}}), do: resolved(safe_whereis(fn -> Registry.whereis_name({reg, key}) end))
   def dest({:via, Registry, _}), do: :ok
+  def dest({:via, PartitionSupervisor, name}), do: resolved(safe_whereis(fn -> PartitionSupervisor.whereis_name(name) end))
 
   def dest({:via, mod, name}) do
     job_module(mod, "a {:via, module, name} name")
@@ -391,7 +401,7 @@ defmodule OtpForge.Guard do
 
   defp opts(_), do: :ok
 
-  defp dest_name({:via, mod, _}) when mod != Registry, do: job_module(mod, "a {:via, module, name} name")
+  defp dest_name({:via, mod, _}) when mod not in [Registry, PartitionSupervisor], do: job_module(mod, "a {:via, module, name} name")
   defp dest_name(_), do: :ok
 
   # ---- code started from data ----------------------------------------------

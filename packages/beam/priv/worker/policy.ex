@@ -260,7 +260,13 @@ defmodule OtpForge.Policy do
           {mod_ast, acc} = walk(mod_ast, ctx, acc)
           {{{:., dmeta, [mod_ast, fun]}, meta, args}, acc}
         else
-          {node, not_allowed(acc, ctx, "calling a function on a module held in a variable (#{Macro.to_string(mod_ast)}.#{fun}/#{length(args)})")}
+          # mod.fun(args) with the module from data: checked when it runs (OtpForge.Guard, as apply/3).
+          {mod_ast, acc} = walk(mod_ast, ctx, acc)
+          {args, acc} = walk_list(args, ctx, acc)
+
+          if ctx.rewrite,
+            do: {{{:., dmeta, [@guard, :call]}, meta, [Kernel, :apply, [mod_ast, fun, args], {ctx.file, ctx.line}]}, acc},
+            else: {{{:., dmeta, [mod_ast, fun]}, meta, args}, acc}
         end
     end
   end
@@ -473,14 +479,12 @@ defmodule OtpForge.Policy do
 
         case resolve(m_ast, ctx) do
           {:ok, mod} ->
-            cond do
-              is_atom(f_ast) -> check_remote(mod, f_ast, arity, ctx, acc)
-              MapSet.member?(ctx.jobmods, mod) or mod == ctx.module or Allowlist.importable?(mod) -> acc
-              true -> not_allowed(acc, ctx, "#{fun}/3 with a function name that is not a literal")
-            end
+            # A function name from data is checked when it runs (OtpForge.Guard).
+            if is_atom(f_ast), do: check_remote(mod, f_ast, arity, ctx, acc), else: acc
 
           :error ->
-            not_allowed(acc, ctx, "#{fun}/3 with a module that is not a literal")
+            # So is a module from data (a Registry dispatcher's {module, function}).
+            acc
         end
 
       nil ->
