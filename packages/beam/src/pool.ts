@@ -63,7 +63,9 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const workerDir = await buildWorker(install);
   // OTPFORGE_UNSAFE_NO_ISOLATION=1 is how the CLI's --unsafe-no-isolation reaches every pool.
   const unsafe = options.isolation?.unsafeNoIsolation ?? process.env.OTPFORGE_UNSAFE_NO_ISOLATION === "1";
-  const plan = isolationPlan({ ...options.isolation, unsafeNoIsolation: unsafe }, readOnlyPaths(install, workerDir));
+  // OTPFORGE_SANDBOX=off: no bubblewrap (then untrusted code is refused unless unsafe).
+  const sandbox = options.isolation?.sandbox ?? process.env.OTPFORGE_SANDBOX !== "off";
+  const plan = isolationPlan({ ...options.isolation, sandbox, unsafeNoIsolation: unsafe }, readOnlyPaths(install, workerDir));
   if (plan.dropPrivileges) shareReadOnly(workerDir);
   const notify = options.onNotice ?? ((m: string) => process.stderr.write(`${m}\n`));
   for (const n of plan.notices) {

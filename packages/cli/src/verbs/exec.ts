@@ -60,11 +60,22 @@ Examples:
 };
 
 function line(file: string, r: JobResult) {
-  return { file, status: r.status, message: r.message, stdout: r.stdout, stderr: r.stderr, durationMs: r.durationMs, ...(r.value !== undefined ? { value: r.value } : {}) };
+  return {
+    file,
+    status: r.status,
+    message: r.message,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    durationMs: r.durationMs,
+    ...(r.value !== undefined ? { value: r.value } : {}),
+    // Every violation, not only the one the message names.
+    ...(r.violations?.length ? { violations: r.violations } : {}),
+  };
 }
 
 function text(file: string, r: JobResult): string {
   const head = `${file}: ${r.status} (${r.durationMs.toFixed(0)} ms)${r.status === "ok" ? ` => ${r.value}` : ` — ${r.message}`}\n`;
+  const more = (r.violations ?? []).length > 1 ? r.violations!.map((v) => `  - ${v.file ?? file}:${v.line}: ${v.message}\n`).join("") : "";
   const indent = (s: string) => s.replace(/\n$/, "").split("\n").map((l) => `  | ${l}`).join("\n") + "\n";
-  return head + (r.stdout ? indent(r.stdout) : "");
+  return head + more + (r.stdout ? indent(r.stdout) : "");
 }
