@@ -147,6 +147,111 @@ GenServer.call({:via, Registry, {Planted, :k}}, :which_children)`,
     status: "policy_violation",
     message: /Process\.info of .* is not allowed/,
   },
+
+  // Found by an attacker after the sandbox was rebuilt (each reached :erlang, the runner's memory or a forged verdict):
+  {
+    name: "DynamicSupervisor extra_arguments put a module before a child's arguments",
+    job: () => ({
+      script: `{:module, erl} = Function.info(&self/0, :module)
+{:ok, sup} = DynamicSupervisor.start_link(strategy: :one_for_one, extra_arguments: [erl, :open_port])
+DynamicSupervisor.start_child(sup, %{id: :a, start: {Agent, :start_link, [[{:spawn, ~c"id"}, [:binary]]]}})`,
+    }),
+    status: "policy_violation",
+    message: /extra_arguments with a module or atom/,
+  },
+  {
+    name: "a DynamicSupervisor module whose init/1 sets extra_arguments",
+    job: () => ({
+      script: `defmodule ExtraSup do
+  use DynamicSupervisor
+  def start_link, do: DynamicSupervisor.start_link(__MODULE__, :ok)
+  def init(:ok) do
+    {:module, erl} = Function.info(&self/0, :module)
+    DynamicSupervisor.init(strategy: :one_for_one, extra_arguments: [erl])
+  end
+end
+{:ok, sup} = ExtraSup.start_link()
+DynamicSupervisor.start_child(sup, %{id: :a, start: {Agent, :start_link, [:halt, [7]]}})`,
+    }),
+    status: "policy_violation",
+    message: /extra_arguments with a module or atom/,
+  },
+  {
+    name: "PartitionSupervisor with_arguments rewriting a checked child",
+    job: () => ({
+      script: `{:module, erl} = Function.info(&self/0, :module)
+PartitionSupervisor.start_link(child_spec: {Agent, fn -> :benign end}, name: P, partitions: 1, with_arguments: fn _args, _p -> [erl, :halt, [7]] end)`,
+    }),
+    status: "policy_violation",
+    message: /:with_arguments option is not allowed/,
+  },
+  {
+    name: "a supervisor init/1 returning empty-map flags and a raw child",
+    job: () => ({
+      script: `defmodule EmptyFlagsSup do
+  def start_link, do: Supervisor.start_link(__MODULE__, :ok)
+  def init(:ok) do
+    {:module, erl} = Function.info(&self/0, :module)
+    {:ok, {%{}, [%{id: :x, start: {erl, :halt, [7]}}]}}
+  end
+end
+EmptyFlagsSup.start_link()`,
+    }),
+    status: "policy_violation",
+    message: /a child that starts with :erlang\.halt\/1 is not allowed/,
+  },
+  {
+    name: "a supervisor whose init/1 is a defdelegate",
+    job: () => ({
+      script: `defmodule Helper do
+  def make(:ok) do
+    {:module, erl} = Function.info(&self/0, :module)
+    {:ok, {{:one_for_one, 1, 5}, [{:x, {erl, :halt, [7]}, :permanent, 1000, :worker, []}]}}
+  end
+end
+defmodule DelegSup do
+  def start_link, do: Supervisor.start_link(__MODULE__, :ok)
+  defdelegate init(arg), to: Helper, as: :make
+end
+DelegSup.start_link()`,
+    }),
+    status: "policy_violation",
+    message: /a child that starts with :erlang\.halt\/1 is not allowed/,
+  },
+  {
+    name: "a module with use GenServer (default init/1) started as a supervisor with children as its argument",
+    job: () => ({
+      script: `defmodule Plain do
+  use GenServer
+end
+{:module, erl} = Function.info(&self/0, :module)
+Supervisor.start_link(Plain, {{:one_for_one, 1, 5}, [{:x, {erl, :halt, [7]}, :permanent, 1000, :worker, []}]})`,
+    }),
+    status: "policy_violation",
+    message: /a child that starts with :erlang\.halt\/1 is not allowed/,
+  },
+  {
+    name: ":erlang.system_info(:procs), every process's stack (the runner's nonce)",
+    job: () => ({ script: `:erlang.system_info(:procs) |> byte_size()` }),
+    status: "policy_violation",
+    message: /:erlang\.system_info\(:procs\) is not allowed/,
+  },
+  { name: ":erlang.garbage_collect of a runtime process", job: () => ({ script: `:erlang.garbage_collect(Process.whereis(:otpforge_runner))` }), status: "policy_violation", message: /belongs to the runtime/ },
+  {
+    name: "Registry listeners that are runtime processes",
+    job: () => ({ script: `Registry.start_link(keys: :unique, name: R, listeners: [:otpforge_runner, :code_server])` }),
+    status: "policy_violation",
+    message: /is a process of the runtime/,
+  },
+  { name: "IO.write to the runner as a device", job: () => ({ script: `IO.write(Process.whereis(:otpforge_runner), "io to runner")` }), status: "policy_violation", message: /belongs to the runtime/ },
+  { name: ":io.format to the code server as a device", job: () => ({ script: `:io.format(Process.whereis(:code_server), ~c"x", [])` }), status: "policy_violation", message: /belongs to the runtime/ },
+  {
+    name: "silencing the logger through :persistent_term (hides a heap kill)",
+    job: () => ({ script: `:persistent_term.put({:logger_config, :"$primary_config$"}, -1)` }),
+    status: "policy_violation",
+    message: /:persistent_term key .* belongs to the runtime/,
+  },
+  { name: ":persistent_term.get/0 lists the runtime's terms", job: () => ({ script: `:persistent_term.get() |> length()` }), status: "policy_violation", message: /:persistent_term\.get\/0 is not allowed/ },
 ];
 
 /** A program whose true value is known: run after every hostile job, it must still give it. */

@@ -78,7 +78,7 @@ const cases: Case[] = [
   { kind: "memory bomb (binaries)", script: () => `Enum.map(1..100, fn i -> String.duplicate("x", 20_000_000) <> "#{i}" end)`, status: "memory_limit", message: /grew the VM's memory by more than 200\.0 MB \(limits\.maxMemoryBytes\)|ran out of memory/, limits: { maxMemoryBytes: 200 * 1024 * 1024 } },
   { kind: "spawn bomb", script: () => `defmodule Bomb do\n  def go, do: (spawn(fn -> go() end); spawn(fn -> go() end); Process.sleep(:infinity))\nend\nBomb.go()`, status: "runtime_error", message: /^system_limit: the job had more than 500 live processes \(limits\.maxProcesses\)/, limits: { maxProcesses: 500 } },
   { kind: "huge output", script: () => `Stream.repeatedly(fn -> IO.write(String.duplicate("y", 4096)) end) |> Stream.run()`, status: "output_limit", message: /printed more than 65536 bytes \(limits\.maxOutputBytes\)/, limits: { maxOutputBytes: 65536 } },
-  { kind: "forged I/O request to the output capture", script: () => `send(Process.group_leader(), {:io_request, self(), make_ref(), {:put_chars, :unicode, :file, :write_file, [~c"${canary}", "x"]}})`, status: "policy_violation", message: /may only signal or message processes it started/ },
+  { kind: "forged I/O request to the output capture", script: () => `send(Process.group_leader(), {:io_request, self(), make_ref(), {:put_chars, :unicode, :file, :write_file, [~c"${canary}", "x"]}})`, status: "policy_violation", message: /the atom :file is not allowed|may only signal or message processes it started/ },
 ];
 
 describe("hostile input", () => {

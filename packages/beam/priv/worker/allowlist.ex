@@ -99,7 +99,8 @@ defmodule OtpForge.Allowlist do
     :erlang, :os, :prim_file, :erl_prim_loader, :rpc, :erpc, :net_kernel, :gen_tcp, :gen_udp,
     :gen_sctp, :httpc, :ssl, :erl_eval, :erl_ddll, :erts_debug, :erts_internal, :prim_inet,
     :ram_file, :disk_log, :dets, :erl_boot_server, :net_adm, :inet_db, :socket, :prim_socket,
-    :parse_transform
+    :parse_transform, :file, :filelib, :code,
+    :dbg, :ttb, :erl_tar, :os_mon, :application_master
   ]
 
   # Modules whose every function may be called, hence imported.

@@ -121,6 +121,24 @@ defmodule OtpForge.Guard do
     {:ets, :rename} => :ets_table0,
     {:ets, :safe_fixtable} => :ets_table0,
     {:ets, :init_table} => :ets_table0,
+    {:erlang, :system_info} => :system_info,
+    {:erlang, :garbage_collect} => :dest0,
+    {:persistent_term, :put} => :pterm_key0,
+    {:persistent_term, :erase} => :pterm_key0,
+    {:persistent_term, :get} => :pterm_get,
+    # A device is a process: it must be the job's (or its own standard output and error).
+    {IO, :write} => :device2,
+    {IO, :puts} => :device2,
+    {IO, :binwrite} => :device2,
+    {IO, :gets} => :device2,
+    {IO, :read} => :device2,
+    {IO, :binread} => :device2,
+    {IO, :inspect} => :device3,
+    {:io, :format} => :device3,
+    {:io, :fwrite} => :device3,
+    {:io, :put_chars} => :device2,
+    {:io, :write} => :device2,
+    {:io, :nl} => :device1,
     # Reads: the runtime's tables hold module names (a way to build atoms the
     # policy refuses) and the worker's state; a job reads its own tables.
     {:ets, :lookup} => :ets_read0,
@@ -142,6 +160,15 @@ defmodule OtpForge.Guard do
     {:ets, :info} => :ets_read0
   }
 
+  # What :erlang.system_info/1 may tell a job: counts and versions, not :procs, :info or :dist.
+  @system_info_items [
+    :process_count, :process_limit, :port_count, :atom_count, :atom_limit, :schedulers,
+    :schedulers_online, :logical_processors, :logical_processors_available, :otp_release,
+    :version, :wordsize, :system_version, :system_architecture, :thread_pool_size,
+    :dirty_cpu_schedulers, :dirty_io_schedulers, :ets_count, :ets_limit, :time_offset,
+    :os_monotonic_time_source, :start_time
+  ]
+
   @doc "Is this call routed through the guard by the policy's rewrite?"
   def guarded?(mod, fun), do: Map.has_key?(@checks, {mod, fun})
 
@@ -160,35 +187,64 @@ defmodule OtpForge.Guard do
   end
 
   defp normalize(:sup_start, Supervisor, _, [children, opts]) when is_list(children), do: [Enum.map(children, &to_spec/1), opts]
+  # A supervisor module of the job runs under OtpForge.CheckedSupervisor, which
+  # checks whatever its init/1 returns (however init/1 was defined) before OTP
+  # starts a child from it.
+  defp normalize(:sup_start, Supervisor, _, [mod, arg | opts]) when is_atom(mod), do: [OtpForge.CheckedSupervisor, {mod, arg} | opts]
+  defp normalize(:dynsup_start, DynamicSupervisor, _, [mod, arg | opts]) when is_atom(mod), do: [OtpForge.CheckedDynamicSupervisor, {mod, arg} | opts]
   defp normalize(:children0, Supervisor, :init, [children | rest]) when is_list(children), do: [Enum.map(children, &to_spec/1) | rest]
   defp normalize(:dest0_child1, _, :start_child, [sup, spec]) when not is_list(spec), do: [sup, to_spec(spec)]
   defp normalize(_, _, _, args), do: args
 
   defp to_spec(spec) when is_atom(spec) or is_tuple(spec) or is_map(spec) do
     case spec do
-      {_id, _start, _restart, _shutdown, _type, _mods} -> spec
-      _ -> Supervisor.child_spec(spec, [])
+      {id, start, restart, shutdown, type, mods} -> {id, wrap_start(start), restart, shutdown, type, mods}
+      _ -> Supervisor.child_spec(spec, []) |> wrap_child()
     end
   end
 
   defp to_spec(spec), do: spec
 
-  @doc """
-  The value of a job's init/1. A supervisor's {:ok, {flags, children}} is
-  started by OTP from this value: its children must pass the same checks as
-  children given to Supervisor.start_link.
-  """
-  def init_result({:ok, {flags, children}} = result) when is_list(children) do
-    if supervisor_flags?(flags), do: Enum.each(children, &child/1)
+  # A child that is itself a supervisor of the job's module is started checked too.
+  defp wrap_child(%{start: start} = spec), do: %{spec | start: wrap_start(start)}
+  defp wrap_child(spec), do: spec
+
+  defp wrap_start({Supervisor, f, [mod, arg | rest]}) when f in [:start_link, :start] and is_atom(mod) and mod != OtpForge.CheckedSupervisor,
+    do: {Supervisor, f, [OtpForge.CheckedSupervisor, {mod, arg} | rest]}
+
+  defp wrap_start({DynamicSupervisor, f, [mod, arg | rest]}) when f in [:start_link, :start] and is_atom(mod) and mod != OtpForge.CheckedDynamicSupervisor,
+    do: {DynamicSupervisor, f, [OtpForge.CheckedDynamicSupervisor, {mod, arg} | rest]}
+
+  defp wrap_start(start), do: start
+
+  @doc "What a supervisor's init/1 returned, checked child by child; nested supervisors wrapped."
+  def supervisor_result({:ok, {flags, children}}) when is_list(children) do
+    children = Enum.map(children, &to_spec/1)
+    Enum.each(children, &child/1)
+    {:ok, {flags, children}}
+  end
+
+  def supervisor_result(other), do: other
+
+  @doc "What a DynamicSupervisor's init/1 returned: its extra_arguments are checked."
+  def dynamic_result({:ok, flags} = result) when is_map(flags) do
+    extra_arguments(Map.get(flags, :extra_arguments, []))
     result
   end
 
-  def init_result(result), do: result
+  def dynamic_result(other), do: other
 
-  @strategies [:one_for_one, :one_for_all, :rest_for_one, :simple_one_for_one]
-  defp supervisor_flags?(%{strategy: _}), do: true
-  defp supervisor_flags?({s, _, _}) when s in @strategies, do: true
-  defp supervisor_flags?(_), do: false
+  # extra_arguments are put before every child's own arguments: with a module
+  # among them, {Agent, :start_link, [f, a]} would start module.f(a).
+  defp extra_arguments(extra) when is_list(extra) do
+    if Enum.any?(extra, &(is_atom(&1) and &1 not in [nil, true, false])),
+      do: deny("extra_arguments with a module or atom (#{inspect(extra, limit: 5)}) are not allowed in sandboxed code"),
+      else: :ok
+  end
+
+  defp extra_arguments(_), do: :ok
+
+
 
   defp check(:refuse, m, f, a), do: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
   defp check(:dest0, _, _, [d | _]), do: dest(d)
@@ -250,17 +306,28 @@ defmodule OtpForge.Guard do
   defp check(:opts0, _, _, [opts | _]), do: opts(opts)
   defp check(:opts0, _, _, []), do: :ok
   defp check(:sup_start, _, _, [children, opts]) when is_list(children), do: (children(children); opts(opts))
+  defp check(:sup_start, _, _, [OtpForge.CheckedSupervisor, {mod, _arg} | rest]), do: (job_module(mod, "Supervisor.start_link/3"); Enum.each(rest, &opts/1))
   defp check(:sup_start, _, _, [mod, _arg]), do: job_module(mod, "Supervisor.start_link/3")
   defp check(:sup_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "Supervisor.start_link/3"); opts(opts))
   defp check(:children0, _, _, [children | _]), do: children(children)
   defp check(:child0, _, _, [spec | _]), do: child(spec)
   defp check(:dest0_child1, _, _, [sup, spec]), do: (dest(sup); child(spec))
   defp check(:dynsup_start, _, _, [opts]), do: opts(opts)
+  defp check(:dynsup_start, _, _, [OtpForge.CheckedDynamicSupervisor, {mod, _arg} | rest]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); Enum.each(rest, &opts/1))
   defp check(:dynsup_start, _, _, [mod, _arg]), do: job_module(mod, "DynamicSupervisor.start_link/3")
   defp check(:dynsup_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); opts(opts))
   defp check(:registry_dispatch, _, _, [_reg, _key, {m, f, a} | _]), do: mfa(m, f, [nil | a])
   defp check(:registry_dispatch, _, _, _), do: :ok
   defp check(:ets_table0, _, _, [t | _]), do: ets_table(t)
+  defp check(:system_info, _, _, [item]) when item in @system_info_items, do: :ok
+  defp check(:system_info, _, _, [item]), do: deny(":erlang.system_info(#{inspect(item, limit: 3)}) is not allowed in sandboxed code")
+  defp check(:pterm_key0, _, _, [key | _]), do: pterm_key(key)
+  defp check(:pterm_get, _, _, []), do: deny(":persistent_term.get/0 is not allowed in sandboxed code: it lists the runtime's terms")
+  defp check(:pterm_get, _, _, _), do: :ok
+  defp check(:device1, _, _, [d]), do: device(d)
+  defp check(:device2, _, _, [d, _]), do: device(d)
+  defp check(:device2, _, _, [d, _, _]), do: device(d)
+  defp check(:device3, _, _, [d, _, _]), do: device(d)
   defp check(:ets_read0, _, _, [t | _]), do: ets_read(t)
   defp check(:ets_read0, _, _, _), do: :ok
   defp check(:ets_read2, _, _, [_, _, t]), do: ets_read(t)
@@ -361,6 +428,19 @@ defmodule OtpForge.Guard do
     end
   end
 
+
+  defp device(d) when d in [:stdio, :standard_io, :stderr, :standard_error], do: :ok
+  defp device(d) when is_pid(d), do: dest(d)
+  defp device(d) when is_atom(d), do: dest(d)
+  defp device(_), do: :ok
+
+  # The runtime's own terms (logger configuration...) were there before the job: not the job's to change.
+  defp pterm_key(key) do
+    if :ets.whereis(:otpforge_pterm_baseline) != :undefined and :ets.member(:otpforge_pterm_baseline, key),
+      do: deny(":persistent_term key #{inspect(key, limit: 5)} belongs to the runtime; sandboxed code may only change its own keys"),
+      else: :ok
+  end
+
   defp ets_read(t) do
     case :ets.info(t, :owner) do
       owner when is_pid(owner) ->
@@ -394,7 +474,11 @@ defmodule OtpForge.Guard do
       {:name, name} -> dest_name(name)
       {:debug, _} -> deny("the :debug option is not allowed in sandboxed code")
       {:spawn_opt, so} -> spawn_opts(so)
-      {:listeners, _} -> :ok
+      # Registry tells its listeners about every registration: they must be the job's.
+      {:listeners, ls} when is_list(ls) -> Enum.each(ls, &dest/1)
+      {:extra_arguments, extra} -> extra_arguments(extra)
+      # PartitionSupervisor rewrites each child's arguments with this function, after any check.
+      {:with_arguments, _} -> deny("the :with_arguments option is not allowed in sandboxed code")
       _ -> :ok
     end)
   end

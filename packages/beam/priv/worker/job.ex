@@ -66,6 +66,7 @@ defmodule OtpForge.Job do
   defp execute(spec, limits) do
     flush_stale()
     baseline = Cleanup.baseline()
+    pterm_baseline()
     out = Capture.start(limits.max_output_bytes, self())
     err = Capture.start(limits.max_output_bytes, self())
     StderrRouter.set_target(err)
@@ -173,6 +174,17 @@ defmodule OtpForge.Job do
     end
   end
 
+  # The :persistent_term keys that exist before the job are the runtime's (or
+  # an earlier run's of the same tenant): OtpForge.Guard refuses to change them.
+  # A table the runner owns, so job code can neither write nor read it.
+  defp pterm_baseline do
+    if :ets.whereis(:otpforge_pterm_baseline) == :undefined,
+      do: :ets.new(:otpforge_pterm_baseline, [:named_table, :protected, :set])
+
+    :ets.delete_all_objects(:otpforge_pterm_baseline)
+    :ets.insert(:otpforge_pterm_baseline, for({k, _} <- :persistent_term.get(), do: {k}))
+  end
+
   # The job's files and, for untrusted jobs, its script each report what they compiled.
   defp compiled_modules(ref, acc) do
     receive do
@@ -223,6 +235,23 @@ defmodule OtpForge.Job do
   defp to_result({:done, {status, message}}, _limits, _), do: %{"status" => Atom.to_string(status), "message" => message}
 
   defp to_result({:root_down_text, text}, _limits, _), do: verdict(:runtime_error, "the job's main process exited: " <> text)
+
+  defp to_result({:timeout}, l, where),
+    do: verdict(:timeout, "the job did not finish within #{l.timeout_ms} ms (limits.timeoutMs)#{where}; its processes were killed")
+
+  defp to_result({:heap_limit}, l, _),
+    do: verdict(:memory_limit, "a job process exceeded the heap limit of #{mb(l.max_heap_bytes)} (limits.maxHeapBytes) and was killed")
+
+  defp to_result({:memory_total}, l, _),
+    do: verdict(:memory_limit, "the job grew the VM's memory by more than #{mb(l.max_memory_bytes)} (limits.maxMemoryBytes); it was stopped")
+
+  defp to_result({:process_limit}, l, _),
+    do: verdict(:runtime_error, "system_limit: the job had more than #{l.max_processes} live processes (limits.maxProcesses); it was stopped")
+
+  defp to_result({:output_limit}, l, _),
+    do: verdict(:output_limit, "the job printed more than #{l.max_output_bytes} bytes (limits.maxOutputBytes); the output was truncated and the job stopped")
+
+  defp to_result({:violation, message}, _l, _), do: verdict(:policy_violation, message)
 
   defp describe_outcome({:root_down, reason}, spec, out, limits) do
     text = in_job(spec, out, limits, 2_000, fn -> exit_text(reason) end, fn -> first_line(inspect(reason, structs: false, limit: 20, printable_limit: 500)) end)
@@ -280,23 +309,6 @@ defmodule OtpForge.Job do
         fallback.()
     end
   end
-
-  defp to_result({:timeout}, l, where),
-    do: verdict(:timeout, "the job did not finish within #{l.timeout_ms} ms (limits.timeoutMs)#{where}; its processes were killed")
-
-  defp to_result({:heap_limit}, l, _),
-    do: verdict(:memory_limit, "a job process exceeded the heap limit of #{mb(l.max_heap_bytes)} (limits.maxHeapBytes) and was killed")
-
-  defp to_result({:memory_total}, l, _),
-    do: verdict(:memory_limit, "the job grew the VM's memory by more than #{mb(l.max_memory_bytes)} (limits.maxMemoryBytes); it was stopped")
-
-  defp to_result({:process_limit}, l, _),
-    do: verdict(:runtime_error, "system_limit: the job had more than #{l.max_processes} live processes (limits.maxProcesses); it was stopped")
-
-  defp to_result({:output_limit}, l, _),
-    do: verdict(:output_limit, "the job printed more than #{l.max_output_bytes} bytes (limits.maxOutputBytes); the output was truncated and the job stopped")
-
-  defp to_result({:violation, message}, _l, _), do: verdict(:policy_violation, message)
 
   defp mb(bytes) when bytes >= 1024 * 1024, do: "#{Float.round(bytes / (1024 * 1024), 1)} MB"
   defp mb(bytes), do: "#{bytes} bytes"

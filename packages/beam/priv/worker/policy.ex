@@ -146,7 +146,6 @@ defmodule OtpForge.Policy do
     ctx = line(meta, ctx)
     {head, acc} = walk_head(head, ctx, acc)
     {rest, acc} = walk_list(rest, %{ctx | in_fun: true}, acc)
-    rest = if ctx.rewrite and kind == :def and call_name(head) == {:init, 1}, do: checked_init(rest), else: rest
     {{kind, meta, [head | rest]}, acc}
   end
 
@@ -366,22 +365,6 @@ defmodule OtpForge.Policy do
   end
 
   defp walk_head(head, _ctx, acc), do: {head, acc}
-
-  # What an init/1 returns may be a supervisor's children, started by OTP's
-  # own code from that value alone: every init/1 of the job returns through
-  # OtpForge.Guard.init_result/1, which checks supervisor-shaped results.
-  # `def init(x) do ... rescue ... end` becomes the same try as an expression.
-  defp checked_init([opts]) when is_list(opts) do
-    body =
-      case opts do
-        [do: body] -> body
-        _ -> {:try, [], [opts]}
-      end
-
-    [[do: {{:., [], [@guard, :init_result]}, [], [body]}]]
-  end
-
-  defp checked_init(other), do: other
 
   defp call_name({:when, _, [head | _]}), do: call_name(head)
   defp call_name({name, _, args}) when is_atom(name) and is_list(args), do: {name, length(args)}
