@@ -5,7 +5,7 @@
 // The task: given the callbacks of a GenServer, does a client calling
 // `GenServer.call(server, :work, 1000)` get its reply in time, or exit with
 // :timeout? Run it with
-//   OTPFORGE_LM=openai/gpt-4o-mini pnpm --filter @otpforge/example-compile-a-program start
+//   OTPFORGE_LM=openai/gpt-5-mini pnpm --filter @otpforge/example-compile-a-program start
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -65,7 +65,7 @@ export function outcomeMatches(example: Example, prediction: Prediction<{ outcom
 }
 
 export interface CompileExampleOptions {
-  /** provider/model, e.g. "openai/gpt-4o-mini"; default: the OTPFORGE_LM variable. */
+  /** provider/model, e.g. "openai/gpt-5-mini"; default: the OTPFORGE_LM variable. */
   lm?: string;
   /** Where the artifact directory goes. Default: out/compile-a-program under the current directory. */
   out?: string;
@@ -87,8 +87,8 @@ export class NoModelError extends Error {
   constructor() {
     super(
       "No model: pass --lm provider/model or set OTPFORGE_LM, e.g.\n" +
-        "  OTPFORGE_LM=openai/gpt-4o-mini            (with OPENAI_API_KEY)\n" +
-        "  OTPFORGE_LM=anthropic/claude-sonnet-4-5   (with ANTHROPIC_API_KEY)\n" +
+        "  OTPFORGE_LM=openai/gpt-5-mini            (with OPENAI_API_KEY)\n" +
+        "  OTPFORGE_LM=anthropic/claude-haiku-4-5   (with ANTHROPIC_API_KEY)\n" +
         "  OTPFORGE_LM=openai-compatible/qwen2.5-coder OPENAI_BASE_URL=http://localhost:11434/v1   (Ollama)",
     );
     this.name = "NoModelError";

@@ -107,6 +107,6 @@ describe("examples/compile-a-program", () => {
       (err: { code: number; stderr: string }) => err,
     );
     expect(failed.code).toBe(2);
-    expect(failed.stderr).toContain("OTPFORGE_LM=openai/gpt-4o-mini");
+    expect(failed.stderr).toContain("OTPFORGE_LM=openai/gpt-5-mini");
   });
 });

@@ -4,7 +4,7 @@
 // run it. Published versions are immutable: other content under an existing
 // version is refused.
 //
-//   OTPFORGE_LM=openai/gpt-4o-mini pnpm --filter @otpforge/example-publish-artifacts start
+//   OTPFORGE_LM=openai/gpt-5-mini pnpm --filter @otpforge/example-publish-artifacts start
 import { realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -59,7 +59,7 @@ export const EXAMPLES = [
 ];
 
 export interface PublishExampleOptions {
-  /** provider/model, e.g. "openai/gpt-4o-mini"; default: the OTPFORGE_LM variable. */
+  /** provider/model, e.g. "openai/gpt-5-mini"; default: the OTPFORGE_LM variable. */
   lm?: string;
   /** Working folder: builds go to DIR/build, the registry to DIR/registry (default out/publish-artifacts). */
   out?: string;
@@ -83,8 +83,8 @@ export class NoModelError extends Error {
   constructor() {
     super(
       "No model: pass --lm provider/model or set OTPFORGE_LM, e.g.\n" +
-        "  OTPFORGE_LM=openai/gpt-4o-mini            (with OPENAI_API_KEY)\n" +
-        "  OTPFORGE_LM=anthropic/claude-sonnet-4-5   (with ANTHROPIC_API_KEY)\n" +
+        "  OTPFORGE_LM=openai/gpt-5-mini             (with OPENAI_API_KEY)\n" +
+        "  OTPFORGE_LM=anthropic/claude-haiku-4-5    (with ANTHROPIC_API_KEY)\n" +
         "  OTPFORGE_LM=openai-compatible/qwen2.5-coder OPENAI_BASE_URL=http://localhost:11434/v1   (Ollama)",
     );
     this.name = "NoModelError";

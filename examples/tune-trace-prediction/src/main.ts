@@ -3,7 +3,7 @@
 // train split, and compare zero-shot and compiled on the held-out test split,
 // question family by question family.
 //
-//   OTPFORGE_LM=openai/gpt-4o-mini pnpm --filter @otpforge/example-tune-trace-prediction start
+//   OTPFORGE_LM=openai/gpt-5-mini pnpm --filter @otpforge/example-tune-trace-prediction start
 import { realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,7 +16,7 @@ import { evalReasoning, traceAnswer, type ReasoningEvalResult } from "@otpforge/
 import { BootstrapFewShot, renderPrompts, writeArtifactDir } from "@otpforge/teleprompters";
 
 export interface TuneOptions {
-  /** provider/model, e.g. "openai/gpt-4o-mini"; default: the OTPFORGE_LM variable. */
+  /** provider/model, e.g. "openai/gpt-5-mini"; default: the OTPFORGE_LM variable. */
   lm?: string;
   /** Trace examples to build (default 60). */
   n?: number;
@@ -46,8 +46,8 @@ export class NoModelError extends UsageError {
   constructor() {
     super(
       "No model: pass --lm provider/model or set OTPFORGE_LM, e.g.\n" +
-        "  OTPFORGE_LM=openai/gpt-4o-mini            (with OPENAI_API_KEY)\n" +
-        "  OTPFORGE_LM=anthropic/claude-sonnet-4-5   (with ANTHROPIC_API_KEY)\n" +
+        "  OTPFORGE_LM=openai/gpt-5-mini             (with OPENAI_API_KEY)\n" +
+        "  OTPFORGE_LM=anthropic/claude-haiku-4-5    (with ANTHROPIC_API_KEY)\n" +
         "  OTPFORGE_LM=openai-compatible/qwen2.5-coder OPENAI_BASE_URL=http://localhost:11434/v1   (Ollama)",
     );
     this.name = "NoModelError";

@@ -91,7 +91,7 @@ describe("otpforge compile", () => {
     expect(unknown.stderr).toMatch(/"no-such-task" is neither a built-in task .* nor an existing task module file/);
     const noModel = await cli(["compile", TASK, "--trainset", "train.jsonl", "--out", "x"], { PATH: process.env.PATH }, dir);
     expect(noModel.code).toBe(2);
-    expect(noModel.stderr).toMatch(/no model is configured: pass --lm provider\/model or set OTPFORGE_LM/);
+    expect(noModel.stderr).toMatch(/no model is configured: set OTPFORGE_LM \(or pass --lm\) to provider\/model/);
     const badFile = await cli(args("x", "--trainset", "missing.jsonl"), env, dir);
     expect(badFile.code).toBe(2);
     expect(badFile.stderr).toMatch(/missing\.jsonl: cannot be read \(ENOENT\)/);

@@ -6,6 +6,7 @@ import { Adapter } from "./adapters/adapter.js";
 import { ChatAdapter } from "./adapters/chat-adapter.js";
 import { OtpforgeError } from "./errors.js";
 import { envLM } from "./lm/factory.js";
+import { howToSetAModel } from "./lm/models.js";
 import type { LM } from "./lm/types.js";
 
 export interface Settings {
@@ -17,8 +18,7 @@ export class NoLMConfiguredError extends OtpforgeError {
   constructor() {
     super(
       "NO_LM_CONFIGURED",
-      "No language model is configured. Set the OTPFORGE_LM environment variable to provider/model, " +
-        "e.g. `export OTPFORGE_LM=openai/gpt-4o-mini` (with OPENAI_API_KEY set), or pass one in code: " +
+      `No language model is configured: ${howToSetAModel()}; or pass one in code: ` +
         "configure({ lm }), withSettings({ lm }, fn), or new Predict(sig, { lm }).",
     );
   }

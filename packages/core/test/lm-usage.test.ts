@@ -6,12 +6,35 @@ import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, TempDirs, user } from "./lm-helpers.js";
 
 describe("price table", () => {
-  it("knows list prices and matches dated variants by the longest known name", () => {
+  it("knows list prices by exact model id, with dated snapshots listed as aliases", () => {
     expect(priceFor("openai/gpt-4o-mini")).toEqual({ inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075 });
     expect(priceFor("openai/gpt-4o-mini-2024-07-18")).toEqual(priceFor("openai/gpt-4o-mini"));
     expect(priceFor("openai/gpt-4o-2024-08-06")).toEqual(priceFor("openai/gpt-4o"));
+    expect(priceFor("anthropic/claude-sonnet-4-5-20250929")).toEqual(priceFor("anthropic/claude-sonnet-4-5"));
     expect(priceFor("ax/openai/gpt-4.1-nano")).toEqual(priceFor("openai/gpt-4.1-nano"));
     expect(priceFor("openai-compatible/qwen2.5-coder")).toBeUndefined();
+  });
+
+  it("never prices a model by a name it starts with (o3-mini is not o3, claude-opus-4-6 is not claude-opus-4)", () => {
+    expect(priceFor("openai/o3-mini")).toEqual({ inputPerMTok: 1.1, outputPerMTok: 4.4, cachedInputPerMTok: 0.55 });
+    expect(priceFor("openai/o3-mini")).not.toEqual(priceFor("openai/o3"));
+    for (const unknown of ["anthropic/claude-opus-4-6", "anthropic/claude-opus-4-7", "openai/gpt-5.1", "openai/gpt-5.2", "openai/gpt-5.4-mini", "openai/gpt-4o-mini-2099-01-01"]) {
+      expect(priceFor(unknown), unknown).toBeUndefined();
+    }
+  });
+
+  it("the suggested models are priced and not on the Anthropic SDK's deprecated list", async () => {
+    const { SUGGESTED_MODELS, howToSetAModel } = await import("../src/index.js");
+    expect(priceFor(SUGGESTED_MODELS.openai.id)).toBeDefined();
+    expect(priceFor(SUGGESTED_MODELS.anthropic.id)).toBeDefined();
+    const { createRequire } = await import("node:module");
+    const { dirname, join } = await import("node:path");
+    const req = createRequire(import.meta.url);
+    // Not an export of the SDK: read the file the SDK itself uses to warn.
+    const sdkData = req(join(dirname(req.resolve("@anthropic-ai/sdk")), "internal", "data", "deprecated-models.js")) as { DEPRECATED_MODELS: Record<string, string> };
+    expect(Object.keys(sdkData.DEPRECATED_MODELS)).toContain("claude-sonnet-4-5");
+    expect(Object.keys(sdkData.DEPRECATED_MODELS)).not.toContain(SUGGESTED_MODELS.anthropic.id.split("/")[1]);
+    expect(howToSetAModel()).toContain(SUGGESTED_MODELS.anthropic.id);
   });
 
   it("can be extended by model name or by full LM id", () => {

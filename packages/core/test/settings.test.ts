@@ -21,7 +21,7 @@ afterEach(() => configure({ lm: undefined, adapter: undefined }));
 describe("settings", () => {
   it("says how to configure an LM when there is none", () => {
     expect(() => currentLM()).toThrow(NoLMConfiguredError);
-    expect(() => currentLM()).toThrow("export OTPFORGE_LM=openai/gpt-4o-mini");
+    expect(() => currentLM()).toThrow("set OTPFORGE_LM (or pass --lm) to provider/model, e.g. openai/gpt-5-mini (with OPENAI_API_KEY)");
   });
 
   it("resolves the LM: per call > predictor > withSettings > configure", async () => {

@@ -22,8 +22,8 @@ export interface DemoOptions {
 
 export const HOW_TO_SET_A_MODEL = `No language model is configured (OTPFORGE_LM is not set), so compiling, evaluating,
 publishing and the report were skipped. To run them, pick one and rerun \`npm run demo\`:
-  OpenAI:     export OPENAI_API_KEY=sk-...      OTPFORGE_LM=openai/gpt-4o-mini
-  Anthropic:  export ANTHROPIC_API_KEY=sk-ant-... OTPFORGE_LM=anthropic/claude-sonnet-4-5
+  OpenAI:     export OPENAI_API_KEY=sk-...      OTPFORGE_LM=openai/gpt-5-mini
+  Anthropic:  export ANTHROPIC_API_KEY=sk-ant-... OTPFORGE_LM=anthropic/claude-haiku-4-5
   Ollama:     export OPENAI_BASE_URL=http://localhost:11434/v1 OTPFORGE_LM=openai-compatible/qwen2.5-coder
 `;
 

@@ -3,7 +3,7 @@
 // the model, shows progress, and prints a summary.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { LMConfigError, NoLMConfiguredError, lm as makeLM, lmFromEnv, writeReport, type LM } from "@otpforge/core";
+import { LMConfigError, NoLMConfiguredError, howToSetAModel, lm as makeLM, lmFromEnv, writeReport, type LM } from "@otpforge/core";
 import {
   CompileInputError,
   ExamplesFileError,
@@ -23,8 +23,7 @@ import { compileTasks, findCompileTask, type LoadedTask } from "../compile-tasks
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 
 const NO_MODEL =
-  "no model is configured: pass --lm provider/model or set OTPFORGE_LM, e.g. --lm openai/gpt-4o-mini (with OPENAI_API_KEY), " +
-  "--lm anthropic/claude-sonnet-4-5 (with ANTHROPIC_API_KEY), or --lm openai-compatible/qwen2.5-coder with OPENAI_BASE_URL=http://localhost:11434/v1 for Ollama";
+  `no model is configured: ${howToSetAModel()}`;
 
 export const compile: Verb = {
   name: "compile",
@@ -46,7 +45,7 @@ command continues it and ends with the same artifact.
 
 Options:
   --optimizer NAME     ${OPTIMIZERS.join(" | ")} (default bootstrap)
-  --lm P/M             model, e.g. openai/gpt-4o-mini (default: OTPFORGE_LM)
+  --lm P/M             model, e.g. openai/gpt-5-mini (default: OTPFORGE_LM)
   --seed S             seeds every random choice (default 0)
   --budget-calls N     stop after N LM requests (cache hits are free)
   --budget-tokens N    stop once N tokens are spent

@@ -12,7 +12,7 @@ export const demo: Verb = {
 Offline (no model needed):
   1. builds N execution-verified trace examples into out/demo/ (each world run R times)
   2. verifies every bug/fix pair and false friend of the reference catalog (K runs per side)
-With OTPFORGE_LM set (e.g. openai/gpt-4o-mini), then:
+With OTPFORGE_LM set (e.g. openai/gpt-5-mini), then:
   3. compiles the trace predictor with BootstrapFewShot on the train split
   4. evaluates zero-shot and compiled programs on up to M test examples
   5. publishes the artifact under artifacts/ and writes reports/demo.html
@@ -22,7 +22,7 @@ Defaults: N=300 (or OTPFORGE_DEMO_N), R=5, K=3 (or OTPFORGE_DEMO_CATALOG_RUNS), 
 Examples:
   otpforge demo
   OTPFORGE_DEMO_N=60 otpforge demo --json
-  OTPFORGE_LM=openai/gpt-4o-mini otpforge demo --eval-n 100`,
+  OTPFORGE_LM=openai/gpt-5-mini otpforge demo --eval-n 100`,
   async run(argv, io) {
     const { values } = parseVerbArgs("demo", argv, {
       n: { type: "string" },

@@ -68,7 +68,7 @@ Options:
   --data F          the eval data (JSONL), or the built-in set named above
   --program DIR     a compiled program artifact to evaluate (default: the
                     uncompiled program)
-  --lm P/M          the model, e.g. openai/gpt-4o-mini (default: OTPFORGE_LM)
+  --lm P/M          the model, e.g. openai/gpt-5-mini (default: OTPFORGE_LM)
   --out R.jsonl     write one record per example
   --report R.html   write a self-contained HTML report (scores by category, failures)
   --runs K          fix-bug: harness runs per candidate fix (default 5)
@@ -81,7 +81,7 @@ Exit codes: 0 the eval ran, 1 it ran but some example errored, 2 bad usage,
 bad data or no model configured.
 
 Examples:
-  otpforge eval fix-bug --data catalog --lm openai/gpt-4o-mini
+  otpforge eval fix-bug --data catalog --lm openai/gpt-5-mini
   otpforge eval fix-bug --data fixes.jsonl --program artifacts/fix-bug --out records.jsonl --json
   otpforge eval design --data reference --lm anthropic/claude-3-5-haiku-latest
   otpforge eval reasoning --data traces.jsonl --split test --program artifacts/trace`,

@@ -5,7 +5,7 @@ import { inspect } from "node:util";
 import { lmCacheKey, LMCache, publicURL } from "./cache.js";
 import { LMConfigError } from "./errors.js";
 import { History, processHistory, formatHistory, type HistoryEntry } from "./history.js";
-import { estimateCostUSD, priceFor, type ModelPrice } from "./pricing.js";
+import { estimateCostUSD, priceFor, unpricedNotice, type ModelPrice } from "./pricing.js";
 import type { Transport, TransportResult } from "./providers/transport.js";
 import { defaultSleep, RETRY_DEFAULTS, runWithRetries, type ClassifiedFailure, type ResolvedRetryOptions, type RetryOptions } from "./retry.js";
 import { Semaphore } from "./semaphore.js";
@@ -44,6 +44,8 @@ export interface LMOptions {
   structuredOutput?: boolean;
   /** Where keys and URLs are read from (default process.env). */
   env?: Record<string, string | undefined>;
+  /** One-time notices (a model with no price, a deprecated model); default: stderr. */
+  onNotice?: (message: string) => void;
 }
 
 export const LM_DEFAULTS = { timeoutMs: 180_000, maxInFlight: 8, historySize: 100 } as const;
@@ -134,6 +136,10 @@ export class LMClient implements LM {
       };
     }
     const cost = estimateCostUSD(this.id, result.usage, this.#options.price ?? priceFor(this.id));
+    if (cost === undefined) {
+      const notice = unpricedNotice(this.id);
+      if (notice) (this.#options.onNotice ?? ((m: string) => process.stderr.write(`${m}\n`)))(notice);
+    }
     if (cache && key) cache.set(key, this.id, { completions: result.completions, usage: result.usage, model: this.id });
     return this.#finish(req, result.completions, result.usage, cost, false, started);
   }

@@ -1,6 +1,7 @@
 // Errors a user of the LM clients can meet. Each says what went wrong and
 // what to do; none ever contains an API key.
 import { OtpforgeError } from "../errors.js";
+import { SUGGESTED_MODELS } from "./models.js";
 import type { AttemptRecord } from "./retry.js";
 
 /** A model spec or LM option is wrong (bad spec, unknown provider, missing URL). */
@@ -15,7 +16,7 @@ export class UnknownProviderError extends LMConfigError {
   constructor(spec: string, provider: string, validPrefixes: readonly string[]) {
     super(
       `Unknown LM provider "${provider}" in "${spec}". Use one of: ${validPrefixes.join(", ")} ` +
-        `(e.g. "openai/gpt-4o-mini", "anthropic/claude-sonnet-4-5", "openai-compatible/qwen2.5-coder" with a baseURL, "ax/groq/llama-3.3-70b-versatile").`,
+        `(e.g. "${SUGGESTED_MODELS.openai.id}", "${SUGGESTED_MODELS.anthropic.id}", "${SUGGESTED_MODELS.local.id}" with a baseURL, "${SUGGESTED_MODELS.ax.id}").`,
       "LM_UNKNOWN_PROVIDER",
     );
     this.provider = provider;

@@ -1,4 +1,4 @@
-// One string picks a model: lm("openai/gpt-4o-mini"), lm("anthropic/claude-sonnet-4-5"),
+// One string picks a model: lm("openai/gpt-5-mini"), lm("anthropic/claude-haiku-4-5"),
 // lm("openai-compatible/qwen2.5-coder", { baseURL }), lm("ax/groq/llama-3.3-70b-versatile"),
 // or OTPFORGE_LM when code names none.
 import { defaultCacheDir } from "./cache.js";

@@ -62,7 +62,7 @@ export interface LMResponse {
 }
 
 export interface LM {
-  /** "provider/model", e.g. "openai/gpt-4o-mini". Never contains secrets. */
+  /** "provider/model", e.g. "openai/gpt-5-mini". Never contains secrets. */
   readonly id: string;
   generate(request: LMRequest): Promise<LMResponse>;
 }

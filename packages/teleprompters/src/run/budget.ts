@@ -30,9 +30,11 @@ export class BudgetExceeded extends Error {
 /** maxCost was asked for but the model reports no price, so the budget cannot be enforced. */
 export class UnpricedModelError extends Error {
   constructor(readonly lmId: string) {
+    const model = lmId.split("/").pop() ?? lmId;
     super(
-      `maxCost is set but ${lmId} reports no cost for its calls, so the cost budget cannot be enforced. ` +
-        `Add the model to the price table, or use maxTokens / maxLMCalls instead.`,
+      `maxCost is set but ${lmId} has no price, so the cost budget cannot be enforced. ` +
+        `Price it first: registerPrice("${model}", { inputPerMTok, outputPerMTok }) from @otpforge/core (USD per million tokens, ` +
+        `the provider's list price), or pass price in lm("${lmId}", { price }); or budget with maxTokens / maxLMCalls instead.`,
     );
     this.name = "UnpricedModelError";
   }

@@ -20,8 +20,29 @@ export interface AnthropicTransportConfig {
   defaultMaxTokens: number;
 }
 
+// The SDK warns (console.warn) on every call to a deprecated model: a 200-call
+// compile would print it 200 times over the progress line. Each distinct
+// warning is let through once per process.
+const DEPRECATION = /^The model '[^']+' is deprecated/;
+let dedupeInstalled = false;
+function warnOncePerModel(): void {
+  if (dedupeInstalled) return;
+  dedupeInstalled = true;
+  const seen = new Set<string>();
+  const original = console.warn.bind(console);
+  console.warn = (...args: unknown[]) => {
+    const first = typeof args[0] === "string" ? args[0] : "";
+    if (DEPRECATION.test(first)) {
+      if (seen.has(first)) return;
+      seen.add(first);
+    }
+    original(...args);
+  };
+}
+
 export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
   const { Anthropic } = requireCJS("@anthropic-ai/sdk") as { Anthropic: typeof AnthropicType };
+  warnOncePerModel();
   const client = new Anthropic({
     apiKey: cfg.apiKey,
     baseURL: cfg.baseURL,
