@@ -135,11 +135,25 @@ describe("parse-failure retry", () => {
     expect(e.message).toContain("attempt 1: no sections at all");
   });
 
-  it("makes a single attempt with maxRetries 0 and notes a cut-off answer", async () => {
+  it("retries a cut-off answer once with twice the token limit (not at the same limit), then says it was cut off", async () => {
     const lm = new ScriptedLM({ text: "[[ ## answer ## ]]\nPar", finishReason: "length" });
     const p = new Predict(QA, { lm, adapter: new ChatAdapter({ maxRetries: 0 }) });
-    await expect(p.forward({ question: "q", context: [] })).rejects.toThrow(/cut off at the token limit/);
-    expect(lm.calls).toBe(1);
+    await expect(p.forward({ question: "q", context: [] }, { maxTokens: 100 })).rejects.toThrow(/cut off at the token limit twice, the second time at maxTokens=200: raise maxTokens/);
+    expect(lm.calls).toBe(2);
+    expect(lm.requests.map((r) => r.maxTokens)).toEqual([100, 200]);
+    // The retry is the same prompt, not a "fix your format" message.
+    expect(lm.requests[1]!.messages).toEqual(lm.requests[0]!.messages);
     expect(() => new ChatAdapter({ maxRetries: -1 })).toThrow(/maxRetries/);
+  });
+
+  it("keeps the answer of the larger-limit retry when it completes", async () => {
+    const lm = new ScriptedLM([
+      { reply: { text: "[[ ## answer ## ]]\nPar", finishReason: "length" }, times: 1 },
+      { reply: "[[ ## answer ## ]]\nParis\n\n[[ ## confidence ## ]]\n0.9\n\n[[ ## completed ## ]]" },
+    ]);
+    const p = new Predict(QA, { lm, adapter: new ChatAdapter({ maxRetries: 0 }) });
+    const r = await p.forward({ question: "q", context: [] });
+    expect(r.outputs.answer).toBe("Paris");
+    expect(lm.requests.map((x) => x.maxTokens)).toEqual([undefined, 16_384]);
   });
 });

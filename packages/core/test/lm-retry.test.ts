@@ -98,6 +98,18 @@ describe("retries against the fake server", () => {
     expect(err.message).toContain("Raise timeoutMs");
   });
 
+  it("retries a timeout once at most, however many attempts are allowed (each try is billed)", async () => {
+    const { waits, retry } = recordingRetry();
+    server.reset().injectFault({ kind: "slow", delayMs: 60_000 }, 5);
+    const err = (await openai({ timeoutMs: 200, retry: { ...retry, maxAttempts: 5 } })
+      .generate({ messages: user("slow twice") })
+      .catch((e: unknown) => e)) as LMRequestError;
+    expect(err).toBeInstanceOf(LMRequestError);
+    expect(err.kind).toBe("timeout");
+    expect(err.attempts.map((a) => a.kind)).toEqual(["timeout", "timeout"]);
+    expect(waits).toHaveLength(1);
+  });
+
   it("caps a huge retry-after at maxRetryAfterMs, and uses retry-after-ms when given", async () => {
     const { waits, retry } = recordingRetry({ maxRetryAfterMs: 10_000 });
     server.reset().injectFault({ kind: "rate_limit", retryAfterSeconds: 3600 }).injectFault({ kind: "rate_limit", retryAfterMs: 40 });

@@ -147,11 +147,13 @@ export abstract class Adapter {
     let usage = ZERO_USAGE;
     const attemptsRaw: string[] = [];
     let failure: ParseFailure | undefined;
+    let maxTokens = options.maxTokens;
+    let enlarged = false;
     for (let attempt = 1; attempt <= this.maxRetries + 1; attempt++) {
       const response = await lm.generate({
         messages,
         temperature: options.temperature,
-        maxTokens: options.maxTokens,
+        maxTokens,
         rolloutId: options.rolloutId,
         cache: options.cache,
         signal: options.signal,
@@ -167,10 +169,20 @@ export abstract class Adapter {
       attemptsRaw.push(raw);
       failure = parsed.error;
       if (first?.finishReason === "length") {
+        // Cut off, not malformed: asking again at the same limit cuts it off
+        // again. Once, the same prompt with twice the limit; then a clear error.
+        if (!enlarged) {
+          enlarged = true;
+          maxTokens = maxTokens ? maxTokens * 2 : TRUNCATION_RETRY_MAX_TOKENS;
+          messages = base;
+          attempt--; // not a parse retry: maxRetries still applies to malformed answers
+          continue;
+        }
         failure = {
-          message: `${failure.message}\n(the answer was cut off at the token limit: raise maxTokens)`,
+          message: `${failure.message}\n(the answer was cut off at the token limit twice, the second time at maxTokens=${maxTokens}: raise maxTokens)`,
           issues: failure.issues,
         };
+        break;
       }
       // Retry with the original prompt plus only the latest failed answer, so
       // the prompt does not grow with every attempt.
@@ -179,6 +191,9 @@ export abstract class Adapter {
     throw new AdapterParseError({ signatureName: sig.name, adapter: this.name, attemptsRaw, failure: failure! });
   }
 }
+
+/** The limit of the one retry of an answer cut off at the provider's default limit. */
+export const TRUNCATION_RETRY_MAX_TOKENS = 16_384;
 
 /** A failure with one custom issue (for problems zod did not see, e.g. no JSON at all). */
 export function customFailure(message: string, path: PropertyKey[] = []): ParseFailure {

@@ -196,7 +196,10 @@ export async function runWithRetries<T>(attempt: (signal: AbortSignal) => Promis
     }
     const record: AttemptRecord = { ...failure, message: ctx.redact(failure.message), attempt: n, latencyMs: performance.now() - started };
     records.push(record);
-    if (!failure.retryable || n >= ctx.retry.maxAttempts) {
+    // A timeout is retried once at most: a call that already took timeoutMs
+    // twice is slow, not unlucky, and every retry is billed again.
+    const timeouts = records.filter((r) => r.kind === "timeout").length;
+    if (!failure.retryable || n >= ctx.retry.maxAttempts || (failure.kind === "timeout" && timeouts > 1)) {
       throw new LMRequestError(ctx.lm, records, ctx.hint(failure), { cause: redactError(cause, ctx.redact) });
     }
     record.waitMs =
