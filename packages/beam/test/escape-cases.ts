@@ -145,7 +145,7 @@ GenServer.call({:via, Registry, {Planted, :k}}, :which_children)`,
     name: "Process.info of the runner's stack (where the request's nonce lives)",
     job: () => ({ script: `Process.info(Process.whereis(:otpforge_runner), :backtrace)` }),
     status: "policy_violation",
-    message: /Process\.info of .* is not allowed/,
+    message: /Process\.info.* is not allowed/,
   },
 
   // Found by an attacker after the sandbox was rebuilt (each reached :erlang, the runner's memory or a forged verdict):
@@ -252,6 +252,79 @@ Supervisor.start_link(Plain, {{:one_for_one, 1, 5}, [{:x, {erl, :halt, [7]}, :pe
     message: /:persistent_term key .* belongs to the runtime/,
   },
   { name: ":persistent_term.get/0 lists the runtime's terms", job: () => ({ script: `:persistent_term.get() |> length()` }), status: "policy_violation", message: /:persistent_term\.get\/0 is not allowed/ },
+
+  // Second attacker round: OTP building blocks run {M, F, A} from their messages and state.
+  {
+    name: "a raw Agent protocol message carrying a module/function pair",
+    job: () => ({
+      script: `{:module, erl} = Function.info(&self/0, :module)
+{:ok, a} = Agent.start_link(fn -> "os" end)
+GenServer.call(a, {:get, {erl, :binary_to_atom, []}})`,
+    }),
+    status: "policy_violation",
+    message: /:erlang\.binary_to_atom\/0 is not allowed/,
+  },
+  {
+    name: "a raw $gen_call sent to an Agent",
+    job: () => ({
+      script: `{:module, erl} = Function.info(&self/0, :module)
+{:ok, a} = Agent.start_link(fn -> :x end)
+send(a, {:"$gen_call", {self(), make_ref()}, {:get, {erl, :halt, []}}})
+Process.sleep(200)`,
+    }),
+    status: "policy_violation",
+    message: /:erlang\.halt\/0 is not allowed/,
+  },
+  {
+    name: "a raw DynamicSupervisor start_child message",
+    job: () => ({
+      script: `{:module, erl} = Function.info(&self/0, :module)
+{:ok, sup} = DynamicSupervisor.start_link(strategy: :one_for_one)
+GenServer.call(sup, {:start_child, {{erl, :halt, [7]}, :temporary, 5000, :worker, []}})`,
+    }),
+    status: "policy_violation",
+    message: /:erlang\.halt\/1 is not allowed/,
+  },
+  {
+    name: ":sys.replace_state rewriting a supervisor's child start",
+    job: () => ({
+      script: `{:module, erl} = Function.info(&self/0, :module)
+{:ok, sup} = Supervisor.start_link([%{id: :w, start: {Agent, :start_link, [fn -> 1 end]}, restart: :permanent}], strategy: :one_for_one)
+:sys.replace_state(sup, fn st ->
+  {ids, %{w: child}} = elem(st, 3)
+  put_elem(st, 3, {ids, %{w: put_elem(child, 3, {erl, :halt, [8]})}})
+end)
+[{:w, pid, _, _}] = Supervisor.which_children(sup)
+Process.exit(pid, :kill)
+Process.sleep(500)`,
+    }),
+    status: "policy_violation",
+    message: /:erlang\.halt\/1 is not allowed/,
+  },
+  {
+    name: "reading a ref out of the job's own stack (to forge the runner's done message)",
+    job: () => ({ script: `Process.info(self(), :backtrace)` }),
+    status: "policy_violation",
+    message: /Process\.info\(pid, :backtrace\) is not allowed/,
+  },
+  {
+    name: "Agent.start_link/4 options: :debug writes a file",
+    job: () => ({ files: [{ name: "ag.ex", source: "defmodule Ag do\n  def init, do: 0\nend" }], script: `Agent.start_link(Ag, :init, [], debug: [{:log_to_file, ~c"pwned.txt"}])` }),
+    status: "policy_violation",
+    message: /the :debug option is not allowed/,
+  },
+  {
+    name: "Agent.start_link/4 options: spawn_opt lifting the heap limit",
+    job: () => ({ files: [{ name: "ag.ex", source: "defmodule Ag do\n  def init, do: 0\nend" }], script: `Agent.start_link(Ag, :init, [], spawn_opt: [max_heap_size: 0])` }),
+    status: "policy_violation",
+    message: /spawn option \{:max_heap_size, 0\} is not allowed/,
+  },
+  {
+    name: "an IO.Stream struct aimed at the runner",
+    job: () => ({ script: `Enum.into(["hello runner"], %IO.Stream{device: Process.whereis(:otpforge_runner), raw: true, line_or_bytes: :line})` }),
+    status: "policy_violation",
+    message: /IO\.Stream/,
+  },
 ];
 
 /** A program whose true value is known: run after every hostile job, it must still give it. */

@@ -93,7 +93,8 @@ defmodule OtpForge.Allowlist do
 
   # Module names that may not even appear as data (they would end up in an
   # {M, F, A} somewhere: a child spec, a :via name, a delegate).
-  @forbidden_data_modules [File, System, Port, Code, Node, Kernel.ParallelCompiler, IEx, Mix]
+  # IO.Stream: a struct whose Collectable/Enumerable code writes to any device, unchecked.
+  @forbidden_data_modules [File, System, Port, Code, Node, Kernel.ParallelCompiler, IEx, Mix, IO.Stream]
   @forbidden_data_prefixes ["Elixir.File.", "Elixir.Code.", "Elixir.Port.", "Elixir.Mix.", "Elixir.IEx."]
   @forbidden_data_atoms [
     :erlang, :os, :prim_file, :erl_prim_loader, :rpc, :erpc, :net_kernel, :gen_tcp, :gen_udp,

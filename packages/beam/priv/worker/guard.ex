@@ -15,7 +15,7 @@ defmodule OtpForge.Guard do
 
   # {module, function} => what to check, by argument position.
   @checks %{
-    {Kernel, :send} => :dest0,
+    {Kernel, :send} => :raw0,
     {Kernel, :spawn} => :mfa,
     {Kernel, :spawn_link} => :mfa,
     {Kernel, :spawn_monitor} => :mfa,
@@ -27,7 +27,7 @@ defmodule OtpForge.Guard do
     {:erlang, :spawn} => :mfa,
     {:erlang, :spawn_link} => :mfa,
     {:erlang, :spawn_monitor} => :mfa,
-    {Process, :send} => :dest0,
+    {Process, :send} => :raw0,
     {Process, :send_after} => :timer_dest0,
     {Process, :exit} => :dest0,
     {Process, :link} => :dest0,
@@ -36,8 +36,8 @@ defmodule OtpForge.Guard do
     {Process, :flag} => :flag,
     {Process, :spawn} => :spawn_opts,
     {Process, :hibernate} => :mfa,
-    {GenServer, :call} => :dest0,
-    {GenServer, :cast} => :dest0,
+    {GenServer, :call} => :raw0,
+    {GenServer, :cast} => :raw0,
     {GenServer, :stop} => :dest0,
     {GenServer, :reply} => :reply,
     {GenServer, :start} => :gen_start,
@@ -91,7 +91,7 @@ defmodule OtpForge.Guard do
     {Registry, :start_link} => :opts0,
     {PartitionSupervisor, :start_link} => :partition_sup,
     {:sys, :get_state} => :dest0,
-    {:sys, :replace_state} => :dest0,
+    {:sys, :replace_state} => :raw0,
     {:sys, :get_status} => :dest0,
     {:sys, :suspend} => :dest0,
     {:sys, :resume} => :dest0,
@@ -187,6 +187,9 @@ defmodule OtpForge.Guard do
   end
 
   defp normalize(:sup_start, Supervisor, _, [children, opts]) when is_list(children), do: [Enum.map(children, &to_spec/1), opts]
+  # The new state is OTP's to act on (a supervisor's children, an Agent's...): searched like a message.
+  defp normalize(:raw0, :sys, :replace_state, [d, fun | rest]) when is_function(fun, 1),
+    do: [d, fn st -> fun.(st) |> tap(&no_refused_mfa/1) end | rest]
   # A supervisor module of the job runs under OtpForge.CheckedSupervisor, which
   # checks whatever its init/1 returns (however init/1 was defined) before OTP
   # starts a child from it.
@@ -248,6 +251,8 @@ defmodule OtpForge.Guard do
 
   defp check(:refuse, m, f, a), do: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
   defp check(:dest0, _, _, [d | _]), do: dest(d)
+  defp check(:raw0, _, _, [d, msg | _]) when not is_function(msg), do: (dest(d); no_refused_mfa(msg))
+  defp check(:raw0, _, _, [d | _]), do: dest(d)
   defp check(:dest1, _, _, [_, d | _]), do: dest(d)
   defp check(:timer_dest0, _, _, [d | _]), do: timer_dest(d)
   defp check(:timer_dest1, _, _, [_, d | _]), do: timer_dest(d)
@@ -260,7 +265,11 @@ defmodule OtpForge.Guard do
   defp check(:timer_tc, _, _, args), do: deny(":timer.tc/#{length(args)} with #{inspect(hd(args ++ [nil]), limit: 5)} is not allowed in sandboxed code")
   defp check(:task0, _, _, [%Task{pid: pid} | _]) when is_pid(pid), do: dest(pid)
   defp check(:task0, _, f, _), do: deny("Task.#{f} needs a task the job started")
-  defp check(:info0, _, _, [pid | _]) when is_pid(pid), do: info_of(pid)
+  defp check(:info0, _, _, [pid | rest]) when is_pid(pid) do
+    items = case rest, do: ([i] when is_list(i) -> i; [i] -> [i]; _ -> [])
+    if :backtrace in items, do: deny("Process.info(pid, :backtrace) is not allowed in sandboxed code: a stack holds the worker's secrets")
+    info_of(pid)
+  end
   defp check(:info0, _, _, _), do: :ok
   defp check(:partition_sup, _, _, [opts]) when is_list(opts) do
     if spec = Keyword.get(opts, :child_spec), do: child(spec)
@@ -295,7 +304,7 @@ defmodule OtpForge.Guard do
   defp check(:gen_start, _, _, [mod, _arg]), do: job_module(mod, "GenServer.start_link/3")
   defp check(:gen_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "GenServer.start_link/3"); opts(opts))
   defp check(:agent, _, _, [agent | rest]), do: (dest(agent); agent_mfa(rest))
-  defp check(:agent_start, _, _, [m, f, a | opts]) when is_atom(m), do: (mfa(m, f, [nil | a]); opts(opts))
+  defp check(:agent_start, _, _, [m, f, a | opts]) when is_atom(m), do: (mfa(m, f, [nil | a]); Enum.each(opts, &opts/1))
   defp check(:agent_start, _, _, [_fun | opts]), do: Enum.each(opts, &opts/1)
   defp check(:task_mfa, _, _, [m, f, a]), do: mfa(m, f, a)
   defp check(:task_mfa, _, _, _), do: :ok
@@ -376,6 +385,29 @@ defmodule OtpForge.Guard do
   def dest(ref) when is_reference(ref), do: :ok
   def dest(port) when is_port(port), do: deny("sandboxed code may not talk to ports")
   def dest(_), do: :ok
+
+  # Agent, Supervisor, DynamicSupervisor, Task.Supervisor, Registry... run OTP's
+  # code on what their messages say, {M, F, A} included (an Agent's {:get, mfa},
+  # a DynamicSupervisor's raw {:start_child, ...}). Which process runs OTP's
+  # code cannot be told reliably from outside, so every message a job sends
+  # (send, GenServer.call/cast) is searched for {M, F, A}, which must pass the
+  # same check as an MFA given to the API.
+  def no_refused_mfa(term), do: scan_mfa(term, 0)
+
+  defp scan_mfa(_term, depth) when depth > 64, do: :ok
+
+  defp scan_mfa({m, f, a} = t, depth) when is_atom(m) and is_atom(f) and is_list(a) do
+    if m not in [nil, true, false] and Allowlist.exists?(m), do: mfa(m, f, a)
+    scan_list(Tuple.to_list(t), depth)
+  end
+
+  defp scan_mfa(t, depth) when is_tuple(t), do: scan_list(Tuple.to_list(t), depth)
+  defp scan_mfa(l, depth) when is_list(l), do: scan_list(l, depth)
+  defp scan_mfa(m, depth) when is_map(m), do: scan_list(Map.to_list(m), depth)
+  defp scan_mfa(_, _), do: :ok
+
+  defp scan_list([h | t], depth), do: (scan_mfa(h, depth + 1); scan_list(t, depth))
+  defp scan_list(_, _), do: :ok
 
   defp resolved(pid) when is_pid(pid), do: dest(pid)
   defp resolved(_), do: :ok
