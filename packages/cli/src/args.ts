@@ -22,3 +22,27 @@ export function intOption(value: string | undefined, name: string, fallback: num
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
   return n;
 }
+
+/**
+ * --lm-option key=value (repeatable): provider parameters put into every
+ * request body as given (top_p=0.9, seed=7, reasoning_effort=low,
+ * thinking={"type":"enabled","budget_tokens":2048}). A value that parses as
+ * JSON is that JSON; any other value is a string.
+ */
+export function lmOptions(values: string[] | undefined): Record<string, unknown> | undefined {
+  if (!values?.length) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const v of values) {
+    const eq = v.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--lm-option takes key=value (e.g. --lm-option top_p=0.9), got "${v}"`);
+    const raw = v.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string
+    }
+    out[v.slice(0, eq)] = value;
+  }
+  return out;
+}

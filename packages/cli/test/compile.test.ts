@@ -50,6 +50,18 @@ describe("otpforge compile", () => {
     expect(prompt.messages.at(-1).content).toContain("{{question}}");
   });
 
+  it("--lm-option puts provider parameters into every request, JSON values parsed, and says how to write one", async () => {
+    server.reset();
+    const r = await cli(args("build/opts", "--lm-option", "seed=7", "--lm-option", "top_p=0.5", "--lm-option", 'stop=["END"]', "--lm-option", "user=otpforge"), env, dir);
+    expect(r.code, r.stderr).toBe(0);
+    const bodies = server.requests.map((q) => q.body as Record<string, unknown>);
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const b of bodies) expect(b).toMatchObject({ seed: 7, top_p: 0.5, stop: ["END"], user: "otpforge" });
+    const bad = await cli(args("build/opts-bad", "--lm-option", "seed"), env, dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--lm-option takes key=value (e.g. --lm-option top_p=0.9), got "seed"');
+  });
+
   it("prints one JSON object with --json, and a warm second run makes no request", async () => {
     const first = await cli(args("build/json", "--json", "--seed", "3"), env, dir);
     expect(first.code).toBe(0);

@@ -18,7 +18,7 @@ import {
   type OptimizerName,
   type ProgressEvent,
 } from "@otpforge/teleprompters";
-import { intOption, parseVerbArgs } from "../args.js";
+import { intOption, lmOptions, parseVerbArgs } from "../args.js";
 import { compileTasks, findCompileTask, type LoadedTask } from "../compile-tasks.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 
@@ -46,6 +46,7 @@ command continues it and ends with the same artifact.
 Options:
   --optimizer NAME     ${OPTIMIZERS.join(" | ")} (default bootstrap)
   --lm P/M             model, e.g. openai/gpt-5-mini (default: OTPFORGE_LM)
+  --lm-option K=V      a provider parameter for every call (repeatable): top_p=0.9, seed=7, reasoning_effort=low
   --seed S             seeds every random choice (default 0)
   --budget-calls N     stop after N LM requests (cache hits are free)
   --budget-tokens N    stop once N tokens are spent
@@ -76,6 +77,7 @@ Examples:
       out: { type: "string" },
       optimizer: { type: "string" },
       lm: { type: "string" },
+      "lm-option": { type: "string", multiple: true },
       seed: { type: "string" },
       "budget-calls": { type: "string" },
       "budget-tokens": { type: "string" },
@@ -102,7 +104,7 @@ Examples:
     };
 
     const task = await resolveTask(positionals[0]!, io);
-    const model = resolveModel(values.lm, io);
+    const model = resolveModel(values.lm, io, lmOptions(values["lm-option"]));
     if (!model && optimizer !== "labeled") throw new UsageError(NO_MODEL);
     const valset = values.valset && model ? resolve(io.cwd, values.valset) : undefined;
     if (values.valset && !model && !values.json) io.stderr("note: no model configured, so the valset is not scored\n");
@@ -169,9 +171,10 @@ async function resolveTask(name: string, io: CliIO): Promise<LoadedTask> {
   );
 }
 
-function resolveModel(spec: string | undefined, io: CliIO): LM | undefined {
+function resolveModel(spec: string | undefined, io: CliIO, providerOptions?: Record<string, unknown>): LM | undefined {
+  const options = { env: io.env, ...(providerOptions ? { providerOptions } : {}) };
   try {
-    return spec ? makeLM(spec, { env: io.env }) : lmFromEnv({ env: io.env });
+    return spec ? makeLM(spec, options) : lmFromEnv(options);
   } catch (err) {
     if (err instanceof LMConfigError) throw new UsageError(err.message);
     throw err;

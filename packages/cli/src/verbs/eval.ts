@@ -2,14 +2,14 @@
 // evals live in @otpforge/metrics; this verb loads the data and the program,
 // picks the LM, prints a summary by category and writes per-example records.
 import { resolve } from "node:path";
-import { InvalidStateError, lm as lmFromSpec, writeReport, NoLMConfiguredError, OtpforgeError, StateMismatchError, withSettings, type LM } from "@otpforge/core";
+import { InvalidStateError, lmFromEnv, lm as lmFromSpec, writeReport, NoLMConfiguredError, OtpforgeError, StateMismatchError, withSettings, type LM } from "@otpforge/core";
 import {
   DesignDataError, evalDesign, evalFixBug, evalReasoning, evalReportInput, FixBugDataError, formatEvalSummary, readDesignProblems, readFixBugCases,
   readTraceExamples, TraceDataError, writeEvalRecords, type EvalResult,
 } from "@otpforge/metrics";
 import { DESIGN_PROBLEMS, fixBugCases, FixBugProgram, InvalidDesignProblemError, SystemDesignProgram, TraceProgram } from "@otpforge/otp-signatures";
 import { ArtifactFormatError, ArtifactIntegrityError, ArtifactMismatchError, ArtifactNotFoundError, loadCompiledFile } from "@otpforge/teleprompters";
-import { intOption, parseVerbArgs } from "../args.js";
+import { intOption, lmOptions, parseVerbArgs } from "../args.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 
 interface EvalArgs {
@@ -69,6 +69,7 @@ Options:
   --program DIR     a compiled program artifact to evaluate (default: the
                     uncompiled program)
   --lm P/M          the model, e.g. openai/gpt-5-mini (default: OTPFORGE_LM)
+  --lm-option K=V   a provider parameter for every call (repeatable): top_p=0.9, seed=7, reasoning_effort=low
   --out R.jsonl     write one record per example
   --report R.html   write a self-contained HTML report (scores by category, failures)
   --runs K          fix-bug: harness runs per candidate fix (default 5)
@@ -91,6 +92,7 @@ Examples:
       data: { type: "string" },
       program: { type: "string" },
       lm: { type: "string" },
+      "lm-option": { type: "string", multiple: true },
       out: { type: "string" },
       runs: { type: "string" },
       concurrency: { type: "string" },
@@ -117,7 +119,12 @@ Examples:
 
     let model: LM | undefined;
     try {
-      if (values.lm) model = lmFromSpec(values.lm, { env: io.env });
+      const providerOptions = lmOptions(values["lm-option"]);
+      if (values.lm) model = lmFromSpec(values.lm, { env: io.env, ...(providerOptions ? { providerOptions } : {}) });
+      else if (providerOptions) {
+        const fromEnv = lmFromEnv({ env: io.env, providerOptions });
+        if (fromEnv) model = fromEnv;
+      }
     } catch (err) {
       if (err instanceof OtpforgeError) throw new UsageError(err.message);
       throw err;

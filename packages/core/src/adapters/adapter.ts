@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import { OtpforgeError } from "../errors.js";
 import type { Data } from "../example.js";
-import { addUsage, ZERO_USAGE, type ChatMessage, type LM, type LMResponse, type ResponseFormat, type Usage } from "../lm/types.js";
+import { addUsage, ZERO_USAGE, type ChatMessage, type LM, type LMRequest, type LMResponse, type ResponseFormat, type Usage } from "../lm/types.js";
 import type { Fields } from "../signature/fields.js";
 import type { InferOutputs, Signature } from "../signature/signature.js";
 import { formatInputSections, PARTIAL_DEMO_PREFIX, splitDemos } from "./values.js";
@@ -32,6 +32,9 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: ParseF
 export interface AdapterCallOptions {
   temperature?: number;
   maxTokens?: number;
+  reasoningEffort?: LMRequest["reasoningEffort"];
+  thinkingBudgetTokens?: number;
+  providerOptions?: Record<string, unknown>;
   rolloutId?: string | number;
   cache?: boolean;
   signal?: AbortSignal;
@@ -154,6 +157,9 @@ export abstract class Adapter {
         messages,
         temperature: options.temperature,
         maxTokens,
+        ...(options.reasoningEffort !== undefined ? { reasoningEffort: options.reasoningEffort } : {}),
+        ...(options.thinkingBudgetTokens !== undefined ? { thinkingBudgetTokens: options.thinkingBudgetTokens } : {}),
+        ...(options.providerOptions ? { providerOptions: options.providerOptions } : {}),
         rolloutId: options.rolloutId,
         cache: options.cache,
         signal: options.signal,

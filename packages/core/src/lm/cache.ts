@@ -41,6 +41,10 @@ export function lmCacheKey({ provider, model, baseURL, request }: CacheKeyParts)
     n: request.n ?? 1,
     rolloutId: request.rolloutId,
     responseFormat: request.responseFormat,
+    // Only when set, so keys of requests without them stay what they were.
+    ...(request.reasoningEffort !== undefined ? { reasoningEffort: request.reasoningEffort } : {}),
+    ...(request.thinkingBudgetTokens !== undefined ? { thinkingBudgetTokens: request.thinkingBudgetTokens } : {}),
+    ...(request.providerOptions && Object.keys(request.providerOptions).length ? { providerOptions: request.providerOptions } : {}),
   });
 }
 

@@ -46,6 +46,11 @@ export interface LMOptions {
   env?: Record<string, string | undefined>;
   /** One-time notices (a model with no price, a deprecated model); default: stderr. */
   onNotice?: (message: string) => void;
+  /** Defaults for requests that set none (see LMRequest). */
+  reasoningEffort?: LMRequest["reasoningEffort"];
+  thinkingBudgetTokens?: number;
+  /** Merged under each request's own providerOptions. */
+  providerOptions?: Record<string, unknown>;
 }
 
 export const LM_DEFAULTS = { timeoutMs: 180_000, maxInFlight: 8, historySize: 100 } as const;
@@ -116,6 +121,12 @@ export class LMClient implements LM {
       temperature: request.temperature ?? this.#options.temperature,
       maxTokens: request.maxTokens ?? this.#options.maxTokens,
     };
+    const effort = request.reasoningEffort ?? this.#options.reasoningEffort;
+    if (effort !== undefined) req.reasoningEffort = effort;
+    const thinking = request.thinkingBudgetTokens ?? this.#options.thinkingBudgetTokens;
+    if (thinking !== undefined) req.thinkingBudgetTokens = thinking;
+    const providerOptions = { ...this.#options.providerOptions, ...request.providerOptions };
+    if (Object.keys(providerOptions).length) req.providerOptions = providerOptions;
     const started = performance.now();
     const cache = request.cache === false ? undefined : this.cache;
     const key = cache ? lmCacheKey({ provider: this.provider, model: this.model, baseURL: this.baseURL, request: req }) : undefined;

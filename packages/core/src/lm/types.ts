@@ -32,6 +32,12 @@ export interface LMRequest {
    */
   rolloutId?: string | number;
   responseFormat?: ResponseFormat;
+  /** OpenAI reasoning models: reasoning_effort; Anthropic: output_config.effort. */
+  reasoningEffort?: "minimal" | "low" | "medium" | "high";
+  /** Anthropic extended thinking: thinking.budget_tokens. */
+  thinkingBudgetTokens?: number;
+  /** Other provider parameters (top_p, stop, seed, ...), put into the request body as given. */
+  providerOptions?: Record<string, unknown>;
   /** Per-call cache switch; default: the LM's own setting. */
   cache?: boolean;
   signal?: AbortSignal;

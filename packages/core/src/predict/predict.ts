@@ -2,6 +2,7 @@
 import type { Adapter } from "../adapters/adapter.js";
 import { OtpforgeError } from "../errors.js";
 import type { Data } from "../example.js";
+import type { LMRequest } from "../lm/types.js";
 import type { ChatMessage, LM } from "../lm/types.js";
 import { Module, PREDICTOR } from "../module.js";
 import { Prediction } from "../prediction.js";
@@ -17,6 +18,10 @@ export interface PredictOptions {
   adapter?: Adapter;
   temperature?: number;
   maxTokens?: number;
+  /** Reasoning controls and other provider parameters for this predictor's calls (see LMRequest). */
+  reasoningEffort?: LMRequest["reasoningEffort"];
+  thinkingBudgetTokens?: number;
+  providerOptions?: Record<string, unknown>;
   /** Instructions to use instead of the signature's. */
   instructions?: string;
   demos?: Data[];
@@ -27,6 +32,9 @@ export interface ForwardOptions {
   adapter?: Adapter;
   temperature?: number;
   maxTokens?: number;
+  reasoningEffort?: LMRequest["reasoningEffort"];
+  thinkingBudgetTokens?: number;
+  providerOptions?: Record<string, unknown>;
   /** Makes an otherwise identical request distinct (bypasses a cached answer). */
   rolloutId?: string | number;
   cache?: boolean;
@@ -58,6 +66,8 @@ export class Predict<I extends Fields = Fields, O extends Fields = Fields> exten
   adapter: Adapter | undefined;
   temperature: number | undefined;
   maxTokens: number | undefined;
+  /** Reasoning controls and provider parameters given at construction. */
+  params: Pick<PredictOptions, "reasoningEffort" | "thinkingBudgetTokens" | "providerOptions">;
 
   constructor(signature: Signature<I, O>, options: PredictOptions = {}) {
     super();
@@ -68,6 +78,11 @@ export class Predict<I extends Fields = Fields, O extends Fields = Fields> exten
     this.adapter = options.adapter;
     this.temperature = options.temperature;
     this.maxTokens = options.maxTokens;
+    this.params = {
+      ...(options.reasoningEffort !== undefined ? { reasoningEffort: options.reasoningEffort } : {}),
+      ...(options.thinkingBudgetTokens !== undefined ? { thinkingBudgetTokens: options.thinkingBudgetTokens } : {}),
+      ...(options.providerOptions ? { providerOptions: { ...options.providerOptions } } : {}),
+    };
   }
 
   async forward(inputs: InferInputs<I>, options: ForwardOptions = {}): Promise<Prediction<InferOutputs<O>>> {
@@ -83,6 +98,9 @@ export class Predict<I extends Fields = Fields, O extends Fields = Fields> exten
       {
         temperature: options.temperature ?? this.temperature,
         maxTokens: options.maxTokens ?? this.maxTokens,
+        reasoningEffort: options.reasoningEffort ?? this.params.reasoningEffort,
+        thinkingBudgetTokens: options.thinkingBudgetTokens ?? this.params.thinkingBudgetTokens,
+        ...(options.providerOptions || this.params.providerOptions ? { providerOptions: { ...this.params.providerOptions, ...options.providerOptions } } : {}),
         rolloutId: options.rolloutId,
         cache: options.cache,
         signal: options.signal,

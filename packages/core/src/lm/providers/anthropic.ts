@@ -107,6 +107,9 @@ export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "def
   // The SDK's types no longer list temperature (newer models reject sampling
   // parameters); it is still sent when a caller sets one, for the models that take it.
   if (req.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = req.temperature;
+  const raw = body as unknown as Record<string, unknown>;
+  if (req.thinkingBudgetTokens !== undefined) raw.thinking = { type: "enabled", budget_tokens: req.thinkingBudgetTokens };
+  if (req.reasoningEffort !== undefined) raw.output_config = { effort: req.reasoningEffort === "minimal" ? "low" : req.reasoningEffort };
   const rf = req.responseFormat;
   if (rf?.type === "json_schema") {
     const name = safeName(rf.name);
@@ -119,5 +122,6 @@ export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "def
     ];
     body.tool_choice = { type: "tool", name };
   }
+  if (req.providerOptions) Object.assign(raw, req.providerOptions);
   return body;
 }

@@ -69,6 +69,7 @@ export function openAIBody(cfg: Pick<OpenAITransportConfig, "model" | "structure
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.maxTokens !== undefined) body[cfg.maxTokensField] = req.maxTokens;
   if (req.n !== undefined && req.n !== 1) body.n = req.n;
+  if (req.reasoningEffort !== undefined) body.reasoning_effort = req.reasoningEffort;
   const rf = req.responseFormat;
   if (rf?.type === "json_schema" && cfg.structuredOutput) {
     body.response_format = {
@@ -78,5 +79,7 @@ export function openAIBody(cfg: Pick<OpenAITransportConfig, "model" | "structure
       json_schema: { name: safeName(rf.name), schema: providerSchema(rf), strict: rf.strict ?? false },
     };
   }
+  // Provider parameters the client has no field for (top_p, stop, seed, ...), as given.
+  if (req.providerOptions) Object.assign(body, req.providerOptions);
   return body;
 }

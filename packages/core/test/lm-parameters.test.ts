@@ -1,0 +1,68 @@
+// Reasoning controls and provider parameters reach the wire through the real
+// SDKs, from lm(), from a request and from Predict, and are part of the cache key.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lm, lmCacheKey, Predict, signature } from "../src/index.js";
+import { FakeProviderServer } from "../src/testing/index.js";
+import { SECRET, TempDirs, user } from "./lm-helpers.js";
+import { z } from "zod";
+
+let server: FakeProviderServer;
+const dirs = new TempDirs();
+beforeAll(async () => {
+  server = await FakeProviderServer.start({ handler: () => "[[ ## answer ## ]]\nok\n\n[[ ## completed ## ]]" });
+});
+afterAll(async () => {
+  await server.close();
+  dirs.cleanup();
+});
+
+const bodies = () => server.requests.map((r) => r.body as Record<string, unknown>);
+
+describe("provider parameters", () => {
+  it("OpenAI: reasoning_effort and passthrough options (top_p, stop, seed) reach the request body", async () => {
+    server.reset();
+    const model = lm("openai/gpt-5-mini", { env: { OPENAI_API_KEY: SECRET }, baseURL: server.openaiBaseURL, cacheDir: dirs.make(), reasoningEffort: "low", providerOptions: { seed: 7 } });
+    await model.generate({ messages: user("a"), providerOptions: { top_p: 0.5, stop: ["END"] } });
+    expect(bodies()[0]).toMatchObject({ reasoning_effort: "low", seed: 7, top_p: 0.5, stop: ["END"] });
+  });
+
+  it("Anthropic: a thinking budget and an effort reach the request body", async () => {
+    server.reset();
+    const model = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make() });
+    await model.generate({ messages: user("b"), thinkingBudgetTokens: 2048, reasoningEffort: "high", providerOptions: { top_k: 5 } });
+    expect(bodies()[0]).toMatchObject({ thinking: { type: "enabled", budget_tokens: 2048 }, output_config: { effort: "high" }, top_k: 5 });
+  });
+
+  it("Predict passes its own parameters, and a call's override them", async () => {
+    server.reset();
+    const model = lm("openai/gpt-5-mini", { env: { OPENAI_API_KEY: SECRET }, baseURL: server.openaiBaseURL, cacheDir: dirs.make() });
+    const QA = signature({ name: "QA", instructions: "answer", inputs: { q: z.string() }, outputs: { answer: z.string() } });
+    const p = new Predict(QA, { lm: model, reasoningEffort: "medium", providerOptions: { seed: 1 } });
+    await p.forward({ q: "x" });
+    await p.forward({ q: "y" }, { reasoningEffort: "high", providerOptions: { seed: 2 } });
+    expect(bodies().map((b) => [b.reasoning_effort, b.seed])).toEqual([["medium", 1], ["high", 2]]);
+  });
+
+  it("the parameters are part of the cache key (and requests without them keep their old keys)", async () => {
+    const base = { provider: "openai", model: "gpt-5-mini", request: { messages: user("k") } };
+    const plain = lmCacheKey(base);
+    expect(lmCacheKey({ ...base, request: { messages: user("k"), providerOptions: {} } })).toBe(plain);
+    const keys = [
+      lmCacheKey({ ...base, request: { messages: user("k"), reasoningEffort: "low" } }),
+      lmCacheKey({ ...base, request: { messages: user("k"), reasoningEffort: "high" } }),
+      lmCacheKey({ ...base, request: { messages: user("k"), thinkingBudgetTokens: 1024 } }),
+      lmCacheKey({ ...base, request: { messages: user("k"), providerOptions: { seed: 1 } } }),
+      lmCacheKey({ ...base, request: { messages: user("k"), providerOptions: { seed: 2 } } }),
+    ];
+    expect(new Set([plain, ...keys]).size).toBe(6);
+    // Over the wire: a second call with another effort is not served from the cache.
+    server.reset();
+    const model = lm("openai/gpt-5-mini", { env: { OPENAI_API_KEY: SECRET }, baseURL: server.openaiBaseURL, cacheDir: dirs.make() });
+    await model.generate({ messages: user("c"), reasoningEffort: "low" });
+    const again = await model.generate({ messages: user("c"), reasoningEffort: "low" });
+    const other = await model.generate({ messages: user("c"), reasoningEffort: "high" });
+    expect(again.cacheHit).toBe(true);
+    expect(other.cacheHit).toBe(false);
+    expect(server.requests).toHaveLength(2);
+  });
+});
