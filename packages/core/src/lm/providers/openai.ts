@@ -37,10 +37,23 @@ export function openAITransport(cfg: OpenAITransportConfig): Transport {
     defaultHeaders: cfg.headers,
   });
 
+  // Set once the server refused a json_schema response_format: from then on
+  // this LM asks for a plain JSON object instead (the schema stays in the prompt).
+  let schemaRefused = false;
+
   return {
     supportsN: true,
     async complete(req: LMRequest, signal: AbortSignal): Promise<TransportResult> {
-      const res = await client.chat.completions.create(openAIBody(cfg, req), { signal });
+      let body = openAIBody(cfg, req);
+      if (schemaRefused && body.response_format?.type === "json_schema") body = { ...body, response_format: { type: "json_object" } };
+      let res;
+      try {
+        res = await client.chat.completions.create(body, { signal });
+      } catch (err) {
+        if (body.response_format?.type !== "json_schema" || !refusesSchema(err)) throw err;
+        schemaRefused = true;
+        res = await client.chat.completions.create({ ...body, response_format: { type: "json_object" } }, { signal });
+      }
       if (!res || !Array.isArray(res.choices) || res.choices.length === 0) {
         throw new BadResponseError(`the response has no choices: ${JSON.stringify(res).slice(0, 200)}`);
       }
@@ -59,6 +72,12 @@ export function openAITransport(cfg: OpenAITransportConfig): Transport {
       return classifySDKError(err);
     },
   };
+}
+
+/** A 400 that says the server does not take this response_format / JSON schema. */
+function refusesSchema(err: unknown): boolean {
+  const e = err as { status?: unknown; message?: unknown };
+  return e?.status === 400 && /response_format|json_schema|schema/i.test(String(e.message ?? ""));
 }
 
 export function openAIBody(cfg: Pick<OpenAITransportConfig, "model" | "structuredOutput" | "maxTokensField">, req: LMRequest): ChatCompletionCreateParamsNonStreaming {
