@@ -126,7 +126,9 @@ describe("parse-failure retry", () => {
     const error = await p.forward({ question: "q", context: [] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AdapterParseError);
     const e = error as AdapterParseError;
-    expect(lm.calls).toBe(2);
+    // Two chat attempts, then one through JSONAdapter (its failure reports the chat attempts).
+    expect(lm.calls).toBe(3);
+    expect(lm.requests[2]!.messages.at(-1)!.content).toMatch(/JSON/);
     expect(e.attemptsRaw).toEqual(["attempt 0: no sections at all", "attempt 1: no sections at all"]);
     expect(e.raw).toBe("attempt 1: no sections at all");
     expect(e.issues.map((i) => i.path[0])).toEqual(["answer", "confidence"]);
@@ -137,13 +139,27 @@ describe("parse-failure retry", () => {
 
   it("retries a cut-off answer once with twice the token limit (not at the same limit), then says it was cut off", async () => {
     const lm = new ScriptedLM({ text: "[[ ## answer ## ]]\nPar", finishReason: "length" });
-    const p = new Predict(QA, { lm, adapter: new ChatAdapter({ maxRetries: 0 }) });
+    const p = new Predict(QA, { lm, adapter: new ChatAdapter({ maxRetries: 0, jsonFallback: false }) });
     await expect(p.forward({ question: "q", context: [] }, { maxTokens: 100 })).rejects.toThrow(/cut off at the token limit twice, the second time at maxTokens=200: raise maxTokens/);
     expect(lm.calls).toBe(2);
     expect(lm.requests.map((r) => r.maxTokens)).toEqual([100, 200]);
     // The retry is the same prompt, not a "fix your format" message.
     expect(lm.requests[1]!.messages).toEqual(lm.requests[0]!.messages);
     expect(() => new ChatAdapter({ maxRetries: -1 })).toThrow(/maxRetries/);
+  });
+
+  it("falls back to JSONAdapter once when the chat layout keeps failing, and keeps its answer", async () => {
+    const lm = new ScriptedLM([
+      { when: (r) => !/JSON/.test(r.messages.at(-1)!.content), reply: "no sections at all" },
+      { reply: '{"answer": "Paris", "confidence": 0.9}' },
+    ]);
+    const p = new Predict(QA, { lm, adapter: new ChatAdapter({ maxRetries: 1 }) });
+    const r = await p.forward({ question: "q", context: [] });
+    expect(r.outputs).toEqual({ answer: "Paris", confidence: 0.9 });
+    expect(lm.calls).toBe(3);
+    const off = new ScriptedLM("no sections at all");
+    await expect(new Predict(QA, { lm: off, adapter: new ChatAdapter({ maxRetries: 1, jsonFallback: false }) }).forward({ question: "q", context: [] })).rejects.toBeInstanceOf(AdapterParseError);
+    expect(off.calls).toBe(2);
   });
 
   it("keeps the answer of the larger-limit retry when it completes", async () => {

@@ -4,7 +4,9 @@
 import type { Data } from "../example.js";
 import type { Fields } from "../signature/fields.js";
 import type { InferOutputs, Signature } from "../signature/signature.js";
-import { Adapter, describeIssues, type Issue, type ParseFailure, type ParseResult } from "./adapter.js";
+import type { LM } from "../lm/types.js";
+import { Adapter, AdapterParseError, describeIssues, type AdapterCallOptions, type AdapterOptions, type AdapterResult, type FormatRequest, type Issue, type ParseFailure, type ParseResult } from "./adapter.js";
+import { JSONAdapter } from "./json-adapter.js";
 import {
   enumerateFields,
   formatValue,
@@ -17,8 +19,34 @@ import {
 
 const HEADER_LINE = /^\[\[ ## (\w+) ## \]\]/;
 
+export interface ChatAdapterOptions extends AdapterOptions {
+  /** After the parse retries fail, ask once more through JSONAdapter (default true, as DSPy does). */
+  jsonFallback?: boolean;
+}
+
 export class ChatAdapter extends Adapter {
   readonly name = "ChatAdapter";
+  readonly jsonFallback: boolean;
+
+  constructor(options: ChatAdapterOptions = {}) {
+    super(options);
+    this.jsonFallback = options.jsonFallback ?? true;
+  }
+
+  // A model that cannot keep the [[ ## field ## ]] layout often manages JSON:
+  // one JSONAdapter call before giving up. Its failure reports the chat attempts.
+  override async call<I extends Fields, O extends Fields>(lm: LM, sig: Signature<I, O>, request: FormatRequest, options: AdapterCallOptions = {}): Promise<AdapterResult<InferOutputs<O>>> {
+    try {
+      return await super.call(lm, sig, request, options);
+    } catch (err) {
+      if (!this.jsonFallback || !(err instanceof AdapterParseError)) throw err;
+      try {
+        return await new JSONAdapter({ maxRetries: 0 }).call(lm, sig, request, options);
+      } catch {
+        throw err;
+      }
+    }
+  }
 
 
   formatAnswer<I extends Fields, O extends Fields>(sig: Signature<I, O>, outputs: Data): string {
