@@ -66,3 +66,42 @@ describe("provider parameters", () => {
     expect(server.requests).toHaveLength(2);
   });
 });
+
+describe("Anthropic requests", () => {
+  it("mark the system prompt and the last demo for prompt caching, and count cache reads in usage and cost", async () => {
+    const cached = await FakeProviderServer.start({ handler: () => ({ text: "ok", usage: { promptTokens: 1000, completionTokens: 10, cachedTokens: 800 } }) });
+    try {
+      const model = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: cached.anthropicBaseURL, cacheDir: dirs.make() });
+      const r = await model.generate({
+        messages: [
+          { role: "system", content: "instructions and fields" },
+          { role: "user", content: "demo question" },
+          { role: "assistant", content: "demo answer" },
+          { role: "user", content: "the real question" },
+        ],
+      });
+      const body = cached.requests[0]!.body as { system: Array<{ cache_control?: unknown }>; messages: Array<{ content: unknown }> };
+      expect(body.system[0]!.cache_control).toEqual({ type: "ephemeral" });
+      expect(body.messages[1]!.content).toEqual([{ type: "text", text: "demo answer", cache_control: { type: "ephemeral" } }]);
+      expect(body.messages[2]!.content).toBe("the real question");
+      expect(r.usage.cachedTokens).toBe(800);
+      // haiku-4-5: $1 in, $0.10 cache read, $5 out per million tokens.
+      expect(r.costUSD).toBeCloseTo((200 * 1 + 800 * 0.1 + 10 * 5) / 1e6, 12);
+    } finally {
+      await cached.close();
+    }
+  });
+
+  it("honour structuredOutput: false (no forced tool)", async () => {
+    server.reset();
+    const schema = { type: "json_schema" as const, name: "A", schema: { type: "object", properties: { a: { type: "string" } } } };
+    const on = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make() });
+    const off = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make(), structuredOutput: false });
+    await on.generate({ messages: user("s1"), responseFormat: schema });
+    await off.generate({ messages: user("s2"), responseFormat: schema });
+    const [a, b] = bodies();
+    expect(a).toHaveProperty("tool_choice");
+    expect(b).not.toHaveProperty("tool_choice");
+    expect(b).not.toHaveProperty("tools");
+  });
+});

@@ -111,7 +111,7 @@ export function lm(spec: string, options: LMOptions = {}): LMClient {
       const apiKey = options.apiKey ?? nonEmpty(env.ANTHROPIC_API_KEY);
       if (!apiKey) throw new MissingAPIKeyError(`anthropic/${parsed.model}`, "ANTHROPIC_API_KEY");
       const baseURL = options.baseURL ?? nonEmpty(env.ANTHROPIC_BASE_URL) ?? ANTHROPIC_DEFAULT_BASE_URL;
-      const transport = anthropicTransport({ apiKey, baseURL, model: parsed.model, sdkTimeoutMs, headers: options.headers, defaultMaxTokens: options.maxTokens ?? 4096 });
+      const transport = anthropicTransport({ apiKey, baseURL, model: parsed.model, sdkTimeoutMs, headers: options.headers, defaultMaxTokens: options.maxTokens ?? 4096, structuredOutput });
       return new LMClient({ ...common, provider: "anthropic", model: parsed.model, baseURL, transport, secrets: [apiKey], keyVariable: "ANTHROPIC_API_KEY" });
     }
     case "ax": {

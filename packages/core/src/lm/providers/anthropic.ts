@@ -18,6 +18,8 @@ export interface AnthropicTransportConfig {
   headers?: Record<string, string>;
   /** Anthropic requires max_tokens; used when a request sets none. */
   defaultMaxTokens: number;
+  /** Force a tool whose input is the JSON answer when a request carries a schema (default true). */
+  structuredOutput?: boolean;
 }
 
 // The SDK warns (console.warn) on every call to a deprecated model: a 200-call
@@ -93,7 +95,7 @@ function finishReason(stop: string | null | undefined, forcedToolAnswered: boole
   return stop ?? undefined;
 }
 
-export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "defaultMaxTokens">, req: LMRequest): MessageCreateParamsNonStreaming {
+export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "defaultMaxTokens" | "structuredOutput">, req: LMRequest): MessageCreateParamsNonStreaming {
   const system = req.messages
     .filter((m) => m.role === "system")
     .map((m) => m.content)
@@ -103,7 +105,15 @@ export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "def
     max_tokens: req.maxTokens ?? cfg.defaultMaxTokens,
     messages: req.messages.filter((m) => m.role !== "system").map((m) => ({ role: m.role as "user" | "assistant", content: m.content })),
   };
-  if (system) body.system = system;
+  // Prompt caching: the system prompt (instructions and field layout) and the
+  // demos are the same on every call of a compiled program; marking their ends
+  // lets Anthropic serve them from its cache (read at a tenth of the price).
+  if (system) body.system = [{ type: "text", text: system, cache_control: { type: "ephemeral" } }];
+  const lastDemo = body.messages.length - 2; // the last message before the final user turn
+  if (lastDemo >= 1) {
+    const m = body.messages[lastDemo]!;
+    body.messages[lastDemo] = { role: m.role, content: [{ type: "text", text: m.content as string, cache_control: { type: "ephemeral" } }] };
+  }
   // The SDK's types no longer list temperature (newer models reject sampling
   // parameters); it is still sent when a caller sets one, for the models that take it.
   if (req.temperature !== undefined) (body as unknown as Record<string, unknown>).temperature = req.temperature;
@@ -111,7 +121,7 @@ export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "def
   if (req.thinkingBudgetTokens !== undefined) raw.thinking = { type: "enabled", budget_tokens: req.thinkingBudgetTokens };
   if (req.reasoningEffort !== undefined) raw.output_config = { effort: req.reasoningEffort === "minimal" ? "low" : req.reasoningEffort };
   const rf = req.responseFormat;
-  if (rf?.type === "json_schema") {
+  if (rf?.type === "json_schema" && cfg.structuredOutput !== false) {
     const name = safeName(rf.name);
     body.tools = [
       {
