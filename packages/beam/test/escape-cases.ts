@@ -325,6 +325,35 @@ Process.sleep(500)`,
     status: "policy_violation",
     message: /IO\.Stream/,
   },
+
+  // Third attacker round: the raw system message behind :sys.replace_state, with a fun (not searched) inside.
+  {
+    name: "a raw {:system, ...} replace_state message rewriting a supervisor's child start",
+    job: () => ({
+      script: `{:module, erl} = Function.info(&self/0, :module)
+{:ok, sup} = Supervisor.start_link([%{id: :w, start: {Agent, :start_link, [fn -> 1 end]}, restart: :permanent}], strategy: :one_for_one)
+send(sup, {:system, {self(), make_ref()}, {:replace_state, fn st ->
+  {ids, %{w: child}} = elem(st, 3)
+  put_elem(st, 3, {ids, %{w: put_elem(child, 3, {erl, :halt, [8]})}})
+end}})
+Process.sleep(200)
+[{:w, pid, _, _}] = Supervisor.which_children(sup)
+Process.exit(pid, :kill)
+Process.sleep(500)
+:survived`,
+    }),
+    status: "policy_violation",
+    message: /raw \{:system, \.\.\.\} message is not allowed/,
+  },
+  {
+    name: "a raw system message through GenServer.call",
+    job: () => ({
+      script: `{:ok, sup} = Supervisor.start_link([], strategy: :one_for_one)
+GenServer.call(sup, {:system, {self(), make_ref()}, :get_state})`,
+    }),
+    status: "policy_violation",
+    message: /raw \{:system, \.\.\.\} message is not allowed/,
+  },
 ];
 
 /** A program whose true value is known: run after every hostile job, it must still give it. */

@@ -251,6 +251,14 @@ defmodule OtpForge.Guard do
 
   defp check(:refuse, m, f, a), do: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
   defp check(:dest0, _, _, [d | _]), do: dest(d)
+  # A raw system message is :sys.replace_state (and friends) without the guard's
+  # wrapper: its fun's result becomes OTP's state unchecked. Use the :sys functions.
+  defp check(:raw0, m, f, [_d, {:system, _, _} | _]),
+    do: deny("#{Allowlist.name(m)}.#{f} of a raw {:system, ...} message is not allowed in sandboxed code: use the :sys functions")
+
+  defp check(:raw0, m, f, [_d, {:"$gen_call", _, {:system, _, _}} | _]),
+    do: deny("#{Allowlist.name(m)}.#{f} of a raw {:system, ...} message is not allowed in sandboxed code: use the :sys functions")
+
   defp check(:raw0, _, _, [d, msg | _]) when not is_function(msg), do: (dest(d); no_refused_mfa(msg))
   defp check(:raw0, _, _, [d | _]), do: dest(d)
   defp check(:dest1, _, _, [_, d | _]), do: dest(d)
