@@ -51,7 +51,15 @@ export interface LMOptions {
   thinkingBudgetTokens?: number;
   /** Merged under each request's own providerOptions. */
   providerOptions?: Record<string, unknown>;
+  /**
+   * Read answers as a stream, so a long answer that keeps coming is not a
+   * timeout (timeoutMs then counts from the last chunk). Default: for requests
+   * with maxTokens >= 8192.
+   */
+  stream?: boolean;
 }
+
+export const STREAM_FROM_MAX_TOKENS = 8192;
 
 export const LM_DEFAULTS = { timeoutMs: 180_000, maxInFlight: 8, historySize: 100 } as const;
 
@@ -189,7 +197,8 @@ export class LMClient implements LM {
   }
 
   #attempts(req: LMRequest): Promise<TransportResult> {
-    return runWithRetries((signal) => this.#transport.complete(req, signal), {
+    const stream = this.#options.stream ?? (req.maxTokens ?? 0) >= STREAM_FROM_MAX_TOKENS;
+    return runWithRetries((signal, progress) => this.#transport.complete(req, signal, stream ? { progress } : undefined), {
       lm: this.id,
       semaphore: this.#semaphore,
       timeoutMs: this.#timeoutMs,

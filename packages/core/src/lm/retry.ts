@@ -168,23 +168,30 @@ export interface RetryContext {
  * out of attempts. Each attempt holds one in-flight slot (not while waiting
  * between attempts) and is aborted after timeoutMs.
  */
-export async function runWithRetries<T>(attempt: (signal: AbortSignal) => Promise<T>, ctx: RetryContext): Promise<T> {
+export async function runWithRetries<T>(attempt: (signal: AbortSignal, progress: () => void) => Promise<T>, ctx: RetryContext): Promise<T> {
   const records: AttemptRecord[] = [];
   for (let n = 1; ; n++) {
     await ctx.semaphore.acquire(ctx.signal);
     const ctrl = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const expire = () => {
       timedOut = true;
       ctrl.abort(new Error(`no response within ${ctx.timeoutMs} ms`));
-    }, ctx.timeoutMs);
+    };
+    let timer = setTimeout(expire, ctx.timeoutMs);
+    // A streamed answer that keeps coming is slow, not stuck: each chunk restarts the clock.
+    const progress = () => {
+      if (timedOut) return;
+      clearTimeout(timer);
+      timer = setTimeout(expire, ctx.timeoutMs);
+    };
     const onAbort = (): void => ctrl.abort(ctx.signal?.reason);
     ctx.signal?.addEventListener("abort", onAbort, { once: true });
     const started = performance.now();
     let failure: ClassifiedFailure;
     let cause: unknown;
     try {
-      return await attempt(ctrl.signal);
+      return await attempt(ctrl.signal, progress);
     } catch (err) {
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? err;
       cause = err;

@@ -55,9 +55,9 @@ export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
 
   return {
     supportsN: false,
-    async complete(req: LMRequest, signal: AbortSignal): Promise<TransportResult> {
+    async complete(req: LMRequest, signal: AbortSignal, stream?: { progress: () => void }): Promise<TransportResult> {
       const body = anthropicBody(cfg, req);
-      const res = await client.messages.create(body, { signal });
+      const res = stream ? await streamed(client, body, signal, stream.progress) : await client.messages.create(body, { signal });
       if (!res || !Array.isArray(res.content)) throw new BadResponseError(`the response has no content: ${JSON.stringify(res).slice(0, 200)}`);
       const toolName = body.tool_choice?.type === "tool" ? body.tool_choice.name : undefined;
       const tool = toolName ? res.content.find((b) => b.type === "tool_use" && b.name === toolName) : undefined;
@@ -85,6 +85,32 @@ export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
       return classifySDKError(err);
     },
   };
+}
+
+type Block = { type: "text"; text: string } | { type: "tool_use"; name: string; input: unknown; json: string };
+type Assembled = { content: Block[]; stop_reason: string | null; usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null } };
+
+/** The same request as a stream of events, put back together into one message. */
+async function streamed(client: AnthropicType, body: MessageCreateParamsNonStreaming, signal: AbortSignal, progress: () => void): Promise<Assembled> {
+  const events = await client.messages.create({ ...body, stream: true }, { signal });
+  const msg: Assembled = { content: [], stop_reason: null, usage: { input_tokens: 0, output_tokens: 0 } };
+  for await (const e of events) {
+    progress();
+    if (e.type === "message_start") msg.usage = { ...msg.usage, ...(e.message.usage as Assembled["usage"]) };
+    else if (e.type === "content_block_start") {
+      const b = e.content_block;
+      msg.content[e.index] = b.type === "tool_use" ? { type: "tool_use", name: b.name, input: {}, json: "" } : { type: "text", text: b.type === "text" ? b.text : "" };
+    } else if (e.type === "content_block_delta") {
+      const b = msg.content[e.index];
+      if (b?.type === "text" && e.delta.type === "text_delta") b.text += e.delta.text;
+      if (b?.type === "tool_use" && e.delta.type === "input_json_delta") b.json += e.delta.partial_json;
+    } else if (e.type === "message_delta") {
+      msg.stop_reason = e.delta.stop_reason ?? msg.stop_reason;
+      msg.usage.output_tokens = e.usage.output_tokens;
+    }
+  }
+  for (const b of msg.content) if (b?.type === "tool_use" && b.json) b.input = JSON.parse(b.json);
+  return msg;
 }
 
 /** Anthropic's stop reasons in the vocabulary adapters check ("stop", "length"). */

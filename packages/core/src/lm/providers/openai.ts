@@ -43,16 +43,17 @@ export function openAITransport(cfg: OpenAITransportConfig): Transport {
 
   return {
     supportsN: true,
-    async complete(req: LMRequest, signal: AbortSignal): Promise<TransportResult> {
+    async complete(req: LMRequest, signal: AbortSignal, stream?: { progress: () => void }): Promise<TransportResult> {
       let body = openAIBody(cfg, req);
       if (schemaRefused && body.response_format?.type === "json_schema") body = { ...body, response_format: { type: "json_object" } };
+      const send = (b: ChatCompletionCreateParamsNonStreaming) => (stream ? streamed(client, b, signal, stream.progress) : client.chat.completions.create(b, { signal }));
       let res;
       try {
-        res = await client.chat.completions.create(body, { signal });
+        res = await send(body);
       } catch (err) {
         if (body.response_format?.type !== "json_schema" || !refusesSchema(err)) throw err;
         schemaRefused = true;
-        res = await client.chat.completions.create({ ...body, response_format: { type: "json_object" } }, { signal });
+        res = await send({ ...body, response_format: { type: "json_object" } });
       }
       if (!res || !Array.isArray(res.choices) || res.choices.length === 0) {
         throw new BadResponseError(`the response has no choices: ${JSON.stringify(res).slice(0, 200)}`);
@@ -72,6 +73,26 @@ export function openAITransport(cfg: OpenAITransportConfig): Transport {
       return classifySDKError(err);
     },
   };
+}
+
+type Completed = { choices: Array<{ index: number; message: { content: string | null }; finish_reason: string | null }>; usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } } | null };
+
+/** The same request as a stream: the chunks put back together into one completion. */
+async function streamed(client: OpenAIType, body: ChatCompletionCreateParamsNonStreaming, signal: AbortSignal, progress: () => void): Promise<Completed> {
+  const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal });
+  const choices = new Map<number, { index: number; message: { content: string }; finish_reason: string | null }>();
+  let usage: Completed["usage"];
+  for await (const chunk of stream) {
+    progress();
+    if (chunk.usage) usage = chunk.usage;
+    for (const c of chunk.choices ?? []) {
+      const acc = choices.get(c.index) ?? { index: c.index, message: { content: "" }, finish_reason: null };
+      if (c.delta?.content) acc.message.content += c.delta.content;
+      if (c.finish_reason) acc.finish_reason = c.finish_reason;
+      choices.set(c.index, acc);
+    }
+  }
+  return { choices: [...choices.values()], usage };
 }
 
 /** A 400 that says the server does not take this response_format / JSON schema. */

@@ -12,8 +12,12 @@ export interface TransportResult {
 export interface Transport {
   /** Whether one request can return n completions; otherwise the client makes n requests. */
   readonly supportsN: boolean;
-  /** One attempt. Must honour `signal` (timeouts and cancellation abort it). */
-  complete(request: LMRequest, signal: AbortSignal): Promise<TransportResult>;
+  /**
+   * One attempt. Must honour `signal` (timeouts and cancellation abort it).
+   * With `stream`, the answer is read as a stream and `progress` is called on
+   * every chunk: the attempt's timeout then counts from the last chunk.
+   */
+  complete(request: LMRequest, signal: AbortSignal, stream?: { progress: () => void }): Promise<TransportResult>;
   classify(err: unknown): ClassifiedFailure;
 }
 

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { anthropicErrorBody, anthropicResponseBody, parseAnthropicRequest } from "./anthropic-wire.js";
+import { anthropicStreamEvents, openAIStreamEvents, sendEvents } from "./sse.js";
 import { openAIErrorBody, openAIResponseBody, parseOpenAIRequest } from "./openai-wire.js";
 import { resolveReply, type ResolvedReply } from "./reply.js";
 import type {
@@ -27,6 +28,8 @@ export class FakeProviderServer {
   readonly requests: RecordedRequest[] = [];
   handler: FakeHandler;
   latencyMs: number;
+  /** Delay between the events of a streamed answer (default 0). */
+  streamChunkDelayMs: number;
   private readonly server: Server;
   private faults: Array<{ fault: FakeFault; remaining: number }> = [];
   private current = 0;
@@ -38,6 +41,7 @@ export class FakeProviderServer {
   private constructor(options: FakeProviderServerOptions) {
     this.handler = options.handler ?? defaultHandler;
     this.latencyMs = options.latencyMs ?? 0;
+    this.streamChunkDelayMs = options.streamChunkDelayMs ?? 0;
     this.host = options.host ?? "127.0.0.1";
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -201,6 +205,12 @@ export class FakeProviderServer {
     }
     if (closed) return;
     const out = protocol === "openai" ? openAIResponseBody(base, replies, seq) : anthropicResponseBody(base, replies[0] as ResolvedReply, seq);
+    const b = body as { stream?: unknown; stream_options?: { include_usage?: unknown } };
+    if (b.stream === true) {
+      const events = protocol === "openai" ? openAIStreamEvents(out, b.stream_options?.include_usage === true) : anthropicStreamEvents(out);
+      await sendEvents(res, events, this.streamChunkDelayMs, () => closed);
+      return;
+    }
     sendJSON(res, 200, out, protocol === "openai" ? { "x-request-id": `req_fake_${seq}` } : { "request-id": `req_fake_${seq}` });
   }
 }

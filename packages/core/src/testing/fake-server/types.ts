@@ -70,6 +70,8 @@ export interface FakeProviderServerOptions {
   handler?: FakeHandler;
   /** Delay before every answer, in ms (default 0). */
   latencyMs?: number;
+  /** Delay between the events of a streamed (`stream: true`) answer, in ms (default 0). */
+  streamChunkDelayMs?: number;
   /** Interface to listen on (default 127.0.0.1); the port is always chosen by the OS. */
   host?: string;
 }
