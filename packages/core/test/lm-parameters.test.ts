@@ -92,16 +92,29 @@ describe("Anthropic requests", () => {
     }
   });
 
-  it("honour structuredOutput: false (no forced tool)", async () => {
+  const schema = { type: "json_schema" as const, name: "A", schema: { type: "object", properties: { a: { type: "string" } } } };
+
+  it("use native structured output, and honour structuredOutput: false (neither format nor tool)", async () => {
     server.reset();
-    const schema = { type: "json_schema" as const, name: "A", schema: { type: "object", properties: { a: { type: "string" } } } };
     const on = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make() });
     const off = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make(), structuredOutput: false });
     await on.generate({ messages: user("s1"), responseFormat: schema });
     await off.generate({ messages: user("s2"), responseFormat: schema });
     const [a, b] = bodies();
-    expect(a).toHaveProperty("tool_choice");
+    expect(a).toMatchObject({ output_config: { format: { type: "json_schema", schema: schema.schema } } });
+    expect(a).not.toHaveProperty("tool_choice");
     expect(b).not.toHaveProperty("tool_choice");
     expect(b).not.toHaveProperty("tools");
+    expect(b).not.toHaveProperty("output_config");
+  });
+
+  it("fall back to the forced tool when the model refuses native structured output, and keep to it", async () => {
+    server.reset().injectFault({ kind: "server_error", status: 400, message: "output_config.format: structured outputs are not supported by this model" });
+    const model = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make() });
+    server.handler = () => '{"a": "x"}';
+    const r = await model.generate({ messages: user("f1"), responseFormat: schema });
+    expect(JSON.parse(r.completions[0]!.text)).toEqual({ a: "x" });
+    await model.generate({ messages: user("f2"), responseFormat: schema });
+    expect(bodies().map((q) => (q.output_config ? "native" : q.tool_choice ? "tool" : "none"))).toEqual(["native", "tool", "tool"]);
   });
 });

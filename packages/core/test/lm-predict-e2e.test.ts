@@ -68,6 +68,7 @@ describe.each(PROVIDER_PATHS)("Predict over HTTP with $spec", (path) => {
     const structured = name === "JSONAdapter" ? path.structured : "none";
     expect(body.response_format !== undefined).toBe(structured === "response_format");
     expect(body.tool_choice !== undefined).toBe(structured === "forced_tool");
+    expect(body.output_config !== undefined).toBe(structured === "native_format");
 
     const again = await add.forward({ question: "What is 19 + 23?" });
     expect(again.outputs.sum).toBe(42);

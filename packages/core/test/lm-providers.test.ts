@@ -123,6 +123,9 @@ describe.each(PROVIDER_PATHS)("$spec against the fake server", (path) => {
     const body = server.requests[0]!.body as Record<string, any>;
     if (path.structured === "response_format") {
       expect(body.response_format).toMatchObject({ type: "json_schema", json_schema: { name: "QA_answer", schema } });
+    } else if (path.structured === "native_format") {
+      expect(body.output_config).toEqual({ format: { type: "json_schema", schema } });
+      expect(body.tool_choice).toBeUndefined();
     } else if (path.structured === "forced_tool") {
       expect(body.tool_choice).toEqual({ type: "tool", name: "QA_answer" });
       expect(body.tools).toEqual([expect.objectContaining({ name: "QA_answer", input_schema: schema })]);

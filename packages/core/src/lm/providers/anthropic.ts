@@ -1,6 +1,7 @@
 // Anthropic Messages through the official `@anthropic-ai/sdk`. System
-// messages go to the top-level `system`; structured output is a single tool
-// the model is forced to call, whose input comes back as JSON text.
+// messages go to the top-level `system`. Structured output is native
+// (output_config.format) until the API refuses it for a model; then a single
+// tool the model is forced to call, whose input comes back as JSON text.
 import { createRequire } from "node:module";
 import type AnthropicType from "@anthropic-ai/sdk";
 import type { MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
@@ -45,6 +46,8 @@ function warnOncePerModel(): void {
 export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
   const { Anthropic } = requireCJS("@anthropic-ai/sdk") as { Anthropic: typeof AnthropicType };
   warnOncePerModel();
+  // Native structured output (output_config.format) until the API says this model has none.
+  let nativeFormat = true;
   const client = new Anthropic({
     apiKey: cfg.apiKey,
     baseURL: cfg.baseURL,
@@ -56,8 +59,18 @@ export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
   return {
     supportsN: false,
     async complete(req: LMRequest, signal: AbortSignal, stream?: { progress: () => void }): Promise<TransportResult> {
-      const body = anthropicBody(cfg, req);
-      const res = stream ? await streamed(client, body, signal, stream.progress) : await client.messages.create(body, { signal });
+      const send = (b: MessageCreateParamsNonStreaming) => (stream ? streamed(client, b, signal, stream.progress) : client.messages.create(b, { signal }));
+      let body = anthropicBody({ ...cfg, nativeFormat }, req);
+      let res;
+      try {
+        res = await send(body);
+      } catch (err) {
+        if (!usesNativeFormat(body) || !refusesFormat(err)) throw err;
+        // This model has no native structured output: the forced tool from now on.
+        nativeFormat = false;
+        body = anthropicBody({ ...cfg, nativeFormat }, req);
+        res = await send(body);
+      }
       if (!res || !Array.isArray(res.content)) throw new BadResponseError(`the response has no content: ${JSON.stringify(res).slice(0, 200)}`);
       const toolName = body.tool_choice?.type === "tool" ? body.tool_choice.name : undefined;
       const tool = toolName ? res.content.find((b) => b.type === "tool_use" && b.name === toolName) : undefined;
@@ -121,7 +134,20 @@ function finishReason(stop: string | null | undefined, forcedToolAnswered: boole
   return stop ?? undefined;
 }
 
-export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "defaultMaxTokens" | "structuredOutput">, req: LMRequest): MessageCreateParamsNonStreaming {
+function usesNativeFormat(body: MessageCreateParamsNonStreaming): boolean {
+  return Boolean((body as unknown as { output_config?: { format?: unknown } }).output_config?.format);
+}
+
+/** A 400 that says the model or API does not take output_config.format. */
+function refusesFormat(err: unknown): boolean {
+  const e = err as { status?: unknown; message?: unknown };
+  return e?.status === 400 && /output_config|output_format|format|structured/i.test(String(e.message ?? ""));
+}
+
+export function anthropicBody(
+  cfg: Pick<AnthropicTransportConfig, "model" | "defaultMaxTokens" | "structuredOutput"> & { nativeFormat?: boolean },
+  req: LMRequest,
+): MessageCreateParamsNonStreaming {
   const system = req.messages
     .filter((m) => m.role === "system")
     .map((m) => m.content)
@@ -147,7 +173,10 @@ export function anthropicBody(cfg: Pick<AnthropicTransportConfig, "model" | "def
   if (req.thinkingBudgetTokens !== undefined) raw.thinking = { type: "enabled", budget_tokens: req.thinkingBudgetTokens };
   if (req.reasoningEffort !== undefined) raw.output_config = { effort: req.reasoningEffort === "minimal" ? "low" : req.reasoningEffort };
   const rf = req.responseFormat;
-  if (rf?.type === "json_schema" && cfg.structuredOutput !== false) {
+  if (rf?.type === "json_schema" && cfg.structuredOutput !== false && cfg.nativeFormat !== false) {
+    // Native structured output: the answer is JSON text matching the schema.
+    raw.output_config = { ...(raw.output_config as object | undefined), format: { type: "json_schema", schema: providerSchema(rf) } };
+  } else if (rf?.type === "json_schema" && cfg.structuredOutput !== false) {
     const name = safeName(rf.name);
     body.tools = [
       {
