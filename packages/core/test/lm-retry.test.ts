@@ -110,6 +110,17 @@ describe("retries against the fake server", () => {
     expect(waits).toHaveLength(1);
   });
 
+  it("follows the provider's x-should-retry: false stops retries of a 503, true retries a 400", async () => {
+    const { retry } = recordingRetry();
+    server.reset().injectFault({ kind: "server_error", status: 503, headers: { "x-should-retry": "false" } }, 3);
+    const err = (await openai({ retry }).generate({ messages: user("no retry") }).catch((e: unknown) => e)) as LMRequestError;
+    expect(err.attempts).toHaveLength(1);
+    server.reset().injectFault({ kind: "server_error", status: 400, message: "try again", headers: { "x-should-retry": "true" } });
+    const ok = await openai({ retry }).generate({ messages: user("retry") });
+    expect(ok.completions[0]!.text).toBe("ok");
+    expect(server.requests).toHaveLength(2);
+  });
+
   it("caps a huge retry-after at maxRetryAfterMs, and uses retry-after-ms when given", async () => {
     const { waits, retry } = recordingRetry({ maxRetryAfterMs: 10_000 });
     server.reset().injectFault({ kind: "rate_limit", retryAfterSeconds: 3600 }).injectFault({ kind: "rate_limit", retryAfterMs: 40 });

@@ -82,6 +82,13 @@ export function parseRetryAfter(headers: HeaderBag | undefined | null, now = Dat
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+function headerValue(headers: HeaderBag | undefined | null, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as { get?: unknown }).get === "function") return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+  const v = (headers as Record<string, unknown>)[name];
+  return typeof v === "string" ? v : undefined;
+}
+
 /** Classifies an HTTP status the way every provider path does. */
 export function classifyStatus(status: number, message: string, retryAfterMs?: number): ClassifiedFailure {
   if (status === 429) return { kind: "rate_limit", retryable: true, status, retryAfterMs, message };
@@ -98,7 +105,14 @@ const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFO
  */
 export function classifySDKError(err: unknown): ClassifiedFailure {
   const e = (err ?? {}) as { status?: unknown; headers?: HeaderBag; name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
-  if (typeof e.status === "number") return classifyStatus(e.status, apiErrorText(err, e.status), parseRetryAfter(e.headers));
+  if (typeof e.status === "number") {
+    const c = classifyStatus(e.status, apiErrorText(err, e.status), parseRetryAfter(e.headers));
+    // The provider's own word on whether to try again (OpenAI and Anthropic send it) wins.
+    const should = headerValue(e.headers, "x-should-retry");
+    if (should === "false") return { ...c, retryable: false };
+    if (should === "true" && c.kind !== "auth") return { ...c, retryable: true };
+    return c;
+  }
   const message = errorText(err);
   const name = `${String(e.name ?? "")} ${(err as object | undefined)?.constructor?.name ?? ""}`;
   if (/Timeout/i.test(name)) return { kind: "timeout", retryable: true, message };

@@ -179,7 +179,7 @@ export class FakeProviderServer {
       }
       case "server_error": {
         const status = fault.status ?? 500;
-        sendJSON(res, status, errorBody(protocol, status, fault.message ?? "The server had an error (injected by the fake server)"));
+        sendJSON(res, status, errorBody(protocol, status, fault.message ?? "The server had an error (injected by the fake server)"), fault.headers ?? {});
         return;
       }
       case "malformed_json":

@@ -48,7 +48,7 @@ export type FakeHandler = (req: FakeRequest) => string | FakeReply | Promise<str
  */
 export type FakeFault =
   | { kind: "rate_limit"; retryAfterSeconds?: number; retryAfterMs?: number }
-  | { kind: "server_error"; status?: number; message?: string }
+  | { kind: "server_error"; status?: number; message?: string; headers?: Record<string, string> }
   | { kind: "malformed_json" }
   | { kind: "slow"; delayMs: number }
   | { kind: "truncated" }
