@@ -118,3 +118,14 @@ describe("Anthropic requests", () => {
     expect(bodies().map((q) => (q.output_config ? "native" : q.tool_choice ? "tool" : "none"))).toEqual(["native", "tool", "tool"]);
   });
 });
+
+describe("Ax providers", () => {
+  it("put providerOptions into Ax's modelConfig, which reaches the wire", async () => {
+    server.reset();
+    server.handler = () => "ok";
+    // (a non-reasoning model: Ax leaves sampling parameters out for reasoning ones)
+    const model = lm("ax/openai/gpt-4o-mini", { env: { OPENAI_API_KEY: SECRET }, baseURL: server.openaiBaseURL, cacheDir: dirs.make(), onNotice: () => {} });
+    await model.generate({ messages: user("ax"), providerOptions: { topP: 0.25 } });
+    expect(bodies()[0]).toMatchObject({ top_p: 0.25 });
+  });
+});

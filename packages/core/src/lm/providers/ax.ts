@@ -137,7 +137,13 @@ export function axTransport(cfg: AxTransportConfig): Transport {
       let res: AxChatResponse | ReadableStream<AxChatResponse>;
       try {
         res = await slots.run(slot, () =>
-          service.chat(axRequest(cfg.model, req, structured), { stream: false, abortSignal: signal, retry: { maxRetries: 0 } } as never),
+          service.chat(axRequest(cfg.model, req, structured), {
+            stream: false,
+            abortSignal: signal,
+            retry: { maxRetries: 0 },
+            // Ax's own name for the reasoning controls (its providers map it to theirs).
+            ...(req.reasoningEffort !== undefined ? { thinkingTokenBudget: req.reasoningEffort } : {}),
+          } as never),
         );
       } catch (err) {
         throw new AxCallError(err, slot.http, slot.fetchFailed);
@@ -180,6 +186,8 @@ function axRequest(model: string, req: LMRequest, structured: boolean): AxChatRe
   const modelConfig: Record<string, unknown> = { stream: false };
   if (req.temperature !== undefined) modelConfig.temperature = req.temperature;
   if (req.maxTokens !== undefined) modelConfig.maxTokens = req.maxTokens;
+  // Through Ax, provider parameters use Ax's modelConfig names (topP, stopSequences, seed...).
+  if (req.providerOptions) Object.assign(modelConfig, req.providerOptions);
   const out: AxChatRequest<string> = {
     model,
     chatPrompt: req.messages.map((m) => ({ role: m.role, content: m.content })) as AxChatRequest["chatPrompt"],
