@@ -49,6 +49,19 @@ describe("streaming", () => {
     });
   }
 
+  it("ax/openai: the Ax path streams too, and the pieces make the whole answer", async () => {
+    server.reset();
+    server.streamChunkDelayMs = 120;
+    try {
+      const model = make("ax/openai/gpt-4o-mini", { timeoutMs: 400, stream: true, retry: { maxAttempts: 1 } });
+      const r = await model.generate({ messages: user("ax stream") });
+      expect(r.completions[0]!.text).toBe(TEXT);
+      expect((server.requests[0]!.body as { stream?: boolean }).stream).toBe(true);
+    } finally {
+      server.streamChunkDelayMs = 0;
+    }
+  });
+
   it("streams by default when a request allows a long answer (maxTokens >= 8192), not otherwise", async () => {
     server.reset();
     const model = make("openai/gpt-5-mini");

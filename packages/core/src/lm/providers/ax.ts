@@ -132,19 +132,21 @@ export function axTransport(cfg: AxTransportConfig): Transport {
 
   return {
     supportsN: false,
-    async complete(req: LMRequest, signal: AbortSignal): Promise<TransportResult> {
+    async complete(req: LMRequest, signal: AbortSignal, stream?: { progress: () => void }): Promise<TransportResult> {
       const slot: HTTPSlot = { fetchFailed: false };
       let res: AxChatResponse | ReadableStream<AxChatResponse>;
       try {
         res = await slots.run(slot, () =>
-          service.chat(axRequest(cfg.model, req, structured), {
-            stream: false,
+          service.chat(axRequest(cfg.model, req, structured, Boolean(stream)), {
+            stream: Boolean(stream),
             abortSignal: signal,
             retry: { maxRetries: 0 },
             // Ax's own name for the reasoning controls (its providers map it to theirs).
             ...(req.reasoningEffort !== undefined ? { thinkingTokenBudget: req.reasoningEffort } : {}),
           } as never),
         );
+        // A stream of partial responses: their contents put back together.
+        if (res instanceof ReadableStream) res = await collect(res, stream?.progress ?? (() => {}));
       } catch (err) {
         throw new AxCallError(err, slot.http, slot.fetchFailed);
       }
@@ -182,8 +184,27 @@ function withHeaders(init: RequestInit | undefined, extra: Record<string, string
   return { ...init, headers };
 }
 
-function axRequest(model: string, req: LMRequest, structured: boolean): AxChatRequest<string> {
-  const modelConfig: Record<string, unknown> = { stream: false };
+async function collect(stream: ReadableStream<AxChatResponse>, progress: () => void): Promise<AxChatResponse> {
+  const reader = stream.getReader();
+  const results: Array<{ index: number; content: string; finishReason?: AxChatResponse["results"][number]["finishReason"] }> = [];
+  let modelUsage: AxChatResponse["modelUsage"];
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    progress();
+    if (value.modelUsage) modelUsage = value.modelUsage;
+    for (const r of value.results ?? []) {
+      const i = r.index ?? 0;
+      const acc = (results[i] ??= { index: i, content: "" });
+      if (r.content) acc.content += r.content;
+      if (r.finishReason) acc.finishReason = r.finishReason;
+    }
+  }
+  return { results, ...(modelUsage ? { modelUsage } : {}) } as AxChatResponse;
+}
+
+function axRequest(model: string, req: LMRequest, structured: boolean, stream = false): AxChatRequest<string> {
+  const modelConfig: Record<string, unknown> = { stream };
   if (req.temperature !== undefined) modelConfig.temperature = req.temperature;
   if (req.maxTokens !== undefined) modelConfig.maxTokens = req.maxTokens;
   // Through Ax, provider parameters use Ax's modelConfig names (topP, stopSequences, seed...).
