@@ -84,7 +84,7 @@ bad data or no model configured.
 Examples:
   otpforge eval fix-bug --data catalog --lm openai/gpt-5-mini
   otpforge eval fix-bug --data fixes.jsonl --program artifacts/fix-bug --out records.jsonl --json
-  otpforge eval design --data reference --lm anthropic/claude-3-5-haiku-latest
+  otpforge eval design --data reference --lm anthropic/claude-haiku-4-5
   otpforge eval reasoning --data traces.jsonl --split test --program artifacts/trace`,
 
   async run(argv, io) {
