@@ -299,7 +299,7 @@ Process.exit(pid, :kill)
 Process.sleep(500)`,
     }),
     status: "policy_violation",
-    message: /:erlang\.halt\/1 is not allowed/,
+    message: /:sys\.replace_state of a supervisor is not allowed/,
   },
   {
     name: "reading a ref out of the job's own stack (to forge the runner's done message)",
@@ -353,6 +353,20 @@ GenServer.call(sup, {:system, {self(), make_ref()}, :get_state})`,
     }),
     status: "policy_violation",
     message: /raw \{:system, \.\.\.\} message is not allowed/,
+  },
+
+  // Fourth attacker round: a DynamicSupervisor's extra_arguments set through :sys.replace_state.
+  {
+    name: ":sys.replace_state setting a DynamicSupervisor's extra_arguments",
+    job: () => ({
+      script: `{:module, erl} = Function.info(&self/0, :module)
+{:ok, sup} = DynamicSupervisor.start_link(strategy: :one_for_one)
+:sys.replace_state(sup, fn st -> %{st | extra_arguments: [erl, :binary_to_atom]} end)
+{:ok, a} = DynamicSupervisor.start_child(sup, %{id: 1, start: {Agent, :start_link, [["os"], []]}})
+Agent.get(a, fn s -> s end)`,
+    }),
+    status: "policy_violation",
+    message: /:sys\.replace_state of a DynamicSupervisor is not allowed/,
   },
 ];
 

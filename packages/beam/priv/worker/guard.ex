@@ -189,7 +189,7 @@ defmodule OtpForge.Guard do
   defp normalize(:sup_start, Supervisor, _, [children, opts]) when is_list(children), do: [Enum.map(children, &to_spec/1), opts]
   # The new state is OTP's to act on (a supervisor's children, an Agent's...): searched like a message.
   defp normalize(:raw0, :sys, :replace_state, [d, fun | rest]) when is_function(fun, 1),
-    do: [d, fn st -> fun.(st) |> tap(&no_refused_mfa/1) end | rest]
+    do: [d, fn st -> (otp_server_state(st); fun.(st) |> tap(&no_refused_mfa/1)) end | rest]
   # A supervisor module of the job runs under OtpForge.CheckedSupervisor, which
   # checks whatever its init/1 returns (however init/1 was defined) before OTP
   # starts a child from it.
@@ -401,6 +401,15 @@ defmodule OtpForge.Guard do
   # (send, GenServer.call/cast) is searched for {M, F, A}, which must pass the
   # same check as an MFA given to the API.
   def no_refused_mfa(term), do: scan_mfa(term, 0)
+
+  # A supervisor's state says what it starts and how (children, extra_arguments):
+  # not for a job to rewrite, whatever shape the new state has.
+  defp otp_server_state(%DynamicSupervisor{}), do: deny(":sys.replace_state of a DynamicSupervisor is not allowed in sandboxed code")
+
+  defp otp_server_state(st) when is_tuple(st) and tuple_size(st) >= 10 and elem(st, 0) == :state,
+    do: deny(":sys.replace_state of a supervisor is not allowed in sandboxed code")
+
+  defp otp_server_state(_), do: :ok
 
   defp scan_mfa(_term, depth) when depth > 64, do: :ok
 
