@@ -414,3 +414,14 @@ Port.command(port, ~s({"op":"result","id":1,"result":{"status":"ok","message":"o
 Port.command(port, ~s({"op":"result","id":2,"result":{"status":"ok","message":"ok","value":"42"}}))
 Process.sleep(200)
 raise "broken"`;
+
+/**
+ * What code past every guard could do to the result channel inside the VM:
+ * read the root's ref and send the runner a result. Run as trusted jobs (no
+ * policy) to test the runner's own check, not the guards.
+ */
+export const FORGED_RESULT = (then: string) => `{:backtrace, bt} = Process.info(self(), :backtrace)
+refs = Regex.scan(~r/#Ref<[0-9.]+>/, bt) |> List.flatten() |> Enum.uniq()
+for r <- refs, do: send(:otpforge_runner, {:otpforge_done, :erlang.list_to_ref(String.to_charlist(r)), {:ok, "\\"forged\\"", nil}})
+Process.sleep(100)
+${then}`;

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, type Pool } from "../src/index.js";
-import { BENIGN, ESCAPES, osLayerProbe, RAW_FORGERY } from "./escape-cases.js";
+import { BENIGN, ESCAPES, FORGED_RESULT, osLayerProbe, RAW_FORGERY } from "./escape-cases.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const isRoot = process.getuid?.() === 0;
@@ -75,6 +75,18 @@ describe("escapes, as the user running the tests", () => {
     expect(r.status).toBe("policy_violation");
     expect(r.message).toMatch(/wrote to the worker's result channel/);
     expect(r.value).toBeUndefined();
+    const b = await pool.run(BENIGN.job);
+    expect(b.value).toBe(BENIGN.value);
+  });
+
+  it("a result message forged inside the VM is caught by the runner, whether the job then fails or finishes", async () => {
+    const failing = await pool.run({ trusted: true, script: FORGED_RESULT('raise "broken"') });
+    expect(failing.status).toBe("policy_violation");
+    expect(failing.message).toMatch(/forged verdict/);
+    expect(failing.value).toBeUndefined();
+    const finishing = await pool.run({ trusted: true, script: FORGED_RESULT(":real_value") });
+    expect(finishing.status).toBe("policy_violation");
+    expect(finishing.message).toMatch(/forged verdict/);
     const b = await pool.run(BENIGN.job);
     expect(b.value).toBe(BENIGN.value);
   });

@@ -128,7 +128,7 @@ defmodule OtpForge.Job do
       {:timeout}
     else
       receive do
-        {:otpforge_done, ref, res} when ref == st.ref -> {:done, res}
+        {:otpforge_done, ref, res} when ref == st.ref -> confirm_done(st, res)
         {:DOWN, mref, :process, _, reason} when mref == st.mref -> {:root_down, reason}
         {:otpforge_output_limit, pid} when pid in [st.out, st.err] -> {:output_limit}
         {:otpforge_heap_kill, gl} when gl == st.out -> {:heap_limit}
@@ -146,6 +146,36 @@ defmodule OtpForge.Job do
             true -> watch(st)
           end
       end
+    end
+  end
+
+  # The result message carries a ref that lives in the root's stack, so code that
+  # got past the guards could send one. A result counts only once the root has
+  # really finished (it waits in its last receive, in Root.main/3, after sending
+  # its own), and only if it is the only one: a second result means a forgery.
+  defp confirm_done(st, res) do
+    if wait_root_finished(st.root, 2_000) do
+      receive do
+        {:otpforge_done, ref, _} when ref == st.ref ->
+          {:violation, "a process of the job sent the runner a result (a forged verdict); nothing it claimed was kept"}
+      after
+        0 -> {:done, res}
+      end
+    else
+      {:violation, "the runner received a result while the job was still running (a forged verdict); nothing it claimed was kept"}
+    end
+  end
+
+  defp wait_root_finished(root, ms) do
+    case Process.info(root, [:current_function, :status]) do
+      [current_function: {OtpForge.Root, :main, 3}, status: :waiting] -> true
+      nil -> false
+      _ when ms <= 0 -> false
+      _ ->
+        receive do
+        after
+          1 -> wait_root_finished(root, ms - 1)
+        end
     end
   end
 
