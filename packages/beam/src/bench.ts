@@ -234,6 +234,7 @@ export async function runBeamBench(options: BeamBenchOptions = {}): Promise<Beam
       allCorrect,
     };
   } finally {
+    // `dir` is the mkdtemp directory this bench made for its program files; nothing else is in it.
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -123,6 +123,7 @@ export function isolationPlan(want: IsolationWanted = {}, readOnly: readonly str
     } catch {
       sandbox = false;
     } finally {
+      // The empty mkdtemp directory made just above for this probe.
       rmSync(probeDir, { recursive: true, force: true });
     }
   }

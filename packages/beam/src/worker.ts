@@ -140,6 +140,8 @@ export class Worker {
         if (this.exitInfo) return;
         this.exitInfo = { code, signal, tail: this.tail };
         live.delete(this);
+        // The VM's own mkdtemp directory (privateDir): only what its jobs wrote is in it,
+        // and rmSync removes links a job made there without following them.
         rmSync(this.dir, { recursive: true, force: true });
         const err = this.compromise ?? new WorkerDied(this.exitInfo);
         readyReject(new WorkerStartError(`the VM exited during start (${signal ?? `code ${code}`}): ${this.tail.trim().split("\n").slice(-5).join(" | ")}`));
