@@ -237,7 +237,7 @@ defmodule OtpForge.Policy do
   end
 
   # Remote calls and field access.
-  defp walk({{:., dmeta, [mod_ast, fun]}, meta, args} = node, ctx, acc) when is_atom(fun) and is_list(args) do
+  defp walk({{:., dmeta, [mod_ast, fun]}, meta, args}, ctx, acc) when is_atom(fun) and is_list(args) do
     ctx = line(meta, ctx)
 
     case resolve(mod_ast, ctx) do

@@ -7,7 +7,7 @@ import type AnthropicType from "@anthropic-ai/sdk";
 import type { MessageCreateParamsNonStreaming } from "@anthropic-ai/sdk/resources/messages";
 import { classifySDKError, type ClassifiedFailure } from "../retry.js";
 import type { LMRequest } from "../types.js";
-import { BadResponseError, isBadResponse, providerSchema, safeName, type Transport, type TransportResult } from "./transport.js";
+import { BadResponseError, isBadResponse, isRefusal, providerSchema, safeName, type Transport, type TransportResult } from "./transport.js";
 
 const requireCJS = createRequire(import.meta.url);
 
@@ -65,7 +65,7 @@ export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
       try {
         res = await send(body);
       } catch (err) {
-        if (!usesNativeFormat(body) || !refusesFormat(err)) throw err;
+        if (!usesNativeFormat(body) || !isRefusal(err, /output_config|output_format|format|structured/i)) throw err;
         // This model has no native structured output: the forced tool from now on.
         nativeFormat = false;
         body = anthropicBody({ ...cfg, nativeFormat }, req);
@@ -136,12 +136,6 @@ function finishReason(stop: string | null | undefined, forcedToolAnswered: boole
 
 function usesNativeFormat(body: MessageCreateParamsNonStreaming): boolean {
   return Boolean((body as unknown as { output_config?: { format?: unknown } }).output_config?.format);
-}
-
-/** A 400 that says the model or API does not take output_config.format. */
-function refusesFormat(err: unknown): boolean {
-  const e = err as { status?: unknown; message?: unknown };
-  return e?.status === 400 && /output_config|output_format|format|structured/i.test(String(e.message ?? ""));
 }
 
 export function anthropicBody(

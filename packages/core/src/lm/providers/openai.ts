@@ -6,7 +6,7 @@ import type OpenAIType from "openai";
 import type { ChatCompletionCreateParamsNonStreaming } from "openai/resources/chat/completions";
 import { classifySDKError, type ClassifiedFailure } from "../retry.js";
 import type { LMRequest } from "../types.js";
-import { BadResponseError, isBadResponse, providerSchema, safeName, type Transport, type TransportResult } from "./transport.js";
+import { BadResponseError, isBadResponse, isRefusal, providerSchema, safeName, type Transport, type TransportResult } from "./transport.js";
 
 const requireCJS = createRequire(import.meta.url);
 
@@ -51,7 +51,7 @@ export function openAITransport(cfg: OpenAITransportConfig): Transport {
       try {
         res = await send(body);
       } catch (err) {
-        if (body.response_format?.type !== "json_schema" || !refusesSchema(err)) throw err;
+        if (body.response_format?.type !== "json_schema" || !isRefusal(err, /response_format|json_schema|schema/i)) throw err;
         schemaRefused = true;
         res = await send({ ...body, response_format: { type: "json_object" } });
       }
@@ -93,12 +93,6 @@ async function streamed(client: OpenAIType, body: ChatCompletionCreateParamsNonS
     }
   }
   return { choices: [...choices.values()], usage };
-}
-
-/** A 400 that says the server does not take this response_format / JSON schema. */
-function refusesSchema(err: unknown): boolean {
-  const e = err as { status?: unknown; message?: unknown };
-  return e?.status === 400 && /response_format|json_schema|schema/i.test(String(e.message ?? ""));
 }
 
 export function openAIBody(cfg: Pick<OpenAITransportConfig, "model" | "structuredOutput" | "maxTokensField">, req: LMRequest): ChatCompletionCreateParamsNonStreaming {

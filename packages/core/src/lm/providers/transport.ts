@@ -43,3 +43,9 @@ export function providerSchema(rf: Extract<ResponseFormat, { type: "json_schema"
 export function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 64) || "output";
 }
+
+/** A 400 whose message matches `pattern`: the provider refused one feature of the request (a schema, a format). */
+export function isRefusal(err: unknown, pattern: RegExp): boolean {
+  const e = err as { status?: unknown; message?: unknown } | undefined;
+  return e?.status === 400 && pattern.test(String(e.message ?? ""));
+}
