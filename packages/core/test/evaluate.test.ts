@@ -37,18 +37,18 @@ describe("evaluate", () => {
     expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
-  it("accepts { score, feedback } metrics and passes the trace; failureScore applies to errors", async () => {
+  it("accepts { score, feedback } metrics; failureScore applies to errors", async () => {
     const program = new Predict(Double, { lm });
     const r = await evaluate(
       program,
       devset.slice(12, 15),
-      (ex, pred, trace) => ({ score: pred.outputs.doubled === ex.data.doubled ? 1 : 0.25, feedback: `${trace?.length} step(s)` }),
+      (ex, pred) => ({ score: pred.outputs.doubled === ex.data.doubled ? 1 : 0.25, feedback: `doubled ${pred.outputs.doubled}` }),
       { failureScore: 0.5 },
     );
     expect(r.results.map((x) => [x.score, x.feedback])).toEqual([
-      [0.25, "1 step(s)"],
+      [0.25, "doubled 25"],
       [0.5, undefined],
-      [1, "1 step(s)"],
+      [1, "doubled 28"],
     ]);
     expect(r.score).toBeCloseTo((100 * 1.75) / 3);
   });

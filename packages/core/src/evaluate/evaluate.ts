@@ -3,12 +3,18 @@
 import { OtpforgeError } from "../errors.js";
 import type { Example } from "../example.js";
 import { NoLMConfiguredError } from "../settings.js";
-import { withTrace, type Trace } from "../trace.js";
+import { UsageTracker } from "../lm/usage.js";
+import { traceOfError, withTrace, type Trace } from "../trace.js";
 import { ProgressBar } from "./progress-bar.js";
+import { runUsage, type RunUsage } from "./run-usage.js";
 
 export type MetricValue = number | boolean | { score: number | boolean; feedback?: string };
 
-/** Scores one prediction, usually in [0, 1]; the trace holds the predictor calls of this run. */
+/**
+ * Scores one prediction, usually in [0, 1]. As in DSPy, `trace` is given only
+ * while an optimizer bootstraps demos (it holds that run's predictor calls);
+ * evaluate passes none, so `trace === undefined` means "grade this output".
+ */
 export type Metric<E extends Example<any, any> = Example<any, any>, P = any> = (
   example: E,
   prediction: P,
@@ -49,8 +55,14 @@ export interface EvaluationRecord<E, P> {
   feedback?: string;
   /** The error of the program or the metric, if one threw. */
   error?: unknown;
+  /** The predictor calls of the run (for a run that threw: those made before it threw). */
   trace: Trace;
+  /** The program run and the metric. */
   durationMs: number;
+  /** The program run alone (its LM calls), without the metric's grading. */
+  latencyMs: number;
+  /** What the program run spent on LMs (the metric's own LM calls are not counted). */
+  usage: RunUsage;
 }
 
 export interface EvaluationResult<E, P> {
@@ -105,13 +117,19 @@ export async function evaluate<E extends Example<any, any>, P>(
     const started = performance.now();
     let prediction: P | undefined;
     let trace: Trace = [];
+    let latencyMs: number | undefined;
+    // Scoped to this example only, so concurrent examples do not share counts.
+    const tracker = new UsageTracker();
     let record: EvaluationRecord<E, P>;
     try {
-      const run = await withTrace(() => program.forward(example.inputs()), { program: namedPrograms(program) });
+      const run = await tracker.run(() => withTrace(() => program.forward(example.inputs()), { program: namedPrograms(program) }));
+      latencyMs = performance.now() - started;
       prediction = run.result;
       trace = run.trace;
-      const { score, feedback } = normaliseMetric(await metric(example, prediction, trace));
-      record = { example, prediction, score, ...(feedback !== undefined ? { feedback } : {}), trace, durationMs: performance.now() - started };
+      // No trace: DSPy's Evaluate grades without one, and metrics tell evaluation from bootstrapping by it.
+      const { score, feedback } = normaliseMetric(await metric(example, prediction));
+      const timing = { durationMs: performance.now() - started, latencyMs };
+      record = { example, prediction, score, ...(feedback !== undefined ? { feedback } : {}), trace, ...timing, usage: runUsage(tracker.totals(), trace) };
     } catch (error) {
       // A missing LM fails every example the same way: stop at once.
       if (error instanceof NoLMConfiguredError) {
@@ -120,7 +138,9 @@ export async function evaluate<E extends Example<any, any>, P>(
       }
       errors++;
       firstError ??= error;
-      record = { example, prediction, score: failureScore, error, trace, durationMs: performance.now() - started };
+      trace = traceOfError(error) ?? trace;
+      const durationMs = performance.now() - started;
+      record = { example, prediction, score: failureScore, error, trace, durationMs, latencyMs: latencyMs ?? durationMs, usage: runUsage(tracker.totals(), trace) };
       if (errors > maxErrors) abort ??= new EvaluationAbortedError(errors, total, maxErrors, firstError);
     }
     results[i] = record;
