@@ -150,13 +150,45 @@ describe("BootstrapFewShot", () => {
     expect(one.result.artifact.scores).toEqual({ val: 100, bootstrap: { attempted: 7, passed: 4 }, candidates: [] });
   });
 
-  it("stops after more than maxErrors failed runs, counted in trainset order", async () => {
+  it("stops at the maxErrors-th failed run (DSPy's rule), counted in trainset order", async () => {
     const lm = new ScriptedLM(() => "not in the chat format at all");
     const err = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 4 })
       .compile(new SpellProgram(), { trainset: trainset(8), lm, maxErrors: 2, concurrency: 4 })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TooManyErrorsError);
-    expect((err as Error).message).toMatch(/3 program runs failed \(maxErrors 2\); first error: AdapterParseError/);
+    expect((err as Error).message).toMatch(/^2 program runs failed \(maxErrors 2\); first error: AdapterParseError/);
+    // One failure under a limit of 2 is tolerated.
+    const once = new ScriptedLM((r) => (wordOf(r) === "alpha" ? "not in the chat format" : chatReply({ answer: wordOf(r).toUpperCase() })));
+    const ok = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2 }).compile(new SpellProgram(), { trainset: trainset(4), lm: once, maxErrors: 2, concurrency: 1 });
+    expect(ok.program.answer.demos.slice(0, 2).map((d) => d.question)).toEqual(["spell bravo", "spell charlie"]);
+  });
+
+  it("runs an LM-judge metric at round 0's settings, not at a later round's sampling temperature", async () => {
+    const { Predict, signature } = await import("@otpforge/core");
+    const { z } = await import("zod");
+    const Judge = signature({ name: "Judge", inputs: { candidate: z.string() }, outputs: { ok: z.boolean() } });
+    const judgeTemperatures: Array<number | undefined> = [];
+    // Charlie is spelled right only when sampled hot (round 1); the judge accepts a right spelling.
+    const lm = new ScriptedLM((r) => {
+      const answer = inputOf(r, "candidate");
+      if (answer !== undefined) {
+        judgeTemperatures.push(r.temperature);
+        return chatReply({ ok: answer !== "WRONG" });
+      }
+      const word = wordOf(r);
+      return chatReply({ answer: word === "charlie" && r.temperature !== 1.0 ? "WRONG" : word.toUpperCase() });
+    });
+    const judged = async (_ex: unknown, prediction: unknown) =>
+      Boolean((await new Predict(Judge).forward({ candidate: (prediction as { outputs: { answer: string } }).outputs.answer })).outputs.ok);
+    const result = await new BootstrapFewShot({ metric: judged, maxBootstrappedDemos: 3, maxLabeledDemos: 0, maxRounds: 2 }).compile(new SpellProgram(), {
+      trainset: trainset(3, 1),
+      lm,
+      concurrency: 1,
+    });
+    // Charlie passed in round 1, judged like the others.
+    expect(result.program.answer.demos.map((d) => d.question)).toEqual(["spell bravo", "spell charlie", "spell delta"]);
+    expect(judgeTemperatures).toHaveLength(4);
+    expect(judgeTemperatures.every((t) => t === undefined)).toBe(true);
   });
 
   it("refuses bad options and inputs with a message that says what to do", async () => {

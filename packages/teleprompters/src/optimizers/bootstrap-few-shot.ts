@@ -90,7 +90,7 @@ export async function runBootstrap<P extends Module>(
   const { decided } = await orderedSearch<ExampleOutcome>({
     count: trainset.length,
     maxSuccesses: settings.maxBootstrappedDemos,
-    concurrency: ctx.concurrency,
+    concurrency: ctx.searchConcurrency,
     maxErrors: ctx.maxErrors,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     attempt: (i) => bootstrapExample(teacher, trainset[i]!, settings, ctx),

@@ -130,25 +130,27 @@ async function propose(
     previous_attempts: [...attempts].sort((a, b) => a.score - b.score).map((a) => `score ${a.score.toFixed(1)}: ${a.instruction}`).join("\n"),
   };
   const slots = Array.from({ length: count }, (_, j) => j);
-  const texts = await Promise.all(
-    slots.map(async (j) => {
-      const key = `${name}:${round}:${j}`;
-      const stored = ctx.checkpoint.get<string>("proposals", key);
-      if (stored !== undefined) return stored;
+  const propose = async (j: number): Promise<string | null> => {
+    const key = `${name}:${round}:${j}`;
+    const stored = ctx.checkpoint.get<string>("proposals", key);
+    if (stored !== undefined) return stored;
+    if (ctx.budgetStopped()) return null;
+    try {
+      const prediction = await ctx.run(proposer, (p) =>
+        p.forward(inputs, { temperature: options.temperature ?? 1.0, rolloutId: `propose:${key}` }),
+      );
+      const text = cleanInstruction(String(prediction.outputs.proposed_instruction ?? ""));
+      await ctx.checkpoint.put("proposals", key, text);
+      return text;
+    } catch (err) {
       if (ctx.budgetStopped()) return null;
-      try {
-        const prediction = await ctx.run(proposer, (p) =>
-          p.forward(inputs, { temperature: options.temperature ?? 1.0, rolloutId: `propose:${key}` }),
-        );
-        const text = cleanInstruction(String(prediction.outputs.proposed_instruction ?? ""));
-        await ctx.checkpoint.put("proposals", key, text);
-        return text;
-      } catch (err) {
-        if (ctx.budgetStopped()) return null;
-        throw err;
-      }
-    }),
-  );
+      throw err;
+    }
+  };
+  // Every proposal is needed, as every example of an evaluation: run them as one (see RunContext.evaluateConcurrency).
+  const texts: Array<string | null> = [];
+  if (ctx.evaluateConcurrency === 1) for (const j of slots) texts.push(await propose(j));
+  else texts.push(...(await Promise.all(slots.map(propose))));
   if (texts.some((t) => t === null)) return null;
   ctx.report({ phase: "propose", candidate: name, done: round + 1, total: options.depth ?? 1 });
   const seen = new Set(attempts.map((a) => a.instruction));

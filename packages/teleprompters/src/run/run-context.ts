@@ -12,8 +12,11 @@ export interface ProgressEvent {
   total: number;
 }
 
-/** Thrown when more program runs failed than maxErrors allows. */
+/** Thrown when maxErrors program runs have failed (DSPy's rule: the run stops at the maxErrors-th failure). */
 export class TooManyErrorsError extends Error {
+  // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
+  readonly code = "TOO_MANY_ERRORS";
+  readonly category = "run" as const;
   constructor(readonly errors: number, readonly maxErrors: number, readonly firstError: unknown) {
     super(
       `${errors} program runs failed (maxErrors ${maxErrors}); first error: ` +
@@ -45,9 +48,44 @@ export class RunContext {
     this.progress?.(event);
   }
 
+  /**
+   * How many items a search (bootstrap examples, instruction proposals) runs
+   * at once. Searches start items a sequential run might never reach; under a
+   * budget those speculative calls would spend what the sequential run spends
+   * on earlier items, and the run would stop somewhere else. So with any
+   * budget set a search runs one item at a time: the budget is spent in
+   * decision order and the artifact is the same at every concurrency.
+   */
+  get searchConcurrency(): number {
+    return this.hasBudget(["maxLMCalls", "maxTokens", "maxCost"]) ? 1 : this.concurrency;
+  }
+
+  /**
+   * How many examples an evaluation runs at once. An evaluation needs every
+   * one of its calls, so under a call budget it completes exactly when the
+   * calls left suffice, in any order. Tokens and cost are known only after a
+   * call returns: which call a sequential run would refuse depends on the
+   * order, so under those budgets evaluation is sequential too.
+   */
+  get evaluateConcurrency(): number {
+    return this.hasBudget(["maxTokens", "maxCost"]) ? 1 : this.concurrency;
+  }
+
+  private hasBudget(names: Array<keyof BudgetTracker["budget"]>): boolean {
+    return names.some((n) => this.tracker.budget[n] !== undefined);
+  }
+
   /** The wrapper every LM call of this run goes through; rounds > 0 sample afresh at temperature 1.0. */
   lmWrap(round = 0): LMWrap {
     return (lm) => this.tracker.wrap(overrideRequests(lm, round > 0 ? { temperature: 1.0, rolloutId: round } : {}, this.signal));
+  }
+
+  /**
+   * Runs fn with this run's round-0 LMs (budgeted, no sampling override): for
+   * metrics, whose LM judge must not inherit a later round's temperature.
+   */
+  runPlain<T>(fn: () => Promise<T>): Promise<T> {
+    return runWithLM(this.baseLM, this.lmWrap(0), fn);
   }
 
   /** Runs fn on an instrumented clone of `program`, with this run's LMs. */
@@ -68,7 +106,7 @@ export class RunContext {
     try {
       result = await this.run(program, (p) =>
         evaluate(p as never, devset, metric, {
-          concurrency: this.concurrency,
+          concurrency: this.evaluateConcurrency,
           maxErrors: this.maxErrors,
           progress: false,
           ...(this.signal ? { signal: this.signal } : {}),

@@ -43,8 +43,10 @@ export async function bootstrapExample(
         copy,
         async (program) => {
           const { result, trace } = await withTrace(() => program.forward(example.inputs()), { program });
-          // The metric runs inside the run's LM scope too: a judge metric spends from the same budget.
-          return passes(await settings.metric(example, result, trace), settings.metricThreshold) ? trace : undefined;
+          // The metric spends from the run's budget too, but at round 0's settings: a later
+          // round's temperature is for sampling the teacher, not for an LM judge.
+          const score = await ctx.runPlain(async () => settings.metric(example, result, trace));
+          return passes(score, settings.metricThreshold) ? trace : undefined;
         },
         round,
       );

@@ -14,7 +14,7 @@ export interface OrderedSearchOptions<O extends Outcome> {
   /** Stop after this many successes, counted in index order. */
   maxSuccesses: number;
   concurrency: number;
-  /** More failed runs than this in the decided prefix stops the search. */
+  /** The search stops at the maxErrors-th failed run in the decided prefix (as DSPy: 10 means the 10th stops it). */
   maxErrors: number;
   signal?: AbortSignal;
   attempt(index: number): Promise<O | typeof INTERRUPTED>;
@@ -74,7 +74,7 @@ export async function orderedSearch<O extends Outcome>(opts: OrderedSearchOption
       }
       errors += o.errors.length;
       firstError ??= o.errors[0];
-      if (errors > opts.maxErrors) {
+      if (o.errors.length > 0 && errors >= opts.maxErrors) {
         stop = "errors";
         break;
       }
