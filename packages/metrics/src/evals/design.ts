@@ -19,6 +19,7 @@ import { designMetric, skeletonOf } from "../design/design-metric.js";
 import type { DesignStatus, DesignVerification, RequirementResult } from "../design/verify-design.js";
 import { summarizeEval, type EvalRecord, type EvalResult } from "./index.js";
 import { issuesLine, readJsonlRecords } from "./jsonl.js";
+import { runFields } from "./run-fields.js";
 
 export interface DesignRecord extends EvalRecord {
   problem_id: string;
@@ -83,7 +84,7 @@ export async function evalDesign(
     const records = result.results.map((r): DesignRecord => {
       const p = r.example.data.problem;
       const v = verifications.get(p.id);
-      const base = { id: p.id, problem_id: p.id, category: p.category, score: r.score, durationMs: Math.round(r.durationMs) };
+      const base = { id: p.id, problem_id: p.id, category: p.category, score: r.score, durationMs: Math.round(r.durationMs), ...runFields(r) };
       if (r.error !== undefined || !v) {
         const message = r.error instanceof Error ? r.error.message : String(r.error ?? "not graded");
         return { ...base, score: 0, error: message, status: "runtime_error", passed: 0, total: p.requirements.length, requirements: [], message };

@@ -11,6 +11,7 @@ import type { PoolLike } from "../pair-verification/run-scenario.js";
 import { DEFAULT_RUN_TIMEOUT_MS } from "../pair-verification/verify-pair.js";
 import { summarizeEval, type EvalRecord, type EvalResult } from "./index.js";
 import { issuesLine, readJsonlRecords } from "./jsonl.js";
+import { runFields } from "./run-fields.js";
 
 export const DEFAULT_FIX_BUG_RUNS = 5;
 
@@ -29,6 +30,8 @@ export interface FixBugRecord extends EvalRecord, Omit<FixBugGrade, "passed"> {
   passed: boolean;
   /** The candidate fix as graded (markdown fence removed). */
   fixed_code?: string;
+  /** The case's reference fix, when it has one (never shown to the program): the report diffs fixed_code against it. */
+  reference_fix?: string;
 }
 
 export interface EvalFixBugOptions {
@@ -111,7 +114,14 @@ export async function evalFixBug(
     const records = result.results.map((r): FixBugRecord => {
       const c = r.example.data;
       const graded = grades.get(c.id);
-      const base = { id: c.id, category: c.category, score: r.score, durationMs: Math.round(r.durationMs) };
+      const base = {
+        id: c.id,
+        category: c.category,
+        score: r.score,
+        durationMs: Math.round(r.durationMs),
+        ...runFields(r),
+        ...(c.reference_fix !== undefined ? { reference_fix: c.reference_fix } : {}),
+      };
       if (r.error !== undefined || !graded) {
         const message = r.error instanceof Error ? r.error.message : String(r.error ?? "no grade");
         return { ...base, score: 0, error: message, status: "failed", passed: false, reason: `error: ${message}`, runs: 0, failures: 0, failureRate: 0 };

@@ -4,9 +4,14 @@
 // EvalResult built with summarizeEval.
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { RunFields } from "./run-fields.js";
 
-/** One example's outcome. Evals add their own fields. */
-export interface EvalRecord {
+/**
+ * One example's outcome. Evals add their own fields. The run fields (inputs,
+ * reasoning, raw, tokens, costUSD, latencyMs) are optional only because
+ * records read back from older files may lack them; every eval writes them.
+ */
+export interface EvalRecord extends Partial<RunFields> {
   id: string;
   category: string;
   /** In [0, 1]. */
@@ -73,3 +78,4 @@ export function writeEvalRecords(path: string, records: readonly EvalRecord[]): 
 
 export { evalFixBug, gradeFix, readFixBugCases, FixBugDataError, DEFAULT_FIX_BUG_RUNS } from "./fix-bug.js";
 export type { FixBugRecord, FixBugGrade, EvalFixBugOptions } from "./fix-bug.js";
+export { runFields, type RunFields } from "./run-fields.js";

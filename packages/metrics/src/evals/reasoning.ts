@@ -7,6 +7,7 @@ import { evaluate, example, OtpforgeError, type EvaluateProgress, type ProgramLi
 import { traceAnswer, TRACE_ANSWER_KINDS, type TraceAnswerKind } from "../trace-answer/index.js";
 import { summarizeEval, type CategorySummary, type EvalRecord, type EvalResult } from "./index.js";
 import { issuesLine, readJsonlRecords } from "./jsonl.js";
+import { runFields } from "./run-fields.js";
 
 /** The fields of a trace example the eval needs (a dataset line has more; they are kept). */
 export const traceEvalExampleSchema = z
@@ -27,6 +28,10 @@ export type TraceEvalExample = z.output<typeof traceEvalExampleSchema>;
 export interface ReasoningRecord extends EvalRecord {
   family: string;
   difficulty: string;
+  /** The dataset split the example belongs to (train, dev, test...). */
+  split: string;
+  /** How the answer is compared (closed atoms, lists...): the report's confusion tables and diffs depend on it. */
+  answer_kind: TraceAnswerKind;
   expected: string;
   predicted?: string;
   feedback: string;
@@ -67,7 +72,17 @@ export async function evalReasoning(
   });
   const records = result.results.map((r): ReasoningRecord => {
     const e = r.example.data as TraceEvalExample;
-    const base = { id: e.id, category: e.family, family: e.family, difficulty: e.difficulty, expected: e.answer, durationMs: Math.round(r.durationMs) };
+    const base = {
+      id: e.id,
+      category: e.family,
+      family: e.family,
+      difficulty: e.difficulty,
+      split: e.split,
+      answer_kind: e.answer_kind,
+      expected: e.answer,
+      durationMs: Math.round(r.durationMs),
+      ...runFields(r),
+    };
     if (r.error !== undefined) {
       const message = r.error instanceof Error ? r.error.message : String(r.error);
       return { ...base, score: 0, error: message, feedback: `error: ${message}` };
