@@ -10,3 +10,4 @@ export {
 export * from "./design-problems/index.js";
 export { SystemDesign, SystemDesignProgram, SKELETON_CONVENTION } from "./system-design.js";
 export { ConcurrencyTrace, ConcurrencyTraceAnswer, TraceProgram, TRACE_INSTRUCTIONS, TRACE_INPUT_FIELDS } from "./concurrency-trace.js";
+export { traceRecordSchema, traceAnswerKindSchema, splitSchema, TRACE_ANSWER_KINDS, SPLITS, type TraceRecord, type TraceAnswerKind, type Split } from "./trace-record.js";

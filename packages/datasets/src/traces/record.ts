@@ -1,5 +1,6 @@
 // One line of a trace dataset (JSONL), validated with zod and versioned.
 import { z } from "zod";
+import { traceRecordSchema, type TraceRecord } from "@otpforge/otp-signatures";
 import { familySchema, questionSpecSchema } from "./questions/spec.js";
 import { difficultySchema } from "./world.js";
 
@@ -7,10 +8,7 @@ export const TRACE_RECORD_SCHEMA_VERSION = 1;
 /** Bump when the same seed would produce different records. */
 export const TRACE_GENERATOR_VERSION = "1.0.0";
 
-export const splitSchema = z.enum(["train", "dev", "test"]);
-export type Split = z.infer<typeof splitSchema>;
-
-export const answerKindSchema = z.enum(["term", "integer", "ordered_list", "set", "outcome_set"]);
+export { splitSchema, traceAnswerKindSchema as answerKindSchema, type Split } from "@otpforge/otp-signatures";
 
 export const provenanceSchema = z
   .object({
@@ -33,19 +31,26 @@ export const provenanceSchema = z
   })
   .strict();
 
+const shared = traceRecordSchema.shape;
+
+/**
+ * A generated record: the shared trace record of @otpforge/otp-signatures,
+ * narrowed (id format, known families and difficulties, reasoning required)
+ * and extended with what the generator knows. Keys keep the order in which
+ * records are written.
+ */
 export const traceExampleSchema = z
   .object({
     schemaVersion: z.literal(TRACE_RECORD_SCHEMA_VERSION),
     id: z.string().regex(/^tr-[0-9a-f]{16}$/),
-    split: splitSchema,
+    split: shared.split,
     family: familySchema,
     difficulty: difficultySchema,
-    process_code: z.string().min(1),
-    event_trace: z.string().min(1),
-    question: z.string().min(1),
-    /** Canonical Elixir term text, as observed on the BEAM. */
-    answer: z.string().min(1),
-    answer_kind: answerKindSchema,
+    process_code: shared.process_code,
+    event_trace: shared.event_trace,
+    question: shared.question,
+    answer: shared.answer,
+    answer_kind: shared.answer_kind,
     deterministic: z.boolean(),
     reasoning: z.string().min(1),
     /** A standalone .exs: `elixir replay.exs` prints the answer as its last line. */
@@ -55,3 +60,5 @@ export const traceExampleSchema = z
   })
   .strict();
 export type TraceExample = z.infer<typeof traceExampleSchema>;
+// Every generated record is a shared trace record (a compile-time check).
+((r: TraceExample): TraceRecord => r) satisfies unknown;

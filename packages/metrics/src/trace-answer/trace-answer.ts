@@ -20,9 +20,8 @@
 import { jaccard, lcsLength, normalizeTerm, termKey } from "./compare.js";
 import { parseTerm, printTerm, TermParseError, type Term } from "./elixir-term.js";
 
-export type TraceAnswerKind = "term" | "integer" | "ordered_list" | "set" | "outcome_set";
-
-export const TRACE_ANSWER_KINDS: readonly TraceAnswerKind[] = ["term", "integer", "ordered_list", "set", "outcome_set"];
+import { TRACE_ANSWER_KINDS, type TraceAnswerKind } from "@otpforge/otp-signatures";
+export { TRACE_ANSWER_KINDS, type TraceAnswerKind };
 
 export interface TraceAnswerScore {
   score: number;
@@ -164,7 +163,7 @@ export function traceAnswer(example: ExampleLike | Record<string, unknown>, pred
   const expected = field(example, "answer");
   const kind = (field(example, "answer_kind") ?? "term") as TraceAnswerKind;
   if (typeof expected !== "string") throw new Error("traceAnswer needs an example with a string `answer` (canonical Elixir term text)");
-  if (!TRACE_ANSWER_KINDS.includes(kind)) throw new Error(`unknown answer_kind "${String(kind)}"; expected one of ${TRACE_ANSWER_KINDS.join(", ")}`);
+  if (!(TRACE_ANSWER_KINDS as readonly string[]).includes(kind)) throw new Error(`unknown answer_kind "${String(kind)}"; expected one of ${TRACE_ANSWER_KINDS.join(", ")}`);
   const predicted = typeof prediction === "string" ? prediction : field(prediction, "prediction");
   if (typeof predicted !== "string") return { score: 0, feedback: "The program returned no `prediction` text." };
   return scoreTraceAnswer(expected, kind, predicted);

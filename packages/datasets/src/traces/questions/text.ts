@@ -6,8 +6,8 @@ import { stepCode } from "../render-trace.js";
 import type { World } from "../world.js";
 import type { Family, QuestionSpec } from "./spec.js";
 
-/** How traceAnswer compares an answer (see @otpforge/metrics). */
-export type AnswerKind = "term" | "integer" | "ordered_list" | "set" | "outcome_set";
+import type { TraceAnswerKind as AnswerKind } from "@otpforge/otp-signatures";
+export type { AnswerKind };
 
 export const EXIT_CLASSES_HELP =
   "{:exit, reason} if the call exits, where reason is the class of the exit: :noproc, :timeout, :calling_self, :killed, :normal, :shutdown, or the exception module (e.g. RuntimeError)";
