@@ -32,6 +32,8 @@ export { withTrace, nameTrace, traceOfError, isTracing, traceUsage } from "./tra
 export type { Trace, TraceStep, WithTraceOptions } from "./trace.js";
 export { evaluate, EvaluationAbortedError } from "./evaluate/evaluate.js";
 export type { Metric, MetricValue, EvaluateOptions, EvaluateProgress, EvaluationRecord, EvaluationResult, ProgramLike } from "./evaluate/evaluate.js";
+export type { RunUsage } from "./evaluate/run-usage.js";
+export { diffLines, diffSequences, type DiffOp, type ReportDiff, type ReportRun, type ConfusionTable, type ScoreBreakdown } from "./report/index.js";
 export { ProgressBar } from "./evaluate/progress-bar.js";
 export type { ProgressBarOptions } from "./evaluate/progress-bar.js";
 export * from "./lm/index.js";
