@@ -108,7 +108,7 @@ export function renderReport(input: ReportInput): string {
   if (input.candidates?.length) sections.push(candidatesChart(input.candidates));
   if (input.failures) sections.push(failuresTable(input.failures, input.maxFailures ?? 200));
   if (input.prompts?.length) {
-    sections.push(`<h2>Prompt</h2>`);
+    sections.push(`<h2>Compiled prompt</h2>`);
     for (const p of input.prompts) {
       // Collapsed: a prompt with demos is long, and most readers come for the scores.
       sections.push(
