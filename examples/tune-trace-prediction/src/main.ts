@@ -8,11 +8,12 @@ import { realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { LMConfigError, ProgressBar, example, lm as makeLM, withSettings, type LM } from "@otpforge/core";
+import { LMConfigError, ProgressBar, howToSetAModel, lm as makeLM, withSettings, type LM } from "@otpforge/core";
 import { createPool } from "@otpforge/beam";
 import { buildTraceDataset, poolRunner, serializeTraceRecords, writeFileAtomic, type TraceExample } from "@otpforge/datasets";
-import { TRACE_INPUT_FIELDS, TraceProgram } from "@otpforge/otp-signatures";
-import { evalReasoning, traceAnswer, type ReasoningEvalResult } from "@otpforge/metrics";
+import { TraceProgram } from "@otpforge/otp-signatures";
+import type { ReasoningEvalResult } from "@otpforge/metrics";
+import { traceTask } from "@otpforge/tasks";
 import { BootstrapFewShot, renderPrompts, writeArtifactDir } from "@otpforge/teleprompters";
 
 export interface TuneOptions {
@@ -44,12 +45,7 @@ export class UsageError extends Error {}
 /** No model was given. */
 export class NoModelError extends UsageError {
   constructor() {
-    super(
-      "No model: pass --lm provider/model or set OTPFORGE_LM, e.g.\n" +
-        "  OTPFORGE_LM=openai/gpt-5-mini             (with OPENAI_API_KEY)\n" +
-        "  OTPFORGE_LM=anthropic/claude-haiku-4-5    (with ANTHROPIC_API_KEY)\n" +
-        "  OTPFORGE_LM=openai-compatible/qwen2.5-coder OPENAI_BASE_URL=http://localhost:11434/v1   (Ollama)",
-    );
+    super(`No model: pass --lm provider/model, or ${howToSetAModel()}`);
     this.name = "NoModelError";
   }
 }
@@ -95,9 +91,11 @@ export async function main(options: TuneOptions = {}): Promise<TuneResult> {
   // 2. Compile. The observed `answer` is the label of the `prediction` output,
   // and the record's step-by-step `reasoning` (written from the observed
   // events) that of `reasoning`: with both, labeled demos are complete examples.
-  const trainset = train.map((e) => example({ ...e, prediction: e.answer }).withInputs(...TRACE_INPUT_FIELDS));
-  // metricThreshold 1: only fully correct runs become demos (traceAnswer gives partial credit).
-  const optimizer = new BootstrapFewShot({ metric: (ex, pred) => traceAnswer(ex, pred), metricThreshold: 1, maxBootstrappedDemos: 4, maxLabeledDemos: 4 });
+  // The trace task (@otpforge/tasks) is the one `otpforge compile trace` uses: its metric is
+  // traceAnswer with threshold 1, so a partly right run never becomes a demo.
+  const task = traceTask();
+  const trainset = train.map(task.toExample);
+  const optimizer = new BootstrapFewShot({ metric: task.metric, metricThreshold: task.metricThreshold, maxBootstrappedDemos: 4, maxLabeledDemos: 4 });
   log(`Compiling TraceProgram with BootstrapFewShot on ${train.length} train examples (model ${model.id})...`);
   const { program, artifact } = await optimizer.compile(new TraceProgram(), {
     trainset,
@@ -109,7 +107,7 @@ export async function main(options: TuneOptions = {}): Promise<TuneResult> {
 
   // 3. Evaluate both programs on the test split, which compiling never saw.
   log(`Evaluating zero-shot and compiled TraceProgram on ${test.length} test examples...`);
-  const evalOn = (p: TraceProgram) => withSettings({ lm: model }, () => evalReasoning(p, test, { progress: false }));
+  const evalOn = (p: TraceProgram) => withSettings({ lm: model }, () => task.evaluate(p, test, { progress: false })) as Promise<ReasoningEvalResult>;
   const zeroShot = await evalOn(new TraceProgram());
   const compiled = await evalOn(program);
   log("");

@@ -57,4 +57,5 @@ export { instrument, overrideRequests } from "./run/instrument.js";
 // Tasks: what `otpforge compile` tunes
 export { loadTaskModule, toCompileTask, TaskModuleError, type CompileTask } from "./tasks/compile-task.js";
 export { loadJsonlExamples, ExamplesFileError } from "./tasks/examples-file.js";
+export { compileReportInput } from "./tasks/compile-report.js";
 export { compileTaskToDir, makeOptimizer, OPTIMIZERS, type OptimizerName, type CompileTaskOptions, type CompileTaskResult } from "./tasks/compile-to-dir.js";

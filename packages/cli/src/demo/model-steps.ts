@@ -3,14 +3,17 @@
 // publish the artifact and write the HTML report.
 import { join } from "node:path";
 import { ProgressBar, withSettings, writeReport, type LM, type ReportInput } from "@otpforge/core";
-import { evalReasoning, type ReasoningEvalResult, type TraceEvalExample } from "@otpforge/metrics";
+import type { ReasoningEvalResult } from "@otpforge/metrics";
+import { traceTask } from "@otpforge/tasks";
 import { compileTaskToDir, publish, renderPrompts } from "@otpforge/teleprompters";
 import { serializeTraceRecords, writeFileAtomic, type TraceExample } from "@otpforge/datasets";
-import { findCompileTask } from "../compile-tasks.js";
 import type { DemoIO } from "./offline-steps.js";
 
 /** The dataset is too small for the model steps (splits are decided per world, so tiny sets can miss one). */
 export class DemoDataError extends Error {
+  // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
+  readonly code = "DEMO_DATA";
+  readonly category = "input" as const;
   constructor(message: string) {
     super(message);
     this.name = "DemoDataError";
@@ -38,11 +41,11 @@ export interface ModelStepsResult {
 }
 
 export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<ModelStepsResult> {
-  const task = await findCompileTask("trace")!.load();
+  const task = traceTask();
   const pick = (split: string) => o.examples.filter((e) => e.split === split);
   const devFile = join(o.dataDir, "dev.demo.jsonl");
   writeFileAtomic(devFile, serializeTraceRecords(pick("dev").slice(0, o.evalN)));
-  const test = pick("test").slice(0, o.evalN) as unknown as TraceEvalExample[];
+  const test = pick("test").slice(0, o.evalN);
   if (test.length === 0 || pick("dev").length === 0) {
     throw new DemoDataError(`the dataset has ${pick("dev").length} dev and ${pick("test").length} test examples: too few to compile and compare. Rerun with a larger --n (e.g. --n 300).`);
   }
@@ -58,6 +61,7 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
     seed: o.seed,
     maxBootstrappedDemos: 4,
     maxLabeledDemos: 4,
+    scoreBaseline: true,
     out: join(o.dataDir, "build"),
     onProgress: (e) => {
       if (bar?.phase !== e.phase) {
@@ -70,12 +74,14 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
   bar?.bar.finish();
 
   io.say(`Evaluating zero-shot and compiled programs on ${test.length} test examples...\n`);
-  const zeroShot = await evalWithBar(task.program(), test, o, io, "zero-shot");
-  const tuned = await evalWithBar(compiled.result.program, test, o, io, "compiled");
+  const zeroShot = await evalWithBar(task, task.program(), test, o, io, "zero-shot");
+  const tuned = await evalWithBar(task, compiled.result.program as ReturnType<typeof task.program>, test, o, io, "compiled");
 
   const pub = await publish(compiled.artifactPath, { to: o.artifactsDir });
   const report: ReportInput = {
     title: "otpforge demo: trace prediction",
+    split: "test",
+    baseline: "zero-shot",
     meta: { model: o.lm.id, optimizer: "BootstrapFewShot", seed: o.seed, "test examples": test.length, artifact: `${pub.name}@${pub.version}` },
     overall: [
       { label: "zero-shot", score: zeroShot.score * 100 },
@@ -88,11 +94,8 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
         n: tuned.byCategory[name]?.n ?? zeroShot.byCategory[name]?.n,
         scores: { "zero-shot": (zeroShot.byCategory[name]?.score ?? 0) * 100, compiled: (tuned.byCategory[name]?.score ?? 0) * 100 },
       })),
-    candidates: [
-      { label: "zero-shot (test)", score: zeroShot.score * 100 },
-      ...compiled.result.leaderboard.map((c) => ({ label: `${c.id} (dev)`, score: c.score })),
-      { label: "compiled (test)", score: tuned.score * 100 },
-    ],
+    // The optimizer's candidates were scored on dev; the comparison above is on test.
+    ...(compiled.result.leaderboard.length ? { candidates: compiled.result.leaderboard.map((c) => ({ label: c.id, score: c.score, split: "dev" })) } : {}),
     failures: tuned.records
       .filter((r) => r.score < 1)
       .map((r) => ({ id: r.id, category: r.family, question: test.find((t) => t.id === r.id)?.question, predicted: r.predicted ?? r.error ?? "", gold: r.expected, score: r.score, feedback: r.feedback })),
@@ -102,9 +105,9 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
   return { zeroShot, compiled: tuned, published: { name: pub.name, version: pub.version, path: pub.path }, reportPath: o.reportPath };
 }
 
-async function evalWithBar(program: Parameters<typeof evalReasoning>[0], test: TraceEvalExample[], o: ModelStepsOptions, io: DemoIO, label: string) {
+async function evalWithBar(task: ReturnType<typeof traceTask>, program: Parameters<ReturnType<typeof traceTask>["evaluate"]>[0], test: TraceExample[], o: ModelStepsOptions, io: DemoIO, label: string) {
   const bar = new ProgressBar({ total: test.length, label, enabled: io.progress });
-  const r = await withSettings({ lm: o.lm }, () => evalReasoning(program, test, { concurrency: 8, progress: false, onProgress: (p) => bar.update(p.done) }));
+  const r = await withSettings({ lm: o.lm }, () => task.evaluate(program, test, { concurrency: 8, progress: false, onProgress: (p) => bar.update(p.done) }));
   bar.finish();
-  return r;
+  return r as ReasoningEvalResult;
 }

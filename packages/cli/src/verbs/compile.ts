@@ -4,23 +4,22 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { LMConfigError, NoLMConfiguredError, howToSetAModel, lm as makeLM, lmFromEnv, writeReport, type LM } from "@otpforge/core";
+import { TASK_NAMES, isTaskName, openTask } from "@otpforge/tasks";
 import {
-  CompileInputError,
-  ExamplesFileError,
   OPTIMIZERS,
-  TaskModuleError,
-  TooManyErrorsError,
+  compileReportInput,
   compileTaskToDir,
   loadTaskModule,
-  renderPrompts,
   type CompileTask,
   type CompileTaskResult,
   type OptimizerName,
   type ProgressEvent,
 } from "@otpforge/teleprompters";
 import { intOption, lmOptions, parseVerbArgs } from "../args.js";
-import { compileTasks, findCompileTask, type LoadedTask } from "../compile-tasks.js";
-import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
+import { EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
+
+/** A task whose metric may hold a BEAM pool until close(). */
+type LoadedTask = CompileTask & { close?(): Promise<void> };
 
 const NO_MODEL =
   `no model is configured: ${howToSetAModel()}`;
@@ -36,7 +35,14 @@ TASK is a built-in task or the path of a task module (.ts or .js) exporting
   metric         (example, prediction, trace?) => number | boolean | { score }
   loadExamples   (file) => Example[]   (loadJsonlExamples(file, ["question"]) reads JSONL)
   name           optional; the artifact's name (default: the file name)
-Built-in tasks: ${compileTasks.length ? compileTasks.map((t) => `${t.name} (${t.summary})`).join("; ") : "none registered yet"}
+  metricThreshold optional; a bootstrapped run becomes a demo only at or above it
+Built-in tasks (from @otpforge/tasks):
+${TASK_NAMES.map((n) => `  ${n.padEnd(8)} ${openTask(n).summary}`).join("\n")}
+
+Splits: when the examples of a file carry "split" (as \`otpforge dataset traces\`
+writes them), compile trains on its train split and validates on its dev split
+(from --valset F if given, else from the trainset file). The test split is
+refused unless --allow-test-split. The artifact records the splits it saw.
 
 Writes DIR/artifact.json (program, signatures, demos, instructions, scores,
 content hash) and DIR/prompts/<predictor>.json (rendered prompts with {{input}}
@@ -55,16 +61,22 @@ Options:
   --max-demos N        bootstrapped demos per predictor (default 4)
   --max-labeled N      demos per predictor in total (default 16)
   --max-rounds N       bootstrap tries per example (default 1)
-  --max-errors N       failed program runs tolerated (default 10)
+  --max-errors N       stop at the Nth failed program run (default 10, as DSPy)
+  --split S            the split to train on (default train)
+  --val-split S        the split to validate on (default dev)
+  --allow-test-split   allow the test split for training or validation
+  --runs K             fix-bug: harness runs a fix must pass (default 5, as eval)
   --candidates N       random-search: shuffled candidates (default 16)
   --instructions       random-search: also tune instructions with an LM
-  --report R.html      also write a self-contained HTML report (scores, candidates, the tuned prompt)
+  --report R.html      also write a self-contained HTML report (zero-shot beside compiled on the
+                       valset, candidates, failures, the tuned prompt)
   --json               one JSON object with the summary
 
 Exit codes: 0 compiled (also when a budget stopped it early: the summary says
 so), 1 too many program runs failed, 2 bad usage, bad input or no model.
 
 Examples:
+  otpforge compile trace --trainset out/demo/traces.jsonl --out build/trace
   otpforge compile ./spell-task.ts --trainset train.jsonl --valset dev.jsonl --out build/spell
   otpforge compile ./spell-task.ts --trainset train.jsonl --valset dev.jsonl --optimizer random-search --candidates 8 --budget-calls 500 --out build/spell
   otpforge compile ./spell-task.ts --trainset train.jsonl --optimizer labeled --out build/spell --json`;
@@ -90,6 +102,10 @@ Examples:
       candidates: { type: "string" },
       instructions: { type: "boolean" },
       report: { type: "string" },
+      split: { type: "string" },
+      "val-split": { type: "string" },
+      "allow-test-split": { type: "boolean" },
+      runs: { type: "string" },
     });
     if (positionals.length !== 1) throw new UsageError(`give exactly one TASK (a built-in task or a task module path), got ${positionals.length}. See \`otpforge compile --help\`.`);
     if (!values.trainset) throw new UsageError("missing --trainset F: the labeled examples to tune on");
@@ -103,7 +119,7 @@ Examples:
       ...(values["budget-cost"] !== undefined ? { maxCost: costOption(values["budget-cost"]) } : {}),
     };
 
-    const task = await resolveTask(positionals[0]!, io);
+    const task = await resolveTask(positionals[0]!, io, values.runs !== undefined ? { runs: intOption(values.runs, "runs", 5) } : {});
     const model = resolveModel(values.lm, io, lmOptions(values["lm-option"]));
     if (!model && optimizer !== "labeled") throw new UsageError(NO_MODEL);
     const valset = values.valset && model ? resolve(io.cwd, values.valset) : undefined;
@@ -115,6 +131,12 @@ Examples:
       outcome = await compileTaskToDir(task, {
         trainsetFile: resolve(io.cwd, values.trainset),
         ...(valset ? { valsetFile: valset } : {}),
+        ...(values.split !== undefined ? { trainSplit: values.split } : {}),
+        ...(values["val-split"] !== undefined ? { valSplit: values["val-split"] } : {}),
+        ...(values["allow-test-split"] ? { allowTestSplit: true } : {}),
+        // Without a model nothing can be scored (the labeled optimizer): the valset is only checked.
+        scoreBaseline: model !== undefined,
+        validate: model !== undefined,
         optimizer,
         ...(model ? { lm: model } : {}),
         seed: intOption(values.seed, "seed", 0, 0),
@@ -132,41 +154,25 @@ Examples:
     } catch (err) {
       progress?.done();
       await task.close?.();
-      if (err instanceof TooManyErrorsError) {
-        if (values.json) io.stdout(JSON.stringify({ ok: false, error: err.message }) + "\n");
-        else io.stderr(`otpforge compile: ${err.message}\n`);
-        return EXIT_FAILURE;
-      }
-      if (err instanceof CompileInputError || err instanceof ExamplesFileError || err instanceof TaskModuleError || err instanceof LMConfigError) {
-        throw new UsageError(err.message);
-      }
+      // Every other error declares its code and category; runCli prints and maps them.
       if (err instanceof NoLMConfiguredError) throw new UsageError(NO_MODEL);
       throw err;
     }
     progress?.done();
     await task.close?.();
-    if (values.report) writeReport(resolve(io.cwd, values.report), compileReportInput(task, outcome));
+    if (values.report) writeReport(resolve(io.cwd, values.report), compileReportInput(task.name, outcome));
     if (values.json) io.stdout(JSON.stringify(summaryJson(task, outcome)) + "\n");
     else io.stdout(summaryText(task, outcome));
     return EXIT_OK;
   },
 };
 
-async function resolveTask(name: string, io: CliIO): Promise<LoadedTask> {
-  const builtin = findCompileTask(name);
-  if (builtin) return builtin.load();
+async function resolveTask(name: string, io: CliIO, options: { runs?: number }): Promise<LoadedTask> {
+  if (isTaskName(name)) return openTask(name, options);
   const path = resolve(io.cwd, name);
-  if (existsSync(path)) {
-    try {
-      return await loadTaskModule(path);
-    } catch (err) {
-      if (err instanceof TaskModuleError) throw new UsageError(err.message);
-      throw err;
-    }
-  }
-  const known = compileTasks.map((t) => t.name);
+  if (existsSync(path)) return loadTaskModule(path);
   throw new UsageError(
-    `"${name}" is neither a built-in task (${known.length ? known.join(", ") : "none registered yet"}) nor an existing task module file. ` +
+    `"${name}" is neither a built-in task (${TASK_NAMES.join(", ")}) nor an existing task module file. ` +
       "See `otpforge compile --help` for the module shape.",
   );
 }
@@ -202,22 +208,6 @@ function progressPrinter(io: CliIO) {
   };
 }
 
-/** The compile report: scores, every candidate the optimizer scored, and the tuned prompts. */
-function compileReportInput(task: CompileTask, o: CompileTaskResult) {
-  const a = o.result.artifact;
-  const overall = [
-    ...(a.scores.train !== undefined ? [{ label: "train", score: a.scores.train }] : []),
-    ...(a.scores.val !== undefined ? [{ label: "validation", score: a.scores.val }] : []),
-  ];
-  return {
-    title: `otpforge compile: ${task.name}`,
-    meta: { task: task.name, optimizer: a.optimizer.name, seed: a.optimizer.seed, trainset: o.trainsetSize, content: a.contentHash.slice(0, 12) },
-    overall,
-    candidates: a.scores.candidates.map((c) => ({ label: c.id, score: c.score })),
-    prompts: Object.values(renderPrompts(o.result.program)).map((p) => ({ predictor: p.predictor, messages: p.messages })),
-  };
-}
-
 function summaryJson(task: CompileTask, o: CompileTaskResult) {
   const a = o.result.artifact;
   return {
@@ -230,6 +220,7 @@ function summaryJson(task: CompileTask, o: CompileTaskResult) {
     contentHash: a.contentHash,
     trainset: o.trainsetSize,
     ...(o.valsetSize !== undefined ? { valset: o.valsetSize } : {}),
+    splits: o.splits,
     scores: a.scores,
     demos: Object.fromEntries(a.predictors.map((p) => [p.name, p.demos.length])),
     stoppedBy: o.result.stoppedBy,
@@ -243,8 +234,10 @@ function summaryText(task: CompileTask, o: CompileTaskResult): string {
   const s = o.result.spend;
   const lines = [
     `compiled ${task.name} with ${a.optimizer.name} (seed ${a.optimizer.seed})`,
-    `  data        trainset ${o.trainsetSize}${o.valsetSize !== undefined ? `, valset ${o.valsetSize}` : ""}`,
+    `  data        trainset ${o.trainsetSize}${o.splits.train ? ` (split ${o.splits.train})` : ""}` +
+      (o.valsetSize !== undefined ? `, valset ${o.valsetSize}${o.splits.val ? ` (split ${o.splits.val})` : ""}` : ""),
     `  score       ${a.scores.val !== undefined ? `val ${a.scores.val.toFixed(1)}` : "val not measured"}` +
+      (a.scores.baseline !== undefined ? ` (zero-shot ${a.scores.baseline.toFixed(1)})` : "") +
       (a.scores.bootstrap ? `   bootstrap ${a.scores.bootstrap.passed}/${a.scores.bootstrap.attempted} passed` : ""),
     `  demos       ${a.predictors.map((p) => `${p.name} ${p.demos.length}`).join(", ")}`,
     `  LM          ${s.calls} calls, ${s.cacheHits} cache hits, ${s.tokens} tokens${s.costUSD ? `, $${s.costUSD.toFixed(4)}` : ""}` +

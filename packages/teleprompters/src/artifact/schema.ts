@@ -53,7 +53,12 @@ export const BudgetStopSchema = z.object({
   used: z.number(),
 });
 
-export const DatasetInfoSchema = z.object({ size: z.number().int().nonnegative(), hash: z.string() });
+export const DatasetInfoSchema = z.object({
+  size: z.number().int().nonnegative(),
+  hash: z.string(),
+  /** The dataset splits its examples came from (train, dev...), when they carry one. */
+  splits: z.array(z.string()).optional(),
+});
 
 export const CompiledProgramSchema = z.object({
   kind: z.literal(ARTIFACT_KIND),
@@ -70,6 +75,8 @@ export const CompiledProgramSchema = z.object({
   scores: z.object({
     /** Mean metric (0..100) of the returned program on the valset. */
     val: z.number().optional(),
+    /** Mean metric (0..100) of the student without demos on the valset, when it was measured: the baseline. */
+    baseline: z.number().optional(),
     /** Mean metric (0..100) of the returned program on the trainset, when it was measured. */
     train: z.number().optional(),
     /** How many trainset examples the teacher attempted and how many passed the metric. */

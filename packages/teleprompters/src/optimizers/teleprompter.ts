@@ -1,11 +1,11 @@
-import { currentAdapter, hashValue, type Example, type LM, type Metric, type Module } from "@otpforge/core";
+import { currentAdapter, hashValue, type EvaluationResult, type Example, type LM, type Metric, type Module } from "@otpforge/core";
 import { buildArtifact } from "../artifact/build.js";
 import type { BudgetStop, CandidateScore, CompiledProgram } from "../artifact/schema.js";
 import { BudgetTracker, type Budget, type Spend } from "../run/budget.js";
 import { CheckpointStore } from "../run/checkpoint.js";
 import { resolveBaseLM } from "../run/instrument.js";
 import { RunContext, type ProgressEvent } from "../run/run-context.js";
-import { datasetHash } from "./demos.js";
+import { datasetHash, withoutDemos } from "./demos.js";
 
 export interface CompileOptions {
   trainset: readonly Example[];
@@ -30,6 +30,18 @@ export interface CompileOptions {
   name?: string;
   /** Also score the result on the trainset (costs one run per example). */
   scoreTrainset?: boolean;
+  /**
+   * Also score the student without demos on the valset, as the baseline the
+   * compiled program is compared with (artifact scores.baseline). Costs one
+   * run per val example (random search's zero-shot candidate is the same runs, from the cache).
+   */
+  scoreBaseline?: boolean;
+  /**
+   * Examples whose `split` is "test" are refused in the trainset and the
+   * valset: tuning or selecting on the split a result is reported on makes
+   * that result meaningless. Set this to use them anyway.
+   */
+  allowTestSplit?: boolean;
   /** Clock for createdAt (the only time in an artifact). */
   now?: () => Date;
 }
@@ -46,6 +58,8 @@ export interface CompileResult<P extends Module> {
   leaderboard: CandidateScore[];
   /** Steps taken from a checkpoint instead of being rerun. */
   resumedSteps: number;
+  /** The final valset evaluation and the baseline's, per example, when run now (not when taken from a checkpoint). */
+  evaluations: { val?: EvaluationResult<Example, unknown>; baseline?: EvaluationResult<Example, unknown> };
 }
 
 /** What an optimizer hands back to compile(). */
@@ -68,6 +82,9 @@ export interface RunData {
 
 /** Bad arguments to compile(): says what is wrong and what to pass instead. */
 export class CompileInputError extends Error {
+  // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
+  readonly code = "COMPILE_INPUT";
+  readonly category = "input" as const;
   constructor(message: string) {
     super(message);
     this.name = "CompileInputError";
@@ -92,6 +109,10 @@ export abstract class Teleprompter {
     const maxErrors = options.maxErrors ?? 10;
     checkExamples("trainset", options.trainset, true);
     if (options.valset) checkExamples("valset", options.valset, false);
+    if (!options.allowTestSplit) {
+      refuseTestSplit("trainset", options.trainset);
+      if (options.valset) refuseTestSplit("valset", options.valset);
+    }
     if (!Number.isInteger(seed)) throw new CompileInputError(`seed must be an integer, got ${seed}`);
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new CompileInputError(`concurrency must be an integer >= 1, got ${concurrency}`);
     if (!(maxErrors >= 0)) throw new CompileInputError(`maxErrors must be >= 0, got ${maxErrors}`);
@@ -113,6 +134,7 @@ export abstract class Teleprompter {
       // The metric's source: a changed metric must not reuse old verdicts.
       metric: this.metric ? String(this.metric) : null,
       scoreTrainset: options.scoreTrainset ?? false,
+      scoreBaseline: options.scoreBaseline ?? false,
     });
     const checkpoint = await CheckpointStore.open(options.checkpointDir, runKey);
     const tracker = new BudgetTracker(options.budget ?? {});
@@ -121,8 +143,10 @@ export abstract class Teleprompter {
 
     const outcome = await this.optimize(student, data, ctx);
     options.signal?.throwIfAborted();
-    const val = outcome.valScore ?? (options.valset ? await this.finalScore(ctx, outcome.program, options.valset, "val") : undefined);
-    const train = outcome.trainScore ?? (options.scoreTrainset ? await this.finalScore(ctx, outcome.program, options.trainset, "train") : undefined);
+    const evaluations: CompileResult<P>["evaluations"] = {};
+    const val = outcome.valScore ?? (options.valset ? await this.finalScore(ctx, outcome.program, options.valset, "val", evaluations) : undefined);
+    const train = outcome.trainScore ?? (options.scoreTrainset ? await this.finalScore(ctx, outcome.program, options.trainset, "train", evaluations) : undefined);
+    const baseline = options.scoreBaseline && options.valset ? await this.finalScore(ctx, withoutDemos(student), options.valset, "baseline", evaluations) : undefined;
     options.signal?.throwIfAborted();
 
     const leaderboard = rank(outcome.candidates);
@@ -136,29 +160,37 @@ export abstract class Teleprompter {
         scores: {
           ...(val !== undefined ? { val } : {}),
           ...(train !== undefined ? { train } : {}),
+          ...(baseline !== undefined ? { baseline } : {}),
           ...(outcome.bootstrap ? { bootstrap: outcome.bootstrap } : {}),
           candidates: leaderboard,
         },
         stoppedBy: tracker.stoppedBy,
         datasets: {
-          trainset: { size: options.trainset.length, hash: trainHash },
-          ...(options.valset ? { valset: { size: options.valset.length, hash: valHash! } } : {}),
+          trainset: { size: options.trainset.length, hash: trainHash, ...splitsOf(options.trainset) },
+          ...(options.valset ? { valset: { size: options.valset.length, hash: valHash!, ...splitsOf(options.valset) } } : {}),
         },
       },
       options.now ? { now: options.now } : {},
     );
     // A budget-stopped run keeps its checkpoint: rerun with a larger budget to continue it.
     if (!tracker.stoppedBy) await checkpoint.complete();
-    return { program: outcome.program, artifact, stoppedBy: tracker.stoppedBy, spend: tracker.spend, leaderboard, resumedSteps: checkpoint.resumedSteps };
+    return { program: outcome.program, artifact, stoppedBy: tracker.stoppedBy, spend: tracker.spend, leaderboard, resumedSteps: checkpoint.resumedSteps, evaluations };
   }
 
   /** Scores the final program once, checkpointed like every other step. */
-  private async finalScore(ctx: RunContext, program: Module, devset: readonly Example[], which: "val" | "train"): Promise<number | undefined> {
+  private async finalScore(
+    ctx: RunContext,
+    program: Module,
+    devset: readonly Example[],
+    which: "val" | "train" | "baseline",
+    evaluations: { val?: EvaluationResult<Example, unknown>; baseline?: EvaluationResult<Example, unknown> },
+  ): Promise<number | undefined> {
     if (!this.metric) return undefined;
     const stored = ctx.checkpoint.get<number>("final", which);
     if (stored !== undefined) return stored;
     const result = await ctx.evaluate(program, devset, this.metric, which);
     if (!result) return undefined;
+    if (which !== "train") evaluations[which] = result;
     await ctx.checkpoint.put("final", which, result.score);
     return result.score;
   }
@@ -170,6 +202,22 @@ export function rank(candidates: CandidateScore[]): CandidateScore[] {
     .map((c, i) => ({ c, i }))
     .sort((a, b) => b.c.score - a.c.score || a.i - b.i)
     .map(({ c }) => c);
+}
+
+/** The distinct `split` values of the examples, when they carry one: recorded in the artifact. */
+function splitsOf(examples: readonly Example[]): { splits?: string[] } {
+  const splits = [...new Set(examples.map((e) => e.data.split).filter((s): s is string => typeof s === "string"))].sort();
+  return splits.length ? { splits } : {};
+}
+
+function refuseTestSplit(name: string, examples: readonly Example[]): void {
+  const n = examples.filter((e) => e.data.split === "test").length;
+  if (n > 0) {
+    throw new CompileInputError(
+      `${name} holds ${n} example(s) of the test split: compiling on the split you report on makes the report meaningless. ` +
+        `Train on train and validate on dev (otpforge compile picks them from a file that holds all splits), or pass allowTestSplit (--allow-test-split) if you mean it.`,
+    );
+  }
 }
 
 function checkExamples(name: string, examples: readonly Example[], needOne: boolean): void {

@@ -18,12 +18,21 @@ export interface CompileTask<P extends Module = Module> {
   /** A fresh, untuned program each call. */
   program(): P;
   metric: Metric;
-  /** Reads a dataset file into examples whose input keys are set. */
+  /**
+   * A bootstrapped run becomes a demo only when the metric is at least this.
+   * Unset: any score above 0 (DSPy's default), which lets a partial-credit
+   * metric keep partly wrong demos; such tasks set 1.
+   */
+  metricThreshold?: number;
+  /** Reads a dataset file into examples whose input keys are set (with `split` in the data when the file has splits). */
   loadExamples(file: string): Promise<Example[]> | Example[];
 }
 
 /** A task module that cannot be used, with what is missing and the expected shape. */
 export class TaskModuleError extends Error {
+  // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
+  readonly code = "TASK_MODULE";
+  readonly category = "input" as const;
   constructor(readonly path: string, detail: string) {
     super(
       `${path}: ${detail}. A task module exports { program, metric, loadExamples } (named or as default): ` +
@@ -49,7 +58,8 @@ export async function loadTaskModule(path: string, cwd = process.cwd()): Promise
 
 /** Validates an object as a CompileTask (program may be an instance, a class or a factory). */
 export function toCompileTask(value: Record<string, unknown>, source: string, fallbackName = source): CompileTask {
-  const { program, metric, loadExamples } = value;
+  const { program, metric, loadExamples, metricThreshold } = value;
+  if (metricThreshold !== undefined && typeof metricThreshold !== "number") throw new TaskModuleError(source, "exports a `metricThreshold` that is not a number");
   if (program === undefined) throw new TaskModuleError(source, "exports no `program`");
   if (typeof metric !== "function") throw new TaskModuleError(source, "exports no `metric` function");
   if (typeof loadExamples !== "function") throw new TaskModuleError(source, "exports no `loadExamples` function");
@@ -59,6 +69,7 @@ export function toCompileTask(value: Record<string, unknown>, source: string, fa
     ...(typeof value.description === "string" ? { description: value.description } : {}),
     program: make,
     metric: metric as Metric,
+    ...(typeof metricThreshold === "number" ? { metricThreshold } : {}),
     loadExamples: loadExamples as CompileTask["loadExamples"],
   };
 }

@@ -17,7 +17,18 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 
 export interface CompileTaskOptions {
   trainsetFile: string;
+  /** Default: the valSplit examples of the trainset file, when its examples carry splits. */
   valsetFile?: string;
+  /** Which split of a file whose examples carry `split` to train on. Default "train". */
+  trainSplit?: string;
+  /** Which split to validate on (from valsetFile, or else from the trainset file). Default "dev". */
+  valSplit?: string;
+  /** Let the test split be trained or validated on (refused otherwise). */
+  allowTestSplit?: boolean;
+  /** false: no valset at all (e.g. no model to score with). Default true. */
+  validate?: boolean;
+  /** Also score the uncompiled program on the valset (artifact scores.baseline). */
+  scoreBaseline?: boolean;
   optimizer?: OptimizerName;
   lm?: LM;
   seed?: number;
@@ -45,6 +56,8 @@ export interface CompileTaskResult {
   promptsDir: string;
   trainsetSize: number;
   valsetSize?: number;
+  /** The splits trained and validated on, when the data carries splits. */
+  splits: { train?: string; val?: string };
 }
 
 /**
@@ -53,8 +66,24 @@ export interface CompileTaskResult {
  * plus OUT/prompts/<predictor>.json.
  */
 export async function compileTaskToDir(task: CompileTask, options: CompileTaskOptions): Promise<CompileTaskResult> {
-  const trainset = await loadSet(task, options.trainsetFile, "trainset");
-  const valset = options.valsetFile ? await loadSet(task, options.valsetFile, "valset") : undefined;
+  const trainSplit = options.trainSplit ?? "train";
+  const valSplit = options.valSplit ?? "dev";
+  for (const [flag, split] of [["--split", trainSplit], ["--val-split", valSplit]] as const) {
+    if (split === "test" && !options.allowTestSplit) {
+      throw new CompileInputError(`${flag} test: the test split is for reporting, not for tuning; pass --allow-test-split (allowTestSplit) if you mean it`);
+    }
+  }
+  const trainFile = await loadSet(task, options.trainsetFile, "trainset");
+  const trainset = pickSplit(trainFile, trainSplit, options.trainSplit !== undefined, options.trainsetFile, "trainset");
+  let valset: Example[] | undefined;
+  if (options.validate === false) {
+    valset = undefined;
+  } else if (options.valsetFile) {
+    valset = pickSplit(await loadSet(task, options.valsetFile, "valset"), valSplit, options.valSplit !== undefined, options.valsetFile, "valset");
+  } else if (hasSplits(trainFile) && trainFile.some((e) => e.data.split === valSplit)) {
+    // A file that holds all splits validates on its dev split.
+    valset = trainFile.filter((e) => e.data.split === valSplit);
+  }
   const optimizer = makeOptimizer(task, options);
   const checkpointDir = join(options.out, ".checkpoint");
   const result = await optimizer.compile(task.program(), {
@@ -66,6 +95,8 @@ export async function compileTaskToDir(task: CompileTask, options: CompileTaskOp
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
     ...(options.maxErrors !== undefined ? { maxErrors: options.maxErrors } : {}),
     checkpointDir,
+    ...(options.allowTestSplit ? { allowTestSplit: true } : {}),
+    ...(options.scoreBaseline ? { scoreBaseline: true } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.now ? { now: options.now } : {}),
@@ -80,7 +111,29 @@ export async function compileTaskToDir(task: CompileTask, options: CompileTaskOp
     promptsDir: join(options.out, PROMPTS_DIR),
     trainsetSize: trainset.length,
     ...(valset ? { valsetSize: valset.length } : {}),
+    splits: {
+      ...(hasSplits(trainset) ? { train: trainSplit } : {}),
+      ...(valset && hasSplits(valset) ? { val: valSplit } : {}),
+    },
   };
+}
+
+const hasSplits = (examples: readonly Example[]) => examples.some((e) => typeof e.data.split === "string");
+
+/** The examples of one split; a file without splits is used whole (unless a split was asked for). */
+function pickSplit(examples: Example[], split: string, asked: boolean, file: string, which: string): Example[] {
+  if (!hasSplits(examples)) {
+    if (asked) throw new CompileInputError(`${which} ${file}: its examples carry no "split" field, so a split cannot be chosen; drop the split option`);
+    return examples;
+  }
+  const chosen = examples.filter((e) => e.data.split === split);
+  if (chosen.length === 0) {
+    const counts = new Map<string, number>();
+    for (const e of examples) counts.set(String(e.data.split), (counts.get(String(e.data.split)) ?? 0) + 1);
+    const held = [...counts].map(([k, n]) => `${k} ${n}`).join(", ");
+    throw new CompileInputError(`${which} ${file} holds no examples of split "${split}" (it holds: ${held}); choose another with --split / --val-split`);
+  }
+  return chosen;
 }
 
 export function makeOptimizer(task: CompileTask, o: Omit<CompileTaskOptions, "trainsetFile" | "out">): Teleprompter {
@@ -89,14 +142,17 @@ export function makeOptimizer(task: CompileTask, o: Omit<CompileTaskOptions, "tr
     ...(o.maxLabeledDemos !== undefined ? { maxLabeledDemos: o.maxLabeledDemos } : {}),
     ...(o.maxRounds !== undefined ? { maxRounds: o.maxRounds } : {}),
   };
+  // The task's own bar for a demo (e.g. 1 for partial-credit metrics: only fully right answers become demos).
+  const threshold = task.metricThreshold !== undefined ? { metricThreshold: task.metricThreshold } : {};
   switch (o.optimizer ?? "bootstrap") {
     case "labeled":
       return new LabeledFewShot({ metric: task.metric, ...(o.maxLabeledDemos !== undefined ? { k: o.maxLabeledDemos } : {}) });
     case "bootstrap":
-      return new BootstrapFewShot({ metric: task.metric, ...demos });
+      return new BootstrapFewShot({ metric: task.metric, ...threshold, ...demos });
     case "random-search":
       return new BootstrapFewShotWithRandomSearch({
         metric: task.metric,
+        ...threshold,
         ...demos,
         ...(o.numCandidates !== undefined ? { numCandidates: o.numCandidates } : {}),
         ...(o.stopAtScore !== undefined ? { stopAtScore: o.stopAtScore } : {}),

@@ -3,6 +3,9 @@ import { example, type Example } from "@otpforge/core";
 
 /** A dataset file that cannot be read as examples; says which line and why. */
 export class ExamplesFileError extends Error {
+  // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
+  readonly code = "EXAMPLES_FILE";
+  readonly category = "input" as const;
   constructor(readonly path: string, detail: string) {
     super(`${path}: ${detail}`);
     this.name = "ExamplesFileError";
