@@ -11,10 +11,6 @@ const TASK = join(import.meta.dirname, "fixtures", "spell-task.ts");
 const WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo", "lima"];
 
 function spell(req: FakeRequest): string {
-  // The trace task (ChainOfThought over ConcurrencyTrace): this fake model always predicts 3.
-  if (req.messages[0]!.content.includes("[[ ## prediction ## ]]")) {
-    return "[[ ## reasoning ## ]]\nThe counter is incremented three times.\n\n[[ ## prediction ## ]]\n3\n\n[[ ## completed ## ]]";
-  }
   const word = /spell (\w+)/.exec(req.messages.at(-1)!.content)?.[1] ?? "";
   return `[[ ## answer ## ]]\n${word === "charlie" ? "WRONG" : word.toUpperCase()}\n\n[[ ## completed ## ]]`;
 }
@@ -115,31 +111,7 @@ describe("otpforge compile", () => {
     expect(notModule.stderr).toMatch(/cannot be imported|exports no `program`/);
   });
 
-  it("compiles the built-in trace task (TraceProgram scored by traceAnswer)", async () => {
-    // Hand-made records that only exercise the wiring; real trace data comes from `otpforge dataset traces`.
-    const record = (i: number, answer: string) => ({
-      id: `t${i}`,
-      family: "final_state",
-      process_code: `defmodule Counter${i} do\n  use GenServer\nend`,
-      event_trace: "T=0ms: System -> Counter: GenServer.cast(Counter, :inc)",
-      question: `What is the state of Counter${i} at the end? Answer with an integer.`,
-      answer,
-      answer_kind: "integer",
-    });
-    await writeFile(join(dir, "trace-train.jsonl"), [record(1, "3"), record(2, "4"), record(3, "3")].map((r) => JSON.stringify(r)).join("\n"));
-    await writeFile(join(dir, "trace-dev.jsonl"), [record(4, "3"), record(5, "5")].map((r) => JSON.stringify(r)).join("\n"));
-    const r = await cli(["compile", "trace", "--trainset", "trace-train.jsonl", "--valset", "trace-dev.jsonl", "--lm", "openai/gpt-4o-mini", "--out", "build/trace", "--json"], env, dir);
-    expect(r.stderr).toBe("");
-    const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ task: "trace", demos: { predict: 3 }, scores: { val: 50, bootstrap: { attempted: 3, passed: 2 } } });
-    const artifact = JSON.parse(await readFile(join(dir, "build/trace/artifact.json"), "utf8"));
-    expect(artifact.predictors[0].demos[0]).toEqual({
-      process_code: expect.stringContaining("Counter1"),
-      event_trace: expect.any(String),
-      question: expect.stringContaining("Counter1"),
-      reasoning: "The counter is incremented three times.",
-      prediction: "3",
-    });
+  it("refuses data that is not trace data for the built-in trace task (real trace data: trace-task-cli.test.ts)", async () => {
     const bad = await cli(["compile", "trace", "--trainset", "train.jsonl", "--lm", "openai/gpt-4o-mini", "--out", "build/x"], env, dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/train\.jsonl: cannot be read as trainset \(.*not a trace example/);

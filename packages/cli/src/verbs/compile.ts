@@ -237,8 +237,8 @@ function summaryText(task: CompileTask, o: CompileTaskResult): string {
     `  data        trainset ${o.trainsetSize}${o.splits.train ? ` (split ${o.splits.train})` : ""}` +
       (o.valsetSize !== undefined ? `, valset ${o.valsetSize}${o.splits.val ? ` (split ${o.splits.val})` : ""}` : ""),
     `  score       ${a.scores.val !== undefined ? `val ${a.scores.val.toFixed(1)}` : "val not measured"}` +
-      (a.scores.baseline !== undefined ? ` (zero-shot ${a.scores.baseline.toFixed(1)})` : "") +
-      (a.scores.bootstrap ? `   bootstrap ${a.scores.bootstrap.passed}/${a.scores.bootstrap.attempted} passed` : ""),
+      (a.scores.bootstrap ? `   bootstrap ${a.scores.bootstrap.passed}/${a.scores.bootstrap.attempted} passed` : "") +
+      (a.scores.baseline !== undefined ? `   zero-shot val ${a.scores.baseline.toFixed(1)}` : ""),
     `  demos       ${a.predictors.map((p) => `${p.name} ${p.demos.length}`).join(", ")}`,
     `  LM          ${s.calls} calls, ${s.cacheHits} cache hits, ${s.tokens} tokens${s.costUSD ? `, $${s.costUSD.toFixed(4)}` : ""}` +
       (o.result.resumedSteps ? `   (${o.result.resumedSteps} steps resumed from the checkpoint)` : ""),
