@@ -51,7 +51,7 @@ describe("otpforge compile trace / eval trace", () => {
       expect(scoreTraceAnswer(gold.answer, gold.answer_kind, d.prediction).score).toBe(1);
     }
     // No request carried a test question with its timeline (question texts alone repeat across worlds).
-    const sent = server.requests.map((q) => (q.body.messages as Array<{ content: string }>).map((m) => m.content).join("\n"));
+    const sent = server.requests.map((q) => ((q.body as { messages: unknown }).messages as Array<{ content: string }>).map((m) => m.content).join("\n"));
     expect(sent.length).toBeGreaterThan(0);
     expect(ofSplit("test").filter((t) => sent.some((b) => b.includes(t.question) && b.includes(t.event_trace))).map((t) => t.id)).toEqual([]);
     const html = await readFile(join(dir, "compile.html"), "utf8");

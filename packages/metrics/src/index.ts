@@ -5,5 +5,5 @@ export * from "./evals/index.js";
 export * from "./design/index.js";
 export { evalDesign, readDesignProblems, designProblemsJsonl, DesignDataError, type DesignRecord, type EvalDesignOptions } from "./evals/design.js";
 export * from "./trace-answer/index.js";
-export { evalReasoning, readTraceExamples, traceEvalExampleSchema, TraceDataError, type TraceEvalExample, type ReasoningRecord, type ReasoningEvalResult, type EvalReasoningOptions } from "./evals/reasoning.js";
+export { evalReasoning, TraceDataError, type TraceEvalExample, type ReasoningRecord, type ReasoningEvalResult, type EvalReasoningOptions } from "./evals/reasoning.js";
 export { evalReportInput, type EvalReportOptions } from "./evals/report.js";

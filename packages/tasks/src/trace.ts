@@ -20,7 +20,13 @@ export function traceTask(): OtpTask<TraceProgram, TraceExample> {
           `Make one with \`otpforge dataset traces --n 100 --seed 1 --out ${file}\`.`,
       );
     }
-    return parseTraceRecords(text, file);
+    const records = parseTraceRecords(text, file);
+    const seen = new Set<string>();
+    for (const r of records) {
+      if (seen.has(r.id)) throw new TraceFileError(`${file}: the id ${r.id} occurs twice; a trace dataset holds each example once (rebuild it, or remove the duplicate)`);
+      seen.add(r.id);
+    }
+    return records;
   };
   // The observed answer is the label of the `prediction` output, and the record's reasoning (written
   // from the observed events) that of `reasoning`: labeled demos are complete demos.

@@ -2,28 +2,14 @@
 // and question of trace examples (answers observed on the BEAM by
 // @otpforge/datasets) and its prediction is scored with traceAnswer. Summary by
 // question family (and by difficulty), one record per example.
-import { z } from "zod";
 import { evaluate, example, OtpforgeError, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
-import { traceAnswer, TRACE_ANSWER_KINDS, type TraceAnswerKind } from "../trace-answer/index.js";
+import type { TraceRecord } from "@otpforge/otp-signatures";
+import { traceAnswer, type TraceAnswerKind } from "../trace-answer/index.js";
 import { summarizeEval, type CategorySummary, type EvalRecord, type EvalResult } from "./index.js";
-import { issuesLine, readJsonlRecords } from "./jsonl.js";
 import { runFields } from "./run-fields.js";
 
-/** The fields of a trace example the eval needs (a dataset line has more; they are kept). */
-export const traceEvalExampleSchema = z
-  .object({
-    id: z.string().min(1),
-    family: z.string().min(1),
-    difficulty: z.string().default("unknown"),
-    split: z.string().default("test"),
-    process_code: z.string().min(1),
-    event_trace: z.string().min(1),
-    question: z.string().min(1),
-    answer: z.string().min(1),
-    answer_kind: z.enum(TRACE_ANSWER_KINDS as [TraceAnswerKind, ...TraceAnswerKind[]]),
-  })
-  .loose();
-export type TraceEvalExample = z.output<typeof traceEvalExampleSchema>;
+/** What the eval reads of a trace example: the shared trace record (a dataset line has more; it is kept). */
+export type TraceEvalExample = TraceRecord;
 
 export interface ReasoningRecord extends EvalRecord {
   family: string;
@@ -52,7 +38,7 @@ export interface EvalReasoningOptions {
 
 export class TraceDataError extends OtpforgeError {
   constructor(message: string) {
-    super("INVALID_TRACE_DATA", message);
+    super("INVALID_TRACE_DATA", message, { category: "input" });
   }
 }
 
@@ -106,19 +92,4 @@ function predictionText(prediction: unknown): string | undefined {
   const p = prediction as { outputs?: { prediction?: unknown }; prediction?: unknown } | undefined;
   const v = p?.outputs?.prediction ?? p?.prediction;
   return typeof v === "string" ? v : undefined;
-}
-
-/** Reads trace examples from a JSONL file written by `otpforge dataset traces`. */
-export function readTraceExamples(path: string): TraceEvalExample[] {
-  return readJsonlRecords(path, {
-    what: "trace data",
-    unreadableHint: `Make one with \`otpforge dataset traces --n 100 --seed 1 --out ${path}\`.`,
-    error: TraceDataError,
-    id: (e: TraceEvalExample) => e.id,
-    parse: (value, where) => {
-      const parsed = traceEvalExampleSchema.safeParse(value);
-      if (!parsed.success) throw new TraceDataError(`${where}: not a trace example (${issuesLine(parsed.error.issues)}).`);
-      return parsed.data;
-    },
-  });
 }
