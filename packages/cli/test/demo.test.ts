@@ -2,25 +2,20 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FakeProviderServer, type FakeRequest } from "@otpforge/core/testing";
+import { FakeProviderServer } from "@otpforge/core/testing";
+import type { TraceRecord } from "@otpforge/otp-signatures";
+import { traceDemoHandler } from "@otpforge/tasks/testing";
 import { cli } from "./helpers.js";
 
 // The demo's model steps, end to end over HTTP against the fake OpenAI server.
-// The fake model answers a trace question correctly only when its prompt holds
-// demos (assistant turns before the question): so the compiled program, whose
-// prompt carries bootstrapped demos, must beat the zero-shot one.
+// The fake model is the demo-aware one (@otpforge/tasks/testing): right only
+// when a correct demo of the question's family is in the prompt, wrong when a
+// demo of that family is wrong, otherwise right on a third of the questions.
+// So the compiled program beats zero-shot only if its demos are right.
 const dir = mkdtempSync(join(tmpdir(), "otpforge-demo-"));
 let server: FakeProviderServer;
-let gold: Array<{ question: string; event_trace: string; answer: string }> | undefined;
-
-function answer(req: FakeRequest): string {
-  gold ??= readFileSync(join(dir, "out", "demo", "traces.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
-  const last = req.messages.at(-1)!.content;
-  const hit = gold.find((g) => last.includes(g.question) && last.includes(g.event_trace));
-  const hasDemos = req.messages.some((m) => m.role === "assistant");
-  const prediction = hasDemos && hit ? hit.answer : ":no_idea";
-  return `[[ ## reasoning ## ]]\nFollowing the mailbox order.\n\n[[ ## prediction ## ]]\n${prediction}\n\n[[ ## completed ## ]]`;
-}
+let gold: TraceRecord[] | undefined;
+const answer = traceDemoHandler(() => (gold ??= readFileSync(join(dir, "out", "demo", "traces.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l))));
 
 beforeAll(async () => {
   server = await FakeProviderServer.start({ handler: answer });
@@ -46,7 +41,7 @@ describe("otpforge demo", () => {
     expect(summary.dataset.examples).toBe(40);
     expect(summary.catalog.ok).toBe(true);
     expect(summary.model.lm).toBe("openai/gpt-4o-mini");
-    expect(summary.model.zeroShot).toBe(0);
+    expect(summary.model.zeroShot).toBeLessThan(100);
     expect(summary.model.compiled).toBeGreaterThan(summary.model.zeroShot);
     expect(existsSync(join(summary.model.artifact, "artifact.json"))).toBe(true);
     expect(summary.model.artifact.startsWith(join(dir, "artifacts"))).toBe(true);
