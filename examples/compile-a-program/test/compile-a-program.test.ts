@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { withSettings, lm } from "@otpforge/core";
-import { FakeProviderServer, chatReply, inputOf, type FakeRequest } from "@otpforge/core/testing";
+import { FakeProviderServer, chatReply, demoAwareReply, inputOf, type FakeRequest } from "@otpforge/core/testing";
 import { loadCompiledFile, readArtifact } from "@otpforge/teleprompters";
 import { CallTimeoutClassifier, main } from "../src/main.js";
 import { TRAIN_SNIPPETS, VAL_SNIPPETS, type Outcome } from "../src/snippets.js";
@@ -20,17 +20,23 @@ const gold = new Map<string, Outcome>([...TRAIN_SNIPPETS, ...VAL_SNIPPETS].map((
 // A naive reader: anything that sleeps or receives "must" time out.
 const naive = (snippet: string): Outcome => (/sleep|receive/.test(snippet) ? "timeout" : "reply");
 
-// The fake model answers from the prompt. Zero-shot it is the naive reader;
-// with worked examples in its prompt (assistant turns before the question) it
-// gets the outcome right. So compiling must lift the score to 100%.
+// The fake model answers from the prompt (the demo-aware model of
+// @otpforge/core/testing). Without a demo of a snippet that looks like the
+// question's (sleeps or receives, or not) it is the naive reader; a correct
+// demo of that look makes it right, a wrong one makes it wrong. So compiling
+// lifts the score to 100% only if the kept demos are right.
+const flip = (o: string) => (o === "timeout" ? "reply" : "timeout");
+const decide = {
+  lookup: (f: Record<string, string>) => (gold.has(f.snippet ?? "") ? { answer: gold.get(f.snippet!)!, kind: naive(f.snippet!) } : undefined),
+  answerField: "outcome",
+  mistake: (k: { answer: string }) => flip(k.answer),
+  guess: (_k: unknown, f: Record<string, string>) => naive(f.snippet ?? ""),
+};
 function fakeModel(req: FakeRequest): string {
   const request = { messages: req.messages };
   const snippet = inputOf(request, "snippet") ?? "";
   const last = req.messages.at(-1)?.content ?? "";
-  if (last.includes("[[ ## outcome ## ]]")) {
-    const withDemos = req.messages.some((m) => m.role === "assistant");
-    return chatReply({ outcome: withDemos ? (gold.get(snippet) ?? "reply") : naive(snippet) });
-  }
+  if (last.includes("[[ ## outcome ## ]]")) return demoAwareReply(req.messages, decide);
   return chatReply({ reasoning: "The reply is sent by the server or a helper process.", reply_path: `followed ${snippet.split("\n")[0]}` });
 }
 

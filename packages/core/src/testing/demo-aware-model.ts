@@ -25,6 +25,8 @@ export interface DemoAwareOptions {
   mistake(known: KnownQuestion, fields: Record<string, string>): string;
   /** Share of questions answered right when no demo of their kind is shown. Default 1/3. */
   zeroShotRight?: number;
+  /** The answer when no demo of the question's kind is shown, instead of the zeroShotRight rule (e.g. a naive reading). */
+  guess?(known: KnownQuestion, fields: Record<string, string>): string;
   /** Output fields written before the answer, e.g. { reasoning: "..." } for ChainOfThought. */
   extraOutputs?: Record<string, string>;
 }
@@ -60,8 +62,9 @@ export function demoAwareReply(messages: readonly ChatMessage[], o: DemoAwareOpt
       if (given.trim() === demo.answer.trim()) right = true;
       else wrong = true;
     }
-    const lucky = parseInt(hashValue(fields).slice(0, 8), 16) / 0xffffffff < (o.zeroShotRight ?? 1 / 3);
-    answer = wrong ? o.mistake(known, fields) : right || lucky ? known.answer : o.mistake(known, fields);
+    const lucky = () => parseInt(hashValue(fields).slice(0, 8), 16) / 0xffffffff < (o.zeroShotRight ?? 1 / 3);
+    const unhelped = () => (o.guess ? o.guess(known, fields) : lucky() ? known.answer : o.mistake(known, fields));
+    answer = wrong ? o.mistake(known, fields) : right ? known.answer : unhelped();
   }
   const sections = { ...(o.extraOutputs ?? {}), [o.answerField]: answer };
   return Object.entries(sections).map(([k, v]) => `[[ ## ${k} ## ]]\n${v}\n\n`).join("") + "[[ ## completed ## ]]";
