@@ -53,7 +53,7 @@ describe("evaluate", () => {
     expect(r.score).toBeCloseTo((100 * 1.75) / 3);
   });
 
-  it("stops past maxErrors saying how many failed and showing the first error", async () => {
+  it("stops at the maxErrors-th failure (DSPy's rule) saying how many failed and showing the first error", async () => {
     let calls = 0;
     const flaky = {
       async forward(inputs: { n: number }) {
@@ -63,8 +63,8 @@ describe("evaluate", () => {
     };
     const error = await evaluate(flaky, devset, () => 1, { concurrency: 1, maxErrors: 2 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EvaluationAbortedError);
-    expect((error as Error).message).toBe("Evaluation stopped: 3 of 20 examples failed (maxErrors 2). First error: boom 0");
-    expect(calls).toBe(3);
+    expect((error as Error).message).toBe("Evaluation stopped: 2 of 20 examples failed (maxErrors 2). First error: boom 0");
+    expect(calls).toBe(2);
   });
 
   it("treats a metric that throws or returns nonsense as a failed example", async () => {

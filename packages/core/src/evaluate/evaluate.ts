@@ -37,7 +37,7 @@ export interface EvaluateProgress {
 export interface EvaluateOptions {
   /** Examples run at once. Default 8. */
   concurrency?: number;
-  /** Stop when more than this many examples failed. Default: never stop. */
+  /** Stop at the maxErrors-th failed example (as DSPy: 10 means the 10th failure stops it). Default: never stop. */
   maxErrors?: number;
   /** Score of an example whose program or metric threw. Default 0. */
   failureScore?: number;
@@ -141,7 +141,7 @@ export async function evaluate<E extends Example<any, any>, P>(
       trace = traceOfError(error) ?? trace;
       const durationMs = performance.now() - started;
       record = { example, prediction, score: failureScore, error, trace, durationMs, latencyMs: latencyMs ?? durationMs, usage: runUsage(tracker.totals(), trace) };
-      if (errors > maxErrors) abort ??= new EvaluationAbortedError(errors, total, maxErrors, firstError);
+      if (errors >= maxErrors) abort ??= new EvaluationAbortedError(errors, total, maxErrors, firstError);
     }
     results[i] = record;
     done++;
