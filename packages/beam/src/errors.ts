@@ -1,12 +1,16 @@
 // Errors a user of @otpforge/beam can meet (verdicts of jobs are data, not errors).
 // beam imports no other otpforge package (DESIGN.md layers), so its errors have
-// their own base with the same shape as core's OtpforgeError: a stable `code`.
+// their own base with the same shape as core's OtpforgeError: a stable `code`
+// and a `category`: "input" when what the user gave or installed must change
+// (the CLI exits 2), "run" when the work failed (exit 1).
 
 export class BeamError extends Error {
   readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly category: "input" | "run";
+  constructor(code: string, message: string, options: { cause?: unknown; category?: "input" | "run" } = {}) {
+    super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.code = code;
+    this.category = options.category ?? "run";
     this.name = new.target.name;
   }
 }
@@ -19,7 +23,8 @@ export const INSTALL_HINT =
 /** No usable Elixir/Erlang on this machine. */
 export class ElixirNotFoundError extends BeamError {
   constructor(detail: string) {
-    super("ELIXIR_NOT_FOUND", `${detail} otpforge needs Elixir >= 1.14 on Erlang/OTP >= 25. ${INSTALL_HINT}`);
+    // The machine lacks what otpforge needs: the user installs it, the work did not fail.
+    super("ELIXIR_NOT_FOUND", `${detail} otpforge needs Elixir >= 1.14 on Erlang/OTP >= 25. ${INSTALL_HINT}`, { category: "input" });
   }
 }
 
@@ -52,6 +57,7 @@ export class IsolationUnavailableError extends BeamError {
       `otpforge will not run untrusted (model-written) code here: ${detail} ` +
         "Install bubblewrap (`sudo apt-get install -y bubblewrap`) and make sure unprivileged user namespaces are allowed, " +
         "or, on a machine you can afford to lose, pass --unsafe-no-isolation (API: createPool({ isolation: { unsafeNoIsolation: true } })).",
+      { category: "input" },
     );
   }
 }
@@ -59,6 +65,6 @@ export class IsolationUnavailableError extends BeamError {
 /** A job that is not well-formed (caught before it reaches a worker). */
 export class InvalidJobError extends BeamError {
   constructor(detail: string) {
-    super("INVALID_JOB", `invalid job: ${detail}`);
+    super("INVALID_JOB", `invalid job: ${detail}`, { category: "input" });
   }
 }

@@ -15,11 +15,30 @@ export function parseVerbArgs<O extends Options>(verb: string, argv: string[], o
   }
 }
 
-/** A positive integer option, or a UsageError naming the option. */
-export function intOption(value: string | undefined, name: string, fallback: number, min = 1): number {
+/**
+ * The default bound of integer options: the longest delay setTimeout honours
+ * (a longer one overflows and fires at once, so a huge --timeout-ms would
+ * time every job out immediately), and more than any count option needs.
+ */
+export const MAX_INT_OPTION = 2 ** 31 - 1;
+
+/**
+ * The bound of a BEAM job's --timeout-ms: a day. The pool's watchdog waits
+ * the job's limit plus a grace period, so the limit itself must stay well
+ * below setTimeout's maximum.
+ */
+export const MAX_JOB_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
+/** An integer option in [min, max], or a UsageError naming the option and the bound it broke. */
+export function intOption(value: string | undefined, name: string, fallback: number, min = 1, max = MAX_INT_OPTION): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
+  if (n > max) {
+    const why =
+      max === MAX_JOB_TIMEOUT_MS ? " (a day)" : max === MAX_INT_OPTION && name.endsWith("-ms") ? " (about 24.8 days, the longest timer Node.js can set)" : "";
+    throw new UsageError(`--${name} must be an integer <= ${max}${why}, got "${value}"`);
+  }
   return n;
 }
 

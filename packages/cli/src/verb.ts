@@ -1,6 +1,9 @@
 // What every `otpforge` verb looks like. A verb is thin: it parses its
 // arguments, calls into the packages, and prints. Exit codes follow DESIGN.md:
 // 0 success, 1 the work ran and found a failure, 2 bad usage or bad input.
+// A verb returns 0 or 1 for what its work found and throws for everything
+// else; run-cli.ts turns a thrown error into the exit code and the message.
+import { OtpforgeError } from "@otpforge/core";
 
 export interface CliIO {
   stdout: (text: string) => void;
@@ -20,11 +23,10 @@ export interface Verb {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
-/** Bad usage or bad input: printed without a stack trace, exit code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
+/** Bad usage: printed without a stack trace, exit code 2 (code USAGE, category input). */
+export class UsageError extends OtpforgeError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super("USAGE", message, { ...options, category: "input" });
   }
 }
 

@@ -10,6 +10,7 @@ export class ExampleInputsNotSetError extends OtpforgeError {
       "EXAMPLE_INPUTS_NOT_SET",
       `This example does not say which keys are inputs (keys: ${keys.join(", ") || "none"}). ` +
         `Call .withInputs("question", ...) on it, e.g. example({ question, answer }).withInputs("question").`,
+      { category: "input" },
     );
   }
 }

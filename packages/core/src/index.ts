@@ -4,7 +4,7 @@ export { stableStringify, sha256, hashValue } from "./hash.js";
 export type { Role, ChatMessage, ResponseFormat, LMRequest, Usage, Completion, LMResponse, LM } from "./lm/types.js";
 export { ZERO_USAGE, addUsage } from "./lm/types.js";
 export { renderReport, writeReport, barChart, escapeHtml, type ReportInput, type BarGroup } from "./report/index.js";
-export { OtpforgeError } from "./errors.js";
+export { OtpforgeError, describedError, type ErrorCategory, type OtpforgeErrorOptions } from "./errors.js";
 export { signature, Signature, InvalidSignatureError } from "./signature/signature.js";
 export type { SignatureSpec, ShorthandOptions, InferInputs, InferOutputs, InputsOf, OutputsOf } from "./signature/signature.js";
 export { SignatureSyntaxError } from "./signature/shorthand.js";

@@ -20,6 +20,7 @@ export class NoLMConfiguredError extends OtpforgeError {
       "NO_LM_CONFIGURED",
       `No language model is configured: ${howToSetAModel()}; or pass one in code: ` +
         "configure({ lm }), withSettings({ lm }, fn), or new Predict(sig, { lm }).",
+      { category: "input" },
     );
   }
 }

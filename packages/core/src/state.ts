@@ -28,7 +28,7 @@ export const programStateSchema = z.object({
 
 export class InvalidStateError extends OtpforgeError {
   constructor(detail: string) {
-    super("INVALID_STATE", `Not a valid program state: ${detail}. Load only what dumpState() produced.`);
+    super("INVALID_STATE", `Not a valid program state: ${detail}. Load only what dumpState() produced.`, { category: "input" });
   }
 }
 
@@ -57,6 +57,7 @@ export class StateMismatchError extends OtpforgeError {
       "STATE_MISMATCH",
       `This state does not match the program:\n${lines.join("\n")}\n` +
         "Load state only into the program it was saved from (same predictor names and signatures), or recompile.",
+      { category: "input" },
     );
     this.missing = Object.freeze([...args.missing]);
     this.unexpected = Object.freeze([...args.unexpected]);

@@ -1,9 +1,10 @@
 // `otpforge publish ARTIFACT --to DIR`: copy a compiled artifact into a
 // versioned registry directory. The logic is @otpforge/teleprompters' publish.
 import { resolve } from "node:path";
-import { ArtifactFormatError, ArtifactIntegrityError, PublishInputError, VersionExistsError, publish as publishArtifact } from "@otpforge/teleprompters";
+import { publish as publishArtifact } from "@otpforge/teleprompters";
 import { parseVerbArgs } from "../args.js";
-import { EXIT_FAILURE, EXIT_OK, UsageError, type Verb } from "../verb.js";
+import { checkOutputDir } from "../path-checks.js";
+import { EXIT_OK, UsageError, type Verb } from "../verb.js";
 
 export const publish: Verb = {
   name: "publish",
@@ -37,23 +38,17 @@ Examples:
     const { values, positionals } = parseVerbArgs("publish", argv, { to: { type: "string" }, version: { type: "string" }, name: { type: "string" } });
     if (positionals.length !== 1) throw new UsageError(`give exactly one ARTIFACT (an artifact.json or its directory), got ${positionals.length}`);
     if (!values.to) throw new UsageError("missing --to DIR: the registry directory to publish into");
-    try {
-      const r = await publishArtifact(resolve(io.cwd, positionals[0]!), {
-        to: resolve(io.cwd, values.to),
-        ...(values.version !== undefined ? { version: values.version } : {}),
-        ...(values.name !== undefined ? { name: values.name } : {}),
-      });
-      if (values.json) io.stdout(JSON.stringify({ ok: true, ...r }) + "\n");
-      else io.stdout(`${r.alreadyPublished ? "already published" : "published"} ${r.name}@${r.version} → ${r.path}  (content ${r.contentHash.slice(0, 12)})\n`);
-      return EXIT_OK;
-    } catch (err) {
-      if (err instanceof VersionExistsError) {
-        if (values.json) io.stdout(JSON.stringify({ ok: false, error: err.message }) + "\n");
-        else io.stderr(`otpforge publish: ${err.message}\n`);
-        return EXIT_FAILURE;
-      }
-      if (err instanceof ArtifactFormatError || err instanceof ArtifactIntegrityError || err instanceof PublishInputError) throw new UsageError(err.message);
-      throw err;
-    }
+    const to = resolve(io.cwd, values.to);
+    checkOutputDir(to, "--to");
+    // A version clash (VERSION_EXISTS, exit 1) and an unreadable or tampered artifact
+    // (ARTIFACT_*, PUBLISH_INPUT, exit 2) are reported by run-cli from their codes.
+    const r = await publishArtifact(resolve(io.cwd, positionals[0]!), {
+      to,
+      ...(values.version !== undefined ? { version: values.version } : {}),
+      ...(values.name !== undefined ? { name: values.name } : {}),
+    });
+    if (values.json) io.stdout(JSON.stringify({ ok: true, ...r }) + "\n");
+    else io.stdout(`${r.alreadyPublished ? "already published" : "published"} ${r.name}@${r.version} → ${r.path}  (content ${r.contentHash.slice(0, 12)})\n`);
+    return EXIT_OK;
   },
 };

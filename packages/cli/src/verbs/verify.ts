@@ -4,8 +4,9 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { verifyCatalog, verifyPair, type CatalogCheck, type PairVerdict } from "@otpforge/metrics";
-import { catalog, catalogEntry, UnknownCatalogEntryError, type CatalogEntry } from "@otpforge/otp-signatures";
-import { intOption, parseVerbArgs } from "../args.js";
+import { catalog, catalogEntry, type CatalogEntry } from "@otpforge/otp-signatures";
+import { intOption, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
+import { PathError, userPathError } from "../fs-errors.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 
 export const verify: Verb = {
@@ -26,7 +27,7 @@ false friends (claims that are not bugs on the BEAM) invalid.
 
 Options:
   --runs K          runs per side (default 5)
-  --timeout-ms N    time limit of one run, compilation included (default 8000)
+  --timeout-ms N    time limit of one run, compilation included (default 8000, at most a day)
   --only IDS        catalog: only these comma-separated entry ids
   --json            one JSON object
 
@@ -55,7 +56,7 @@ async function verifyPairVerb(argv: string[], io: CliIO): Promise<number> {
     false,
   );
   const runs = intOption(values.runs, "runs", 5);
-  const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100);
+  const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100, MAX_JOB_TIMEOUT_MS);
   const missing = (["buggy", "fixed", "harness"] as const).filter((k) => !values[k]);
   if (missing.length) throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(", ")}: give the buggy code, the fixed code and the harness files.`);
   const read = (option: "buggy" | "fixed" | "harness") => readSource(resolve(io.cwd, values[option]!), option);
@@ -80,16 +81,10 @@ async function verifyPairVerb(argv: string[], io: CliIO): Promise<number> {
 async function verifyCatalogVerb(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseVerbArgs("verify", argv, { runs: { type: "string" }, only: { type: "string" }, "timeout-ms": { type: "string" } }, false);
   const runs = intOption(values.runs, "runs", 5);
-  const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100);
+  const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100, MAX_JOB_TIMEOUT_MS);
   let entries: readonly CatalogEntry[] = catalog;
-  if (values.only) {
-    try {
-      entries = values.only.split(",").map((id) => catalogEntry(id.trim()));
-    } catch (err) {
-      if (err instanceof UnknownCatalogEntryError) throw new UsageError(err.message);
-      throw err;
-    }
-  }
+  // An unknown id is UNKNOWN_CATALOG_ENTRY, bad input: run-cli exits 2 with the known ids.
+  if (values.only) entries = values.only.split(",").map((id) => catalogEntry(id.trim()));
   const progress = io.isTTY && !values.json;
   const report = await verifyCatalog(entries, {
     runs,
@@ -117,11 +112,13 @@ async function verifyCatalogVerb(argv: string[], io: CliIO): Promise<number> {
 
 function readSource(path: string, option: string): string {
   try {
-    if (!statSync(path).isFile()) throw new UsageError(`--${option} ${path} is not a file.`);
+    if (!statSync(path).isFile()) throw new PathError("EISDIR", `--${option} ${path} is not a file.`);
     return readFileSync(path, "utf8");
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read --${option} ${path}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (err as Error).message}.`);
+    if (err instanceof PathError) throw err;
+    const known = userPathError(err);
+    if (!known) throw err;
+    throw new PathError(known.code, `cannot read --${option} ${path}: ${known.code === "ENOENT" ? "no such file" : known.message}.`);
   }
 }
 

@@ -7,7 +7,7 @@ import type { AttemptRecord } from "./retry.js";
 /** A model spec or LM option is wrong (bad spec, unknown provider, missing URL). */
 export class LMConfigError extends OtpforgeError {
   constructor(message: string, code = "LM_CONFIG") {
-    super(code, message);
+    super(code, message, { category: "input" });
   }
 }
 
@@ -55,7 +55,7 @@ export class LMRequestError extends OtpforgeError {
         ? `${lm}: request failed (not retried: ${last.kind.replace("_", " ")}).`
         : `${lm}: request failed after ${attempts.length} attempt${attempts.length === 1 ? "" : "s"}.`;
     const lines = attempts.map((a) => `  ${a.attempt}. ${describeAttempt(a)}`);
-    super("LM_REQUEST_FAILED", `${head}\n${lines.join("\n")}\n${hint}`, options);
+    super("LM_REQUEST_FAILED", `${head}\n${lines.join("\n")}\n${hint}`, { ...options, category: "run" });
     this.lm = lm;
     this.attempts = attempts;
     this.kind = last.kind;

@@ -50,6 +50,7 @@ export class InputValidationError extends OtpforgeError {
       `Invalid inputs for signature ${signatureName}:\n` +
         issues.map((i) => `- ${i.path.map(String).join(".") || "(inputs)"}: ${i.message}`).join("\n") +
         `\nExpected the input fields: ${expected.join(", ") || "(none)"}.`,
+      { category: "input" },
     );
     this.issues = issues;
   }

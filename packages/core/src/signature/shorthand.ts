@@ -21,6 +21,7 @@ export class SignatureSyntaxError extends OtpforgeError {
       "SIGNATURE_SYNTAX",
       `Malformed signature shorthand at column ${position + 1}: ${problem}\n  ${source}\n  ${caret}\n` +
         `Expected "input: type, ... -> output: type, ..." with types ${Object.keys(BASE_TYPES).join(", ")} (append [] for lists).`,
+      { category: "input" },
     );
     this.source = source;
     this.position = position;

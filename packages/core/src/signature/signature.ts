@@ -27,7 +27,7 @@ export interface SignatureSpec<I extends Fields, O extends Fields> {
 
 export class InvalidSignatureError extends OtpforgeError {
   constructor(message: string) {
-    super("INVALID_SIGNATURE", message);
+    super("INVALID_SIGNATURE", message, { category: "input" });
   }
 }
 

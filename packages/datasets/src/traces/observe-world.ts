@@ -2,6 +2,7 @@
 // the runs: which answers every run agreed on, and whether the whole observed
 // event log was identical.
 import { z } from "zod";
+import { OtpforgeError } from "@otpforge/core";
 import { observerSources } from "./driver-input.js";
 import { renderBatchScript, type BatchItem } from "./replay.js";
 import type { ElixirRunner } from "./runner.js";
@@ -79,10 +80,10 @@ export function orderSensitive(world: World, events: readonly ObservedEvent[]): 
   return false;
 }
 
-export class WorldRunError extends Error {
+/** A world (or the observer) could not be run on the BEAM: the work failed, not the input. */
+export class WorldRunError extends OtpforgeError {
   constructor(message: string) {
-    super(message);
-    this.name = "WorldRunError";
+    super("WORLD_RUN_FAILED", message, { category: "run" });
   }
 }
 

@@ -50,7 +50,7 @@ type DesignOutputs = { otp_architecture?: string; code_skeleton: string };
 
 export class DesignDataError extends OtpforgeError {
   constructor(message: string) {
-    super("INVALID_DESIGN_DATA", message);
+    super("INVALID_DESIGN_DATA", message, { category: "input" });
   }
 }
 

@@ -48,7 +48,7 @@ export interface EvalFixBugOptions {
 
 export class FixBugDataError extends OtpforgeError {
   constructor(message: string) {
-    super("INVALID_FIX_BUG_DATA", message);
+    super("INVALID_FIX_BUG_DATA", message, { category: "input" });
   }
 }
 

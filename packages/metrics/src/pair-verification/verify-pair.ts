@@ -25,7 +25,7 @@ export interface VerifyPairOptions {
 
 export class InvalidPairInputError extends OtpforgeError {
   constructor(message: string) {
-    super("INVALID_PAIR_INPUT", message);
+    super("INVALID_PAIR_INPUT", message, { category: "input" });
   }
 }
 

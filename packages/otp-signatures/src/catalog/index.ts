@@ -64,7 +64,7 @@ export const catalog: readonly CatalogEntry[] = Object.freeze([...referencePairs
 
 export class UnknownCatalogEntryError extends OtpforgeError {
   constructor(id: string) {
-    super("UNKNOWN_CATALOG_ENTRY", `No catalog entry "${id}". Known ids: ${catalog.map((e) => e.id).join(", ")}.`);
+    super("UNKNOWN_CATALOG_ENTRY", `No catalog entry "${id}". Known ids: ${catalog.map((e) => e.id).join(", ")}.`, { category: "input" });
   }
 }
 

@@ -2,12 +2,12 @@
 // values, child ids, start options) that the design probe pastes into its own
 // trusted script. Only plain data literals are allowed, so a design problem read
 // from a user's file can name values but never run code of its own.
+import { OtpforgeError } from "@otpforge/core";
 
 /** Thrown when a design problem holds something that is not a plain Elixir literal. */
-export class InvalidDesignProblemError extends Error {
+export class InvalidDesignProblemError extends OtpforgeError {
   constructor(message: string) {
-    super(message);
-    this.name = "InvalidDesignProblemError";
+    super("INVALID_DESIGN_PROBLEM", message, { category: "input" });
   }
 }
 

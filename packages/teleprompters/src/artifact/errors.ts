@@ -1,23 +1,26 @@
 // Errors a user can meet when reading, loading or publishing artifacts. Each
-// says what is wrong and what to do about it.
+// says what is wrong and what to do about it. All but VersionExistsError are
+// about the artifact the user pointed at (category "input"); a version clash
+// is the publish failing (category "run").
+import { OtpforgeError } from "@otpforge/core";
 
 /** The file is not a compiled-program artifact this version can read. */
-export class ArtifactFormatError extends Error {
+export class ArtifactFormatError extends OtpforgeError {
   constructor(message: string, readonly source?: string) {
-    super(source ? `${source}: ${message}` : message);
-    this.name = "ArtifactFormatError";
+    super("ARTIFACT_FORMAT", source ? `${source}: ${message}` : message, { category: "input" });
   }
 }
 
 /** The content hash does not match the content: the file was edited or damaged. */
-export class ArtifactIntegrityError extends Error {
+export class ArtifactIntegrityError extends OtpforgeError {
   constructor(readonly expected: string, readonly actual: string, readonly source?: string) {
     super(
+      "ARTIFACT_INTEGRITY",
       `${source ? source + ": " : ""}artifact content hash mismatch: the file says ${expected.slice(0, 12)}… ` +
         `but its content hashes to ${actual.slice(0, 12)}…. The artifact was edited or damaged after it was written; ` +
         `recompile it (or restore the original file) instead of editing it by hand.`,
+      { category: "input" },
     );
-    this.name = "ArtifactIntegrityError";
   }
 }
 
@@ -25,7 +28,7 @@ export class ArtifactIntegrityError extends Error {
  * The artifact was compiled for a different program: a predictor is missing or
  * extra, or a signature changed. Loading stops: nothing is applied.
  */
-export class ArtifactMismatchError extends Error {
+export class ArtifactMismatchError extends OtpforgeError {
   constructor(
     readonly predictor: string,
     /** The field whose definition differs, when the mismatch is in one field. */
@@ -33,30 +36,31 @@ export class ArtifactMismatchError extends Error {
     readonly detail: string,
   ) {
     super(
+      "ARTIFACT_MISMATCH",
       `artifact does not match the program at predictor "${predictor}"` +
         (field ? `, field "${field}"` : "") +
         `: ${detail}. Nothing was loaded; recompile the program to get a matching artifact.`,
+      { category: "input" },
     );
-    this.name = "ArtifactMismatchError";
   }
 }
 
 /** A version is already published with different content; versions never change. */
-export class VersionExistsError extends Error {
+export class VersionExistsError extends OtpforgeError {
   constructor(readonly artifactName: string, readonly version: string, readonly existingHash: string, readonly newHash: string) {
     super(
+      "VERSION_EXISTS",
       `${artifactName}@${version} is already published with different content ` +
         `(published ${existingHash.slice(0, 12)}…, new ${newHash.slice(0, 12)}…). Published versions are immutable: ` +
         `publish under a new version (e.g. --version with a higher number, or omit --version to bump the patch).`,
+      { category: "run" },
     );
-    this.name = "VersionExistsError";
   }
 }
 
 /** A name@version reference that the registry does not hold. */
-export class ArtifactNotFoundError extends Error {
+export class ArtifactNotFoundError extends OtpforgeError {
   constructor(message: string) {
-    super(message);
-    this.name = "ArtifactNotFoundError";
+    super("ARTIFACT_NOT_FOUND", message, { category: "input" });
   }
 }

@@ -1,4 +1,5 @@
 import { open, rm, stat } from "node:fs/promises";
+import { OtpforgeError } from "@otpforge/core";
 
 /**
  * A lock file held while the registry index is rewritten, so two publishers
@@ -22,7 +23,8 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, { time
         continue;
       }
       if (Date.now() - started > timeoutMs) {
-        throw new Error(`could not lock ${path} within ${timeoutMs} ms; if no other publish is running, delete the file`);
+        // Another publish holds the registry: this run failed to get its turn (exit 1), the input is fine.
+        throw new OtpforgeError("REGISTRY_LOCKED", `could not lock ${path} within ${timeoutMs} ms; if no other publish is running, delete the file`, { category: "run" });
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 500);

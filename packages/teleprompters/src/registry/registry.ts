@@ -2,6 +2,7 @@ import { cp, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import semver from "semver";
+import { OtpforgeError } from "@otpforge/core";
 import { readArtifact, ARTIFACT_FILE, PROMPTS_DIR } from "../artifact/files.js";
 import { ArtifactNotFoundError, VersionExistsError } from "../artifact/errors.js";
 import type { CompiledProgram } from "../artifact/schema.js";
@@ -41,10 +42,9 @@ export interface PublishResult {
 }
 
 /** A publish or load request that cannot be carried out as asked (bad name, bad version). */
-export class PublishInputError extends Error {
+export class PublishInputError extends OtpforgeError {
   constructor(message: string) {
-    super(message);
-    this.name = "PublishInputError";
+    super("PUBLISH_INPUT", message, { category: "input" });
   }
 }
 
@@ -68,6 +68,10 @@ export async function publish(artifactPath: string, options: PublishOptions): Pr
     throw new PublishInputError(`version "${options.version}" is not a semantic version like 1.2.0`);
   }
   const sourceDir = (await stat(artifactPath)).isDirectory() ? artifactPath : dirname(artifactPath);
+  const registry = await stat(options.to).catch(() => undefined);
+  if (registry && !registry.isDirectory()) {
+    throw new PublishInputError(`the registry ${options.to} is a file, not a directory: publish into a directory (it is created if missing)`);
+  }
   await mkdir(options.to, { recursive: true });
 
   return withFileLock(join(options.to, ".publish.lock"), async () => {

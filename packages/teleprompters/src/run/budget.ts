@@ -29,6 +29,9 @@ export class BudgetExceeded extends Error {
 
 /** maxCost was asked for but the model reports no price, so the budget cannot be enforced. */
 export class UnpricedModelError extends Error {
+  // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
+  readonly code = "UNPRICED_MODEL";
+  readonly category = "input" as const;
   constructor(readonly lmId: string) {
     const model = lmId.split("/").pop() ?? lmId;
     super(

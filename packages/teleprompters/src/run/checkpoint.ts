@@ -1,5 +1,6 @@
 import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { OtpforgeError } from "@otpforge/core";
 import { writeJsonAtomic } from "../io/atomic-write.js";
 
 const CHECKPOINT_KIND = "otpforge.checkpoint";
@@ -12,12 +13,29 @@ interface CheckpointFile {
   sections: Record<string, Record<string, unknown>>;
 }
 
-/** A checkpoint file that exists but cannot be used. */
-export class CheckpointError extends Error {
+/**
+ * A checkpoint file that exists but cannot be used. Bad input, not a failed
+ * run: the user deletes the checkpoint folder (losing only the finished steps
+ * it held) and the rerun starts over.
+ */
+export class CheckpointError extends OtpforgeError {
   constructor(readonly path: string, detail: string) {
-    super(`checkpoint ${path} is unreadable (${detail}); delete it to start the run afresh`);
-    this.name = "CheckpointError";
+    super(
+      "CHECKPOINT_UNREADABLE",
+      `checkpoint ${path} is unreadable (${detail}); delete it to start the run afresh ` +
+        `(or delete ${dirname(path)}, every checkpoint of this output), or restore it if you edited it by hand`,
+      { category: "input" },
+    );
   }
+}
+
+/** Whether parsed JSON has the shape of a checkpoint: every section an object of steps. */
+function isCheckpointFile(data: unknown): data is CheckpointFile {
+  if (typeof data !== "object" || data === null) return false;
+  const d = data as Partial<CheckpointFile>;
+  if (d.kind !== CHECKPOINT_KIND || d.version !== CHECKPOINT_VERSION || typeof d.runKey !== "string") return false;
+  if (typeof d.sections !== "object" || d.sections === null || Array.isArray(d.sections)) return false;
+  return Object.values(d.sections).every((s) => typeof s === "object" && s !== null && !Array.isArray(s));
 }
 
 /**
@@ -48,18 +66,19 @@ export class CheckpointStore {
     let text: string;
     try {
       text = await readFile(path, "utf8");
-    } catch {
-      return new CheckpointStore(runKey, path, empty, 0);
+    } catch (err) {
+      // Only a missing file means "no checkpoint yet"; a folder or an unreadable
+      // file in its place would otherwise fail later, at the first write.
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return new CheckpointStore(runKey, path, empty, 0);
+      throw new CheckpointError(path, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
     }
-    let data: CheckpointFile;
+    let data: unknown;
     try {
-      data = JSON.parse(text) as CheckpointFile;
+      data = JSON.parse(text);
     } catch (err) {
       throw new CheckpointError(path, `not JSON: ${(err as Error).message}`);
     }
-    if (data.kind !== CHECKPOINT_KIND || data.version !== CHECKPOINT_VERSION || typeof data.sections !== "object") {
-      throw new CheckpointError(path, "not an otpforge checkpoint of this version");
-    }
+    if (!isCheckpointFile(data)) throw new CheckpointError(path, "not an otpforge checkpoint of this version");
     // Same file name but another run (a 128-bit prefix collision, or a hand copy): start afresh.
     if (data.runKey !== runKey) return new CheckpointStore(runKey, path, empty, 0);
     const steps = Object.values(data.sections).reduce((n, s) => n + Object.keys(s).length, 0);
