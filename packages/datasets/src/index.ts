@@ -16,5 +16,7 @@ export { traceExampleSchema, TRACE_RECORD_SCHEMA_VERSION, TRACE_GENERATOR_VERSIO
 export { worldHash, structureHash, splitOf, datasetStats, MAX_ANSWER_SHARE, type TraceDatasetStats, type FamilyStats } from "./traces/quality.js";
 export {
   readTraceDataset, parseTraceRecords, serializeTraceRecords, writeFileAtomic, TraceDatasetWriter, TraceFileError, partialPath, statsPath,
+  optionsPath, readGenerationOptions,
 } from "./traces/dataset-file.js";
-export { exportOpenAIChat, exportHuggingFace, traceChatMessages, ExportError, type ExportResult, type OpenAIChatExportOptions, type HFExportOptions } from "./export/index.js";
+export { checkResume, generationOptions, type TraceGenerationOptions } from "./traces/resume-check.js";
+export { exportOpenAIChat, exportHuggingFace, traceChatMessages, ExportError, EXPORT_MANIFEST, type ExportResult, type OpenAIChatExportOptions, type HFExportOptions } from "./export/index.js";

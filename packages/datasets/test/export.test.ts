@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ChatAdapter } from "@otpforge/core";
 import { TraceProgram } from "@otpforge/otp-signatures";
 import {
-  buildTraceDataset, localElixirRunner, exportOpenAIChat, exportHuggingFace, traceExampleSchema, ExportError, type TraceExample,
+  buildTraceDataset, localElixirRunner, exportOpenAIChat, exportHuggingFace, traceExampleSchema, ExportError, EXPORT_MANIFEST, type TraceExample,
 } from "../src/index.js";
 
 let examples: TraceExample[];
@@ -33,7 +33,9 @@ describe("openai-chat export", () => {
     expect(total).toBe(examples.length);
     const adapter = new ChatAdapter();
     const sig = new TraceProgram().predict.signature;
-    for (const file of readdirSync(out)) {
+    // The split files, and the manifest that lets --overwrite replace exactly them later.
+    expect(readdirSync(out)).toContain(EXPORT_MANIFEST);
+    for (const file of readdirSync(out).filter((f) => f !== EXPORT_MANIFEST)) {
       expect(file).toMatch(/^(train|dev|test)\.jsonl$/);
       for (const line of jsonl(join(out, file)) as Array<{ messages: Array<{ role: string; content: string }> }>) {
         expect(Object.keys(line)).toEqual(["messages"]);

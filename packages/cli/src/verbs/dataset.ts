@@ -6,10 +6,11 @@ import { resolve } from "node:path";
 import { createPool } from "@otpforge/beam";
 import { ProgressBar } from "@otpforge/core";
 import {
-  buildTraceDataset, datasetStats, FAMILIES, poolRunner, readTraceDataset, statsPath, TraceDatasetWriter, TraceFileError, TraceResumeError,
-  type Difficulty, type Family, type TraceDatasetStats,
+  buildTraceDataset, checkResume, datasetStats, FAMILIES, generationOptions, poolRunner, readGenerationOptions, readTraceDataset, statsPath,
+  TraceDatasetWriter, type Difficulty, type Family, type TraceDatasetStats,
 } from "@otpforge/datasets";
 import { intOption, parseVerbArgs } from "../args.js";
+import { checkOutputFile } from "../path-checks.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 
 const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
@@ -30,7 +31,8 @@ worlds are deduplicated and split train/dev/test by structure.
 Options:
   --n N                   examples wanted (default 100)
   --seed S                seed; the same seed gives a byte-identical file
-  --out F.jsonl           the dataset; statistics go to F.stats.json
+  --out F.jsonl           the dataset; statistics go to F.stats.json, the options
+                          that made it to F.options.json
   --families a,b          only these families (default all): ${FAMILIES.join(", ")}
   --difficulty D          easy, medium or hard (default: a mix)
   --runs R                runs per world (default 5)
@@ -43,9 +45,12 @@ Options:
                           byte-reproducible)
   --json                  print one JSON object (statistics) instead of a report
 
-Rerunning into an existing file completes it (same seed required) without
-duplicating ids; an interrupted run resumes from F.jsonl.partial.
-Exit codes: 0 done, 1 the world budget ran out or balance failed, 2 bad usage.
+Rerunning into an existing file completes it without duplicating ids; an
+interrupted run resumes from F.jsonl.partial. Either needs the options that
+made the file (--seed, --n, --families, --difficulty, --runs,
+--questions-per-world, --races); another value is refused, naming the option.
+Exit codes: 0 done, 1 the world budget ran out or balance failed, 2 bad usage
+or an existing file made with other options.
 
 Examples:
   otpforge dataset traces --n 200 --seed 1 --out data/traces.jsonl
@@ -92,20 +97,19 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   const runs = intOption(values.runs, "runs", 5);
   const perWorld = intOption(values["questions-per-world"], "questions-per-world", 6);
   const maxWorlds = values["max-worlds"] === undefined ? undefined : intOption(values["max-worlds"], "max-worlds", 1);
-  const poolSize = intOption(values["pool-size"], "pool-size", defaultPoolSize());
+  // Each one is a BEAM VM: a bound keeps a typo from starting thousands.
+  const poolSize = intOption(values["pool-size"], "pool-size", defaultPoolSize(), 1, 256);
   const families = parseFamilies(values.families);
   const difficulty = values.difficulty as Difficulty | undefined;
   if (difficulty !== undefined && !DIFFICULTIES.includes(difficulty)) throw new UsageError(`--difficulty must be one of ${DIFFICULTIES.join(", ")}`);
   const out = resolve(io.cwd, values.out);
+  checkOutputFile(out, "--out");
 
-  let existing;
-  try {
-    existing = readTraceDataset(out).examples;
-  } catch (err) {
-    if (err instanceof TraceFileError) throw new UsageError(err.message);
-    throw err;
-  }
-  const writer = new TraceDatasetWriter(out);
+  // An unreadable file (TRACE_FILE) or one made with other options (TRACE_RESUME_MISMATCH) is bad input: exit 2.
+  const existing = readTraceDataset(out).examples;
+  const options = generationOptions({ seed: values.seed, n, families, difficulty, runs, questionsPerWorld: perWorld, races: values.races ?? false });
+  checkResume(out, existing, readGenerationOptions(out), options);
+  const writer = new TraceDatasetWriter(out, options);
   const started = performance.now();
   const showProgress = io.isTTY && !values.json;
 
@@ -125,9 +129,6 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
         onAccepted: (records) => writer.append(records),
         onProgress: (p) => bar.update(p.examples, `${p.worlds} worlds`),
       });
-    } catch (err) {
-      if (err instanceof TraceResumeError) throw new UsageError(err.message);
-      throw err;
     } finally {
       bar.finish();
       await pool.close();

@@ -1,10 +1,10 @@
 // `otpforge exec FILE...`: each file is one job through the sandbox pool
 // (.exs: a script whose value is printed; .ex: compiled only).
-import { existsSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, resolve } from "node:path";
 import { createPool, type Job, type JobResult } from "@otpforge/beam";
-import { intOption, parseVerbArgs } from "../args.js";
+import { intOption, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
+import { readInputFile } from "../path-checks.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Verb } from "../verb.js";
 
 export const exec: Verb = {
@@ -19,7 +19,7 @@ value is printed); a .ex file is compiled only. Prints, per file, its status
 output_limit, crashed), a one-line message, what it printed and its duration.
 
 Options:
-  --timeout-ms N   wall-clock limit of each job (default 10000)
+  --timeout-ms N   wall-clock limit of each job (default 10000, at most a day)
   --json           one JSON object per file (JSON lines): file, status,
                    message, stdout, stderr, durationMs, value
 
@@ -30,12 +30,11 @@ Examples:
   otpforge exec counter.exs race.exs --timeout-ms 2000 --json`,
   async run(argv, io) {
     const { values, positionals } = parseVerbArgs("exec", argv, { "timeout-ms": { type: "string" } });
-    const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 10_000, 1);
+    const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 10_000, 1, MAX_JOB_TIMEOUT_MS);
     if (positionals.length === 0) throw new UsageError("give at least one .exs or .ex file. See `otpforge exec --help`.");
     const inputs = positionals.map((p) => {
       const path = resolve(io.cwd, p);
-      if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`no such file: ${path}`);
-      return { file: p, path, source: readFileSync(path, "utf8") };
+      return { file: p, path, source: readInputFile(path, "an Elixir file to run") };
     });
 
     const pool = await createPool({ size: Math.min(inputs.length, availableParallelism()), onNotice: (m) => io.stderr(`${m}\n`) });

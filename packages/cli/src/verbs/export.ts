@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { exportHuggingFace, exportOpenAIChat, parseTraceRecords, ExportError, TraceFileError } from "@otpforge/datasets";
+import { exportHuggingFace, exportOpenAIChat, parseTraceRecords, EXPORT_MANIFEST } from "@otpforge/datasets";
 import { parseVerbArgs } from "../args.js";
+import { checkOutputDir, readInputFile } from "../path-checks.js";
 import { UsageError, type Verb } from "../verb.js";
 
 const FORMATS = ["openai-chat", "hf"] as const;
@@ -11,7 +11,10 @@ export const exportVerb: Verb = {
   summary: "turn a trace dataset into fine-tuning files (openai-chat) or a Hugging Face dataset (hf)",
   help: `Usage: otpforge export F.jsonl --format openai-chat|hf --out DIR [--adapter chat|json] [--name NAME] [--overwrite] [--json]
 
-Writes DIR atomically (built under a temporary name, then renamed).
+Writes DIR atomically (built under a temporary name, then renamed), with
+DIR/${EXPORT_MANIFEST} listing the files it wrote. An existing DIR is refused;
+--overwrite replaces an earlier export there, and only when DIR holds nothing
+but that export's own files (never the input, never a file of yours).
   openai-chat  DIR/<split>.jsonl, one {"messages": [system, user, assistant]} per example,
                the prompt exactly as the trace program renders it (chat adapter by default)
   hf           DIR/data/{train,validation,test}.jsonl and a dataset card DIR/README.md
@@ -34,24 +37,20 @@ Examples:
     if (!values.out) throw new UsageError("--out DIR is required (the folder to create)");
     if (values.adapter !== undefined && values.adapter !== "chat" && values.adapter !== "json") throw new UsageError("--adapter must be chat or json");
     const file = resolve(io.cwd, positionals[0]!);
-    if (!existsSync(file)) throw new UsageError(`no such file: ${file}`);
     const outDir = resolve(io.cwd, values.out);
-    try {
-      const examples = parseTraceRecords(readFileSync(file, "utf8"), file);
-      if (examples.length === 0) throw new UsageError(`${file} holds no examples`);
-      const r =
-        format === "hf"
-          ? exportHuggingFace(examples, { outDir, name: values.name, overwrite: values.overwrite })
-          : exportOpenAIChat(examples, { outDir, adapter: values.adapter as "chat" | "json" | undefined, overwrite: values.overwrite });
-      if (values.json) io.stdout(JSON.stringify({ format, out: outDir, counts: r.counts, files: r.files }) + "\n");
-      else {
-        io.stdout(`wrote ${format} export to ${outDir}\n`);
-        for (const [split, n] of Object.entries(r.counts)) io.stdout(`  ${split.padEnd(10)} ${n} examples\n`);
-      }
-      return 0;
-    } catch (err) {
-      if (err instanceof ExportError || err instanceof TraceFileError) throw new UsageError(err.message);
-      throw err;
+    const examples = parseTraceRecords(readInputFile(file, "the dataset to export"), file);
+    if (examples.length === 0) throw new UsageError(`${file} holds no examples`);
+    checkOutputDir(outDir, "--out");
+    // The export refuses anything it would lose (TRACE_FILE, EXPORT_REFUSED errors: exit 2 in run-cli).
+    const r =
+      format === "hf"
+        ? exportHuggingFace(examples, { outDir, name: values.name, overwrite: values.overwrite, input: file })
+        : exportOpenAIChat(examples, { outDir, adapter: values.adapter as "chat" | "json" | undefined, overwrite: values.overwrite, input: file });
+    if (values.json) io.stdout(JSON.stringify({ format, out: outDir, counts: r.counts, files: r.files }) + "\n");
+    else {
+      io.stdout(`wrote ${format} export to ${outDir}\n`);
+      for (const [split, n] of Object.entries(r.counts)) io.stdout(`  ${split.padEnd(10)} ${n} examples\n`);
     }
+    return 0;
   },
 };

@@ -11,7 +11,10 @@ export interface HFExportOptions {
   outDir: string;
   /** Shown as the card's title. */
   name?: string;
+  /** Replace an earlier export in outDir (only the files it wrote). */
   overwrite?: boolean;
+  /** The dataset file exported: an outDir holding it is refused. */
+  input?: string;
 }
 
 export function exportHuggingFace(examples: readonly TraceExample[], options: HFExportOptions): ExportResult {
@@ -25,7 +28,7 @@ export function exportHuggingFace(examples: readonly TraceExample[], options: HF
     counts[hfSplit] = rows.length;
   }
   files["README.md"] = datasetCard(examples, counts, options.name ?? "otpforge-traces");
-  return { files: writeExportDir(options.outDir, files, options.overwrite), counts };
+  return { files: writeExportDir(options.outDir, files, { overwrite: options.overwrite, input: options.input }), counts };
 }
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Array<[string, number]> {

@@ -1,3 +1,3 @@
 export { exportOpenAIChat, traceChatMessages, type OpenAIChatExportOptions, type ExportResult } from "./openai-chat.js";
 export { exportHuggingFace, type HFExportOptions } from "./hf.js";
-export { ExportError } from "./write-dir.js";
+export { ExportError, EXPORT_MANIFEST } from "./write-dir.js";

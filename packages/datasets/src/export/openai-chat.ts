@@ -9,7 +9,10 @@ import { writeExportDir } from "./write-dir.js";
 export interface OpenAIChatExportOptions {
   outDir: string;
   adapter?: "chat" | "json";
+  /** Replace an earlier export in outDir (only the files it wrote). */
   overwrite?: boolean;
+  /** The dataset file exported: an outDir holding it is refused. */
+  input?: string;
 }
 
 export interface ExportResult {
@@ -41,5 +44,5 @@ export function exportOpenAIChat(examples: readonly TraceExample[], options: Ope
     files[`${split}.jsonl`] = lines.join("\n") + "\n";
     counts[split] = lines.length;
   }
-  return { files: writeExportDir(options.outDir, files, options.overwrite), counts };
+  return { files: writeExportDir(options.outDir, files, { overwrite: options.overwrite, input: options.input }), counts };
 }

@@ -7,7 +7,8 @@ import { DIFFICULTY_KNOBS, generateWorld, type TraceKnobs } from "./generate.js"
 import { observeWorlds, runSeeds, WorldRunError, type WorldObservation } from "./observe-world.js";
 import { BalanceTracker, datasetStats, splitOf, structureHash, worldHash, type TraceDatasetStats } from "./quality.js";
 import { candidateSpecs, FAMILIES, type Family, type QuestionSpec } from "./questions/spec.js";
-import { TRACE_GENERATOR_VERSION, type TraceExample } from "./record.js";
+import type { TraceExample } from "./record.js";
+import { checkResume, generationOptions } from "./resume-check.js";
 import type { ElixirRunner } from "./runner.js";
 import type { Difficulty, World } from "./world.js";
 
@@ -59,12 +60,8 @@ export interface TraceDatasetResult {
   complete: boolean;
 }
 
-export class TraceResumeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TraceResumeError";
-  }
-}
+// Where a resumed session's records come from is checked in resume-check.ts; its error is part of this API.
+export { TraceResumeError } from "./resume-check.js";
 
 const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
 const MAX_CONSECUTIVE_FAILURES = 12;
@@ -105,12 +102,8 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const perWorld = opts.questionsPerWorld ?? 6;
   const batchSize = opts.batchSize ?? 10;
   const existing = [...(opts.existing ?? [])];
-  for (const e of existing) {
-    if (e.provenance.seed !== seed) throw new TraceResumeError(`the existing file was generated with seed ${e.provenance.seed}, not ${seed}: pass --seed ${e.provenance.seed} to complete it, or write to another file`);
-    if (e.provenance.generatorVersion !== TRACE_GENERATOR_VERSION) {
-      throw new TraceResumeError(`the existing file was made by trace generator ${e.provenance.generatorVersion}, this is ${TRACE_GENERATOR_VERSION}: write to a new file`);
-    }
-  }
+  // What the records show (seed, runs, families, difficulty, generator) must match these options.
+  checkResume("the existing file", existing, undefined, generationOptions(opts));
   const tracker = new BalanceTracker(opts.n, families);
   for (const e of existing) if (families.includes(e.family)) tracker.add(e.family, e.answer);
   const usedWorlds = new Set(existing.map((e) => e.provenance.worldHash));

@@ -1,19 +1,35 @@
 // Trace dataset files: JSONL records, an append-only checkpoint beside them
 // while a session runs (`F.jsonl.partial`), the final file written to a
-// temporary name and renamed, and the statistics in `F.stats.json`.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+// temporary name and renamed, the statistics in `F.stats.json`, and the
+// options that made the records in `F.options.json` (a later session
+// completes the file only under the same ones: resume-check.ts).
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { OtpforgeError } from "@otpforge/core";
 import { traceExampleSchema, type TraceExample } from "./record.js";
+import type { TraceGenerationOptions } from "./resume-check.js";
 
-export class TraceFileError extends Error {
+/** A trace dataset file that cannot be read or used: the user fixes or moves it. */
+export class TraceFileError extends OtpforgeError {
   constructor(message: string) {
-    super(message);
-    this.name = "TraceFileError";
+    super("TRACE_FILE", message, { category: "input" });
   }
 }
 
 export const partialPath = (path: string) => `${path}.partial`;
 export const statsPath = (path: string) => `${path.replace(/\.jsonl$/, "")}.stats.json`;
+export const optionsPath = (path: string) => `${path.replace(/\.jsonl$/, "")}.options.json`;
+
+/** The text of a dataset file, "" when there is none; a folder or an unreadable file in its place is a TraceFileError. */
+function readIfThere(path: string): string {
+  if (!existsSync(path)) return "";
+  if (statSync(path).isDirectory()) throw new TraceFileError(`${path} is a folder, not a trace dataset file: name a .jsonl file instead`);
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new TraceFileError(`cannot read ${path}: ${(err as Error).message}`);
+  }
+}
 
 /** Parses JSONL trace records; `tolerateTornTail` drops an unfinished last line (an interrupted append). */
 export function parseTraceRecords(text: string, source: string, tolerateTornTail = false): TraceExample[] {
@@ -46,13 +62,31 @@ export function parseTraceRecords(text: string, source: string, tolerateTornTail
  * gives the same records again).
  */
 export function readTraceDataset(path: string): { examples: TraceExample[]; fromCheckpoint: number } {
-  const main = existsSync(path) ? parseTraceRecords(readFileSync(path, "utf8"), path) : [];
-  const checkpoint = existsSync(partialPath(path)) ? parseTraceRecords(readFileSync(partialPath(path), "utf8"), partialPath(path), true) : [];
+  const main = parseTraceRecords(readIfThere(path), path);
+  const checkpoint = parseTraceRecords(readIfThere(partialPath(path)), partialPath(path), true);
   const lastWorld = Math.max(-1, ...checkpoint.map((e) => e.provenance.worldIndex));
   const partial = checkpoint.filter((e) => e.provenance.worldIndex !== lastWorld);
   const seen = new Set(main.map((e) => e.id));
   const extra = partial.filter((e) => !seen.has(e.id) && (seen.add(e.id), true));
   return { examples: [...main, ...extra], fromCheckpoint: extra.length };
+}
+
+/**
+ * The options recorded beside the dataset at `path` (or its interrupted
+ * session's checkpoint). Undefined when there is neither (options left from a
+ * deleted dataset bind nothing) or when none were recorded (older files).
+ */
+export function readGenerationOptions(path: string): TraceGenerationOptions | undefined {
+  if (!existsSync(path) && !existsSync(partialPath(path))) return undefined;
+  const text = readIfThere(optionsPath(path));
+  if (text === "") return undefined;
+  try {
+    const o = JSON.parse(text) as TraceGenerationOptions;
+    if (typeof o.seed === "string" && typeof o.n === "number" && Array.isArray(o.families) && typeof o.runs === "number") return o;
+  } catch {
+    // reported below
+  }
+  throw new TraceFileError(`${optionsPath(path)} is not the options file of a trace dataset: restore it, or delete it (the records are still checked against the options)`);
 }
 
 export function serializeTraceRecords(examples: readonly TraceExample[]): string {
@@ -73,8 +107,10 @@ export function writeFileAtomic(path: string, text: string): void {
  * being processed; `finish` writes F.jsonl atomically and removes the checkpoint.
  */
 export class TraceDatasetWriter {
-  constructor(readonly path: string) {
+  /** `options` are recorded beside the file before any record is written, so that even an interrupted session's checkpoint is resumed only under them. */
+  constructor(readonly path: string, options?: TraceGenerationOptions) {
     mkdirSync(dirname(path), { recursive: true });
+    if (options) writeFileAtomic(optionsPath(path), JSON.stringify(options, null, 2) + "\n");
   }
 
   append(records: readonly TraceExample[]): void {
