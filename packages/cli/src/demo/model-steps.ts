@@ -3,7 +3,7 @@
 // publish the artifact and write the HTML report.
 import { join } from "node:path";
 import { ProgressBar, withSettings, writeReport, type LM, type ReportInput } from "@otpforge/core";
-import type { ReasoningEvalResult } from "@otpforge/metrics";
+import { evalReportInput, type ReasoningEvalResult } from "@otpforge/metrics";
 import { traceTask } from "@otpforge/tasks";
 import { compileTaskToDir, publish, renderPrompts } from "@otpforge/teleprompters";
 import { serializeTraceRecords, writeFileAtomic, type TraceExample } from "@otpforge/datasets";
@@ -78,29 +78,17 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
   const tuned = await evalWithBar(task, compiled.result.program as ReturnType<typeof task.program>, test, o, io, "compiled");
 
   const pub = await publish(compiled.artifactPath, { to: o.artifactsDir });
-  const report: ReportInput = {
+  // The eval report of the compiled program with zero-shot as its baseline: per family and difficulty,
+  // confusion tables, diffs and each failure's model run. The candidates were scored on dev, the comparison on test.
+  const report: ReportInput = evalReportInput(tuned, {
     title: "otpforge demo: trace prediction",
     split: "test",
-    baseline: "zero-shot",
+    label: "compiled",
+    baseline: { label: "zero-shot", result: zeroShot },
     meta: { model: o.lm.id, optimizer: "BootstrapFewShot", seed: o.seed, "test examples": test.length, artifact: `${pub.name}@${pub.version}` },
-    overall: [
-      { label: "zero-shot", score: zeroShot.score * 100 },
-      { label: "compiled", score: tuned.score * 100 },
-    ],
-    categories: Object.keys({ ...zeroShot.byCategory, ...tuned.byCategory })
-      .sort()
-      .map((name) => ({
-        name,
-        n: tuned.byCategory[name]?.n ?? zeroShot.byCategory[name]?.n,
-        scores: { "zero-shot": (zeroShot.byCategory[name]?.score ?? 0) * 100, compiled: (tuned.byCategory[name]?.score ?? 0) * 100 },
-      })),
-    // The optimizer's candidates were scored on dev; the comparison above is on test.
-    ...(compiled.result.leaderboard.length ? { candidates: compiled.result.leaderboard.map((c) => ({ label: c.id, score: c.score, split: "dev" })) } : {}),
-    failures: tuned.records
-      .filter((r) => r.score < 1)
-      .map((r) => ({ id: r.id, category: r.family, question: test.find((t) => t.id === r.id)?.question, predicted: r.predicted ?? r.error ?? "", gold: r.expected, score: r.score, feedback: r.feedback })),
+    candidates: compiled.result.leaderboard.map((c) => ({ label: c.id, score: c.score, split: "dev" })),
     prompts: Object.values(renderPrompts(compiled.result.program)).map((p) => ({ predictor: p.predictor, messages: p.messages })),
-  };
+  });
   writeReport(o.reportPath, report);
   return { zeroShot, compiled: tuned, published: { name: pub.name, version: pub.version, path: pub.path }, reportPath: o.reportPath };
 }

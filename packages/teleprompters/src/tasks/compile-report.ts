@@ -48,6 +48,13 @@ export function compileReportInput(taskName: string, o: CompileTaskResult): Repo
               gold: pick(r.example.data),
               score: r.score,
               ...(r.feedback ? { feedback: r.feedback } : {}),
+              // What the model did on this example: its raw answers, tokens, cost and latency.
+              run: {
+                raw: r.trace.map((step) => step.prediction.raw ?? "").filter(Boolean).join("\n\n"),
+                tokens: { prompt: r.usage.promptTokens, completion: r.usage.completionTokens },
+                ...(r.usage.costUSD !== undefined ? { costUSD: r.usage.costUSD } : {}),
+                latencyMs: Math.round(r.latencyMs),
+              },
             })),
         }
       : {}),
