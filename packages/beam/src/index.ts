@@ -6,3 +6,5 @@ export { BeamError, ElixirNotFoundError, WorkerBuildError, WorkerStartError, Poo
 export { VERDICTS } from "./types.js";
 export type { Job, JobResult, Limits, Verdict, TraceEvent, PolicyResult, PolicyViolation, PoolOptions, PoolStats, SourceFile, Submission } from "./types.js";
 export { runBeamBench, benchProgram, type BeamBenchOptions, type BeamBenchResult } from "./bench.js";
+export { explore, replay, ExploreError, type ExploreOptions, type ExploreResult, type ExploredOutcome, type DeliveryModel } from "./explore.js";
+export type { ExploreJobOptions } from "./types.js";

@@ -162,7 +162,15 @@ class BeamPool implements Pool {
     const limits = { ...this.limits, ...definedOnly(job.limits ?? {}) };
     const request = {
       op: "run",
-      job: { files: job.files ?? [], script: job.script ?? null, call: job.call ?? null, limits, trace: !!job.trace, trusted: !!job.trusted },
+      job: {
+        files: job.files ?? [],
+        script: job.script ?? null,
+        call: job.call ?? null,
+        limits,
+        trace: !!job.trace,
+        trusted: !!job.trusted,
+        ...(job.explore ? { explore: job.explore } : {}),
+      },
     };
     return { request, limits };
   }

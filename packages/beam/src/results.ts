@@ -19,6 +19,17 @@ export function validateJob(job: Job): void {
     if (c.args !== undefined && !Array.isArray(c.args)) throw new InvalidJobError("call.args must be an array of JSON values");
   }
   if (!job.files?.length && job.script === undefined && job.call === undefined) throw new InvalidJobError("nothing to run: give files, a script or a call");
+  if (job.explore !== undefined) {
+    const e = job.explore;
+    if (!e || typeof e !== "object") throw new InvalidJobError("explore must be an object: { maxSchedules?, maxSteps?, replay? }");
+    for (const k of ["maxSchedules", "maxSteps"] as const) {
+      if (e[k] !== undefined && !(Number.isInteger(e[k]) && e[k]! > 0 && e[k]! <= 1_000_000)) throw new InvalidJobError(`explore.${k} must be an integer from 1 to 1000000`);
+    }
+    if (e.replay !== undefined && !(Array.isArray(e.replay) && e.replay.every((i) => Number.isInteger(i) && i >= 0))) {
+      throw new InvalidJobError("explore.replay must be a witness: an array of choice indexes (integers >= 0)");
+    }
+    if (job.script === undefined) throw new InvalidJobError("explore needs the scenario as the job's script (it defines Scenario.run/0)");
+  }
   for (const [k, v] of Object.entries(job.limits ?? {})) {
     if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0)) throw new InvalidJobError(`limits.${k} must be a positive number, got ${String(v)}`);
   }

@@ -48,6 +48,18 @@ export interface Job {
   trace?: boolean;
   /** Project-generated code: skip the static policy (and its runtime guards); limits still apply. */
   trusted?: boolean;
+  /** Explore the interleavings of the script's `Scenario.run/0` instead of running it once (see explore.ts). */
+  explore?: ExploreJobOptions;
+}
+
+/** What the explorer of a job is asked to do (see the README's "Exploring interleavings"). */
+export interface ExploreJobOptions {
+  /** Schedules run at most; past it the result says complete: false. Default 2000. */
+  maxSchedules?: number;
+  /** Choices one schedule may take at most (a run past it is cut). Default 500. */
+  maxSteps?: number;
+  /** Run exactly this schedule (a witness) instead of searching. */
+  replay?: number[];
 }
 
 export interface PolicyViolation {

@@ -35,10 +35,14 @@ defmodule OtpForge.Job do
           |> Map.put("violations", Enum.map(vs, &%{"message" => &1.message, "line" => &1.line, "file" => &1.file}))
 
         {:ok, asts} ->
+          # The explorer's rewrite runs on code the policy accepted as written.
+          explore = job["explore"]
+          asts = if is_map(explore), do: Enum.map(asts, fn {name, ast} -> {name, OtpForge.Explore.Rewrite.rewrite(ast)} end), else: asts
+
           {file_asts, script_ast} =
             if is_binary(script), do: {Enum.drop(asts, -1), asts |> List.last() |> elem(1)}, else: {asts, nil}
 
-          execute(%{files: file_asts, script: script_ast, call: job["call"], trusted: trusted, trace: job["trace"] == true}, limits)
+          execute(%{files: file_asts, script: script_ast, call: job["call"], trusted: trusted, trace: job["trace"] == true, explore: if(is_map(explore), do: explore)}, limits)
       end
 
     Map.put(result, "durationMs", (System.monotonic_time(:microsecond) - started) / 1000)

@@ -39,7 +39,7 @@ defmodule OtpForge.Root do
          {:ok, script} <- prepare_script(spec.script, spec),
          :ok <- await_tracing(spec),
          {:ok, value} <- script.(),
-         {:ok, value} <- make_call(spec.call, value, spec.trusted) do
+         {:ok, value} <- explore_or_call(spec, value) do
       {:ok, inspect_value(value), json_value(value)}
     end
   end
@@ -151,6 +151,10 @@ defmodule OtpForge.Root do
       e in [CompileError, SyntaxError, TokenMissingError] -> {:compile_error, compile_message(e)}
     end
   end
+
+  # An exploration's value is its result: outcomes, witnesses, whether it was complete.
+  defp explore_or_call(%{explore: opts}, _value) when is_map(opts), do: {:ok, OtpForge.Explore.run(opts)}
+  defp explore_or_call(spec, value), do: make_call(spec.call, value, spec.trusted)
 
   defp make_call(nil, value, _), do: {:ok, value}
 

@@ -1,0 +1,384 @@
+defmodule OtpForge.Explore do
+  @moduledoc false
+  # The explorer's scheduler. It runs `Scenario.run/0` (code rewritten by
+  # OtpForge.Explore.Rewrite) once per schedule. In each run, processes park
+  # at choice points; when every process of the run is blocked (the
+  # quiescence test) the scheduler lets exactly one parked process go on,
+  # the choice taken from the schedule. With none parked, the earliest
+  # virtual timer fires; with no timer either, the run is over: the root's
+  # value is the outcome, or, if the root has not returned, a deadlock.
+  # Schedules are enumerated depth first over the choice sequences
+  # (single-node model: a message arrives the moment it is sent, so the
+  # choices are which waiting process takes its next step).
+
+  alias OtpForge.Explore.Rt
+
+  @default_max_schedules 2_000
+  @default_max_steps 500
+
+  def run(opts) do
+    scenario = Module.concat([opts["module"] || "Scenario"])
+
+    unless function_exported?(scenario, :run, 0) do
+      raise ArgumentError, "the scenario defines no #{inspect(scenario)}.run/0 (see the scenario harness convention)"
+    end
+
+    max_schedules = opts["maxSchedules"] || @default_max_schedules
+    max_steps = opts["maxSteps"] || @default_max_steps
+    Rt.set_scheduler(self())
+
+    try do
+      case opts["replay"] do
+        choices when is_list(choices) ->
+          run = schedule(scenario, choices, max_steps)
+          %{"model" => "single-node", "replayed" => true} |> Map.merge(report_run(run))
+
+        _ ->
+          dfs(scenario, max_schedules, max_steps)
+      end
+    after
+      Rt.clear_scheduler()
+    end
+  end
+
+  # ---- depth-first search over choice sequences
+
+  defp dfs(scenario, max_schedules, max_steps) do
+    dfs(scenario, [], %{}, 0, max_schedules, max_steps, %{steps_cut: 0})
+  end
+
+  defp dfs(scenario, prefix, outcomes, n, max, max_steps, cut) do
+    run = schedule(scenario, prefix, max_steps)
+    outcomes = Map.update(outcomes, run.outcome, %{count: 1, run: run}, &%{&1 | count: &1.count + 1})
+    cut = if run.cut, do: %{cut | steps_cut: cut.steps_cut + 1}, else: cut
+    n = n + 1
+
+    case next_prefix(run.choices) do
+      nil ->
+        finish(outcomes, n, true, cut)
+
+      _next when n >= max ->
+        finish(outcomes, n, false, Map.put(cut, :schedules_cut, true))
+
+      next ->
+        dfs(scenario, next, outcomes, n, max, max_steps, cut)
+    end
+  end
+
+  # The deepest choice with an alternative left, moved to that alternative.
+  defp next_prefix(choices) do
+    choices
+    |> Enum.with_index()
+    |> Enum.reverse()
+    |> Enum.find(fn {c, _} -> c.index + 1 < c.count end)
+    |> case do
+      nil -> nil
+      {c, i} -> Enum.map(Enum.take(choices, i), & &1.index) ++ [c.index + 1]
+    end
+  end
+
+  defp finish(outcomes, n, exhausted, cut) do
+    complete = exhausted and cut.steps_cut == 0
+
+    %{
+      "model" => "single-node",
+      "complete" => complete,
+      "schedules" => n,
+      "cut" => %{"schedulesLimit" => Map.get(cut, :schedules_cut, false), "stepsLimit" => cut.steps_cut},
+      "outcomes" =>
+        outcomes
+        |> Enum.sort_by(fn {text, _} -> text end)
+        |> Enum.map(fn {_text, %{count: c, run: run}} -> Map.put(report_run(run), "schedules", c) end)
+    }
+  end
+
+  defp report_run(run) do
+    %{
+      "outcome" => run.outcome,
+      "witness" => Enum.map(run.choices, & &1.index),
+      "steps" => Enum.map(run.choices, & &1.text)
+    }
+    |> then(fn r -> if run.deadlock, do: Map.put(r, "blocked", run.deadlock), else: r end)
+    |> then(fn r -> if run.cut, do: Map.put(r, "cut", true), else: r end)
+  end
+
+  # ---- one schedule
+
+  defp schedule(scenario, prefix, max_steps) do
+    before = MapSet.new(Process.list())
+    me = self()
+
+    root =
+      spawn(fn ->
+        value =
+          try do
+            {:value, scenario.run()}
+          catch
+            kind, reason -> {:crash, Exception.format_banner(kind, reason, __STACKTRACE__) |> String.split("\n") |> hd()}
+          end
+
+        send(me, {:explore_result, self(), value})
+        receive do: (:otpforge_never -> :ok)
+      end)
+
+    st = %{
+      root: root,
+      before: before,
+      prefix: prefix,
+      choices: [],
+      parked: %{},
+      timers: [],
+      clock: 0,
+      seq: 0,
+      labels: %{root => "main"},
+      result: nil,
+      max_steps: max_steps
+    }
+
+    st = loop(st)
+    cleanup(st)
+
+    outcome =
+      case st.result do
+        {:value, v} -> inspect(v, limit: 1000, printable_limit: 4096, width: :infinity)
+        {:crash, text} -> "** " <> text
+        nil -> if st[:deadlock], do: "deadlock", else: "cut"
+      end
+
+    %{outcome: outcome, choices: Enum.reverse(st.choices), deadlock: st[:deadlock], cut: st[:cut] == true}
+  end
+
+  defp loop(st) do
+    st = drain(st)
+
+    cond do
+      st.result != nil ->
+        st
+
+      length(st.choices) >= st.max_steps ->
+        Map.put(st, :cut, true)
+
+      true ->
+        st = settle(st)
+
+        cond do
+          st.result != nil ->
+            st
+
+          map_size(st.parked) > 0 ->
+            loop(choose(st))
+
+          st.timers != [] ->
+            loop(fire(st))
+
+          true ->
+            Map.put(st, :deadlock, blocked(st))
+        end
+    end
+  end
+
+  # Waits until every process of the run is blocked, taking the messages processes send meanwhile.
+  defp settle(%{result: r} = st) when r != nil, do: st
+
+  defp settle(st) do
+    if quiescent?(st) do
+      st2 = drain(st)
+      if st2 == st, do: st, else: settle(st2)
+    else
+      settle(drain(st))
+    end
+  end
+
+  # Every process waiting, in two snapshots taken one after the other that agree: a process
+  # woken between two of the first snapshot's looks is seen running (or changed) in the second.
+  defp quiescent?(st) do
+    a = snapshot(st)
+
+    Enum.all?(a, fn {_, info} -> blocked_info?(info) end) and
+      (:erlang.yield(); a == snapshot(st))
+  end
+
+  # (Not reductions: asking a process for its info costs it reductions, so they move under observation.)
+  defp snapshot(st) do
+    for p <- run_processes(st), info = Process.info(p, [:status, :message_queue_len, :current_function]), info != nil, do: {p, info}
+  end
+
+  # Waiting for a message, and not for an answer from outside the run (IO, code loading).
+  defp blocked_info?(info) do
+    info[:status] == :waiting and
+      case info[:current_function] do
+        {m, _, _} when m in [:io, :code, :code_server, :error_handler, :gen] -> m == :gen and false
+        _ -> true
+      end
+  end
+
+  # The schedule's processes: the root and every process whose chain of parents leads to it.
+  defp run_processes(st) do
+    new = for p <- Process.list(), p != self(), not MapSet.member?(st.before, p), do: p
+    parents = Map.new(new, fn p -> {p, parent(p)} end)
+    Enum.filter(new, &descends?(&1, st.root, parents, 0))
+  end
+
+  defp descends?(p, root, _parents, _depth) when p == root, do: true
+  defp descends?(_p, _root, _parents, depth) when depth > 1000, do: false
+
+  defp descends?(p, root, parents, depth) do
+    case Map.get(parents, p) do
+      nil -> false
+      parent -> descends?(parent, root, parents, depth + 1)
+    end
+  end
+
+  defp parent(p) do
+    case Process.info(p, :parent) do
+      {:parent, parent} when is_pid(parent) -> parent
+      _ -> nil
+    end
+  end
+
+  defp drain(st) do
+    receive do
+      {:explore_park, pid, token, what} -> drain(%{st | parked: Map.put(st.parked, pid, {token, what})})
+      {:explore_timer, ref, ms, dest, msg} -> drain(add_timer(st, ref, ms, dest, msg))
+      {:explore_cancel, ref} -> drain(%{st | timers: Enum.reject(st.timers, &(&1.ref == ref))})
+      {:explore_result, pid, value} when pid == st.root -> drain(%{st | result: value})
+    after
+      0 -> st
+    end
+  end
+
+  defp add_timer(st, ref, ms, dest, msg) do
+    t = %{ref: ref, due: st.clock + ms, seq: st.seq, dest: dest, msg: msg}
+    %{st | timers: Enum.sort_by([t | st.timers], &{&1.due, &1.seq}), seq: st.seq + 1}
+  end
+
+  # Virtual time moves to the earliest timer; a timer started earlier fires first at the same instant.
+  defp fire(%{timers: [t | rest]} = st) do
+    deliver(t.dest, t.msg)
+    %{st | timers: rest, clock: max(st.clock, t.due)}
+  end
+
+  # A name is resolved at delivery, as for erlang:send_after: nobody holding it, the message is dropped.
+  defp deliver(dest, msg) when is_pid(dest), do: send(dest, msg)
+
+  defp deliver(dest, msg) when is_atom(dest) do
+    case Process.whereis(dest) do
+      nil -> :ok
+      pid -> send(pid, msg)
+    end
+  end
+
+  defp deliver(_, _), do: :ok
+
+  defp choose(st) do
+    {st, enabled} =
+      Enum.reduce(st.parked, {st, []}, fn {pid, {token, what}}, {st, acc} ->
+        {st, label} = label(st, pid)
+        {st, acc ++ [{label, pid, token, what}]}
+      end)
+
+    enabled = Enum.sort_by(enabled, fn {label, _, _, _} -> label end)
+    step = length(st.choices)
+    index = Enum.at(st.prefix, step, 0)
+    index = if index < length(enabled), do: index, else: 0
+    {label, pid, token, what} = Enum.at(enabled, index)
+    {st, text} = describe(st, label, what)
+    send(pid, {:explore_go, token})
+
+    %{st | parked: Map.delete(st.parked, pid), choices: [%{index: index, count: length(enabled), text: text} | st.choices]}
+  end
+
+  # ---- stable names for processes: registered name, else the parent's label and the child's rank
+
+  defp label(st, pid) do
+    case st.labels do
+      %{^pid => l} ->
+        {st, l}
+
+      _ ->
+        {st, l} =
+          case Process.info(pid, [:registered_name, :parent]) do
+            [registered_name: name, parent: _] when is_atom(name) and name != [] ->
+              {st, inspect(name)}
+
+            [registered_name: _, parent: parent] when is_pid(parent) ->
+              {st, pl} = label(st, parent)
+              siblings = for p <- run_processes(st), Process.info(p, :parent) == {:parent, parent}, do: p
+              rank = Enum.find_index(Enum.sort(siblings), &(&1 == pid)) || length(siblings)
+              {st, "#{pl}.#{rank + 1}"}
+
+            _ ->
+              {st, "p?"}
+          end
+
+        {%{st | labels: Map.put(st.labels, pid, l)}, l}
+    end
+  end
+
+  defp describe(st, label, what) do
+    {st, text} =
+      case what do
+        {:send, dest, msg} -> with_dest(st, dest, &"#{label} sends #{show(msg)} to #{&1}")
+        {:cast, dest, msg} -> with_dest(st, dest, &"#{label} casts #{show(msg)} to #{&1}")
+        {:call, dest, msg} -> with_dest(st, dest, &"#{label} calls #{&1} with #{show(msg)}")
+        {:reply, dest, msg} -> with_dest(st, dest, &"#{label} replies #{show(msg)} to #{&1}")
+        {:exit, dest, reason} -> with_dest(st, dest, &"#{label} sends exit #{show(reason)} to #{&1}")
+        {:timer, dest, msg, ms} -> with_dest(st, dest, &"#{label} starts a #{ms} ms timer for #{show(msg)} to #{&1}")
+        {:await, task} -> with_dest(st, task, &"#{label} awaits task #{&1}")
+        {:handle, cb, mod} -> {st, "#{label} runs #{inspect(mod)}.#{cb}"}
+        {:ets, fun, table, _} -> {st, "#{label} does :ets.#{fun} on #{show(table)}"}
+        {:op, mod, fun, nil} -> {st, "#{label} calls #{inspect(mod)}.#{fun}"}
+        {:op, mod, fun, dest} -> with_dest(st, dest, &"#{label} calls #{inspect(mod)}.#{fun} on #{&1}")
+        other -> {st, "#{label} #{show(other)}"}
+      end
+
+    {st, text}
+  end
+
+  defp with_dest(st, {:pid, pid}, f), do: with_dest(st, pid, f)
+
+  defp with_dest(st, pid, f) when is_pid(pid) do
+    {st, l} = label(st, pid)
+    {st, f.(l)}
+  end
+
+  defp with_dest(st, dest, f), do: {st, f.(show(dest))}
+
+  defp show(term), do: inspect(term, limit: 20, printable_limit: 200, width: :infinity)
+
+  defp blocked(st) do
+    for p <- run_processes(st), info = Process.info(p, [:current_function, :registered_name]), info != nil do
+      {_st, l} = label(st, p)
+      {m, f, a} = info[:current_function]
+      %{"process" => l, "waitsIn" => "#{inspect(m)}.#{f}/#{a}"}
+    end
+  end
+
+  defp cleanup(st) do
+    procs = run_processes(st)
+    refs = for p <- procs, do: {p, Process.monitor(p)}
+    Enum.each(procs, &Process.exit(&1, :kill))
+
+    for {_p, ref} <- refs do
+      receive do
+        {:DOWN, ^ref, _, _, _} -> :ok
+      after
+        5_000 -> :ok
+      end
+    end
+
+    flush()
+  end
+
+  defp flush do
+    receive do
+      {:explore_park, _, _, _} -> flush()
+      {:explore_timer, _, _, _, _} -> flush()
+      {:explore_cancel, _} -> flush()
+      {:explore_result, _, _} -> flush()
+      {:EXIT, _, _} -> flush()
+    after
+      0 -> :ok
+    end
+  end
+end

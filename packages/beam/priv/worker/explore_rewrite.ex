@@ -1,0 +1,101 @@
+defmodule OtpForge.Explore.Rewrite do
+  @moduledoc false
+  # Rewrites code the policy has already accepted (and wrapped in its guards)
+  # so that every process stops where concurrency can change the outcome and
+  # asks the explorer's scheduler to go on. Choice points:
+  #   - before each send, cast, call, reply, exit signal, link, timer start,
+  #     Agent operation, supervisor child operation and ETS operation;
+  #   - at the start of init/1, handle_call/3, handle_cast/2 and handle_info/2
+  #     of every module (the process takes its next message only when chosen);
+  #   - before Task.await.
+  # Time is virtual: GenServer.call and Task.await timeouts, Process.send_after,
+  # Process.sleep and `receive ... after` (other than `after 0`) wait on timers
+  # the scheduler fires. Everything else (OTP's own code: the gen_server loop
+  # that sends a reply, supervisors, links and monitors) runs as the runtime
+  # runs it, at once, between choice points.
+
+  @rt OtpForge.Explore.Rt
+
+  @yielding MapSet.new([
+              {Kernel, :send}, {Process, :send}, {GenServer, :cast}, {GenServer, :call}, {GenServer, :reply}, {GenServer, :stop},
+              {Agent, :get}, {Agent, :update}, {Agent, :get_and_update}, {Agent, :cast}, {Agent, :stop},
+              {Process, :exit}, {:erlang, :exit}, {Process, :link}, {:erlang, :link}, {Process, :send_after}, {:erlang, :send_after},
+              {Registry, :send}, {Supervisor, :terminate_child}, {Supervisor, :restart_child}, {Supervisor, :delete_child},
+              {Supervisor, :start_child}, {DynamicSupervisor, :start_child}, {DynamicSupervisor, :terminate_child},
+              {:ets, :insert}, {:ets, :insert_new}, {:ets, :delete}, {:ets, :delete_object}, {:ets, :delete_all_objects},
+              {:ets, :update_counter}, {:ets, :update_element}, {:ets, :select_delete}
+            ])
+
+  @ets_reads [:lookup, :member, :lookup_element, :select, :match, :match_object, :tab2list, :first, :next, :last]
+  @callbacks [init: 1, handle_call: 3, handle_cast: 2, handle_info: 2]
+
+  @doc "The rewritten AST."
+  def rewrite(ast), do: Macro.prewalk(ast, &point/1)
+
+  # The policy's guard calls: OtpForge.Guard.call(Mod, :fun, [args], at).
+  defp point({{:., m1, [guard, :call]}, m2, [mod, fun, args, at]} = call) when is_atom(fun) do
+    cond do
+      unalias(guard) != OtpForge.Guard -> call
+      MapSet.member?(@yielding, {unalias(mod), fun}) -> {{:., m1, [@rt, :call]}, m2, [mod, fun, args, at]}
+      true -> call
+    end
+  end
+
+  defp point({{:., m1, [:ets, fun]}, m2, args}) when fun in @ets_reads, do: {{:., m1, [@rt, :ets]}, m2, [fun, args]}
+  defp point({{:., m1, [mod, fun]}, m2, args} = call) when is_list(args) do
+    case {unalias(mod), fun, length(args)} do
+      {Task, :await, n} when n in [1, 2] -> {{:., m1, [@rt, :task_await]}, m2, args}
+      {Process, :sleep, 1} -> {{:., m1, [@rt, :sleep]}, m2, args}
+      {Process, :cancel_timer, 1} -> {{:., m1, [@rt, :cancel_timer]}, m2, args}
+      _ -> call
+    end
+  end
+
+  # `after 0` looks at the mailbox as it is: no time passes, nothing to make virtual.
+  defp point({:receive, _, [[do: _, after: [{:->, _, [[0], _]}]]]} = r), do: r
+
+  defp point({:receive, meta, [[do: clauses, after: [{:->, _, [[time], after_body]}]]]}) do
+    ref = Macro.unique_var(:otpforge_after, __MODULE__)
+    cancel = quote(do: unquote(@rt).after_cancel(unquote(ref)))
+
+    wrapped =
+      for {:->, m, [pattern, body]} <- List.wrap(clauses) do
+        {:->, m, [pattern, quote(do: (unquote(cancel); unquote(body)))]}
+      end
+
+    timeout_clause = {:->, [], [[quote(do: {:"$otpforge_after", ^unquote(ref)})], after_body]}
+
+    quote do
+      unquote(ref) = unquote(@rt).after_start(unquote(time))
+      unquote({:receive, meta, [[do: wrapped ++ [timeout_clause]]]})
+    end
+  end
+
+  defp point({kind, meta, [head, body]} = d) when kind in [:def, :defp] and is_list(body) do
+    case callback(head) do
+      nil ->
+        d
+
+      name ->
+        entered = quote(do: unquote(@rt).enter(unquote(name), __MODULE__))
+
+        body =
+          Keyword.update(body, :do, nil, fn b -> quote(do: (unquote(entered); unquote(b))) end)
+
+        {kind, meta, [head, body]}
+    end
+  end
+
+  defp point(other), do: other
+
+  defp callback({:when, _, [call, _guard]}), do: callback(call)
+
+  defp callback({name, _, args}) when is_atom(name) and is_list(args) do
+    if Keyword.get(@callbacks, name) == length(args), do: name
+  end
+
+  defp callback(_), do: nil
+
+  defp unalias({:__aliases__, _, parts}), do: Module.concat(parts)
+  defp unalias(mod), do: mod
+end

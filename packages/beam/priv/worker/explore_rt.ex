@@ -1,0 +1,204 @@
+defmodule OtpForge.Explore.Rt do
+  @moduledoc false
+  # What the explorer's rewritten code calls (OtpForge.Explore.Rewrite puts
+  # these calls in; code as written can never name this module: the policy
+  # refuses it before the rewrite). Before each operation whose order can
+  # change what a system does, the calling process parks and waits until the
+  # scheduler (OtpForge.Explore) lets it go on; then the operation runs as the
+  # sandbox's guard runs it. Timers are virtual: the scheduler fires them, in
+  # due order, only when no process can take an untimed step.
+
+  alias OtpForge.Guard
+
+  @key :otpforge_explorer
+
+  @doc "The scheduler of this exploration, or nil outside one (the code then runs as is)."
+  def scheduler, do: :persistent_term.get(@key, nil)
+  def set_scheduler(pid), do: :persistent_term.put(@key, pid)
+  def clear_scheduler, do: :persistent_term.erase(@key)
+
+  @doc "Parks at a choice point described by `what` until the scheduler says go."
+  def yield(what) do
+    case scheduler() do
+      nil ->
+        :ok
+
+      s ->
+        token = make_ref()
+        send(s, {:explore_park, self(), token, what})
+
+        receive do
+          {:explore_go, ^token} -> :ok
+        end
+    end
+  end
+
+  @doc "A callback of a user module starts: the process takes its next step only when chosen."
+  def enter(callback, module), do: yield({:handle, callback, module})
+
+  # ---- the guarded operations (OtpForge.Guard.call(M, f, args, at) as the policy wrote them)
+
+  def call(GenServer, :call, [server, msg], at), do: gen_call(server, msg, 5000, at, {GenServer, :call})
+  def call(GenServer, :call, [server, msg, timeout], at), do: gen_call(server, msg, timeout, at, {GenServer, :call})
+  def call(Agent, fun, [agent, f | rest], at) when fun in [:get, :update, :get_and_update] and is_function(f) do
+    timeout = List.first(rest) || 5000
+    gen_call(agent, {fun, f}, timeout, at, {Agent, fun})
+  end
+
+  def call(mod, fun, [dest, msg, time], at) when {mod, fun} in [{Process, :send_after}, {:erlang, :send_after}] and is_integer(time) do
+    if scheduler() do
+      Guard.dest(dest)
+      Guard.no_refused_mfa(msg)
+      yield({:timer, label_of(dest), msg, time})
+      start_timer(time, dest, msg)
+    else
+      Guard.call(mod, fun, [dest, msg, time], at)
+    end
+  end
+
+  def call(mod, fun, args, at) do
+    yield(describe(mod, fun, args))
+    Guard.call(mod, fun, args, at)
+  end
+
+  # ---- unguarded operations rewritten directly
+
+  def ets(fun, args) do
+    yield({:ets, fun, args |> List.first() |> ets_name(), Enum.at(args, 1)})
+    apply(:ets, fun, args)
+  end
+
+  def sleep(ms) when is_integer(ms) and ms >= 0 do
+    if scheduler() do
+      ref = make_ref()
+      start_timer(ms, self(), {:"$otpforge_after", ref})
+      receive do: ({:"$otpforge_after", ^ref} -> :ok)
+    else
+      Process.sleep(ms)
+    end
+  end
+
+  def sleep(other), do: Process.sleep(other)
+
+  def cancel_timer(ref) do
+    case scheduler() do
+      nil -> Process.cancel_timer(ref)
+      s -> (send(s, {:explore_cancel, ref}); false)
+    end
+  end
+
+  @doc "A virtual `receive ... after ms`: the scheduler sends {:\"$otpforge_after\", ref} when the time is due."
+  def after_start(ms) when is_integer(ms) and ms > 0 do
+    ref = make_ref()
+    if scheduler(), do: start_timer(ms, self(), {:"$otpforge_after", ref}), else: Process.send_after(self(), {:"$otpforge_after", ref}, ms)
+    ref
+  end
+
+  def after_start(:infinity), do: nil
+  def after_start(ms) when is_integer(ms), do: after_start(1)
+
+  def after_cancel(nil), do: :ok
+
+  def after_cancel(ref) do
+    case scheduler() do
+      nil -> :ok
+      s -> send(s, {:explore_cancel, ref})
+    end
+
+    receive do
+      {:"$otpforge_after", ^ref} -> :ok
+    after
+      0 -> :ok
+    end
+  end
+
+  def task_await(%Task{ref: ref} = task, timeout \\ 5000) do
+    yield({:await, label_of(task.pid)})
+    tref = if timeout == :infinity, do: nil, else: after_start(max(timeout, 1))
+
+    receive do
+      {^ref, reply} ->
+        after_cancel(tref)
+        Process.demonitor(ref, [:flush])
+        reply
+
+      {:DOWN, ^ref, _, _, reason} ->
+        after_cancel(tref)
+        exit({reason, {Task, :await, [task, timeout]}})
+
+      {:"$otpforge_after", ^tref} ->
+        exit({:timeout, {Task, :await, [task, timeout]}})
+    end
+  end
+
+  # ---- GenServer.call with a virtual timeout, as gen:call does it on OTP 24+ (an alias, so a late reply is dropped)
+
+  defp gen_call(server, msg, timeout, at, {mod, fun}) do
+    if scheduler() == nil do
+      Guard.call(mod, fun, call_args(server, msg, timeout, mod, fun), at)
+    else
+      Guard.dest(server)
+      Guard.no_refused_mfa(msg)
+      yield({:call, label_of(server), msg})
+      where = {GenServer, :call, [server, msg, timeout]}
+      exit_with = fn reason -> exit({reason, if(mod == Agent, do: {GenServer, :call, [server, msg, timeout]}, else: where)}) end
+
+      pid =
+        case GenServer.whereis(server) do
+          nil -> exit_with.(:noproc)
+          pid when pid == self() -> exit({:calling_self, where})
+          pid -> pid
+        end
+
+      mref = :erlang.monitor(:process, pid, [{:alias, :demonitor}])
+      tref = if timeout == :infinity, do: nil, else: after_start(max(timeout, 1))
+      send(pid, {:"$gen_call", {self(), [:alias | mref]}, msg})
+
+      receive do
+        {[:alias | ^mref], reply} ->
+          Process.demonitor(mref, [:flush])
+          after_cancel(tref)
+          reply
+
+        {:DOWN, ^mref, _, _, reason} ->
+          after_cancel(tref)
+          exit_with.(reason)
+
+        {:"$otpforge_after", ^tref} ->
+          Process.demonitor(mref, [:flush])
+          exit_with.(:timeout)
+      end
+    end
+  end
+
+  defp call_args(server, msg, timeout, GenServer, :call), do: [server, msg, timeout]
+  defp call_args(server, {_, f}, timeout, Agent, _), do: [server, f, timeout]
+
+  defp start_timer(ms, dest, msg) do
+    ref = make_ref()
+    send(scheduler(), {:explore_timer, ref, ms, dest, msg})
+    ref
+  end
+
+  # ---- how a choice point reads in a witness
+
+  defp describe(GenServer, :cast, [dest, msg]), do: {:cast, label_of(dest), msg}
+  defp describe(mod, :send, [dest, msg]) when mod in [Kernel, Process], do: {:send, label_of(dest), msg}
+  defp describe(Agent, :cast, [dest, _]), do: {:cast, label_of(dest), :agent_fun}
+  defp describe(GenServer, :reply, [{pid, _}, reply]), do: {:reply, label_of(pid), reply}
+  defp describe(mod, :exit, [dest, reason]) when mod in [Process, :erlang], do: {:exit, label_of(dest), reason}
+  defp describe(mod, fun, [dest | _]) when is_pid(dest) or (is_atom(dest) and dest not in [nil, true, false]), do: {:op, mod, fun, label_of(dest)}
+  defp describe(mod, fun, _), do: {:op, mod, fun, nil}
+
+  def label_of(pid) when is_pid(pid) do
+    case Process.info(pid, :registered_name) do
+      {:registered_name, name} when is_atom(name) -> name
+      _ -> {:pid, pid}
+    end
+  end
+
+  def label_of(other), do: other
+
+  defp ets_name(t) when is_atom(t), do: t
+  defp ets_name(t), do: t
+end
