@@ -23,7 +23,9 @@ defmodule OtpForge.Explore.Rewrite do
               {Registry, :send}, {Supervisor, :terminate_child}, {Supervisor, :restart_child}, {Supervisor, :delete_child},
               {Supervisor, :start_child}, {DynamicSupervisor, :start_child}, {DynamicSupervisor, :terminate_child},
               {:ets, :insert}, {:ets, :insert_new}, {:ets, :delete}, {:ets, :delete_object}, {:ets, :delete_all_objects},
-              {:ets, :update_counter}, {:ets, :update_element}, {:ets, :select_delete}
+              {:ets, :update_counter}, {:ets, :update_element}, {:ets, :select_delete}, {:ets, :select_replace}, {:ets, :take},
+              {:ets, :match_delete}, {:ets, :lookup}, {:ets, :lookup_element}, {:ets, :member}, {:ets, :select}, {:ets, :match},
+              {:ets, :match_object}, {:ets, :tab2list}, {:ets, :first}, {:ets, :next}, {:ets, :last}
             ])
 
   @ets_reads [:lookup, :member, :lookup_element, :select, :match, :match_object, :tab2list, :first, :next, :last]

@@ -187,6 +187,7 @@ defmodule OtpForge.Explore.Rt do
   defp describe(Agent, :cast, [dest, _]), do: {:cast, label_of(dest), :agent_fun}
   defp describe(GenServer, :reply, [{pid, _}, reply]), do: {:reply, label_of(pid), reply}
   defp describe(mod, :exit, [dest, reason]) when mod in [Process, :erlang], do: {:exit, label_of(dest), reason}
+  defp describe(:ets, fun, [table | rest]), do: {:ets, fun, table, List.first(rest)}
   defp describe(mod, fun, [dest | _]) when is_pid(dest) or (is_atom(dest) and dest not in [nil, true, false]), do: {:op, mod, fun, label_of(dest)}
   defp describe(mod, fun, _), do: {:op, mod, fun, nil}
 

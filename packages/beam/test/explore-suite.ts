@@ -1,0 +1,258 @@
+// The explorer's reference suite: small systems whose possible outcomes are
+// derived by hand below (from OTP's guarantees, not by running anything).
+// Each `source` follows the scenario harness convention: Scenario.run/0's
+// value, as inspect prints it, is the outcome.
+
+export interface SuiteSystem {
+  name: string;
+  source: string;
+  /** Every outcome the system can show on one node, derived by hand. */
+  outcomes: string[];
+  /** Why those outcomes and no others. */
+  why: string;
+  /** The uninstrumented code waits on real timeouts: too slow to run 200 times for the soundness check. */
+  slowOnTheRealBeam?: boolean;
+}
+
+const counterServer = `
+defmodule Counter do
+  use GenServer
+  def start_link(n), do: GenServer.start_link(__MODULE__, n, name: __MODULE__)
+  def init(n), do: {:ok, n}
+  def handle_call(:get, _from, n), do: {:reply, n, n}
+  def handle_call(:inc, _from, n), do: {:reply, n + 1, n + 1}
+  def handle_cast({:set, v}, _n), do: {:noreply, v}
+  def handle_cast({:add, k}, n), do: {:noreply, n + k}
+end
+`;
+
+export const SUITE: SuiteSystem[] = [
+  {
+    name: "two independent senders to one receiver",
+    why: "nothing orders two senders' messages: either arrives first",
+    outcomes: ["[:a, :b]", "[:b, :a]"],
+    source: `
+defmodule Scenario do
+  def run do
+    me = self()
+    spawn(fn -> send(me, :a) end)
+    spawn(fn -> send(me, :b) end)
+    [receive(do: (m -> m)), receive(do: (m -> m))]
+  end
+end`,
+  },
+  {
+    name: "one sender's two messages",
+    why: "messages from one sender to one receiver arrive in the order sent",
+    outcomes: ["[:a, :b]"],
+    source: `
+defmodule Scenario do
+  def run do
+    me = self()
+    spawn(fn -> send(me, :a); send(me, :b) end)
+    [receive(do: (m -> m)), receive(do: (m -> m))]
+  end
+end`,
+  },
+  {
+    name: "client-side get then set, two clients",
+    why: "both clients may read 0 before either writes (lost update: 1), or one reads after the other wrote (2)",
+    outcomes: ["1", "2"],
+    source: `${counterServer}
+defmodule Scenario do
+  def run do
+    {:ok, _} = Counter.start_link(0)
+    bump = fn -> v = GenServer.call(Counter, :get); GenServer.cast(Counter, {:set, v + 1}) end
+    t1 = Task.async(bump)
+    t2 = Task.async(bump)
+    Task.await(t1)
+    Task.await(t2)
+    GenServer.call(Counter, :get)
+  end
+end`,
+  },
+  {
+    name: "ETS check-then-insert by two processes",
+    why: "both may look up before either inserts (both think they inserted), or the second sees the first's row",
+    outcomes: ["[:found, :inserted]", "[:inserted, :inserted]"],
+    source: `
+defmodule Scenario do
+  def run do
+    :ets.new(:claims, [:named_table, :public])
+    claim = fn ->
+      case :ets.lookup(:claims, :k) do
+        [] -> :ets.insert(:claims, {:k, self()}); :inserted
+        _ -> :found
+      end
+    end
+    t1 = Task.async(claim)
+    t2 = Task.async(claim)
+    Enum.sort([Task.await(t1), Task.await(t2)])
+  end
+end`,
+  },
+  {
+    name: "the brief's handle_call counter, two clients",
+    why: "a GenServer handles one message at a time: each :inc reads and writes the state in one callback, so no update is lost",
+    outcomes: ["2"],
+    source: `${counterServer}
+defmodule Scenario do
+  def run do
+    {:ok, _} = Counter.start_link(0)
+    t1 = Task.async(fn -> GenServer.call(Counter, :inc) end)
+    t2 = Task.async(fn -> GenServer.call(Counter, :inc) end)
+    Task.await(t1)
+    Task.await(t2)
+    GenServer.call(Counter, :get)
+  end
+end`,
+  },
+  {
+    name: "Agent.update from three clients",
+    why: "the Agent runs each update function in its own process, one at a time",
+    outcomes: ["3"],
+    source: `
+defmodule Scenario do
+  def run do
+    {:ok, a} = Agent.start_link(fn -> 0 end)
+    ts = for _ <- 1..3, do: Task.async(fn -> Agent.update(a, &(&1 + 1)) end)
+    Enum.each(ts, &Task.await/1)
+    Agent.get(a, & &1)
+  end
+end`,
+  },
+  {
+    name: "a call cycle between two GenServers",
+    why:
+      "A waits in handle_call for B, and B in handle_call for A, which is busy: nobody replies. All three calls started at virtual 0 with 5000 ms; " +
+      "the caller's timer started first and fires first (the caller exits :timeout), then A's (A exits with the timeout of its call to B), " +
+      "and B, whose call was to A, dies with A's reason",
+    outcomes: ["{:timeout, [a: {:timeout_calling, B}, b: {:died_calling, A}]}"],
+    slowOnTheRealBeam: true,
+    source: `
+defmodule A do
+  use GenServer
+  def start_link(_), do: GenServer.start_link(__MODULE__, nil, name: A)
+  def init(s), do: {:ok, s}
+  def handle_call(:go, _from, s), do: {:reply, GenServer.call(B, :ask), s}
+  def handle_call(:ask, _from, s), do: {:reply, :a, s}
+end
+defmodule B do
+  use GenServer
+  def start_link(_), do: GenServer.start_link(__MODULE__, nil, name: B)
+  def init(s), do: {:ok, s}
+  def handle_call(:ask, _from, s), do: {:reply, GenServer.call(A, :ask), s}
+end
+defmodule Scenario do
+  def run do
+    Process.flag(:trap_exit, true)
+    {:ok, a} = A.start_link(nil)
+    {:ok, b} = B.start_link(nil)
+    first = try do GenServer.call(A, :go) catch :exit, {reason, _} -> reason end
+    exits = for _ <- 1..2, do: receive(do: ({:EXIT, pid, reason} -> {if(pid == a, do: :a, else: :b), why(reason)}))
+    {first, Enum.sort(exits)}
+  end
+  defp why({:timeout, {GenServer, :call, [who, _, _]}}), do: {:timeout_calling, who}
+  defp why({_, {GenServer, :call, [who, _, _]}}), do: {:died_calling, who}
+  defp why(other), do: other
+end`,
+  },
+  {
+    name: "a send_after racing a cast",
+    why: "virtual time: the 50 ms timer fires only once no process can take an untimed step, so the cast is handled first",
+    outcomes: ["[:work, :tick]"],
+    source: `
+defmodule Log do
+  use GenServer
+  def init(s), do: {:ok, s}
+  def handle_cast(m, s), do: {:noreply, [m | s]}
+  def handle_info(m, s), do: {:noreply, [m | s]}
+  def handle_call(:log, _from, s), do: {:reply, Enum.reverse(s), s}
+end
+defmodule Scenario do
+  def run do
+    {:ok, log} = GenServer.start_link(Log, [])
+    Process.send_after(log, :tick, 50)
+    t = Task.async(fn -> GenServer.cast(log, :work) end)
+    Task.await(t)
+    Process.sleep(100)
+    GenServer.call(log, :log)
+  end
+end`,
+  },
+  {
+    name: "a cast to a registered child while it is killed and restarted",
+    why: "the cast lands before the kill (lost with the state: 0), while the name is free (dropped: 0), or on the restarted child (1)",
+    outcomes: ["0", "1"],
+    source: `${counterServer}
+defmodule Scenario do
+  def run do
+    {:ok, _} = Supervisor.start_link([{Counter, 0}], strategy: :one_for_one)
+    t1 = Task.async(fn -> Process.exit(Process.whereis(Counter), :kill) end)
+    t2 = Task.async(fn -> GenServer.cast(Counter, {:add, 1}) end)
+    Task.await(t1)
+    Task.await(t2)
+    wait_for_counter()
+  end
+  defp wait_for_counter do
+    case Process.whereis(Counter) do
+      nil -> Process.sleep(1); wait_for_counter()
+      _ -> GenServer.call(Counter, :get)
+    end
+  end
+end`,
+  },
+  {
+    name: "a monitor's :DOWN versus a message from the dying process",
+    why: "a process's message and then its :DOWN come from one sender, so they arrive in that order",
+    outcomes: ["[:bye, :down]"],
+    source: `
+defmodule Scenario do
+  def run do
+    me = self()
+    {pid, ref} = spawn_monitor(fn -> send(me, :bye) end)
+    a = receive do
+      :bye -> :bye
+      {:DOWN, ^ref, :process, ^pid, _} -> :down
+    end
+    b = receive do
+      :bye -> :bye
+      {:DOWN, ^ref, :process, ^pid, _} -> :down
+    end
+    [a, b]
+  end
+end`,
+  },
+  {
+    name: "a call to a name nobody holds",
+    why: "the name is resolved at the call: nobody holds it, so the call exits with :noproc at once",
+    outcomes: [":noproc"],
+    source: `
+defmodule Scenario do
+  def run do
+    try do
+      GenServer.call(Nobody, :hello)
+    catch
+      :exit, {reason, _} -> reason
+    end
+  end
+end`,
+  },
+  {
+    name: "two senders to two receivers",
+    why: "the sends touch different receivers: each receiver gets its one message, whatever the order",
+    outcomes: ["[:x, :y]"],
+    source: `
+defmodule Scenario do
+  def run do
+    me = self()
+    r1 = spawn(fn -> receive do: (m -> send(me, {1, m})) end)
+    r2 = spawn(fn -> receive do: (m -> send(me, {2, m})) end)
+    spawn(fn -> send(r1, :x) end)
+    spawn(fn -> send(r2, :y) end)
+    got = for _ <- 1..2, do: receive(do: ({i, m} -> {i, m}))
+    got |> Enum.sort() |> Enum.map(&elem(&1, 1))
+  end
+end`,
+  },
+];
