@@ -25,6 +25,12 @@ defmodule OtpForge.Explore do
 
     max_schedules = opts["maxSchedules"] || @default_max_schedules
     max_steps = opts["maxSteps"] || @default_max_steps
+    # The scheduler leaves the job's group: to the sandbox's guards it is then the runtime's, so
+    # the scenario can neither message it (forged parks, timers, results) nor look into it.
+    # Each schedule's processes stay in the job's group (its output capture).
+    job_gl = Process.group_leader()
+    Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
+    Process.put(:otpforge_job_gl, job_gl)
     Rt.set_scheduler(self())
 
     try do
@@ -38,6 +44,7 @@ defmodule OtpForge.Explore do
       end
     after
       Rt.clear_scheduler()
+      Process.group_leader(self(), job_gl)
     end
   end
 
@@ -108,8 +115,12 @@ defmodule OtpForge.Explore do
     before = MapSet.new(Process.list())
     me = self()
 
+    job_gl = Process.get(:otpforge_job_gl)
+
     root =
       spawn(fn ->
+        Process.group_leader(self(), job_gl)
+
         value =
           try do
             {:value, scenario.run()}

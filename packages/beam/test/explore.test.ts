@@ -1,0 +1,142 @@
+// The interleaving explorer on its reference suite (explore-suite.ts): each
+// system explored to exactly its hand-derived outcome set, complete; every
+// witness replays to its outcome; the uninstrumented code on the real BEAM,
+// perturbed, shows nothing the explorer missed; the same result on a busy
+// machine; and code under exploration cannot reach the scheduler.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { createPool, explore, replay, ExploreError, type ExploreResult, type Pool } from "../src/index.js";
+import { SUITE } from "./explore-suite.js";
+
+let pool: Pool;
+const results = new Map<string, ExploreResult>();
+
+beforeAll(async () => {
+  pool = await createPool({ size: 2 });
+}, 60_000);
+afterAll(async () => {
+  await pool?.close();
+});
+
+const sorted = (xs: string[]) => [...xs].sort();
+
+describe("the explorer's reference suite", () => {
+  for (const system of SUITE) {
+    it(`${system.name}: ${system.outcomes.join(" | ")}`, async () => {
+      const r = await explore(pool, system.source);
+      results.set(system.name, r);
+      expect(r.model).toBe("single-node");
+      expect(r.complete).toBe(true);
+      expect(sorted(r.outcomes.map((o) => o.outcome))).toEqual(sorted(system.outcomes));
+      for (const o of r.outcomes) {
+        expect(o.witness.length).toBe(o.steps.length);
+        expect(o.schedules).toBeGreaterThan(0);
+      }
+    }, 60_000);
+  }
+
+  it("every witness replays to its outcome", async () => {
+    let replayed = 0;
+    for (const system of SUITE) {
+      const r = results.get(system.name) ?? (await explore(pool, system.source));
+      for (const o of r.outcomes) {
+        const again = await replay(pool, system.source, o.witness);
+        expect({ system: system.name, outcome: again.outcome, steps: again.steps }).toEqual({ system: system.name, outcome: o.outcome, steps: o.steps });
+        replayed++;
+      }
+    }
+    expect(replayed).toBeGreaterThanOrEqual(SUITE.length + 4);
+  }, 180_000);
+
+  it("says complete: false, and how much was cut, when a bound cuts the search", async () => {
+    const lostUpdate = SUITE.find((s) => s.name.startsWith("client-side get then set"))!;
+    const r = await explore(pool, lostUpdate.source, { maxSchedules: 5 });
+    expect(r.complete).toBe(false);
+    expect(r.schedules).toBe(5);
+    expect(r.cut.schedulesLimit).toBe(true);
+    const steps = await explore(pool, lostUpdate.source, { maxSteps: 3 });
+    expect(steps.complete).toBe(false);
+    expect(steps.cut.stepsLimit).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe("soundness against the real BEAM", () => {
+  // 200 runs of the uninstrumented scenario in one sandboxed job, with busy
+  // processes perturbing the schedulers: every outcome seen must be one the explorer found.
+  const perturbed = (source: string) => `${source}
+defmodule Soundness do
+  def run(n) do
+    busy = for _ <- 1..2, do: spawn(fn -> spin(0) end)
+    seen = Enum.reduce(1..n, MapSet.new(), fn i, acc ->
+      parent = self()
+      {pid, ref} = spawn_monitor(fn -> send(parent, {:out, inspect(Scenario.run())}); receive do: (:never -> :ok) end)
+      out = receive do
+        {:out, text} -> text
+        {:DOWN, ^ref, _, _, reason} -> "** died: " <> inspect(reason)
+      end
+      Process.demonitor(ref, [:flush])
+      Process.exit(pid, :kill)
+      if rem(i, 3) == 0, do: Process.sleep(1)
+      settle()
+      MapSet.put(acc, out)
+    end)
+    Enum.each(busy, &Process.exit(&1, :kill))
+    MapSet.to_list(seen)
+  end
+  defp spin(n), do: spin(rem(n + 1, 1000))
+  # The killed run's processes (and their names) are gone before the next run starts.
+  defp settle do
+    if Enum.any?([Counter, A, B], &Process.whereis/1), do: (Process.sleep(1); settle()), else: :ok
+  end
+end
+Soundness.run(200)`;
+
+  for (const system of SUITE.filter((s) => !s.slowOnTheRealBeam)) {
+    it(`${system.name}: the real BEAM shows only explored outcomes`, async () => {
+      const r = await pool.run({ script: perturbed(system.source), limits: { timeoutMs: 60_000 } });
+      expect(r.status, r.message).toBe("ok");
+      const seen = (r.valueJson as string[]).sort();
+      expect(seen.length).toBeGreaterThan(0);
+      for (const outcome of seen) expect(system.outcomes).toContain(outcome);
+    }, 90_000);
+  }
+});
+
+describe("an exploration is a function of the code only", () => {
+  it("gives byte-identical results on an idle machine and under two busy loops per core", async () => {
+    const chosen = SUITE.filter((s) => ["two independent senders to one receiver", "ETS check-then-insert by two processes", "a cast to a registered child while it is killed and restarted"].includes(s.name));
+    const idle = [];
+    for (const s of chosen) idle.push(JSON.stringify(await explore(pool, s.source)));
+    const loops: ChildProcess[] = [];
+    try {
+      for (let i = 0; i < 4; i++) loops.push(spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" }));
+      const busy = [];
+      for (const s of chosen) busy.push(JSON.stringify(await explore(pool, s.source)));
+      expect(busy).toEqual(idle);
+    } finally {
+      for (const l of loops) l.kill("SIGKILL");
+    }
+  }, 180_000);
+});
+
+describe("code under exploration", () => {
+  // Each attack must be refused, and must not change the scheduler's work.
+  const attacks: Array<[string, string]> = [
+    ["names the explorer's runtime", "def run, do: OtpForge.Explore.Rt.yield(:forged)"],
+    ["asks the runtime for the scheduler", "def run, do: send(OtpForge.Explore.Rt.scheduler(), {:explore_result, self(), {:value, :forged}})"],
+    ["sends a forged result to the scheduler it found", "def run, do: send(:persistent_term.get(:otpforge_explorer), {:explore_result, self(), {:value, :forged}})"],
+    ["sends a forged timer to the scheduler", "def run, do: send(:persistent_term.get(:otpforge_explorer), {:explore_timer, make_ref(), 0, self(), :forged})"],
+    ["reads the scheduler's mailbox", "def run, do: Process.info(:persistent_term.get(:otpforge_explorer), :messages)"],
+    ["messages its parent's parent (the scheduler)", "def run, do: (with {:parent, p} <- Process.info(self(), :parent), do: send(p, {:explore_park, self(), make_ref(), :forged}))"],
+  ];
+  for (const [what, body] of attacks) {
+    it(`refuses a scenario that ${what}`, async () => {
+      const err = await explore(pool, `defmodule Scenario do\n  ${body}\nend`).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ExploreError);
+      expect((err as ExploreError).result.status).toBe("policy_violation");
+      // A benign exploration on the same pool still gets its true outcomes.
+      const benign = await explore(pool, SUITE[0]!.source);
+      expect(sorted(benign.outcomes.map((o) => o.outcome))).toEqual(sorted(SUITE[0]!.outcomes));
+    }, 60_000);
+  }
+});
