@@ -63,9 +63,14 @@ describe("the explorer's reference suite", () => {
 describe("soundness against the real BEAM", () => {
   // 200 runs of the uninstrumented scenario in one sandboxed job, with busy
   // processes perturbing the schedulers: every outcome seen must be one the explorer found.
-  const perturbed = (source: string) => `${source}
+  const perturbed = (source: string, concurrent: boolean) => `${source}
 defmodule Soundness do
-  def run(n) do
+  def run(n, true) do
+    parent = self()
+    for _ <- 1..n, do: spawn(fn -> send(parent, {:out, inspect(Scenario.run())}) end)
+    for(_ <- 1..n, into: MapSet.new(), do: receive(do: ({:out, text} -> text))) |> MapSet.to_list()
+  end
+  def run(n, false) do
     busy = for _ <- 1..2, do: spawn(fn -> spin(0) end)
     seen = Enum.reduce(1..n, MapSet.new(), fn i, acc ->
       parent = self()
@@ -89,11 +94,11 @@ defmodule Soundness do
     if Enum.any?([Counter, A, B], &Process.whereis/1), do: (Process.sleep(1); settle()), else: :ok
   end
 end
-Soundness.run(200)`;
+Soundness.run(200, ${concurrent})`;
 
   for (const system of SUITE.filter((s) => !s.slowOnTheRealBeam)) {
     it(`${system.name}: the real BEAM shows only explored outcomes`, async () => {
-      const r = await pool.run({ script: perturbed(system.source), limits: { timeoutMs: 60_000 } });
+      const r = await pool.run({ script: perturbed(system.source, !!system.concurrentRuns), limits: { timeoutMs: 60_000 } });
       expect(r.status, r.message).toBe("ok");
       const seen = (r.valueJson as string[]).sort();
       expect(seen.length).toBeGreaterThan(0);
