@@ -35,7 +35,10 @@ export interface ExploreResult {
   model: DeliveryModel;
   /** True only when every schedule was run to its end (no bound cut anything). */
   complete: boolean;
+  /** Schedules run to their end. */
   schedules: number;
+  /** Schedules stopped early because every step they could take only reordered commuting steps already explored. */
+  pruned: number;
   cut: { schedulesLimit: boolean; stepsLimit: number };
   outcomes: ExploredOutcome[];
 }

@@ -28,6 +28,7 @@ export function validateJob(job: Job): void {
     if (e.replay !== undefined && !(Array.isArray(e.replay) && e.replay.every((i) => Number.isInteger(i) && i >= 0))) {
       throw new InvalidJobError("explore.replay must be a witness: an array of choice indexes (integers >= 0)");
     }
+    if (e.reduction !== undefined && e.reduction !== "sleep-sets" && e.reduction !== "none") throw new InvalidJobError('explore.reduction must be "sleep-sets" or "none"');
     if (job.script === undefined) throw new InvalidJobError("explore needs the scenario as the job's script (it defines Scenario.run/0)");
   }
   for (const [k, v] of Object.entries(job.limits ?? {})) {

@@ -60,6 +60,8 @@ export interface ExploreJobOptions {
   maxSteps?: number;
   /** Run exactly this schedule (a witness) instead of searching. */
   replay?: number[];
+  /** "sleep-sets" (default): never explore two orders of commuting steps; "none": every choice sequence. */
+  reduction?: "sleep-sets" | "none";
 }
 
 export interface PolicyViolation {

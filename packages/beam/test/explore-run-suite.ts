@@ -7,6 +7,9 @@ try {
     const t = Date.now();
     try {
       const r = await explore(pool, s.source, {});
+      const naive = await explore(pool, s.source, { reduction: "none" });
+      const same = JSON.stringify(naive.outcomes.map((o) => o.outcome).sort()) === JSON.stringify(r.outcomes.map((o) => o.outcome).sort());
+      console.log(`     naive ${naive.schedules} schedules, reduced ${r.schedules} (+${r.pruned} pruned); same outcomes: ${same}`);
       const got = r.outcomes.map((o) => o.outcome).sort();
       const ok = JSON.stringify(got) === JSON.stringify([...s.outcomes].sort());
       console.log(`${ok ? "OK  " : "DIFF"} ${s.name}: ${JSON.stringify(got)} schedules ${r.schedules} complete ${r.complete} ${Date.now() - t} ms`);

@@ -25,6 +25,7 @@ defmodule OtpForge.Explore do
 
     max_schedules = opts["maxSchedules"] || @default_max_schedules
     max_steps = opts["maxSteps"] || @default_max_steps
+    reduce = opts["reduction"] != "none"
     # The scheduler leaves the job's group: to the sandbox's guards it is then the runtime's, so
     # the scenario can neither message it (forged parks, timers, results) nor look into it.
     # Each schedule's processes stay in the job's group (its output capture).
@@ -36,11 +37,11 @@ defmodule OtpForge.Explore do
     try do
       case opts["replay"] do
         choices when is_list(choices) ->
-          run = schedule(scenario, choices, max_steps)
+          run = schedule(scenario, {:indexes, choices}, max_steps, false)
           %{"model" => "single-node", "replayed" => true} |> Map.merge(report_run(run))
 
         _ ->
-          dfs(scenario, max_schedules, max_steps)
+          dfs(scenario, max_schedules, max_steps, reduce)
       end
     after
       Rt.clear_scheduler()
@@ -48,50 +49,88 @@ defmodule OtpForge.Explore do
     end
   end
 
-  # ---- depth-first search over choice sequences
+  # ---- depth-first search over choice sequences, with sleep sets
+  #
+  # Each run follows a plan (the choices of the path so far), then takes the
+  # first enabled step not in its sleep set. A node's sleep set holds steps
+  # already explored from an ancestor that commute with every step taken since
+  # (independent?/2): exploring them again would only reorder commuting steps.
+  # A run whose enabled steps are all asleep is stopped: its outcomes are
+  # reached elsewhere. With reduction "none" the sleep sets stay empty (naive
+  # enumeration of every choice sequence).
 
-  defp dfs(scenario, max_schedules, max_steps) do
-    dfs(scenario, [], %{}, 0, max_schedules, max_steps, %{steps_cut: 0})
+  defp dfs(scenario, max_schedules, max_steps, reduce) do
+    dfs(scenario, [], %{}, %{runs: 0, pruned: 0, steps_cut: 0}, max_schedules, max_steps, reduce)
   end
 
-  defp dfs(scenario, prefix, outcomes, n, max, max_steps, cut) do
-    run = schedule(scenario, prefix, max_steps)
-    outcomes = Map.update(outcomes, run.outcome, %{count: 1, run: run}, &%{&1 | count: &1.count + 1})
-    cut = if run.cut, do: %{cut | steps_cut: cut.steps_cut + 1}, else: cut
-    n = n + 1
+  defp dfs(scenario, plan, outcomes, n, max, max_steps, reduce) do
+    run = schedule(scenario, {:plan, plan}, max_steps, reduce)
 
-    case next_prefix(run.choices) do
-      nil ->
-        finish(outcomes, n, true, cut)
+    {outcomes, n} =
+      if run.asleep do
+        {outcomes, %{n | pruned: n.pruned + 1}}
+      else
+        {Map.update(outcomes, run.outcome, %{count: 1, run: run}, &%{&1 | count: &1.count + 1}),
+         %{n | runs: n.runs + 1, steps_cut: n.steps_cut + if(run.cut, do: 1, else: 0)}}
+      end
 
-      _next when n >= max ->
-        finish(outcomes, n, false, Map.put(cut, :schedules_cut, true))
-
-      next ->
-        dfs(scenario, next, outcomes, n, max, max_steps, cut)
+    case backtrack(run.nodes) do
+      nil -> finish(outcomes, n, true)
+      _next when n.runs + n.pruned >= max -> finish(outcomes, n, false)
+      next -> dfs(scenario, next, outcomes, n, max, max_steps, reduce)
     end
   end
 
-  # The deepest choice with an alternative left, moved to that alternative.
-  defp next_prefix(choices) do
-    choices
+  # The deepest node with an enabled step neither explored nor asleep, moved to that step.
+  defp backtrack(nodes) do
+    nodes
     |> Enum.with_index()
     |> Enum.reverse()
-    |> Enum.find(fn {c, _} -> c.index + 1 < c.count end)
-    |> case do
-      nil -> nil
-      {c, i} -> Enum.map(Enum.take(choices, i), & &1.index) ++ [c.index + 1]
+    |> Enum.find_value(fn {node, i} ->
+      done = MapSet.put(node.done, node.chosen.key)
+
+      case Enum.find(node.enabled, &(not MapSet.member?(done, &1.key) and not MapSet.member?(node.sleep, &1.key))) do
+        nil -> nil
+        next -> Enum.take(nodes, i) ++ [%{node | done: done, chosen: next}]
+      end
+    end)
+  end
+
+  # Steps of two processes that commute: sends to two other processes' mailboxes, ETS operations
+  # on two tables (or two reads), an ETS operation and a send. Everything else (a callback,
+  # which may reply or crash, an exit signal, a timer, an await of a message) counts as dependent.
+  defp independent?(a, b) do
+    a.label != b.label and
+      case {a.kind, b.kind} do
+        {:msg, :msg} -> a.target != b.target and a.target != b.label and b.target != a.label
+        {:ets, :ets} -> a.table != b.table or (a.read and b.read)
+        {:ets, :msg} -> b.target != a.label
+        {:msg, :ets} -> a.target != b.label
+        _ -> false
+      end
+  end
+
+  defp child_sleep(parent, reduce) do
+    if reduce do
+      candidates = MapSet.union(parent.sleep_entries, MapSet.new(Enum.filter(parent.enabled, &MapSet.member?(parent.done, &1.key))))
+
+      candidates
+      |> Enum.filter(&(&1.key != parent.chosen.key and independent?(&1, parent.chosen)))
+      |> MapSet.new()
+    else
+      MapSet.new()
     end
   end
 
-  defp finish(outcomes, n, exhausted, cut) do
-    complete = exhausted and cut.steps_cut == 0
+  defp finish(outcomes, n, exhausted) do
+    complete = exhausted and n.steps_cut == 0
 
     %{
       "model" => "single-node",
       "complete" => complete,
-      "schedules" => n,
-      "cut" => %{"schedulesLimit" => Map.get(cut, :schedules_cut, false), "stepsLimit" => cut.steps_cut},
+      "schedules" => n.runs,
+      "pruned" => n.pruned,
+      "cut" => %{"schedulesLimit" => not exhausted, "stepsLimit" => n.steps_cut},
       "outcomes" =>
         outcomes
         |> Enum.sort_by(fn {text, _} -> text end)
@@ -102,8 +141,8 @@ defmodule OtpForge.Explore do
   defp report_run(run) do
     %{
       "outcome" => run.outcome,
-      "witness" => Enum.map(run.choices, & &1.index),
-      "steps" => Enum.map(run.choices, & &1.text)
+      "witness" => Enum.map(run.nodes, & &1.index),
+      "steps" => Enum.map(run.nodes, & &1.chosen.text)
     }
     |> then(fn r -> if run.deadlock, do: Map.put(r, "blocked", run.deadlock), else: r end)
     |> then(fn r -> if run.cut, do: Map.put(r, "cut", true), else: r end)
@@ -111,7 +150,7 @@ defmodule OtpForge.Explore do
 
   # ---- one schedule
 
-  defp schedule(scenario, prefix, max_steps) do
+  defp schedule(scenario, plan, max_steps, reduce) do
     before = MapSet.new(Process.list())
     me = self()
 
@@ -135,8 +174,9 @@ defmodule OtpForge.Explore do
     st = %{
       root: root,
       before: before,
-      prefix: prefix,
-      choices: [],
+      plan: plan,
+      reduce: reduce,
+      nodes: [],
       parked: %{},
       timers: [],
       clock: 0,
@@ -156,17 +196,17 @@ defmodule OtpForge.Explore do
         nil -> if st[:deadlock], do: "deadlock", else: "cut"
       end
 
-    %{outcome: outcome, choices: Enum.reverse(st.choices), deadlock: st[:deadlock], cut: st[:cut] == true}
+    %{outcome: outcome, nodes: Enum.reverse(st.nodes), deadlock: st[:deadlock], cut: st[:cut] == true, asleep: st[:asleep] == true}
   end
 
   defp loop(st) do
     st = drain(st)
 
     cond do
-      st.result != nil ->
+      st.result != nil or st[:asleep] ->
         st
 
-      length(st.choices) >= st.max_steps ->
+      length(st.nodes) >= st.max_steps ->
         Map.put(st, :cut, true)
 
       true ->
@@ -177,7 +217,10 @@ defmodule OtpForge.Explore do
             st
 
           map_size(st.parked) > 0 ->
-            loop(choose(st))
+            case choose(st) do
+              {:asleep, st} -> Map.put(st, :asleep, true)
+              st -> loop(st)
+            end
 
           st.timers != [] ->
             loop(fire(st))
@@ -285,19 +328,93 @@ defmodule OtpForge.Explore do
     {st, enabled} =
       Enum.reduce(st.parked, {st, []}, fn {pid, {token, what}}, {st, acc} ->
         {st, label} = label(st, pid)
-        {st, acc ++ [{label, pid, token, what}]}
+        {st, entry} = entry(st, label, what)
+        {st, [Map.merge(entry, %{pid: pid, token: token}) | acc]}
       end)
 
-    enabled = Enum.sort_by(enabled, fn {label, _, _, _} -> label end)
-    step = length(st.choices)
-    index = Enum.at(st.prefix, step, 0)
-    index = if index < length(enabled), do: index, else: 0
-    {label, pid, token, what} = Enum.at(enabled, index)
-    {st, text} = describe(st, label, what)
-    send(pid, {:explore_go, token})
+    enabled = Enum.sort_by(enabled, &{&1.label, &1.key})
+    depth = length(st.nodes)
 
-    %{st | parked: Map.delete(st.parked, pid), choices: [%{index: index, count: length(enabled), text: text} | st.choices]}
+    {pick, sleep_entries} =
+      case st.plan do
+        {:indexes, indexes} ->
+          i = Enum.at(indexes, depth, 0)
+          {Enum.at(enabled, i) || hd(enabled), MapSet.new()}
+
+        {:plan, plan} ->
+          case Enum.at(plan, depth) do
+            %{chosen: %{key: key}, sleep_entries: sleep} ->
+              {Enum.find(enabled, &(&1.key == key)) || hd(enabled), sleep}
+
+            nil ->
+              sleep = if depth == 0, do: MapSet.new(), else: child_sleep(parent_node(st, plan, depth), st.reduce)
+              asleep = MapSet.new(sleep, & &1.key)
+              {Enum.find(enabled, &(not MapSet.member?(asleep, &1.key))), sleep}
+          end
+      end
+
+    case pick do
+      nil ->
+        {:asleep, st}
+
+      pick ->
+        send(pick.pid, {:explore_go, pick.token})
+        strip = fn e -> Map.drop(e, [:pid, :token]) end
+        {done, carried} = planned(st.plan, depth)
+
+        node = %{
+          index: Enum.find_index(enabled, &(&1.key == pick.key)),
+          count: length(enabled),
+          enabled: Enum.map(enabled, strip),
+          chosen: strip.(pick),
+          sleep_entries: carried || sleep_entries,
+          sleep: MapSet.new(carried || sleep_entries, & &1.key),
+          done: done
+        }
+
+        %{st | parked: Map.delete(st.parked, pick.pid), nodes: [node | st.nodes]}
+    end
   end
+
+  # A node of the plan keeps what was explored from it; a new node has explored nothing yet.
+  defp planned({:plan, plan}, depth) do
+    case Enum.at(plan, depth) do
+      %{done: done, sleep_entries: sleep} -> {done, sleep}
+      nil -> {MapSet.new(), nil}
+    end
+  end
+
+  defp planned(_, _), do: {MapSet.new(), nil}
+
+  # The node above `depth` on this run's path: from the plan while the run follows it.
+  defp parent_node(st, plan, depth) do
+    if depth <= length(plan), do: Enum.at(plan, depth - 1) |> merge_recorded(hd(st.nodes)), else: hd(st.nodes)
+  end
+
+  defp merge_recorded(planned, recorded), do: %{recorded | done: planned.done, sleep_entries: planned.sleep_entries, sleep: planned.sleep}
+
+  # A choice as the search sees it: who, what (text, also the identity), and what it touches.
+  defp entry(st, label, what) do
+    {st, text} = describe(st, label, what)
+    base = %{label: label, text: text, key: label <> " | " <> text, kind: :other, target: nil, table: nil, read: false}
+
+    case what do
+      {k, dest, _} when k in [:send, :cast, :call, :reply] ->
+        {st, target} = target_label(st, dest)
+        {st, %{base | kind: :msg, target: target}}
+
+      {:ets, fun, table, _} ->
+        {st, %{base | kind: :ets, table: table, read: fun in [:lookup, :member, :lookup_element, :select, :match, :match_object, :tab2list, :first, :next, :last]}}
+
+      _ ->
+        {st, base}
+    end
+  end
+
+  defp target_label(st, {:pid, pid}), do: target_label(st, pid)
+  defp target_label(st, pid) when is_pid(pid), do: label(st, pid)
+  defp target_label(st, name) when is_atom(name), do: {st, inspect(name)}
+  defp target_label(st, other), do: {st, inspect(other)}
 
   # ---- stable names for processes: registered name, else the parent's label and the child's rank
 
@@ -336,7 +453,10 @@ defmodule OtpForge.Explore do
         {:exit, dest, reason} -> with_dest(st, dest, &"#{label} sends exit #{show(reason)} to #{&1}")
         {:timer, dest, msg, ms} -> with_dest(st, dest, &"#{label} starts a #{ms} ms timer for #{show(msg)} to #{&1}")
         {:await, task} -> with_dest(st, task, &"#{label} awaits task #{&1}")
-        {:handle, cb, mod} -> {st, "#{label} runs #{inspect(mod)}.#{cb}"}
+        {:handle, :init, mod, _, _} -> {st, "#{label} runs #{inspect(mod)}.init"}
+        {:handle, :handle_call, _mod, msg, from} -> with_dest(st, from, &"#{label} handles call #{show(msg)} from #{&1}")
+        {:handle, :handle_cast, _mod, msg, _} -> {st, "#{label} handles cast #{show(msg)}"}
+        {:handle, :handle_info, _mod, msg, _} -> {st, "#{label} handles #{show(msg)}"}
         {:ets, fun, table, _} -> {st, "#{label} does :ets.#{fun} on #{show(table)}"}
         {:op, mod, fun, nil} -> {st, "#{label} calls #{inspect(mod)}.#{fun}"}
         {:op, mod, fun, dest} -> with_dest(st, dest, &"#{label} calls #{inspect(mod)}.#{fun} on #{&1}")

@@ -73,19 +73,31 @@ defmodule OtpForge.Explore.Rewrite do
     end
   end
 
+  # A callback parks on entry, with the message it handles (and a call's caller) for the witness:
+  # its arguments are also bound to fresh variables in the head (`pattern = var`).
   defp point({kind, meta, [head, body]} = d) when kind in [:def, :defp] and is_list(body) do
     case callback(head) do
       nil ->
         d
 
       name ->
-        entered = quote(do: unquote(@rt).enter(unquote(name), __MODULE__))
-
-        body =
-          Keyword.update(body, :do, nil, fn b -> quote(do: (unquote(entered); unquote(b))) end)
-
+        {head, args} = capture_args(head)
+        message = if name == :init, do: nil, else: hd(args)
+        from = if name == :handle_call, do: Enum.at(args, 1)
+        entered = quote(do: unquote(@rt).enter(unquote(name), __MODULE__, unquote(message), unquote(from)))
+        body = Keyword.update(body, :do, nil, fn b -> quote(do: (unquote(entered); unquote(b))) end)
         {kind, meta, [head, body]}
     end
+  end
+
+  defp capture_args({:when, m, [call, guard]}) do
+    {call, vars} = capture_args(call)
+    {{:when, m, [call, guard]}, vars}
+  end
+
+  defp capture_args({name, m, args}) do
+    vars = for i <- 1..length(args), do: Macro.unique_var(:"otpforge_arg#{i}", __MODULE__)
+    {{name, m, Enum.zip_with(args, vars, fn pattern, var -> {:=, [], [pattern, var]} end)}, vars}
   end
 
   defp point(other), do: other

@@ -34,7 +34,12 @@ defmodule OtpForge.Explore.Rt do
   end
 
   @doc "A callback of a user module starts: the process takes its next step only when chosen."
-  def enter(callback, module), do: yield({:handle, callback, module})
+  def enter(callback, module, message, from) do
+    if scheduler(), do: yield({:handle, callback, module, message, caller(from)}), else: :ok
+  end
+
+  defp caller({pid, _tag}) when is_pid(pid), do: label_of(pid)
+  defp caller(_), do: nil
 
   # ---- the guarded operations (OtpForge.Guard.call(M, f, args, at) as the policy wrote them)
 

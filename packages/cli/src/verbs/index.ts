@@ -10,6 +10,7 @@ import { exportVerb } from "./export.js";
 import { bench } from "./bench.js";
 import { exec } from "./exec.js";
 import { dataset } from "./dataset.js";
+import { exploreVerb } from "./explore.js";
 
 // The order of DESIGN.md's command contract: from running code to publishing, then benchmarks.
-export const verbs: Verb[] = [demo, exec, verify, dataset, evalVerb, compile, publish, exportVerb, bench];
+export const verbs: Verb[] = [demo, exec, exploreVerb, verify, dataset, evalVerb, compile, publish, exportVerb, bench];

@@ -1,0 +1,50 @@
+// `otpforge explore` end to end: the outcome table with witnesses in words,
+// --json, --replay of a witness file, and bad input (exit 2).
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { cli } from "./helpers.js";
+
+const dir = mkdtempSync(join(tmpdir(), "otpforge-explore-"));
+const race = `
+defmodule Scenario do
+  def run do
+    me = self()
+    spawn(fn -> send(me, :a) end)
+    spawn(fn -> send(me, :b) end)
+    [receive(do: (m -> m)), receive(do: (m -> m))]
+  end
+end`;
+writeFileSync(join(dir, "race.exs"), race);
+writeFileSync(join(dir, "broken.exs"), "defmodule Scenario do\n  def run, do: File.read!(\"/etc/passwd\")\nend\n");
+
+describe("otpforge explore", () => {
+  it("prints every outcome with a witness in words, and --json", async () => {
+    const r = await cli(["explore", "race.exs"], {}, dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^2 outcomes over 2 schedules \(model single-node, complete\)/);
+    expect(r.stdout).toContain("main.1 sends :a to main");
+    expect(r.stdout).toContain("main.2 sends :b to main");
+    const j = await cli(["explore", "race.exs", "--json"], {}, dir);
+    const result = JSON.parse(j.stdout);
+    expect(result.outcomes.map((o: { outcome: string }) => o.outcome).sort()).toEqual(["[:a, :b]", "[:b, :a]"]);
+    // A witness file (an outcome object from --json) replays to its outcome.
+    const second = result.outcomes.find((o: { outcome: string }) => o.outcome === "[:b, :a]");
+    writeFileSync(join(dir, "witness.json"), JSON.stringify(second));
+    const again = await cli(["explore", "race.exs", "--replay", "witness.json"], {}, dir);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^outcome \[:b, :a\]\n/);
+  }, 60_000);
+
+  it("exits 2 on a missing file, a bad witness, or a scenario the policy refuses", async () => {
+    expect((await cli(["explore", "nope.exs"], {}, dir)).code).toBe(2);
+    writeFileSync(join(dir, "bad-witness.json"), '{"witness": "first"}');
+    const bad = await cli(["explore", "race.exs", "--replay", "bad-witness.json"], {}, dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/a witness is a JSON array of choice indexes/);
+    const refused = await cli(["explore", "broken.exs", "--json"], {}, dir);
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "EXPLORE_FAILED", message: expect.stringContaining("policy_violation") } });
+  }, 60_000);
+});
