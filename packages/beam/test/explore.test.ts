@@ -7,6 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createPool, explore, replay, ExploreError, type ExploreResult, type Pool } from "../src/index.js";
 import { SUITE } from "./explore-suite.js";
+import { ESCAPES } from "./escape-cases.js";
+import { existsSync, mkdtempSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 let pool: Pool;
 const results = new Map<string, ExploreResult>();
@@ -156,6 +160,28 @@ describe("code under exploration", () => {
       // A benign exploration on the same pool still gets its true outcomes.
       const benign = await explore(pool, SUITE[0]!.source);
       expect(sorted(benign.outcomes.map((o) => o.outcome))).toEqual(sorted(SUITE[0]!.outcomes));
+    }, 60_000);
+  }
+});
+
+describe("the hostile corpus, submitted through the explorer", () => {
+  // The explorer's rewrite runs after the policy, so every attack meets the same layers: the same
+  // verdict (an attack the sandbox lets finish is then refused for defining no Scenario.run/0).
+  const dir = mkdtempSync(join(tmpdir(), "otpforge-explore-escapes-"));
+  chmodSync(dir, 0o777);
+  const target = join(dir, "escaped.txt");
+  for (const c of ESCAPES) {
+    it.concurrent(`${c.name}: ${c.status === "ok" ? "no scenario" : c.status}`, async () => {
+      const job = c.job(target);
+      const r = await pool.run({ ...job, script: job.script ?? ":ok", explore: {} });
+      if (c.status === "ok") {
+        expect(r.status).toBe("runtime_error");
+        expect(r.message).toMatch(/Scenario\.run\/0/);
+      } else {
+        expect(r.status, r.message).toBe(c.status);
+        if (c.message) expect(r.message).toMatch(c.message);
+      }
+      expect(existsSync(target), "the attack wrote outside its VM").toBe(false);
     }, 60_000);
   }
 });
