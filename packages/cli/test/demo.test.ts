@@ -40,6 +40,11 @@ describe("otpforge demo", () => {
     const summary = JSON.parse(r.stdout);
     expect(summary.dataset.examples).toBe(40);
     expect(summary.catalog.ok).toBe(true);
+    // Step 3: the brief's counter has one outcome, the real lost update two, both explored completely.
+    expect(summary.explore.map((e: { outcomes: string[]; complete: boolean }) => [e.outcomes, e.complete])).toEqual([
+      [["2"], true],
+      [["1", "2"], true],
+    ]);
     expect(summary.model.lm).toBe("openai/gpt-4o-mini");
     expect(summary.model.zeroShot).toBeLessThan(100);
     expect(summary.model.compiled).toBeGreaterThan(summary.model.zeroShot);

@@ -5,6 +5,7 @@ import { join, relative } from "node:path";
 import { lmFromEnv, type LM } from "@otpforge/core";
 import { createPool } from "@otpforge/beam";
 import { buildDemoDataset, catalogTable, datasetTable, verifyDemoCatalog, type DemoIO } from "./offline-steps.js";
+import { exploreDemoScenarios, type ExploreStepResult } from "./explore-step.js";
 import { runModelSteps, type ModelStepsResult } from "./model-steps.js";
 import { textTable, pct } from "./table.js";
 
@@ -30,6 +31,7 @@ publishing and the report were skipped. To run them, pick one and rerun \`npm ru
 export interface DemoSummary {
   dataset: { path: string; examples: number; stats: unknown };
   catalog: { ok: boolean; runs: number; entries: number; unexpected: string[] };
+  explore: ExploreStepResult[];
   model: null | { lm: string; zeroShot: number; compiled: number; artifact: string; report: string };
 }
 
@@ -51,9 +53,13 @@ export async function runDemo(o: DemoOptions, io: DemoIO): Promise<{ summary: De
     const valid = catalog.entries.filter((c) => c.verdict.verdict === "valid").length;
     io.say(`   ${valid} pairs valid, ${catalog.entries.length - valid} invalid; ${catalog.unexpected.length === 0 ? "every verdict as expected" : `UNEXPECTED: ${catalog.unexpected.join(", ")}`}\n`);
 
+    io.say(`\n3. Exploring every interleaving of two counters on the BEAM (virtual time, each outcome with a witness)...\n`);
+    const explored = await exploreDemoScenarios(pool, io);
+
     const summary: DemoSummary = {
       dataset: { path: data.path, examples: data.examples.length, stats: data.stats },
       catalog: { ok: catalog.ok, runs: catalog.runs, entries: catalog.entries.length, unexpected: catalog.unexpected },
+      explore: explored,
       model: null,
     };
     if (!lm) {
@@ -84,7 +90,7 @@ export async function runDemo(o: DemoOptions, io: DemoIO): Promise<{ summary: De
       io.say(`   artifact: ${rel(m.published.path)} (${m.published.name}@${m.published.version})\n   report:   ${rel(m.reportPath)}\n`);
       summary.model = { lm: lm.id, zeroShot: m.zeroShot.score, compiled: m.compiled.score, artifact: m.published.path, report: m.reportPath };
     }
-    return { summary, exitCode: catalog.ok ? 0 : 1 };
+    return { summary, exitCode: catalog.ok && explored.every((e) => e.asExpected) ? 0 : 1 };
   } finally {
     await pool.close();
   }
