@@ -8,3 +8,4 @@ export type { Job, JobResult, Limits, Verdict, TraceEvent, PolicyResult, PolicyV
 export { runBeamBench, benchProgram, type BeamBenchOptions, type BeamBenchResult } from "./bench.js";
 export { explore, replay, ExploreError, type ExploreOptions, type ExploreResult, type ExploredOutcome, type DeliveryModel } from "./explore.js";
 export type { ExploreJobOptions } from "./types.js";
+export { EXPLORE_SUITE, type SuiteSystem } from "./explore-suite.js";

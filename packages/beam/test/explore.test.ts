@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createPool, explore, replay, ExploreError, type ExploreResult, type Pool } from "../src/index.js";
-import { SUITE } from "./explore-suite.js";
+import { EXPLORE_SUITE } from "../src/explore-suite.js";
 import { ESCAPES } from "./escape-cases.js";
 import { existsSync, mkdtempSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,7 +25,7 @@ afterAll(async () => {
 const sorted = (xs: string[]) => [...xs].sort();
 
 describe("the explorer's reference suite", () => {
-  for (const system of SUITE) {
+  for (const system of EXPLORE_SUITE) {
     it(`${system.name}: ${system.outcomes.join(" | ")}`, async () => {
       const r = await explore(pool, system.source);
       results.set(system.name, r);
@@ -41,7 +41,7 @@ describe("the explorer's reference suite", () => {
 
   it("every witness replays to its outcome", async () => {
     let replayed = 0;
-    for (const system of SUITE) {
+    for (const system of EXPLORE_SUITE) {
       const r = results.get(system.name) ?? (await explore(pool, system.source));
       for (const o of r.outcomes) {
         const again = await replay(pool, system.source, o.witness);
@@ -49,12 +49,12 @@ describe("the explorer's reference suite", () => {
         replayed++;
       }
     }
-    expect(replayed).toBeGreaterThanOrEqual(SUITE.length + 4);
+    expect(replayed).toBeGreaterThanOrEqual(EXPLORE_SUITE.length + 4);
   }, 180_000);
 
   it("naive enumeration and the reduced search find the same outcomes; the reduced one runs fewer schedules where steps commute", async () => {
     const fewer: string[] = [];
-    for (const system of SUITE) {
+    for (const system of EXPLORE_SUITE) {
       const reduced = results.get(system.name) ?? (await explore(pool, system.source));
       const naive = await explore(pool, system.source, { reduction: "none" });
       expect(naive.complete).toBe(true);
@@ -67,7 +67,7 @@ describe("the explorer's reference suite", () => {
   }, 180_000);
 
   it("says complete: false, and how much was cut, when a bound cuts the search", async () => {
-    const lostUpdate = SUITE.find((s) => s.name.startsWith("client-side get then set"))!;
+    const lostUpdate = EXPLORE_SUITE.find((s) => s.name.startsWith("client-side get then set"))!;
     const r = await explore(pool, lostUpdate.source, { maxSchedules: 5 });
     expect(r.complete).toBe(false);
     expect(r.schedules).toBe(5);
@@ -114,7 +114,7 @@ defmodule Soundness do
 end
 Soundness.run(200, ${concurrent})`;
 
-  for (const system of SUITE.filter((s) => !s.slowOnTheRealBeam)) {
+  for (const system of EXPLORE_SUITE.filter((s) => !s.slowOnTheRealBeam)) {
     it(`${system.name}: the real BEAM shows only explored outcomes`, async () => {
       const r = await pool.run({ script: perturbed(system.source, !!system.concurrentRuns), limits: { timeoutMs: 60_000 } });
       expect(r.status, r.message).toBe("ok");
@@ -127,7 +127,7 @@ Soundness.run(200, ${concurrent})`;
 
 describe("an exploration is a function of the code only", () => {
   it("gives byte-identical results on an idle machine and under two busy loops per core", async () => {
-    const chosen = SUITE.filter((s) => ["two independent senders to one receiver", "ETS check-then-insert by two processes", "a cast to a registered child while it is killed and restarted"].includes(s.name));
+    const chosen = EXPLORE_SUITE.filter((s) => ["two independent senders to one receiver", "ETS check-then-insert by two processes", "a cast to a registered child while it is killed and restarted"].includes(s.name));
     const idle = [];
     for (const s of chosen) idle.push(JSON.stringify(await explore(pool, s.source)));
     const loops: ChildProcess[] = [];
@@ -158,8 +158,8 @@ describe("code under exploration", () => {
       expect(err).toBeInstanceOf(ExploreError);
       expect((err as ExploreError).result.status).toBe("policy_violation");
       // A benign exploration on the same pool still gets its true outcomes.
-      const benign = await explore(pool, SUITE[0]!.source);
-      expect(sorted(benign.outcomes.map((o) => o.outcome))).toEqual(sorted(SUITE[0]!.outcomes));
+      const benign = await explore(pool, EXPLORE_SUITE[0]!.source);
+      expect(sorted(benign.outcomes.map((o) => o.outcome))).toEqual(sorted(EXPLORE_SUITE[0]!.outcomes));
     }, 60_000);
   }
 });

@@ -3,6 +3,7 @@ import type { CliIO } from "../verb.js";
 import { beamBench } from "./beam.js";
 import { compileBench } from "./compile.js";
 import { tracesBench } from "./traces.js";
+import { exploreBench } from "./explore.js";
 
 export interface Benchmark {
   name: string;
@@ -13,4 +14,4 @@ export interface Benchmark {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
-export const benchmarks: Benchmark[] = [beamBench, tracesBench, compileBench];
+export const benchmarks: Benchmark[] = [beamBench, tracesBench, compileBench, exploreBench];

@@ -1,4 +1,4 @@
-// The explorer's reference suite: small systems whose possible outcomes are
+// The explorer's reference suite (used by its tests and by `otpforge bench explore`): small systems whose possible outcomes are
 // derived by hand below (from OTP's guarantees, not by running anything).
 // Each `source` follows the scenario harness convention: Scenario.run/0's
 // value, as inspect prints it, is the outcome.
@@ -28,7 +28,7 @@ defmodule Counter do
 end
 `;
 
-export const SUITE: SuiteSystem[] = [
+export const EXPLORE_SUITE: SuiteSystem[] = [
   {
     name: "two independent senders to one receiver",
     why: "nothing orders two senders' messages: either arrives first",
