@@ -4,6 +4,9 @@ import type { JobResult, Job, PolicyViolation, TraceEvent, Verdict } from "./typ
 import { VERDICTS } from "./types.js";
 import type { WorkerCompromised, WorkerExit } from "./worker.js";
 
+/** The longest job time limit (a day): well inside what one Node timer can wait. */
+export const MAX_TIMEOUT_MS = 24 * 60 * 60 * 1000;
+
 export function validateJob(job: Job): void {
   if (!job || typeof job !== "object") throw new InvalidJobError("a job must be an object with files, script or call");
   if (job.files !== undefined) {
@@ -33,6 +36,8 @@ export function validateJob(job: Job): void {
   }
   for (const [k, v] of Object.entries(job.limits ?? {})) {
     if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0)) throw new InvalidJobError(`limits.${k} must be a positive number, got ${String(v)}`);
+    // Node's timers hold at most 2^31-1 ms; the pool waits timeoutMs plus a grace period.
+    if (k === "timeoutMs" && v > MAX_TIMEOUT_MS) throw new InvalidJobError(`limits.timeoutMs must be at most ${MAX_TIMEOUT_MS} (a day), got ${String(v)}`);
   }
 }
 

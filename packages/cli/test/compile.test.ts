@@ -99,7 +99,7 @@ describe("otpforge compile", () => {
     expect(unknown.stderr).toMatch(/"no-such-task" is neither a built-in task .* nor an existing task module file/);
     const noModel = await cli(["compile", TASK, "--trainset", "train.jsonl", "--out", "x"], { PATH: process.env.PATH }, dir);
     expect(noModel.code).toBe(2);
-    expect(noModel.stderr).toMatch(/no model is configured: set OTPFORGE_LM \(or pass --lm\) to provider\/model/);
+    expect(noModel.stderr).toMatch(/No language model is configured: set OTPFORGE_LM \(or pass --lm\) to provider\/model/);
     const badFile = await cli(args("x", "--trainset", "missing.jsonl"), env, dir);
     expect(badFile.code).toBe(2);
     expect(badFile.stderr).toMatch(/missing\.jsonl: cannot be read \(ENOENT\)/);
@@ -117,28 +117,7 @@ describe("otpforge compile", () => {
     expect(bad.stderr).toMatch(/train\.jsonl: cannot be read as trainset \(.*not a trace example/);
   });
 
-  it("bench compile runs otpforge and Ax on the same server, data and metric", async () => {
-    // Latency 0: this checks what the benchmark reports, not how fast anything is.
-    const r = await cli(["bench", "compile", "--latency-ms", "0", "--repeat", "2", "--json"], env, dir);
-    expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ latencyMs: 0, trainset: 32, valset: 16, demos: 4, repeat: 2 });
-    const [ours, theirs] = result.rows;
-    expect(ours.system).toMatch(/otpforge BootstrapFewShot \(concurrency 8\)/);
-    expect(theirs.system).toMatch(/Ax AxBootstrapFewShot/);
-    for (const row of result.rows) {
-      expect(row.demos).toBe(4);
-      expect(row.wallMs.min).toBeLessThanOrEqual(row.wallMs.median);
-      expect(row.wallMs.median).toBeLessThanOrEqual(row.wallMs.max);
-    }
-    // In trainset order the 4th word the model knows is the 19th example; Ax samples its order at random.
-    expect(ours.lmCalls.min).toBeGreaterThanOrEqual(19);
-    expect(theirs.lmCalls.min).toBeGreaterThanOrEqual(4);
-    // The fake model knows a quarter of the words whatever the prompt: both programs score the same.
-    expect(ours.valScore).toBe(25);
-    expect(theirs.valScore).toBe(25);
-  });
-
+  // bench compile has its own test: compile-bench.test.ts.
   it("has help with examples", async () => {
     const r = await cli(["compile", "--help"]);
     expect(r.code).toBe(0);

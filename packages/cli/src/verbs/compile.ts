@@ -3,7 +3,7 @@
 // the model, shows progress, and prints a summary.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { LMConfigError, NoLMConfiguredError, howToSetAModel, lm as makeLM, lmFromEnv, writeReport, type LM } from "@otpforge/core";
+import { NoLMConfiguredError, lm as makeLM, lmFromEnv, writeReport, type LM } from "@otpforge/core";
 import { TASK_NAMES, isTaskName, openTask } from "@otpforge/tasks";
 import {
   OPTIMIZERS,
@@ -21,8 +21,6 @@ import { EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 /** A task whose metric may hold a BEAM pool until close(). */
 type LoadedTask = CompileTask & { close?(): Promise<void> };
 
-const NO_MODEL =
-  `no model is configured: ${howToSetAModel()}`;
 
 export const compile: Verb = {
   name: "compile",
@@ -121,7 +119,7 @@ Examples:
 
     const task = await resolveTask(positionals[0]!, io, values.runs !== undefined ? { runs: intOption(values.runs, "runs", 5) } : {});
     const model = resolveModel(values.lm, io, lmOptions(values["lm-option"]));
-    if (!model && optimizer !== "labeled") throw new UsageError(NO_MODEL);
+    if (!model && optimizer !== "labeled") throw new NoLMConfiguredError();
     const valset = values.valset && model ? resolve(io.cwd, values.valset) : undefined;
     if (values.valset && !model && !values.json) io.stderr("note: no model configured, so the valset is not scored\n");
 
@@ -154,8 +152,7 @@ Examples:
     } catch (err) {
       progress?.done();
       await task.close?.();
-      // Every other error declares its code and category; runCli prints and maps them.
-      if (err instanceof NoLMConfiguredError) throw new UsageError(NO_MODEL);
+      // Every error declares its code and category; runCli prints and maps them.
       throw err;
     }
     progress?.done();
@@ -179,12 +176,8 @@ async function resolveTask(name: string, io: CliIO, options: { runs?: number }):
 
 function resolveModel(spec: string | undefined, io: CliIO, providerOptions?: Record<string, unknown>): LM | undefined {
   const options = { env: io.env, ...(providerOptions ? { providerOptions } : {}) };
-  try {
-    return spec ? makeLM(spec, options) : lmFromEnv(options);
-  } catch (err) {
-    if (err instanceof LMConfigError) throw new UsageError(err.message);
-    throw err;
-  }
+  // An LMConfigError (unknown provider, missing key) is bad input: runCli maps it.
+  return spec ? makeLM(spec, options) : lmFromEnv(options);
 }
 
 function costOption(value: string): number {

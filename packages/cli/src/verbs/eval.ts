@@ -2,11 +2,11 @@
 // evals live in @otpforge/metrics; this verb loads the data and the program,
 // picks the LM, prints a summary by category and writes per-example records.
 import { resolve } from "node:path";
-import { lmFromEnv, lm as lmFromSpec, writeReport, NoLMConfiguredError, OtpforgeError, withSettings, type LM } from "@otpforge/core";
+import { lmFromEnv, lm as lmFromSpec, writeReport, withSettings, type LM } from "@otpforge/core";
 import { evalReportInput, formatEvalSummary, writeEvalRecords, type EvalResult } from "@otpforge/metrics";
 import { TASK_NAMES, isTaskName, openTask, type OtpTask, type TaskName } from "@otpforge/tasks";
 import { loadCompiledFile, renderPrompts } from "@otpforge/teleprompters";
-import { intOption, lmOptions, parseVerbArgs } from "../args.js";
+import { intOption, lmOptions, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Verb } from "../verb.js";
 
 /** `reasoning` is the brief's name for the trace eval. */
@@ -72,24 +72,17 @@ Examples:
     if (!isTaskName(name)) throw new UsageError(`unknown eval "${taskName}"; known: ${TASK_NAMES.join(", ")}.`);
     const task: OtpTask = openTask(name, {
       runs: intOption(values.runs, "runs", 5),
-      timeoutMs: intOption(values["timeout-ms"], "timeout-ms", 8_000, 100),
+      timeoutMs: intOption(values["timeout-ms"], "timeout-ms", 8_000, 100, MAX_JOB_TIMEOUT_MS),
     });
     if (!values.data) throw new UsageError(`--data is required (a JSONL file${task.builtinData ? `, or "${task.builtinData}"` : ""}).`);
     const data = values.data === task.builtinData ? values.data : resolve(io.cwd, values.data);
     const programPath = values.program ? resolve(io.cwd, values.program) : undefined;
 
+    // A bad model spec or a missing key is an LMConfigError (bad input): runCli maps it.
     let model: LM | undefined;
-    try {
-      const providerOptions = lmOptions(values["lm-option"]);
-      if (values.lm) model = lmFromSpec(values.lm, { env: io.env, ...(providerOptions ? { providerOptions } : {}) });
-      else if (providerOptions) {
-        const fromEnv = lmFromEnv({ env: io.env, providerOptions });
-        if (fromEnv) model = fromEnv;
-      }
-    } catch (err) {
-      if (err instanceof OtpforgeError) throw new UsageError(err.message);
-      throw err;
-    }
+    const providerOptions = lmOptions(values["lm-option"]);
+    if (values.lm) model = lmFromSpec(values.lm, { env: io.env, ...(providerOptions ? { providerOptions } : {}) });
+    else if (providerOptions) model = lmFromEnv({ env: io.env, providerOptions });
 
     const records = task.readRecords(data) as Array<{ split?: unknown }>;
     // Records with splits are scored on one of them (test unless told), and the output says which.
@@ -105,9 +98,6 @@ Examples:
     let result: EvalResult;
     try {
       result = model ? await withSettings({ lm: model }, run) : await run();
-    } catch (err) {
-      if (err instanceof NoLMConfiguredError) throw new UsageError(err.message);
-      throw err;
     } finally {
       await task.close();
     }
