@@ -41,6 +41,8 @@ export interface ExploreResult {
   pruned: number;
   cut: { schedulesLimit: boolean; stepsLimit: number };
   outcomes: ExploredOutcome[];
+  /** Time the search took inside the VM (not its boot, compile or the round trip), ms. */
+  elapsedMs: number;
 }
 
 /** The scenario did not compile, broke the policy, or the exploration itself failed. */

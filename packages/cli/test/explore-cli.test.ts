@@ -4,18 +4,12 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EXPLORE_SUITE } from "@otpforge/beam";
 import { cli } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "otpforge-explore-"));
-const race = `
-defmodule Scenario do
-  def run do
-    me = self()
-    spawn(fn -> send(me, :a) end)
-    spawn(fn -> send(me, :b) end)
-    [receive(do: (m -> m)), receive(do: (m -> m))]
-  end
-end`;
+// Two independent senders to one receiver: two outcomes.
+const race = EXPLORE_SUITE.find((s) => s.name === "two independent senders to one receiver")!.source;
 writeFileSync(join(dir, "race.exs"), race);
 writeFileSync(join(dir, "broken.exs"), "defmodule Scenario do\n  def run, do: File.read!(\"/etc/passwd\")\nend\n");
 

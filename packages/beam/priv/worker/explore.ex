@@ -33,6 +33,7 @@ defmodule OtpForge.Explore do
     Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
     Process.put(:otpforge_job_gl, job_gl)
     Rt.set_scheduler(self())
+    started = System.monotonic_time(:microsecond)
 
     try do
       case opts["replay"] do
@@ -43,6 +44,7 @@ defmodule OtpForge.Explore do
         _ ->
           dfs(scenario, max_schedules, max_steps, reduce)
       end
+      |> Map.put("elapsedMs", (System.monotonic_time(:microsecond) - started) / 1000)
     after
       Rt.clear_scheduler()
       Process.group_leader(self(), job_gl)
