@@ -10,7 +10,7 @@ export interface SuiteSystem {
   outcomes: string[];
   /** Why those outcomes and no others. */
   why: string;
-  /** The uninstrumented code waits on real timeouts: too slow to run 200 times for the soundness check. */
+  /** The uninstrumented code waits on real timeouts (or forever): not run 200 times for the soundness check. */
   slowOnTheRealBeam?: boolean;
   /** The soundness check runs its 200 real runs at once (the system registers no names; its real timers then overlap). */
   concurrentRuns?: boolean;
@@ -255,6 +255,20 @@ defmodule Scenario do
     spawn(fn -> send(r2, :y) end)
     got = for _ <- 1..2, do: receive(do: ({i, m} -> {i, m}))
     got |> Enum.sort() |> Enum.map(&elem(&1, 1))
+  end
+end`,
+  },
+  {
+    name: "two processes waiting for each other",
+    why: "main waits for :done, which only the child sends after a :go that nobody sends: every process blocked, no timer: a deadlock",
+    outcomes: ["deadlock"],
+    slowOnTheRealBeam: true,
+    source: `
+defmodule Scenario do
+  def run do
+    me = self()
+    spawn(fn -> receive do: (:go -> send(me, :done)) end)
+    receive do: (:done -> :finished)
   end
 end`,
   },

@@ -66,6 +66,15 @@ describe("the explorer's reference suite", () => {
     expect(fewer).toEqual(expect.arrayContaining(["ETS check-then-insert by two processes", "two senders to two receivers"]));
   }, 180_000);
 
+  it("reports a deadlock with what each blocked process waits in", async () => {
+    const system = EXPLORE_SUITE.find((s) => s.name === "two processes waiting for each other")!;
+    const r = results.get(system.name) ?? (await explore(pool, system.source));
+    const [deadlock] = r.outcomes;
+    expect(deadlock!.outcome).toBe("deadlock");
+    expect(deadlock!.blocked?.map((b) => b.process).sort()).toEqual(["main", "main.1"]);
+    for (const b of deadlock!.blocked!) expect(b.waitsIn).toMatch(/Scenario\./);
+  }, 60_000);
+
   it("says complete: false, and how much was cut, when a bound cuts the search", async () => {
     const lostUpdate = EXPLORE_SUITE.find((s) => s.name.startsWith("client-side get then set"))!;
     const r = await explore(pool, lostUpdate.source, { maxSchedules: 5 });
