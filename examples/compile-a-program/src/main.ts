@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { ChainOfThought, LMConfigError, Module, Predict, evaluate, lm as makeLM, signature, withSettings, type Example, type LM, type Prediction } from "@otpforge/core";
+import { ChainOfThought, LMConfigError, howToSetAModel, Module, Predict, evaluate, lm as makeLM, signature, withSettings, type Example, type LM, type Prediction } from "@otpforge/core";
 import { BootstrapFewShot, renderPrompts, writeArtifactDir } from "@otpforge/teleprompters";
 import { TRAIN_SNIPPETS, VAL_SNIPPETS, toExamples, type Outcome } from "./snippets.js";
 
@@ -85,12 +85,8 @@ export interface CompileExampleResult {
 /** Thrown when no model is given: the CLI prints its message and exits 2. */
 export class NoModelError extends Error {
   constructor() {
-    super(
-      "No model: pass --lm provider/model or set OTPFORGE_LM, e.g.\n" +
-        "  OTPFORGE_LM=openai/gpt-5-mini            (with OPENAI_API_KEY)\n" +
-        "  OTPFORGE_LM=anthropic/claude-haiku-4-5   (with ANTHROPIC_API_KEY)\n" +
-        "  OTPFORGE_LM=openai-compatible/qwen2.5-coder OPENAI_BASE_URL=http://localhost:11434/v1   (Ollama)",
-    );
+    // The same advice as everywhere else in otpforge (models.ts in @otpforge/core).
+    super(`No model: pass --lm provider/model, or ${howToSetAModel()}`);
     this.name = "NoModelError";
   }
 }

@@ -113,6 +113,6 @@ describe("examples/compile-a-program", () => {
       (err: { code: number; stderr: string }) => err,
     );
     expect(failed.code).toBe(2);
-    expect(failed.stderr).toContain("OTPFORGE_LM=openai/gpt-5-mini");
+    expect(failed.stderr).toContain("No model: pass --lm provider/model, or set OTPFORGE_LM (or pass --lm) to provider/model, e.g. openai/gpt-5-mini");
   });
 });

@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { LMConfigError, Module, Predict, example, lm as makeLM, signature, withSettings, type LM } from "@otpforge/core";
+import { LMConfigError, Module, howToSetAModel, Predict, example, lm as makeLM, signature, withSettings, type LM } from "@otpforge/core";
 import {
   LabeledFewShot,
   VersionExistsError,
@@ -81,12 +81,8 @@ export interface PublishExampleResult {
 /** Thrown when no model is given: the CLI prints its message and exits 2. */
 export class NoModelError extends Error {
   constructor() {
-    super(
-      "No model: pass --lm provider/model or set OTPFORGE_LM, e.g.\n" +
-        "  OTPFORGE_LM=openai/gpt-5-mini             (with OPENAI_API_KEY)\n" +
-        "  OTPFORGE_LM=anthropic/claude-haiku-4-5    (with ANTHROPIC_API_KEY)\n" +
-        "  OTPFORGE_LM=openai-compatible/qwen2.5-coder OPENAI_BASE_URL=http://localhost:11434/v1   (Ollama)",
-    );
+    // The same advice as everywhere else in otpforge (models.ts in @otpforge/core).
+    super(`No model: pass --lm provider/model, or ${howToSetAModel()}`);
     this.name = "NoModelError";
   }
 }
