@@ -93,31 +93,45 @@ defmodule OtpForge.Explore do
 
       case Enum.find(node.enabled, &(not MapSet.member?(done, &1.key) and not MapSet.member?(node.sleep, &1.key))) do
         nil -> nil
-        next -> Enum.take(nodes, i) ++ [%{node | done: done, chosen: next}]
+        next -> Enum.take(nodes, i) ++ [%{node | done: done, done_died: Map.put(node.done_died, node.chosen.key, node.died), chosen: next, died: nil}]
       end
     end)
   end
 
-  # Steps of two processes that commute: sends to two other processes' mailboxes, ETS operations
-  # on two tables (or two reads), an ETS operation and a send. Everything else (a callback,
-  # which may reply or crash, an exit signal, a timer, an await of a message) counts as dependent.
+  # Steps of two processes that commute. Both must have been seen to kill no process (a step that
+  # ends a process sends exit signals and :DOWN messages nobody chose); then: sends to two other
+  # processes' mailboxes; ETS operations on two tables (or two reads); a callback (which may reply
+  # to its caller) and a step touching neither the server nor that caller; an await of a task and
+  # a step neither of the task nor to the awaiting process. Everything else (init, exit signals,
+  # timers, links, supervisor operations) counts as dependent.
   defp independent?(a, b) do
-    a.label != b.label and
-      case {a.kind, b.kind} do
-        {:msg, :msg} -> a.target != b.target and a.target != b.label and b.target != a.label
-        {:ets, :ets} -> a.table != b.table or (a.read and b.read)
-        {:ets, :msg} -> b.target != a.label
-        {:msg, :ets} -> a.target != b.label
-        _ -> false
-      end
+    a.label != b.label and a[:died] == false and b[:died] == false and commute?(a, b)
+  end
+
+  defp commute?(%{kind: :msg} = a, %{kind: :msg} = b), do: a.target != b.target and a.target != b.label and b.target != a.label
+  defp commute?(%{kind: :ets} = a, %{kind: :ets} = b), do: a.table != b.table or (a.read and b.read)
+  defp commute?(%{kind: :ets} = a, %{kind: :msg} = b), do: b.target != a.label
+  defp commute?(%{kind: :msg} = a, %{kind: :ets} = b), do: a.target != b.label
+  # A callback of server x may reply to its caller c: the other step touches neither.
+  defp commute?(%{kind: :handle} = a, b), do: untouched?(b, [a.label, a.target])
+  # An await by p of task t: p takes t's reply; the other step is not t's and sends nothing to p or t.
+  defp commute?(%{kind: :await} = a, b), do: untouched?(b, [a.label, a.target])
+  defp commute?(%{kind: k} = a, %{kind: bk} = b) when k in [:msg, :ets] and bk in [:handle, :await], do: commute?(b, a)
+  defp commute?(_, _), do: false
+
+  # A message, ETS, callback or await step whose process and target are none of `labels`.
+  defp untouched?(step, labels) do
+    labels = Enum.reject(labels, &is_nil/1)
+    step.kind in [:msg, :ets, :handle, :await] and step.label not in labels and (step.target == nil or step.target not in labels)
   end
 
   defp child_sleep(parent, reduce) do
     if reduce do
-      candidates = MapSet.union(parent.sleep_entries, MapSet.new(Enum.filter(parent.enabled, &MapSet.member?(parent.done, &1.key))))
+      chosen = Map.put(parent.chosen, :died, parent.died)
+      done = for e <- parent.enabled, Map.has_key?(parent.done_died, e.key), do: Map.put(e, :died, parent.done_died[e.key])
 
-      candidates
-      |> Enum.filter(&(&1.key != parent.chosen.key and independent?(&1, parent.chosen)))
+      MapSet.union(parent.sleep_entries, MapSet.new(done))
+      |> Enum.filter(&(&1.key != chosen.key and independent?(&1, chosen)))
       |> MapSet.new()
     else
       MapSet.new()
@@ -336,6 +350,7 @@ defmodule OtpForge.Explore do
 
     enabled = Enum.sort_by(enabled, &{&1.label, &1.key})
     depth = length(st.nodes)
+    st = observe_previous_step(st)
 
     {pick, sleep_entries} =
       case st.plan do
@@ -360,11 +375,15 @@ defmodule OtpForge.Explore do
         {:asleep, st}
 
       pick ->
+        # Who is watched is read before the step starts: once released, the process runs at once.
+        st = Map.put(st, :watched_at_choice, watched(st))
         send(pick.pid, {:explore_go, pick.token})
         strip = fn e -> Map.drop(e, [:pid, :token]) end
-        {done, carried} = planned(st.plan, depth)
+        {done, carried, done_died} = planned(st.plan, depth)
 
         node = %{
+          died: nil,
+          done_died: done_died,
           index: Enum.find_index(enabled, &(&1.key == pick.key)),
           count: length(enabled),
           enabled: Enum.map(enabled, strip),
@@ -378,22 +397,41 @@ defmodule OtpForge.Explore do
     end
   end
 
+  # Whether the step just taken ended a process someone links to or monitors: its exit signals and
+  # :DOWN messages reach processes nobody chose, so such a step commutes with nothing. (A process
+  # nobody watches, such as a spawned sender that is done, ends without effect on the others.)
+  defp observe_previous_step(%{nodes: [last | rest]} = st) do
+    now = MapSet.new(run_processes(st))
+    died = Enum.any?(Map.get(st, :watched_at_choice, MapSet.new()), &(not MapSet.member?(now, &1)))
+    %{st | nodes: [%{last | died: died} | rest]}
+  end
+
+  defp observe_previous_step(st), do: st
+
+  defp watched(st) do
+    for p <- run_processes(st),
+        info = Process.info(p, [:links, :monitored_by]),
+        info != nil and (info[:links] != [] or info[:monitored_by] != []),
+        into: MapSet.new(),
+        do: p
+  end
+
   # A node of the plan keeps what was explored from it; a new node has explored nothing yet.
   defp planned({:plan, plan}, depth) do
     case Enum.at(plan, depth) do
-      %{done: done, sleep_entries: sleep} -> {done, sleep}
-      nil -> {MapSet.new(), nil}
+      %{done: done, sleep_entries: sleep, done_died: dd} -> {done, sleep, dd}
+      nil -> {MapSet.new(), nil, %{}}
     end
   end
 
-  defp planned(_, _), do: {MapSet.new(), nil}
+  defp planned(_, _), do: {MapSet.new(), nil, %{}}
 
   # The node above `depth` on this run's path: from the plan while the run follows it.
   defp parent_node(st, plan, depth) do
     if depth <= length(plan), do: Enum.at(plan, depth - 1) |> merge_recorded(hd(st.nodes)), else: hd(st.nodes)
   end
 
-  defp merge_recorded(planned, recorded), do: %{recorded | done: planned.done, sleep_entries: planned.sleep_entries, sleep: planned.sleep}
+  defp merge_recorded(planned, recorded), do: %{recorded | done: planned.done, done_died: planned.done_died, sleep_entries: planned.sleep_entries, sleep: planned.sleep}
 
   # A choice as the search sees it: who, what (text, also the identity), and what it touches.
   defp entry(st, label, what) do
@@ -404,6 +442,14 @@ defmodule OtpForge.Explore do
       {k, dest, _} when k in [:send, :cast, :call, :reply] ->
         {st, target} = target_label(st, dest)
         {st, %{base | kind: :msg, target: target}}
+
+      {:handle, cb, _mod, _msg, from} when cb in [:handle_call, :handle_cast, :handle_info] ->
+        {st, caller} = if from, do: target_label(st, from), else: {st, nil}
+        {st, %{base | kind: :handle, target: caller}}
+
+      {:await, task} ->
+        {st, awaited} = target_label(st, task)
+        {st, %{base | kind: :await, target: awaited}}
 
       {:ets, fun, table, _} ->
         {st, %{base | kind: :ets, table: table, read: fun in [:lookup, :member, :lookup_element, :select, :match, :match_object, :tab2list, :first, :next, :last]}}
