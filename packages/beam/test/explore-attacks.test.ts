@@ -170,7 +170,11 @@ end`);
 
   hostile("the same two-faced {:via} name in a plain job (OtpForge.Guard resolves once, GenServer.call again)", async () => {
     const r = await pool.run({ script: `${TWO_FACED}\nGenServer.call({:via, TwoFaced, :fs}, {:read_file, ~c"/etc/passwd"})`, limits: { timeoutMs: 20_000 } });
-    expectNoLoot(r);
+    // The guard looks the name up once: nobody holds it then, so the call exits with :noproc, as
+    // GenServer.call does for a free name (and nothing was read).
+    expect(JSON.stringify(r)).not.toMatch(LOOT);
+    expect(r.status).toBe("runtime_error");
+    expect(r.message).toMatch(/exited in: GenServer.call/);
   }, 60_000);
 
   const TWO_SENDERS = `
@@ -298,8 +302,9 @@ defmodule Scenario do
     send(:sched, {:explore_timer, make_ref(), 0, :file_server_2, :x})
   end
 end`);
+    // Refused at the register already: a name may be given only to a process of the job.
     expect(r.status).toBe("policy_violation");
-    expect(r.message).toMatch(/:sched is a process of the runtime/);
+    expect(r.message).toMatch(/:sched is a process of the runtime|may only signal or message processes it started/);
   }, 60_000);
 
   hostile("a GenServer.call to a runtime server under exploration is refused by Rt.gen_call's guard", async () => {
@@ -311,7 +316,7 @@ end`);
     expectNoLoot(r);
   }, 60_000);
 
-  hostile("an Inspect implementation that parks the scheduler on itself ends in a timeout verdict, and the pool recovers", async () => {
+  hostile("an Inspect implementation meant to park the scheduler on itself changes nothing: the scheduler runs no job code", async () => {
     const r = await exploreJob(`
 defmodule Evil do
   defstruct [:n]
@@ -325,6 +330,7 @@ defmodule Scenario do
     :ok
   end
 end`, 3_000);
-    expect(r.status).toBe("timeout");
+    expect(r.status).toBe("ok");
+    expect(outcomesOf(r)).toEqual([":ok"]);
   }, 60_000);
 });

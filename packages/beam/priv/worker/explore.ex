@@ -26,28 +26,45 @@ defmodule OtpForge.Explore do
     max_schedules = opts["maxSchedules"] || @default_max_schedules
     max_steps = opts["maxSteps"] || @default_max_steps
     reduce = opts["reduction"] != "none"
-    # The scheduler leaves the job's group: to the sandbox's guards it is then the runtime's, so
-    # the scenario can neither message it (forged parks, timers, results) nor look into it.
-    # Each schedule's processes stay in the job's group (its output capture).
     job_gl = Process.group_leader()
-    Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
-    Process.put(:otpforge_job_gl, job_gl)
-    Rt.set_scheduler(self())
-    started = System.monotonic_time(:microsecond)
+    parent = self()
+    ref = make_ref()
+
+    # The scheduler is a fresh process of our own, outside the job's group: to the sandbox's
+    # guards it belongs to the runtime, so the scenario can neither message it (forged parks,
+    # timers, results) nor look into it, and nothing the job did before is in its mailbox. It runs
+    # no job code: outcomes are put into words by each schedule's root, a process of the job.
+    {pid, mref} =
+      spawn_monitor(fn ->
+        Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
+        Process.put(:otpforge_job_gl, job_gl)
+        Rt.set_scheduler(self())
+        started = System.monotonic_time(:microsecond)
+
+        result =
+          case opts["replay"] do
+            choices when is_list(choices) ->
+              run = schedule(scenario, {:indexes, choices}, max_steps, false)
+              %{"model" => "single-node", "replayed" => true} |> Map.merge(report_run(run))
+
+            _ ->
+              dfs(scenario, max_schedules, max_steps, reduce)
+          end
+
+        send(parent, {ref, Map.put(result, "elapsedMs", (System.monotonic_time(:microsecond) - started) / 1000)})
+      end)
 
     try do
-      case opts["replay"] do
-        choices when is_list(choices) ->
-          run = schedule(scenario, {:indexes, choices}, max_steps, false)
-          %{"model" => "single-node", "replayed" => true} |> Map.merge(report_run(run))
+      receive do
+        {^ref, result} ->
+          Process.demonitor(mref, [:flush])
+          result
 
-        _ ->
-          dfs(scenario, max_schedules, max_steps, reduce)
+        {:DOWN, ^mref, :process, ^pid, reason} ->
+          raise RuntimeError, "the explorer stopped: " <> inspect(reason, limit: 20, structs: false)
       end
-      |> Map.put("elapsedMs", (System.monotonic_time(:microsecond) - started) / 1000)
     after
       Rt.clear_scheduler()
-      Process.group_leader(self(), job_gl)
     end
   end
 
@@ -172,13 +189,16 @@ defmodule OtpForge.Explore do
 
     job_gl = Process.get(:otpforge_job_gl)
 
+    pterms = job_pterms()
+
     root =
       spawn(fn ->
         Process.group_leader(self(), job_gl)
 
+        # The value is put into words here, in a process of the job: a struct's Inspect is job code.
         value =
           try do
-            {:value, scenario.run()}
+            {:value, inspect(scenario.run(), limit: 1000, printable_limit: 4096, width: :infinity)}
           catch
             kind, reason -> {:crash, Exception.format_banner(kind, reason, __STACKTRACE__) |> String.split("\n") |> hd()}
           end
@@ -189,6 +209,7 @@ defmodule OtpForge.Explore do
 
     st = %{
       root: root,
+      job_gl: job_gl,
       before: before,
       plan: plan,
       reduce: reduce,
@@ -204,10 +225,11 @@ defmodule OtpForge.Explore do
 
     st = loop(st)
     cleanup(st)
+    restore_pterms(pterms)
 
     outcome =
       case st.result do
-        {:value, v} -> inspect(v, limit: 1000, printable_limit: 4096, width: :infinity)
+        {:value, text} -> text
         {:crash, text} -> "** " <> text
         nil -> if st[:deadlock], do: "deadlock", else: "cut"
       end
@@ -282,28 +304,31 @@ defmodule OtpForge.Explore do
       end
   end
 
-  # The schedule's processes: the root and every process whose chain of parents leads to it.
+  # The schedule's processes: every process started since the schedule began that is in the job's
+  # group (a group leader is inherited and the job cannot change it), orphans included.
   defp run_processes(st) do
-    new = for p <- Process.list(), p != self(), not MapSet.member?(st.before, p), do: p
-    parents = Map.new(new, fn p -> {p, parent(p)} end)
-    Enum.filter(new, &descends?(&1, st.root, parents, 0))
+    for p <- Process.list(), p != self(), not MapSet.member?(st.before, p), job_process?(p, st.job_gl), do: p
   end
 
-  defp descends?(p, root, _parents, _depth) when p == root, do: true
-  defp descends?(_p, _root, _parents, depth) when depth > 1000, do: false
-
-  defp descends?(p, root, parents, depth) do
-    case Map.get(parents, p) do
-      nil -> false
-      parent -> descends?(parent, root, parents, depth + 1)
+  defp job_process?(p, job_gl) do
+    case Process.info(p, :group_leader) do
+      {:group_leader, ^job_gl} -> true
+      _ -> false
     end
   end
 
-  defp parent(p) do
-    case Process.info(p, :parent) do
-      {:parent, parent} when is_pid(parent) -> parent
-      _ -> nil
-    end
+  # ---- state a schedule may leave behind: the job's persistent terms are put back as they were
+
+  defp job_pterms do
+    baseline? = :ets.whereis(:otpforge_pterm_baseline) != :undefined
+    for {k, v} <- :persistent_term.get(), not (baseline? and :ets.member(:otpforge_pterm_baseline, k)), k != :otpforge_explorer, into: %{}, do: {k, v}
+  end
+
+  defp restore_pterms(before) do
+    now = job_pterms()
+    for {k, _} <- now, not Map.has_key?(before, k), do: :persistent_term.erase(k)
+    for {k, v} <- before, Map.get(now, k, make_ref()) !== v, do: :persistent_term.put(k, v)
+    :ok
   end
 
   defp drain(st) do
@@ -324,21 +349,15 @@ defmodule OtpForge.Explore do
 
   # Virtual time moves to the earliest timer; a timer started earlier fires first at the same instant.
   defp fire(%{timers: [t | rest]} = st) do
-    deliver(t.dest, t.msg)
+    deliver(st, t.dest, t.msg)
     %{st | timers: rest, clock: max(st.clock, t.due)}
   end
 
-  # A name is resolved at delivery, as for erlang:send_after: nobody holding it, the message is dropped.
-  defp deliver(dest, msg) when is_pid(dest), do: send(dest, msg)
-
-  defp deliver(dest, msg) when is_atom(dest) do
-    case Process.whereis(dest) do
-      nil -> :ok
-      pid -> send(pid, msg)
-    end
-  end
-
-  defp deliver(_, _), do: :ok
+  # A name is resolved at delivery, as for erlang:send_after: nobody holding it, the message is
+  # dropped. Only a process of the job gets it: the scheduler sends on the job's behalf.
+  defp deliver(st, dest, msg) when is_atom(dest), do: deliver(st, Process.whereis(dest), msg)
+  defp deliver(st, dest, msg) when is_pid(dest), do: if(job_process?(dest, st.job_gl), do: send(dest, msg))
+  defp deliver(_st, _, _), do: :ok
 
   defp choose(st) do
     {st, enabled} =
@@ -462,7 +481,7 @@ defmodule OtpForge.Explore do
   defp target_label(st, {:pid, pid}), do: target_label(st, pid)
   defp target_label(st, pid) when is_pid(pid), do: label(st, pid)
   defp target_label(st, name) when is_atom(name), do: {st, inspect(name)}
-  defp target_label(st, other), do: {st, inspect(other)}
+  defp target_label(st, other), do: {st, inspect(other, structs: false)}
 
   # ---- stable names for processes: registered name, else the parent's label and the child's rank
 
@@ -501,6 +520,7 @@ defmodule OtpForge.Explore do
         {:exit, dest, reason} -> with_dest(st, dest, &"#{label} sends exit #{show(reason)} to #{&1}")
         {:timer, dest, msg, ms} -> with_dest(st, dest, &"#{label} starts a #{ms} ms timer for #{show(msg)} to #{&1}")
         {:await, task} -> with_dest(st, task, &"#{label} awaits task #{&1}")
+        {:poll} -> {st, "#{label} looks at its mailbox"}
         {:handle, :init, mod, _, _} -> {st, "#{label} runs #{inspect(mod)}.init"}
         {:handle, :handle_call, _mod, msg, from} -> with_dest(st, from, &"#{label} handles call #{show(msg)} from #{&1}")
         {:handle, :handle_cast, _mod, msg, _} -> {st, "#{label} handles cast #{show(msg)}"}
@@ -523,7 +543,8 @@ defmodule OtpForge.Explore do
 
   defp with_dest(st, dest, f), do: {st, f.(show(dest))}
 
-  defp show(term), do: inspect(term, limit: 20, printable_limit: 200, width: :infinity)
+  # structs: false: a struct's own Inspect is job code, and the scheduler runs none.
+  defp show(term), do: inspect(term, limit: 20, printable_limit: 200, width: :infinity, structs: false)
 
   defp blocked(st) do
     for p <- run_processes(st), info = Process.info(p, [:current_function, :registered_name]), info != nil do

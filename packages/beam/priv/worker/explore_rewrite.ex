@@ -53,8 +53,11 @@ defmodule OtpForge.Explore.Rewrite do
     end
   end
 
-  # `after 0` looks at the mailbox as it is: no time passes, nothing to make virtual.
-  defp point({:receive, _, [[do: _, after: [{:->, _, [[0], _]}]]]} = r), do: r
+  # `after 0` looks at the mailbox as it is: no time passes, but what it finds depends on who went
+  # first, so the look is a choice point.
+  defp point({:receive, m, [[do: clauses, after: [{:->, _, [[0], _]}] = after_clause]]} = r) do
+    if Keyword.get(m, :otpforge_polled), do: r, else: polled(m, clauses, after_clause)
+  end
 
   defp point({:receive, meta, [[do: clauses, after: [{:->, _, [[time], after_body]}]]]}) do
     ref = Macro.unique_var(:otpforge_after, __MODULE__)
@@ -67,9 +70,12 @@ defmodule OtpForge.Explore.Rewrite do
 
     timeout_clause = {:->, [], [[quote(do: {:"$otpforge_after", ^unquote(ref)})], after_body]}
 
+    # A time of 0 known only at run time takes the real `after 0` path.
     quote do
-      unquote(ref) = unquote(@rt).after_start(unquote(time))
-      unquote({:receive, meta, [[do: wrapped ++ [timeout_clause]]]})
+      case unquote(@rt).after_start(unquote(time)) do
+        :now -> unquote({:receive, [{:otpforge_polled, true} | meta], [[do: clauses, after: [{:->, [], [[0], after_body]}]]]})
+        unquote(ref) -> unquote({:receive, meta, [[do: wrapped ++ [timeout_clause]]]})
+      end
     end
   end
 
@@ -87,6 +93,13 @@ defmodule OtpForge.Explore.Rewrite do
         entered = quote(do: unquote(@rt).enter(unquote(name), __MODULE__, unquote(message), unquote(from)))
         body = Keyword.update(body, :do, nil, fn b -> quote(do: (unquote(entered); unquote(b))) end)
         {kind, meta, [head, body]}
+    end
+  end
+
+  defp polled(meta, clauses, after_clause) do
+    quote do
+      unquote(@rt).poll()
+      unquote({:receive, [{:otpforge_polled, true} | meta], [[do: clauses, after: after_clause]]})
     end
   end
 

@@ -100,9 +100,15 @@ defmodule OtpForge.Explore.Rt do
   end
 
   def after_start(:infinity), do: nil
-  def after_start(ms) when is_integer(ms), do: after_start(1)
+  # `after t` with t = 0 at run time: look at the mailbox as it is, as a literal `after 0` does
+  # (and, like it, only once chosen: what is in the mailbox then depends on who went first).
+  def after_start(0), do: (poll(); :now)
+
+  @doc "A process is about to look at its mailbox without waiting (`receive ... after 0`)."
+  def poll, do: yield({:poll})
 
   def after_cancel(nil), do: :ok
+  def after_cancel(:now), do: :ok
 
   def after_cancel(ref) do
     case scheduler() do
@@ -142,17 +148,17 @@ defmodule OtpForge.Explore.Rt do
     if scheduler() == nil do
       Guard.call(mod, fun, call_args(server, msg, timeout, mod, fun), at)
     else
-      Guard.dest(server)
       Guard.no_refused_mfa(msg)
       yield({:call, label_of(server), msg})
       where = {GenServer, :call, [server, msg, timeout]}
-      exit_with = fn reason -> exit({reason, if(mod == Agent, do: {GenServer, :call, [server, msg, timeout]}, else: where)}) end
+      exit_with = fn reason -> exit({reason, where}) end
 
+      # The name is looked up once, when the request is sent; the pid checked is the pid called.
       pid =
         case GenServer.whereis(server) do
           nil -> exit_with.(:noproc)
           pid when pid == self() -> exit({:calling_self, where})
-          pid -> pid
+          pid -> (Guard.dest(pid); pid)
         end
 
       mref = :erlang.monitor(:process, pid, [{:alias, :demonitor}])

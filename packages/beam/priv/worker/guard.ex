@@ -32,6 +32,8 @@ defmodule OtpForge.Guard do
     {Process, :exit} => :dest0,
     {Process, :link} => :dest0,
     {Process, :unregister} => :unregister,
+    # A name may be given only to a process of the job (else a later send to the name reaches the runtime).
+    {Process, :register} => :dest0,
     {Process, :group_leader} => :group_leader,
     {Process, :flag} => :flag,
     {Process, :spawn} => :spawn_opts,
@@ -179,6 +181,32 @@ defmodule OtpForge.Guard do
   def call(mod, fun, args, at) do
     Process.put(:otpforge_guard_at, at)
     kind = Map.fetch!(@checks, {mod, fun})
+    # A {:via, ...} or {:global, ...} name is looked up once: the pid checked is the pid called
+    # (a whereis_name that answers differently the second time cannot swap in the runtime's).
+    case pin_name(mod, fun, args) do
+      {:ok, args} -> checked_apply(kind, mod, fun, args)
+      {:none, result} -> result
+    end
+  end
+
+  @pinned [{GenServer, :call}, {GenServer, :cast}, {GenServer, :stop}, {Agent, :get}, {Agent, :update}, {Agent, :get_and_update}, {Agent, :cast}, {Agent, :stop}]
+
+  defp pin_name(mod, fun, [dest | rest] = args) when is_tuple(dest) and elem(dest, 0) in [:via, :global] do
+    if {mod, fun} in @pinned do
+      case GenServer.whereis(dest) do
+        pid when is_pid(pid) -> {:ok, [pid | rest]}
+        # Nobody holds the name: what GenServer does then, without asking the name again.
+        _ when fun in [:cast] -> {:none, :ok}
+        _ -> exit({:noproc, {mod, fun, args}})
+      end
+    else
+      {:ok, args}
+    end
+  end
+
+  defp pin_name(_mod, _fun, args), do: {:ok, args}
+
+  defp checked_apply(kind, mod, fun, args) do
     # Child specs are turned into maps once, checked, and those maps are what
     # the supervisor gets: a child_spec/1 cannot answer differently later.
     args = normalize(kind, mod, fun, args)
@@ -485,7 +513,11 @@ defmodule OtpForge.Guard do
 
   # The runtime's own terms (logger configuration...) were there before the job: not the job's to change.
   defp pterm_key(key) do
-    if :ets.whereis(:otpforge_pterm_baseline) != :undefined and :ets.member(:otpforge_pterm_baseline, key),
+    runtime? =
+      (:ets.whereis(:otpforge_pterm_baseline) != :undefined and :ets.member(:otpforge_pterm_baseline, key)) or
+        (is_atom(key) and String.starts_with?(Atom.to_string(key), "otpforge"))
+
+    if runtime?,
       do: deny(":persistent_term key #{inspect(key, limit: 5)} belongs to the runtime; sandboxed code may only change its own keys"),
       else: :ok
   end

@@ -36,6 +36,7 @@ defmodule OtpForge.Root do
     unless spec.trusted, do: Code.put_compiler_option(:tracers, [OtpForge.PolicyTracer])
 
     with :ok <- compile_files(spec),
+         :ok <- modules_only(spec),
          {:ok, script} <- prepare_script(spec.script, spec),
          :ok <- await_tracing(spec),
          {:ok, value} <- script.(),
@@ -151,6 +152,24 @@ defmodule OtpForge.Root do
       e in [CompileError, SyntaxError, TokenMissingError] -> {:compile_error, compile_message(e)}
     end
   end
+
+  # A scenario to explore defines modules (and aliases them) only: top-level code would run once,
+  # outside every schedule, in the job's main process, and state it made would join every schedule.
+  defp modules_only(%{explore: opts, script: ast}) when is_map(opts) and ast != nil do
+    exprs = case ast, do: ({:__block__, _, es} -> es; e -> [e])
+
+    case Enum.reject(exprs, &(OtpForge.Policy.module_form?(&1) or directive?(&1))) do
+      [] ->
+        :ok
+
+      [first | _] ->
+        line = case first, do: ({_, meta, _} when is_list(meta) -> Keyword.get(meta, :line, 0); _ -> 0)
+        message = "a scenario to explore defines modules only (Scenario.run/0 and what it uses); move the top-level code at line #{line} into Scenario.run/0"
+        {:policy_violation, message, %{"message" => message, "line" => line, "file" => "script.exs"}}
+    end
+  end
+
+  defp modules_only(_spec), do: :ok
 
   # An exploration's value is its result: outcomes, witnesses, whether it was complete.
   defp explore_or_call(%{explore: opts}, _value) when is_map(opts), do: {:ok, OtpForge.Explore.run(opts)}
