@@ -333,4 +333,25 @@ end`, 3_000);
     expect(r.status).toBe("ok");
     expect(outcomesOf(r)).toEqual([":ok"]);
   }, 60_000);
+
+  hostile("a public ETS table made by a module body at compile time does not carry state from one schedule to the next", async () => {
+    const r = await exploreJob(`
+defmodule Shared do
+  @table :ets.new(:explore_shared, [:named_table, :public])
+  def table, do: @table
+end
+defmodule Scenario do
+  def run do
+    n = :ets.update_counter(Shared.table(), :runs, 1, {:runs, 0}) - 1
+    parent = self()
+    spawn(fn -> send(parent, :a) end)
+    spawn(fn -> send(parent, :b) end)
+    {n, [receive(do: (x -> x)), receive(do: (x -> x))]}
+  end
+end`);
+    if (r.status !== "policy_violation") {
+      expect(r.status, r.message).toBe("ok");
+      expect(outcomesOf(r)).toEqual(["{0, [:a, :b]}", "{0, [:b, :a]}"]);
+    }
+  }, 60_000);
 });

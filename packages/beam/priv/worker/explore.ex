@@ -190,6 +190,7 @@ defmodule OtpForge.Explore do
     job_gl = Process.get(:otpforge_job_gl)
 
     pterms = job_pterms()
+    tables = job_tables(before, job_gl)
 
     root =
       spawn(fn ->
@@ -226,6 +227,7 @@ defmodule OtpForge.Explore do
     st = loop(st)
     cleanup(st)
     restore_pterms(pterms)
+    restore_tables(tables)
 
     outcome =
       case st.result do
@@ -317,7 +319,26 @@ defmodule OtpForge.Explore do
     end
   end
 
-  # ---- state a schedule may leave behind: the job's persistent terms are put back as they were
+  # ---- state a schedule may leave behind: the job's persistent terms, and the public ETS tables
+  # of the job's processes outside the run (made by module bodies at compile time), are put back
+  # as they were. (Tables of the run's processes go with them; others' cannot be written.)
+
+  defp job_tables(before, job_gl) do
+    for t <- :ets.all(),
+        owner = :ets.info(t, :owner),
+        is_pid(owner) and MapSet.member?(before, owner) and job_process?(owner, job_gl),
+        :ets.info(t, :protection) == :public,
+        do: {t, :ets.tab2list(t)}
+  end
+
+  defp restore_tables(tables) do
+    for {t, rows} <- tables, :ets.info(t, :size) != :undefined, :ets.tab2list(t) != rows do
+      :ets.delete_all_objects(t)
+      :ets.insert(t, rows)
+    end
+
+    :ok
+  end
 
   defp job_pterms do
     baseline? = :ets.whereis(:otpforge_pterm_baseline) != :undefined
