@@ -8,9 +8,9 @@ import { realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { LMConfigError, ProgressBar, howToSetAModel, lm as makeLM, withSettings, type LM } from "@otpforge/core";
+import { LMConfigError, ProgressBar, howToSetAModel, lm as makeLM, writeFileAtomicSync, withSettings, type LM } from "@otpforge/core";
 import { createPool } from "@otpforge/beam";
-import { buildTraceDataset, poolRunner, serializeTraceRecords, writeFileAtomic, type TraceExample } from "@otpforge/datasets";
+import { buildTraceDataset, poolRunner, serializeTraceRecords, type TraceExample } from "@otpforge/datasets";
 import { TraceProgram } from "@otpforge/otp-signatures";
 import type { ReasoningEvalResult } from "@otpforge/metrics";
 import { traceTask } from "@otpforge/tasks";
@@ -82,7 +82,7 @@ export async function main(options: TuneOptions = {}): Promise<TuneResult> {
     await pool.close(); // the rest needs no BEAM: traceAnswer compares terms in TypeScript
   }
   const datasetPath = join(out, "traces.jsonl");
-  writeFileAtomic(datasetPath, serializeTraceRecords(examples));
+  writeFileAtomicSync(datasetPath, serializeTraceRecords(examples));
   const train = examples.filter((e) => e.split === "train");
   const test = examples.filter((e) => e.split === "test");
   log(`wrote ${datasetPath}: ${train.length} train, ${examples.length - train.length - test.length} dev, ${test.length} test`);

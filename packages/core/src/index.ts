@@ -37,3 +37,4 @@ export { diffLines, diffSequences, type DiffOp, type ReportDiff, type ReportRun,
 export { ProgressBar } from "./evaluate/progress-bar.js";
 export type { ProgressBarOptions } from "./evaluate/progress-bar.js";
 export * from "./lm/index.js";
+export { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from "./io/atomic-write.js";

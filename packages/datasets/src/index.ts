@@ -15,7 +15,7 @@ export { buildTraceDataset, beamVersions, worldSeedOf, TraceResumeError, type Tr
 export { traceExampleSchema, TRACE_RECORD_SCHEMA_VERSION, TRACE_GENERATOR_VERSION, type TraceExample, type Split } from "./traces/record.js";
 export { worldHash, structureHash, splitOf, datasetStats, MAX_ANSWER_SHARE, type TraceDatasetStats, type FamilyStats } from "./traces/quality.js";
 export {
-  readTraceDataset, parseTraceRecords, serializeTraceRecords, writeFileAtomic, TraceDatasetWriter, TraceFileError, partialPath, statsPath,
+  readTraceDataset, parseTraceRecords, serializeTraceRecords, TraceDatasetWriter, TraceFileError, partialPath, statsPath,
   optionsPath, readGenerationOptions,
 } from "./traces/dataset-file.js";
 export { checkResume, generationOptions, type TraceGenerationOptions } from "./traces/resume-check.js";

@@ -34,7 +34,6 @@ export { BudgetTracker, BudgetExceeded, UnpricedModelError, type Budget, type Bu
 export { CheckpointStore, CheckpointError } from "./run/checkpoint.js";
 
 // Files
-export { writeFileAtomic, writeJsonAtomic } from "./io/atomic-write.js";
 
 // Building and loading artifacts from programs
 export { buildArtifact, describePredictors, packageVersions, type ArtifactRunInfo } from "./artifact/build.js";

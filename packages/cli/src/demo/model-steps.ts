@@ -2,11 +2,11 @@
 // the train split, evaluate zero-shot and compiled programs on the test split,
 // publish the artifact and write the HTML report.
 import { join } from "node:path";
-import { ProgressBar, withSettings, writeReport, type LM, type ReportInput } from "@otpforge/core";
+import { ProgressBar, withSettings, writeFileAtomicSync, writeReport, type LM, type ReportInput } from "@otpforge/core";
 import { evalReportInput, type ReasoningEvalResult } from "@otpforge/metrics";
 import { traceTask } from "@otpforge/tasks";
 import { compileTaskToDir, publish, renderPrompts } from "@otpforge/teleprompters";
-import { serializeTraceRecords, writeFileAtomic, type TraceExample } from "@otpforge/datasets";
+import { serializeTraceRecords, type TraceExample } from "@otpforge/datasets";
 import type { DemoIO } from "./offline-steps.js";
 
 /** The dataset is too small for the model steps (splits are decided per world, so tiny sets can miss one). */
@@ -44,7 +44,7 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
   const task = traceTask();
   const pick = (split: string) => o.examples.filter((e) => e.split === split);
   const devFile = join(o.dataDir, "dev.demo.jsonl");
-  writeFileAtomic(devFile, serializeTraceRecords(pick("dev").slice(0, o.evalN)));
+  writeFileAtomicSync(devFile, serializeTraceRecords(pick("dev").slice(0, o.evalN)));
   const test = pick("test").slice(0, o.evalN);
   if (test.length === 0 || pick("dev").length === 0) {
     throw new DemoDataError(`the dataset has ${pick("dev").length} dev and ${pick("test").length} test examples: too few to compile and compare. Rerun with a larger --n (e.g. --n 300).`);

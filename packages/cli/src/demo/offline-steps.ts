@@ -2,9 +2,9 @@
 // verification of the reference catalog, both run on the BEAM pool.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ProgressBar } from "@otpforge/core";
+import { ProgressBar, writeFileAtomicSync } from "@otpforge/core";
 import type { Pool } from "@otpforge/beam";
-import { buildTraceDataset, poolRunner, parseTraceRecords, serializeTraceRecords, writeFileAtomic, type TraceExample, type TraceDatasetStats } from "@otpforge/datasets";
+import { buildTraceDataset, poolRunner, parseTraceRecords, serializeTraceRecords, type TraceExample, type TraceDatasetStats } from "@otpforge/datasets";
 import { verifyCatalog, type CatalogReport } from "@otpforge/metrics";
 import { textTable, pct } from "./table.js";
 
@@ -28,10 +28,10 @@ export async function buildDemoDataset(pool: Pool, opts: { n: number; runs: numb
     onProgress: (p) => bar.update(p.examples, `${p.worlds} worlds`),
   });
   bar.finish();
-  writeFileAtomic(path, serializeTraceRecords(result.examples));
-  writeFileAtomic(join(opts.outDir, "traces.stats.json"), JSON.stringify(result.stats, null, 2) + "\n");
+  writeFileAtomicSync(path, serializeTraceRecords(result.examples));
+  writeFileAtomicSync(join(opts.outDir, "traces.stats.json"), JSON.stringify(result.stats, null, 2) + "\n");
   for (const split of ["train", "dev", "test"] as const) {
-    writeFileAtomic(join(opts.outDir, `${split}.jsonl`), serializeTraceRecords(result.examples.filter((e) => e.split === split)));
+    writeFileAtomicSync(join(opts.outDir, `${split}.jsonl`), serializeTraceRecords(result.examples.filter((e) => e.split === split)));
   }
   return { examples: result.examples, stats: result.stats, path };
 }

@@ -1,5 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { writeFileAtomicSync } from "../io/atomic-write.js";
 import type { ChatMessage } from "../lm/types.js";
 import { barChart } from "./bar-chart.js";
 import { confusionTable, type ConfusionTable } from "./confusion-table.js";
@@ -170,11 +169,8 @@ function runView(run: ReportRun): string {
   return `<span class="run-facts">${escapeHtml(facts.join(", "))}</span>${parts.join("")}`;
 }
 
-/** Writes the report atomically (temporary name, then rename). Returns the path. */
+/** Writes the report atomically. Returns the path. */
 export function writeReport(path: string, input: ReportInput): string {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, renderReport(input));
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, renderReport(input));
   return path;
 }

@@ -5,7 +5,7 @@
 // completes the file only under the same ones: resume-check.ts).
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { OtpforgeError } from "@otpforge/core";
+import { OtpforgeError, writeFileAtomicSync } from "@otpforge/core";
 import { traceExampleSchema, type TraceExample } from "./record.js";
 import type { TraceGenerationOptions } from "./resume-check.js";
 
@@ -93,13 +93,6 @@ export function serializeTraceRecords(examples: readonly TraceExample[]): string
   return examples.map((e) => JSON.stringify(e)).join("\n") + (examples.length ? "\n" : "");
 }
 
-/** Writes text to a temporary name in the same directory, then renames it into place. */
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
 
 /**
  * The checkpoint of a running session: every accepted record is appended to
@@ -110,7 +103,7 @@ export class TraceDatasetWriter {
   /** `options` are recorded beside the file before any record is written, so that even an interrupted session's checkpoint is resumed only under them. */
   constructor(readonly path: string, options?: TraceGenerationOptions) {
     mkdirSync(dirname(path), { recursive: true });
-    if (options) writeFileAtomic(optionsPath(path), JSON.stringify(options, null, 2) + "\n");
+    if (options) writeFileAtomicSync(optionsPath(path), JSON.stringify(options, null, 2) + "\n");
   }
 
   append(records: readonly TraceExample[]): void {
@@ -118,8 +111,8 @@ export class TraceDatasetWriter {
   }
 
   finish(examples: readonly TraceExample[], stats: unknown): void {
-    writeFileAtomic(this.path, serializeTraceRecords(examples));
-    writeFileAtomic(statsPath(this.path), JSON.stringify(stats, null, 2) + "\n");
+    writeFileAtomicSync(this.path, serializeTraceRecords(examples));
+    writeFileAtomicSync(statsPath(this.path), JSON.stringify(stats, null, 2) + "\n");
     rmSync(partialPath(this.path), { force: true });
   }
 }

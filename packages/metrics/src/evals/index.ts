@@ -2,8 +2,7 @@
 // a score, a summary per category and one record per example. Each eval
 // lives in its own file (fix-bug.ts, design.ts, reasoning.ts) and returns an
 // EvalResult built with summarizeEval.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { writeFileAtomicSync } from "@otpforge/core";
 import type { RunFields } from "./run-fields.js";
 
 /**
@@ -68,12 +67,9 @@ export function formatEvalSummary(result: EvalResult): string {
   return lines.join("\n") + "\n";
 }
 
-/** Writes the records as JSON lines, to a temporary name renamed into place. */
+/** Writes the records as JSON lines, atomically. */
 export function writeEvalRecords(path: string, records: readonly EvalRecord[]): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  writeFileSync(tmp, records.map((r) => JSON.stringify(r)).join("\n") + (records.length ? "\n" : ""));
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, records.map((r) => JSON.stringify(r)).join("\n") + (records.length ? "\n" : ""));
 }
 
 export { evalFixBug, gradeFix, readFixBugCases, FixBugDataError, DEFAULT_FIX_BUG_RUNS } from "./fix-bug.js";

@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { writeJsonAtomic } from "../io/atomic-write.js";
+import { writeJsonAtomic } from "@otpforge/core";
 import { parseArtifact } from "./parse.js";
 import { ArtifactFormatError } from "./errors.js";
 import type { CompiledProgram } from "./schema.js";

@@ -6,7 +6,7 @@ import { OtpforgeError } from "@otpforge/core";
 import { readArtifact, ARTIFACT_FILE, PROMPTS_DIR } from "../artifact/files.js";
 import { ArtifactNotFoundError, VersionExistsError } from "../artifact/errors.js";
 import type { CompiledProgram } from "../artifact/schema.js";
-import { writeJsonAtomic } from "../io/atomic-write.js";
+import { writeJsonAtomic } from "@otpforge/core";
 import { withFileLock } from "./lock.js";
 
 // A registry is a plain directory: DIR/<name>/<version>/artifact.json (+ prompts/),

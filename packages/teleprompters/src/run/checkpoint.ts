@@ -1,7 +1,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { OtpforgeError } from "@otpforge/core";
-import { writeJsonAtomic } from "../io/atomic-write.js";
+import { writeJsonAtomic } from "@otpforge/core";
 
 const CHECKPOINT_KIND = "otpforge.checkpoint";
 const CHECKPOINT_VERSION = 1;
