@@ -61,7 +61,7 @@ const POLL = `
     end
   end`;
 
-describe("attacks on the explorer that must be stopped (they succeed today)", () => {
+describe("attacks that once got past the explorer (the fifth attacker round), each now stopped", () => {
   hostile("a script's top-level code runs in the scheduler process and seeds its mailbox with a timer to :file_server_2", async () => {
     // The script's top level runs in the root, which then becomes the scheduler: a forged
     // {:explore_timer, ...} waits in its mailbox and the scheduler (the runtime's, to the guards) delivers it.
@@ -259,7 +259,7 @@ end`;
   }, 60_000);
 });
 
-describe("attacks on the explorer that are stopped today", () => {
+describe("attacks on the explorer that were stopped from the start", () => {
   hostile("an alias for Kernel does not hide a send from the rewrite (the policy hands it the resolved module)", async () => {
     const r = await exploreJob(`
 defmodule Scenario do
