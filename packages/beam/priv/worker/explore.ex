@@ -108,7 +108,9 @@ defmodule OtpForge.Explore do
     |> Enum.find_value(fn {node, i} ->
       done = MapSet.put(node.done, node.chosen.key)
 
-      case Enum.find(node.enabled, &(not MapSet.member?(done, &1.key) and not MapSet.member?(node.sleep, &1.key))) do
+      asleep = MapSet.new(node.sleep_entries, & &1.key)
+
+      case Enum.find(node.enabled, &(not MapSet.member?(done, &1.key) and not MapSet.member?(asleep, &1.key))) do
         nil -> nil
         next -> Enum.take(nodes, i) ++ [%{node | done: done, done_died: Map.put(node.done_died, node.chosen.key, node.died), chosen: next, died: nil}]
       end
@@ -301,7 +303,7 @@ defmodule OtpForge.Explore do
   defp blocked_info?(info) do
     info[:status] == :waiting and
       case info[:current_function] do
-        {m, _, _} when m in [:io, :code, :code_server, :error_handler, :gen] -> m == :gen and false
+        {m, _, _} when m in [:io, :code, :code_server, :error_handler] -> false
         _ -> true
       end
   end
@@ -404,7 +406,8 @@ defmodule OtpForge.Explore do
               {Enum.find(enabled, &(&1.key == key)) || hd(enabled), sleep}
 
             nil ->
-              sleep = if depth == 0, do: MapSet.new(), else: child_sleep(parent_node(st, plan, depth), st.reduce)
+              # The node above was recorded in this run (from the plan while the run follows it).
+              sleep = if depth == 0, do: MapSet.new(), else: child_sleep(hd(st.nodes), st.reduce)
               asleep = MapSet.new(sleep, & &1.key)
               {Enum.find(enabled, &(not MapSet.member?(asleep, &1.key))), sleep}
           end
@@ -419,7 +422,7 @@ defmodule OtpForge.Explore do
         st = Map.put(st, :watched_at_choice, watched(st))
         send(pick.pid, {:explore_go, pick.token})
         strip = fn e -> Map.drop(e, [:pid, :token]) end
-        {done, carried, done_died} = planned(st.plan, depth)
+        {done, done_died} = planned(st.plan, depth)
 
         node = %{
           died: nil,
@@ -428,8 +431,7 @@ defmodule OtpForge.Explore do
           count: length(enabled),
           enabled: Enum.map(enabled, strip),
           chosen: strip.(pick),
-          sleep_entries: carried || sleep_entries,
-          sleep: MapSet.new(carried || sleep_entries, & &1.key),
+          sleep_entries: sleep_entries,
           done: done
         }
 
@@ -459,19 +461,12 @@ defmodule OtpForge.Explore do
   # A node of the plan keeps what was explored from it; a new node has explored nothing yet.
   defp planned({:plan, plan}, depth) do
     case Enum.at(plan, depth) do
-      %{done: done, sleep_entries: sleep, done_died: dd} -> {done, sleep, dd}
-      nil -> {MapSet.new(), nil, %{}}
+      %{done: done, done_died: dd} -> {done, dd}
+      nil -> {MapSet.new(), %{}}
     end
   end
 
-  defp planned(_, _), do: {MapSet.new(), nil, %{}}
-
-  # The node above `depth` on this run's path: from the plan while the run follows it.
-  defp parent_node(st, plan, depth) do
-    if depth <= length(plan), do: Enum.at(plan, depth - 1) |> merge_recorded(hd(st.nodes)), else: hd(st.nodes)
-  end
-
-  defp merge_recorded(planned, recorded), do: %{recorded | done: planned.done, done_died: planned.done_died, sleep_entries: planned.sleep_entries, sleep: planned.sleep}
+  defp planned(_, _), do: {MapSet.new(), %{}}
 
   # A choice as the search sees it: who, what (text, also the identity), and what it touches.
   defp entry(st, label, what) do
@@ -492,7 +487,7 @@ defmodule OtpForge.Explore do
         {st, %{base | kind: :await, target: awaited}}
 
       {:ets, fun, table, _} ->
-        {st, %{base | kind: :ets, table: table, read: fun in [:lookup, :member, :lookup_element, :select, :match, :match_object, :tab2list, :first, :next, :last]}}
+        {st, %{base | kind: :ets, table: table, read: fun in [:lookup, :member, :lookup_element, :select, :match, :match_object, :tab2list, :first, :next, :last, :prev, :select_count, :select_reverse, :foldl, :foldr, :slot]}}
 
       _ ->
         {st, base}

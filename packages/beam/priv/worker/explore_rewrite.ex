@@ -25,10 +25,10 @@ defmodule OtpForge.Explore.Rewrite do
               {:ets, :insert}, {:ets, :insert_new}, {:ets, :delete}, {:ets, :delete_object}, {:ets, :delete_all_objects},
               {:ets, :update_counter}, {:ets, :update_element}, {:ets, :select_delete}, {:ets, :select_replace}, {:ets, :take},
               {:ets, :match_delete}, {:ets, :lookup}, {:ets, :lookup_element}, {:ets, :member}, {:ets, :select}, {:ets, :match},
-              {:ets, :match_object}, {:ets, :tab2list}, {:ets, :first}, {:ets, :next}, {:ets, :last}
+              {:ets, :match_object}, {:ets, :tab2list}, {:ets, :first}, {:ets, :next}, {:ets, :last},
+              {:ets, :prev}, {:ets, :select_count}, {:ets, :select_reverse}, {:ets, :foldl}, {:ets, :foldr}, {:ets, :slot}
             ])
 
-  @ets_reads [:lookup, :member, :lookup_element, :select, :match, :match_object, :tab2list, :first, :next, :last]
   @callbacks [init: 1, handle_call: 3, handle_cast: 2, handle_info: 2]
 
   @doc "The rewritten AST."
@@ -43,7 +43,6 @@ defmodule OtpForge.Explore.Rewrite do
     end
   end
 
-  defp point({{:., m1, [:ets, fun]}, m2, args}) when fun in @ets_reads, do: {{:., m1, [@rt, :ets]}, m2, [fun, args]}
   defp point({{:., m1, [mod, fun]}, m2, args} = call) when is_list(args) do
     case {unalias(mod), fun, length(args)} do
       {Task, :await, n} when n in [1, 2] -> {{:., m1, [@rt, :task_await]}, m2, args}

@@ -66,12 +66,7 @@ defmodule OtpForge.Explore.Rt do
     Guard.call(mod, fun, args, at)
   end
 
-  # ---- unguarded operations rewritten directly
-
-  def ets(fun, args) do
-    yield({:ets, fun, args |> List.first() |> ets_name(), Enum.at(args, 1)})
-    apply(:ets, fun, args)
-  end
+  # ---- operations the policy leaves unguarded, rewritten directly
 
   def sleep(ms) when is_integer(ms) and ms >= 0 do
     if scheduler() do
@@ -211,6 +206,4 @@ defmodule OtpForge.Explore.Rt do
 
   def label_of(other), do: other
 
-  defp ets_name(t) when is_atom(t), do: t
-  defp ets_name(t), do: t
 end

@@ -7,6 +7,7 @@
 // BEAM for trace data), never decided by this model.
 import { hashValue } from "../hash.js";
 import type { ChatMessage } from "../lm/types.js";
+import { chatFields } from "./chat-fields.js";
 import { ScriptedLM, type ScriptedLMOptions } from "./scripted-lm.js";
 
 export interface KnownQuestion {
@@ -29,14 +30,6 @@ export interface DemoAwareOptions {
   guess?(known: KnownQuestion, fields: Record<string, string>): string;
   /** Output fields written before the answer, e.g. { reasoning: "..." } for ChainOfThought. */
   extraOutputs?: Record<string, string>;
-}
-
-/** The `[[ ## name ## ]]` sections of one message, trimmed. */
-export function chatFields(content: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const parts = content.split(/\[\[ ## (\w+) ## \]\]/);
-  for (let i = 1; i + 1 < parts.length; i += 2) out[parts[i]!] = parts[i + 1]!.replace(/\n\nRespond with[\s\S]*$/, "").trim();
-  return out;
 }
 
 /** How the model would answer `messages` (chat-adapter layout), as the reply text. */

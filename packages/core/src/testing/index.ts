@@ -3,5 +3,6 @@ export { ScriptedLM, ScriptedLMNoMatchError, chatReply, inputOf } from "./script
 export type { ScriptRule, ScriptedReply, ReplyFn, ScriptedLMOptions } from "./scripted-lm.js";
 export { FakeProviderServer } from "./fake-server/server.js";
 export type { FakeRequest, FakeReply, FakeHandler, FakeFault, FakeProtocol, RecordedRequest, FakeProviderServerOptions } from "./fake-server/types.js";
-export { demoAwareLM, demoAwareReply, chatFields } from "./demo-aware-model.js";
+export { demoAwareLM, demoAwareReply } from "./demo-aware-model.js";
+export { chatFields } from "./chat-fields.js";
 export type { DemoAwareOptions, KnownQuestion } from "./demo-aware-model.js";

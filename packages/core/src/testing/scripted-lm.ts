@@ -1,6 +1,7 @@
 // ScriptedLM: an in-process LM for tests. It answers from rules or from a
 // function of the request, and records every request it saw.
 import { OtpforgeError } from "../errors.js";
+import { chatFields } from "./chat-fields.js";
 import type { Completion, LM, LMRequest, LMResponse, Usage } from "../lm/types.js";
 
 export type ScriptedReply = string | Completion;
@@ -108,9 +109,5 @@ export function chatReply(outputs: Record<string, unknown>): string {
  */
 export function inputOf(request: LMRequest, name: string): string | undefined {
   const user = [...request.messages].reverse().find((m) => m.role === "user" && m.content.includes(`[[ ## ${name} ## ]]`));
-  if (!user) return undefined;
-  const start = user.content.indexOf(`[[ ## ${name} ## ]]`) + `[[ ## ${name} ## ]]`.length;
-  const rest = user.content.slice(start);
-  const end = rest.search(/\n\n(\[\[ ## \w+ ## \]\]|Respond with )/);
-  return (end < 0 ? rest : rest.slice(0, end)).trim();
+  return user ? chatFields(user.content)[name] : undefined;
 }
