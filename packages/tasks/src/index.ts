@@ -4,3 +4,5 @@ export { TASK_NAMES, isTaskName, openTask } from "./registry.js";
 export { traceTask } from "./trace.js";
 export { fixBugTask } from "./fix-bug.js";
 export { designTask } from "./design.js";
+export { selectEvalSplit, type EvalSelection } from "./eval-split.js";
+export { EvalSplitError } from "./eval-split-error.js";

@@ -9,9 +9,7 @@ import type { Pool } from "@otpforge/beam";
 export type TaskName = "trace" | "fix-bug" | "design";
 
 export interface TaskEvalOptions {
-  /** Only records of this split (for data whose records carry one). */
-  split?: string;
-  /** Examples in flight at once. */
+  /** Examples in flight at once. (Which records to score: selectEvalSplit.) */
   concurrency?: number;
   progress?: boolean;
   onProgress?: (progress: EvaluateProgress) => void;

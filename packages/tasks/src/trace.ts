@@ -44,7 +44,6 @@ export function traceTask(): OtpTask<TraceProgram, TraceExample> {
     loadExamples: (file) => readRecords(file).map(toExample),
     evaluate: (program, records, o = {}) =>
       evalReasoning(program, records, {
-        ...(o.split ? { split: o.split } : {}),
         ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
         ...(o.progress !== undefined ? { progress: o.progress } : {}),
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),

@@ -4,7 +4,7 @@
 import { resolve } from "node:path";
 import { lmFromEnv, lm as lmFromSpec, writeReport, withSettings, type LM } from "@otpforge/core";
 import { evalReportInput, formatEvalSummary, writeEvalRecords, type EvalResult } from "@otpforge/metrics";
-import { TASK_NAMES, isTaskName, openTask, type OtpTask, type TaskName } from "@otpforge/tasks";
+import { TASK_NAMES, isTaskName, openTask, selectEvalSplit, type OtpTask, type TaskName } from "@otpforge/tasks";
 import { loadCompiledFile, renderPrompts } from "@otpforge/teleprompters";
 import { intOption, lmOptions, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type Verb } from "../verb.js";
@@ -84,13 +84,8 @@ Examples:
     if (values.lm) model = lmFromSpec(values.lm, { env: io.env, ...(providerOptions ? { providerOptions } : {}) });
     else if (providerOptions) model = lmFromEnv({ env: io.env, providerOptions });
 
-    const records = task.readRecords(data) as Array<{ split?: unknown }>;
     // Records with splits are scored on one of them (test unless told), and the output says which.
-    const hasSplits = records.some((r) => typeof r.split === "string");
-    if (values.split !== undefined && !hasSplits) throw new UsageError(`--split: the records of ${values.data} carry no split; drop --split.`);
-    const split = hasSplits ? (values.split ?? "test") : undefined;
-    const chosen = split && split !== "all" ? records.filter((r) => r.split === split) : records;
-    if (chosen.length === 0) throw new UsageError(`${values.data} holds no records of split "${split}"; choose one with --split (or --split all).`);
+    const { split, records: chosen } = selectEvalSplit(task.readRecords(data) as Array<{ split?: unknown }>, values.split, values.data);
 
     const program = task.program();
     if (programPath) await loadCompiledFile(program, programPath);
