@@ -17,7 +17,7 @@ describe("selectEvalSplit", () => {
   });
 
   it("scores every record of data without splits, and refuses a split it cannot honour", () => {
-    const plain = [{ id: "x" }, { id: "y" }];
+    const plain: Array<{ id: string; split?: string }> = [{ id: "x" }, { id: "y" }];
     expect(selectEvalSplit(plain, undefined, "p.jsonl")).toEqual({ records: plain });
     expect(() => selectEvalSplit(plain, "test", "p.jsonl")).toThrow(/p\.jsonl carry no split; drop --split/);
     expect(() => selectEvalSplit(rows, "validation", "f.jsonl")).toThrow(EvalSplitError);
