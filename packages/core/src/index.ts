@@ -38,3 +38,4 @@ export { ProgressBar } from "./evaluate/progress-bar.js";
 export type { ProgressBarOptions } from "./evaluate/progress-bar.js";
 export * from "./lm/index.js";
 export { writeFileAtomic, writeFileAtomicSync, writeJsonAtomic } from "./io/atomic-write.js";
+export { jsonLines, type JsonLine, type JsonLinesOptions } from "./io/jsonl.js";

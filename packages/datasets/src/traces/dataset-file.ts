@@ -5,7 +5,7 @@
 // completes the file only under the same ones: resume-check.ts).
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { OtpforgeError, writeFileAtomicSync } from "@otpforge/core";
+import { jsonLines, OtpforgeError, writeFileAtomicSync } from "@otpforge/core";
 import { traceExampleSchema, type TraceExample } from "./record.js";
 import type { TraceGenerationOptions } from "./resume-check.js";
 
@@ -33,25 +33,16 @@ function readIfThere(path: string): string {
 
 /** Parses JSONL trace records; `tolerateTornTail` drops an unfinished last line (an interrupted append). */
 export function parseTraceRecords(text: string, source: string, tolerateTornTail = false): TraceExample[] {
-  const lines = text.split("\n");
   const out: TraceExample[] = [];
-  lines.forEach((line, i) => {
-    if (line.trim() === "") return;
-    const isLast = i === lines.length - 1 || lines.slice(i + 1).every((l) => l.trim() === "");
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      if (tolerateTornTail && isLast && !text.endsWith("\n")) return;
-      throw new TraceFileError(`${source}:${i + 1}: not valid JSON. A trace dataset has one JSON record per line; remove the line or write to another file.`);
-    }
+  const invalid = (line: number) => new TraceFileError(`${source}:${line}: not valid JSON. A trace dataset has one JSON record per line; remove the line or write to another file.`);
+  for (const { line, value } of jsonLines(text, { invalid, tolerateTornTail })) {
     const parsed = traceExampleSchema.safeParse(value);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 3).map((x) => `${x.path.join(".") || "(record)"}: ${x.message}`).join("; ");
-      throw new TraceFileError(`${source}:${i + 1}: not a trace example of this version (${issues}). Write to another file.`);
+      throw new TraceFileError(`${source}:${line}: not a trace example of this version (${issues}). Write to another file.`);
     }
     out.push(parsed.data);
-  });
+  }
   return out;
 }
 

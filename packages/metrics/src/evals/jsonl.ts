@@ -1,6 +1,7 @@
 // Reading eval data: one JSON object per line, each parsed by the caller,
 // ids unique. Every problem names the file and line and says what to do.
 import { readFileSync } from "node:fs";
+import { jsonLines } from "@otpforge/core";
 
 export interface JsonlReadOptions<T> {
   /** Turns one line's JSON into a record, or throws an error whose message is shown as is. */
@@ -25,21 +26,14 @@ export function readJsonlRecords<T>(path: string, o: JsonlReadOptions<T>): T[] {
   }
   const out: T[] = [];
   const ids = new Set<string>();
-  text.split("\n").forEach((line, i) => {
-    if (line.trim() === "") return;
-    const where = `${path}:${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new o.error(`${where}: not valid JSON. Each line must be one JSON object.`);
-    }
+  for (const { line, value } of jsonLines(text, { invalid: (n) => new o.error(`${path}:${n}: not valid JSON. Each line must be one JSON object.`) })) {
+    const where = `${path}:${line}`;
     const record = o.parse(value, where);
     const id = o.id(record);
     if (ids.has(id)) throw new o.error(`${where}: duplicate ${o.idName ?? "id"} "${id}".`);
     ids.add(id);
     out.push(record);
-  });
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { example, type Example } from "@otpforge/core";
+import { example, jsonLines, type Example } from "@otpforge/core";
 
 /** A dataset file that cannot be read as examples; says which line and why. */
 export class ExamplesFileError extends Error {
@@ -34,14 +34,7 @@ export async function loadJsonlExamples(path: string, inputKeys: readonly string
     }
     (all as unknown[]).forEach((value, i) => records.push({ line: i + 1, value }));
   } else {
-    text.split("\n").forEach((raw, i) => {
-      if (!raw.trim()) return;
-      try {
-        records.push({ line: i + 1, value: JSON.parse(raw) });
-      } catch (err) {
-        throw new ExamplesFileError(path, `line ${i + 1} is not valid JSON (${(err as Error).message})`);
-      }
-    });
+    records.push(...jsonLines(text, { invalid: (line, err) => new ExamplesFileError(path, `line ${line} is not valid JSON (${err.message})`) }));
   }
   return records.map(({ line, value }) => {
     if (!value || typeof value !== "object" || Array.isArray(value)) throw new ExamplesFileError(path, `record ${line} is not a JSON object`);
