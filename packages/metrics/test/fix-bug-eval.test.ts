@@ -36,7 +36,8 @@ describe("gradeFix", () => {
   it("passes the reference fix and fails the buggy code in every run", async () => {
     expect(await gradeFix(c.reference_fix!, c.harness, { pool, runs: 2 })).toMatchObject({ status: "passed", passed: true, runs: 2, failures: 0 });
     const bad = await gradeFix(c.buggy_code, c.harness, { pool, runs: 2 });
-    expect(bad).toMatchObject({ status: "failed", passed: false, runs: 2, failures: 2, failureRate: 1, reason: "failed 2 of 2 runs" });
+    expect(bad).toMatchObject({ status: "failed", passed: false, runs: 2, failures: 2, failureRate: 1, failedCheck: "fail_to_pass" });
+    expect(bad.reason).toMatch(/^fail_to_pass: failed 2 of 2 runs; seed 1: /);
     expect(bad.firstFailure).toMatch(/calling_self/);
   });
 

@@ -28,6 +28,10 @@ describe("the reference catalog", () => {
       expect(c.verdict.buggyFailures, c.id).toBeGreaterThanOrEqual(1);
       expect(c.verdict.fixedFailures, c.id).toBe(0);
       expect(c.verdict.fixed.runs, c.id).toBe(2);
+      // The pass-to-pass suite ran and held on both versions.
+      expect(c.verdict.suite?.buggy.failures, c.id).toBe(0);
+      expect(c.verdict.suite?.fixed.failures, c.id).toBe(0);
+      expect(c.verdict.suite?.fixed.runs, c.id).toBe(2);
     }
     for (const c of report.entries.filter((e) => e.kind === "false-friend")) {
       expect(c.verdict.verdict, c.id).toBe("invalid");

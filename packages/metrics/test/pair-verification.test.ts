@@ -47,6 +47,15 @@ describe("verifyPair", () => {
     expect(v.fixedFailures + (v.fixed.problem ? 1 : 0)).toBeGreaterThan(0);
   });
 
+  it("finds a pair invalid when its pass-to-pass suite fails on the buggy version (it must test only what already worked)", async () => {
+    const suite = callingSelf.suite!.replace("expect(:items_after_adds, Cart.items(), Enum.reverse(added))", "expect(:total_after_adds, Cart.total(), 1)");
+    const v = await verifyPair({ ...callingSelf, suite }, { runs: 1, pool });
+    expect(v.verdict).toBe("invalid");
+    expect(v.code).toBe("suite_fails");
+    expect(v.reason).toMatch(/^the pass-to-pass suite failed 1 of 1 runs on the buggy version .*GenServer.call\(Cart, :total/);
+    expect(v.reason).toMatch(/the pass-to-pass suite failed 1 of 1 runs on the fixed version .*total_after_adds/);
+  });
+
   it("finds a reference pair valid and reports failure rates", async () => {
     const v = await verifyPair(callingSelf, { runs: 3, pool });
     expect(v.verdict).toBe("valid");
@@ -56,7 +65,9 @@ describe("verifyPair", () => {
     expect(v.buggyFailureRate).toBe(1);
     expect(v.fixedFailures).toBe(0);
     expect(v.fixedFailureRate).toBe(0);
-    expect(v.reason).toBe("bug reproduced in 3 of 3 runs; fix held in all 3 runs");
+    expect(v.reason).toBe("bug reproduced in 3 of 3 runs; fix held in all 3 runs; pass-to-pass suite held in all 3 runs of both versions");
+    expect(v.suite?.buggy.failures).toBe(0);
+    expect(v.suite?.fixed.outcomes.map((o) => o.seed)).toEqual([501, 502, 503]);
     expect(v.buggy.outcomes.map((o) => o.run)).toEqual([1, 2, 3]);
     // The buggy side's failure is the :calling_self exit, returned as an error tuple by the harness.
     expect(v.buggy.outcomes[0]!.detail).toMatch(/calling_self/);

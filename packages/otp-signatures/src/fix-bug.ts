@@ -33,6 +33,12 @@ export const fixBugCaseSchema = z.object({
   buggy_code: z.string().min(1),
   explanation: z.string().min(1),
   harness: z.string().min(1),
+  /**
+   * The pass-to-pass suite (a second Scenario.run/0, importing FixBugSuite):
+   * every public function with inputs of its own, seeded per run; it passes on
+   * the buggy code, so a fix must keep what already worked. Optional.
+   */
+  suite: z.string().min(1).optional(),
   /** The reference fix: never shown to the program; kept for reports. */
   reference_fix: z.string().optional(),
 });

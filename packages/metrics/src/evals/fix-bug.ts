@@ -1,11 +1,14 @@
 // The fix-bug eval (the brief's code-generation eval): a program gets buggy
-// code and the explanation of its bug, and its fixed_code is graded by the
-// held-out harness: it must pass the sandbox policy, compile, and pass
-// Scenario.run/0 in all K runs.
+// code and the explanation of its bug, and its fixed_code is graded as a
+// reviewer would: it must pass the sandbox policy and compile, keep the buggy
+// code's public API (api_shape), pass the held-out harness (fail_to_pass) and
+// the case's pass-to-pass suite in all K seeded runs, and leave no stray
+// process (stray_processes). Review findings are reported beside the score.
 import { createPool } from "@otpforge/beam";
 import { evaluate, example, OtpforgeError, Prediction, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
 import { fixBugCaseSchema, type FixBugCase } from "@otpforge/otp-signatures";
-import { checkVersion } from "../pair-verification/check-version.js";
+import { describeCheck, runFixChecks, type FixBugCheck, type FixBugCheckName, type FixBugTarget } from "../fix-bug-checks/grade-fix.js";
+import type { ReviewFinding } from "../fix-bug-checks/code-survey.js";
 import { stripCodeFence } from "../pair-verification/code-text.js";
 import type { PoolLike } from "../pair-verification/run-scenario.js";
 import { DEFAULT_RUN_TIMEOUT_MS } from "../pair-verification/verify-pair.js";
@@ -20,10 +23,17 @@ export interface FixBugGrade {
   status: "passed" | "failed" | "policy_violation" | "compile_error" | "empty";
   passed: boolean;
   reason: string;
+  /** Harness runs (fail_to_pass), as before the other checks existed. */
   runs: number;
   failures: number;
   failureRate: number;
   firstFailure?: string;
+  /** The first check that failed (in the order of FIX_BUG_CHECKS). */
+  failedCheck?: FixBugCheckName;
+  /** Every check that ran, passed or not. */
+  checks?: FixBugCheck[];
+  /** What a reviewer would flag that behaviour cannot see: reported, never scored. */
+  findings?: ReviewFinding[];
 }
 
 export interface FixBugRecord extends EvalRecord, Omit<FixBugGrade, "passed"> {
@@ -52,29 +62,51 @@ export class FixBugDataError extends OtpforgeError {
   }
 }
 
-/** Grades one candidate fix against a harness. */
-export async function gradeFix(fixedCode: string, harness: string, options: { pool: PoolLike; runs?: number; timeoutMs?: number }): Promise<FixBugGrade> {
+export interface GradeFixOptions {
+  pool: PoolLike;
+  runs?: number;
+  timeoutMs?: number;
+  /** Base of the per-run seeds of the harness's and the suite's inputs. Default 0. */
+  seed?: number;
+}
+
+/**
+ * Grades one candidate fix. Given only a harness, the checks are the harness
+ * (seeded) and stray processes; given a case (or any object with the harness,
+ * the buggy code and the suite), also the API shape and the pass-to-pass suite.
+ */
+export async function gradeFix(fixedCode: string, target: string | FixBugTarget, options: GradeFixOptions): Promise<FixBugGrade> {
   const runs = options.runs ?? DEFAULT_FIX_BUG_RUNS;
   const code = stripCodeFence(fixedCode ?? "");
   if (code.trim() === "") return { status: "empty", passed: false, reason: "the program returned no code", runs: 0, failures: 0, failureRate: 0 };
-  const report = await checkVersion(code, harness, { pool: options.pool, runs, timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS });
-  if (report.problem) {
-    const what = report.problem.file === "harness" ? "the held-out harness" : "the fix";
-    const verb = report.problem.kind === "policy_violation" ? "breaks the sandbox policy" : "does not compile";
-    return { status: report.problem.kind, passed: false, reason: `${what} ${verb}: ${report.problem.message}`, runs: 0, failures: 0, failureRate: 0 };
+  const t: FixBugTarget = typeof target === "string" ? { harness: target } : target;
+  const result = await runFixChecks(code, t, {
+    pool: options.pool,
+    runs,
+    timeoutMs: options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS,
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+  });
+  if (result.problem) {
+    const what = result.problem.file === "harness" ? "the held-out harness" : "the fix";
+    const verb = result.problem.kind === "policy_violation" ? "breaks the sandbox policy" : "does not compile";
+    return { status: result.problem.kind, passed: false, reason: `${what} ${verb}: ${result.problem.message}`, runs: 0, failures: 0, failureRate: 0 };
   }
-  const firstFailure = report.outcomes.find((o) => !o.passed)?.detail;
-  return report.failures === 0
-    ? { status: "passed", passed: true, reason: `passed all ${report.runs} runs`, runs: report.runs, failures: 0, failureRate: 0 }
-    : {
-        status: "failed",
-        passed: false,
-        reason: `failed ${report.failures} of ${report.runs} runs`,
-        runs: report.runs,
-        failures: report.failures,
-        failureRate: report.failureRate,
-        ...(firstFailure ? { firstFailure } : {}),
-      };
+  const { harness, checks, findings, failedCheck } = result;
+  const firstFailure = harness.outcomes.find((o) => !o.passed)?.detail;
+  const common = {
+    runs: harness.runs,
+    failures: harness.failures,
+    failureRate: harness.failureRate,
+    ...(firstFailure ? { firstFailure } : {}),
+    checks,
+    findings,
+  };
+  if (!failedCheck) {
+    const passedChecks = checks.map((c) => c.name).join(", ");
+    return { status: "passed", passed: true, reason: `passed all ${harness.runs} runs of each check (${passedChecks})`, ...common };
+  }
+  const failed = checks.find((c) => c.name === failedCheck)!;
+  return { status: "failed", passed: false, reason: describeCheck(failed), failedCheck, ...common };
 }
 
 /** Runs `program` (inputs buggy_code, explanation; output fixed_code) on every case and grades each fix. */
@@ -101,7 +133,7 @@ export async function evalFixBug(
       async (ex, prediction) => {
         const outputs = prediction instanceof Prediction ? prediction.outputs : prediction;
         const code = typeof outputs?.fixed_code === "string" ? outputs.fixed_code : "";
-        const grade = await gradeFix(code, ex.data.harness, { pool, runs, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+        const grade = await gradeFix(code, ex.data, { pool, runs, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
         grades.set(ex.data.id, { grade, code: stripCodeFence(code) });
         return { score: grade.passed ? 1 : 0, feedback: grade.reason };
       },

@@ -1,7 +1,7 @@
 // Runs a harness K times against one version of the code: the building block
 // of pair verification (once per side) and of the fix-bug eval (the
 // candidate fix against the held-out harness).
-import { CODE_FILE, compileOnly, HARNESS_FILE, policyOf, runScenario, type PoolLike, type RunLimits } from "./run-scenario.js";
+import { CODE_FILE, compileOnly, HARNESS_FILE, policyOf, runScenario, type PoolLike, type RunLimits, type RunSetup } from "./run-scenario.js";
 import type { RunOutcome, Side, SideReport } from "./types.js";
 
 export interface CheckVersionOptions {
@@ -15,6 +15,11 @@ export interface CheckVersionOptions {
   /** Called after the first run succeeded in compiling; return false to skip the remaining runs. */
   afterFirstRun?: () => Promise<boolean>;
   onRun?: (outcome: RunOutcome) => void;
+  /**
+   * Seeded runs: run i (from 1) gets seed `seedBase + i`; `support` and
+   * `strayCheck` as in RunSetup. Without it, runs are plain Scenario.run/0 calls.
+   */
+  seeded?: { seedBase: number; support?: string; strayCheck?: boolean };
 }
 
 /**
@@ -50,7 +55,15 @@ async function checkVersionOn(pool: PoolLike, code: string, harness: string, opt
     options.onRun?.(outcome);
   };
 
-  const first = await runScenario(pool, code, harness, 1, limits);
+  const setup = (run: number): RunSetup =>
+    options.seeded
+      ? {
+          seed: options.seeded.seedBase + run,
+          ...(options.seeded.support ? { support: options.seeded.support } : {}),
+          ...(options.seeded.strayCheck ? { strayCheck: true } : {}),
+        }
+      : {};
+  const first = await runScenario(pool, code, harness, 1, limits, setup(1));
   if (first.job.status === "policy_violation") {
     // The pool's own check can be stricter than the static one (e.g. at compile time).
     const file = (await compileOnly(pool, code, limits)).status === "policy_violation" ? "code" : "harness";
@@ -66,7 +79,7 @@ async function checkVersionOn(pool: PoolLike, code: string, harness: string, opt
 
   if (options.runs > 1 && (!options.afterFirstRun || (await options.afterFirstRun()))) {
     await Promise.all(
-      Array.from({ length: options.runs - 1 }, (_, i) => runScenario(pool, code, harness, i + 2, limits).then(({ outcome }) => record(outcome))),
+      Array.from({ length: options.runs - 1 }, (_, i) => runScenario(pool, code, harness, i + 2, limits, setup(i + 2)).then(({ outcome }) => record(outcome))),
     );
     report.outcomes.sort((a, b) => a.run - b.run);
   }

@@ -36,19 +36,57 @@ export async function policyOf(pool: PoolLike, name: string, source: string): Pr
 export const CODE_FILE = "code.ex";
 export const HARNESS_FILE = "harness.exs";
 
+export const SUPPORT_FILE = "fix_bug_suite.ex";
+
 export interface RunLimits {
   timeoutMs: number;
 }
 
+/**
+ * How a run is set up beyond "call Scenario.run/0": `:rand` seeded (the
+ * harness's and the suite's inputs then depend on the seed, and the same seed
+ * replays them), and the run wrapped in `FixBugSuite.run/1` (given as
+ * `support`), which after an `:ok` checks that no stray process is left.
+ */
+export interface RunSetup {
+  seed?: number;
+  /** The FixBugSuite module's source; compiled between the code and the harness. */
+  support?: string;
+  /** Wrap the run in FixBugSuite.run/1 (needs `support`). */
+  strayCheck?: boolean;
+}
+
+/** The three integers `:rand.seed(:exsss, ...)` gets for a seed. */
+export function randSeed(seed: number): [number, number, number] {
+  const s = Math.abs(Math.trunc(seed)) % 2 ** 30;
+  return [s + 1, (s * 7 + 11) % 2 ** 30, (s * 13 + 17) % 2 ** 30];
+}
+
 /** Runs Scenario.run/0 once; `:ok` passes, anything else (error tuple, raise, exit, timeout, limit) fails. */
-export async function runScenario(pool: PoolLike, code: string, harness: string, run: number, limits: RunLimits): Promise<{ outcome: RunOutcome; job: JobResult }> {
+export async function runScenario(
+  pool: PoolLike,
+  code: string,
+  harness: string,
+  run: number,
+  limits: RunLimits,
+  setup: RunSetup = {},
+): Promise<{ outcome: RunOutcome; job: JobResult }> {
+  const files = [
+    { name: CODE_FILE, source: code },
+    ...(setup.support ? [{ name: SUPPORT_FILE, source: setup.support }] : []),
+    { name: HARNESS_FILE, source: harness },
+  ];
+  const plain = setup.seed === undefined && !setup.strayCheck;
+  const script = () => {
+    const lines = [];
+    if (setup.seed !== undefined) lines.push(`:rand.seed(:exsss, {${randSeed(setup.seed).join(", ")}})`);
+    lines.push(setup.strayCheck && setup.support ? "FixBugSuite.run(fn -> Scenario.run() end)" : "Scenario.run()");
+    return lines.join("\n") + "\n";
+  };
   const once = () =>
     pool.run({
-      files: [
-        { name: CODE_FILE, source: code },
-        { name: HARNESS_FILE, source: harness },
-      ],
-      call: { module: "Scenario", fun: "run", args: [] },
+      files,
+      ...(plain ? { call: { module: "Scenario", fun: "run", args: [] } } : { script: script() }),
       limits: { timeoutMs: limits.timeoutMs },
     });
   let job = await once();
@@ -58,7 +96,14 @@ export async function runScenario(pool: PoolLike, code: string, harness: string,
   const retried = job.status === "crashed";
   if (retried) job = await once();
   const passed = job.status === "ok" && job.value?.trim() === ":ok";
-  const outcome: RunOutcome = { run, passed, status: job.status, durationMs: job.durationMs, ...(retried ? { retried } : {}) };
+  const outcome: RunOutcome = {
+    run,
+    passed,
+    status: job.status,
+    durationMs: job.durationMs,
+    ...(setup.seed !== undefined ? { seed: setup.seed } : {}),
+    ...(retried ? { retried } : {}),
+  };
   if (!passed) outcome.detail = describeFailure(job);
   return { outcome, job };
 }

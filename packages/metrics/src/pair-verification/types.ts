@@ -11,7 +11,8 @@ export type PairReasonCode =
   | "same_program"
   | "bug_not_reproduced"
   | "fix_failed"
-  | "harness_fails_on_both";
+  | "harness_fails_on_both"
+  | "suite_fails";
 
 /** How one run of Scenario.run/0 ended. */
 export interface RunOutcome {
@@ -22,6 +23,8 @@ export interface RunOutcome {
   /** What went wrong, in one line: the returned value, or the job's message. */
   detail?: string;
   durationMs: number;
+  /** The seed of `:rand` for this run, when the run was seeded (the same seed replays the same inputs). */
+  seed?: number;
   /** The first attempt's worker crashed and the run was tried once more. */
   retried?: boolean;
 }
@@ -53,6 +56,8 @@ export interface PairVerdict {
   fixedFailureRate: number;
   buggy: SideReport;
   fixed: SideReport;
+  /** With a pass-to-pass suite: its seeded runs on each version (it must pass every run of both). */
+  suite?: { buggy: SideReport; fixed: SideReport };
   durationMs: number;
 }
 
@@ -60,4 +65,6 @@ export interface PairInput {
   buggy: string;
   fixed: string;
   harness: string;
+  /** A pass-to-pass suite (Scenario.run/0 using FixBugSuite): must pass on both versions. */
+  suite?: string;
 }

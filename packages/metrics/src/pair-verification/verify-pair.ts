@@ -1,8 +1,12 @@
 // Pair verification: a bug/fix pair is valid only when, under the sandbox
 // policy, both versions compile, the harness fails on the buggy version in at
-// least one of K runs and passes on the fixed version in all K runs.
+// least one of K runs and passes on the fixed version in all K runs; and, when
+// the pair has a pass-to-pass suite, the suite passes in all K seeded runs of
+// both versions (with no stray process left), so it tests only what already
+// worked.
 import { createPool } from "@otpforge/beam";
 import { OtpforgeError } from "@otpforge/core";
+import { FIX_BUG_SUITE_SUPPORT } from "@otpforge/otp-signatures";
 import { checkVersion, violationText } from "./check-version.js";
 import { policyOf, type PoolLike } from "./run-scenario.js";
 import { sameProgram } from "./same-program.js";
@@ -51,6 +55,7 @@ async function verifyWith(pool: PoolLike, input: PairInput, runs: number, option
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const empty = (side: Side): SideReport => ({ side, runs: 0, failures: 0, failureRate: 0, outcomes: [] });
+  let suite: PairVerdict["suite"];
   const finish = (code: PairReasonCode, reasons: string[], buggy: SideReport, fixed: SideReport): PairVerdict => ({
     verdict: code === "valid" ? "valid" : "invalid",
     reasons,
@@ -63,6 +68,7 @@ async function verifyWith(pool: PoolLike, input: PairInput, runs: number, option
     fixedFailureRate: fixed.failureRate,
     buggy,
     fixed,
+    ...(suite ? { suite } : {}),
     durationMs: Math.round(performance.now() - started),
   });
 
@@ -95,10 +101,18 @@ async function verifyWith(pool: PoolLike, input: PairInput, runs: number, option
   const same = sameProgram(pool, input.buggy, input.fixed, timeoutMs);
   const afterFirstRun = async () => (await same) !== true;
   const common = { pool, runs, timeoutMs, policyChecked: true, afterFirstRun };
-  const [buggy, fixed] = await Promise.all([
+  const suiteSource = input.suite?.trim() ? input.suite : undefined;
+  const suiteRun = (code: string, side: Side) =>
+    suiteSource
+      ? checkVersion(code, suiteSource, { pool, runs, timeoutMs, side, seeded: { seedBase: 500, support: FIX_BUG_SUITE_SUPPORT, strayCheck: true } })
+      : undefined;
+  const [buggy, fixed, suiteBuggy, suiteFixed] = await Promise.all([
     checkVersion(input.buggy, input.harness, { ...common, side: "buggy", onRun: (o) => options.onRun?.("buggy", o) }),
     checkVersion(input.fixed, input.harness, { ...common, side: "fixed", onRun: (o) => options.onRun?.("fixed", o) }),
+    suiteRun(input.buggy, "buggy"),
+    suiteRun(input.fixed, "fixed"),
   ]);
+  if (suiteBuggy && suiteFixed) suite = { buggy: suiteBuggy, fixed: suiteFixed };
 
   // 3. The verdict, first the problems that stopped a side.
   const problems: string[] = [];
@@ -124,5 +138,17 @@ async function verifyWith(pool: PoolLike, input: PairInput, runs: number, option
   if (buggy.failures === 0) reasons.push(`bug not reproduced in ${runs} runs`);
   if (fixed.failures > 0) reasons.push(`fix failed in ${fixed.failures} of ${runs} runs`);
   if (reasons.length) return finish(buggy.failures === 0 ? "bug_not_reproduced" : "fix_failed", reasons, buggy, fixed);
-  return finish("valid", [`bug reproduced in ${buggy.failures} of ${runs} runs; fix held in all ${runs} runs`], buggy, fixed);
+  if (suite) {
+    const broken = [suite.buggy, suite.fixed].filter((r) => r.problem || r.failures > 0);
+    if (broken.length) {
+      const why = broken.map((r) =>
+        r.problem
+          ? `the pass-to-pass suite does not run on the ${r.side} version: ${r.problem.message}`
+          : `the pass-to-pass suite failed ${r.failures} of ${r.runs} runs on the ${r.side} version (${r.outcomes.find((o) => !o.passed)?.detail ?? ""})`,
+      );
+      return finish("suite_fails", why, buggy, fixed);
+    }
+  }
+  const suiteHeld = suite ? `; pass-to-pass suite held in all ${runs} runs of both versions` : "";
+  return finish("valid", [`bug reproduced in ${buggy.failures} of ${runs} runs; fix held in all ${runs} runs${suiteHeld}`], buggy, fixed);
 }

@@ -28,7 +28,7 @@ import { unboundedMailbox } from "./entries/unbounded-mailbox.js";
 import { wrongRestartStrategy } from "./entries/wrong-restart-strategy.js";
 
 export { CATEGORIES, isCategory, type Category } from "./taxonomy.js";
-export { catalogSourcesDir, defineEntry, type CatalogEntry, type EntryKind, type EntryMeta } from "./entry.js";
+export { catalogSourcesDir, defineEntry, FIX_BUG_SUITE_SUPPORT, type CatalogEntry, type EntryKind, type EntryMeta } from "./entry.js";
 
 /** Every reference pair (expected to verify `valid`), grouped by category. */
 export const referencePairs: readonly CatalogEntry[] = Object.freeze([
@@ -93,7 +93,7 @@ export function scenarioDemos(entries: readonly CatalogEntry[] = referencePairs)
 export function fixBugCases(entries: readonly CatalogEntry[] = referencePairs): FixBugCase[] {
   return entries
     .filter((e) => e.kind === "anti-pattern")
-    .map((e) => ({ id: e.id, category: e.category, buggy_code: e.buggy, explanation: e.explanation, harness: e.harness, reference_fix: e.fixed }));
+    .map((e) => ({ id: e.id, category: e.category, buggy_code: e.buggy, explanation: e.explanation, harness: e.harness, ...(e.suite ? { suite: e.suite } : {}), reference_fix: e.fixed }));
 }
 
 /** Fix-bug cases as Examples (inputs: buggy_code, explanation). */

@@ -4,7 +4,12 @@ defmodule Scenario do
     # The scenario checks jobs, not the supervisor's fate: stay unlinked.
     Process.unlink(sup)
 
-    jobs = for i <- 1..20, do: {:divide, 100, if(i == 5, do: 0, else: i)}
+    # How many jobs, which fail and how, change from run to run.
+    n = Enum.random(12..25)
+    bad = Enum.take_random(1..(n - 3), Enum.random(1..2))
+    # Not only a division by zero: the first bad job divides by a non-number.
+    divisor = fn i -> if i == hd(bad), do: Enum.random([:zero, nil]), else: Enum.random([0, :zero]) end
+    jobs = for i <- 1..n, do: {:divide, Enum.random(1..1_000), if(i in bad, do: divisor.(i), else: i)}
     Enum.each(jobs, &JobRunner.submit/1)
 
     try do
@@ -16,7 +21,7 @@ defmodule Scenario do
     results = Results.all()
 
     missing =
-      for {:divide, a, b} = job <- jobs, b != 0, Map.get(results, job) != {:ok, div(a, b)}, do: job
+      for {:divide, a, b} = job <- jobs, is_integer(b) and b != 0, Map.get(results, job) != {:ok, div(a, b)}, do: job
 
     case missing do
       [] -> :ok

@@ -1,10 +1,19 @@
 defmodule Scenario do
   def run do
-    with {:ok, {:ok, {:png, 50, 20}}} <- within(fn -> Resizer.resize({:png, 100, 40}) end, 1_000),
-         {:ok, {:error, _reason}} <- within(fn -> Resizer.resize(:corrupted) end, 1_000) do
+    w = Enum.random(2..2_000)
+    h = Enum.random(2..2_000)
+    # The bad images change from run to run, and several in a row must all
+    # be answered: a caller that learns of the crash from a monitor answers
+    # at once, one that waits a fixed time does not.
+    bad = for _ <- 1..Enum.random(3..5), do: Enum.random([:corrupted, nil, {:png, 0, h}, {:png, w, -1}, {:jpeg, w, h}, "image.png"])
+
+    with {:ok, {:ok, {:png, dw, dh}}} when dw == div(w, 2) and dh == div(h, 2) <- within(fn -> Resizer.resize({:png, w, h}) end, 1_000),
+         {:ok, errors} <- within(fn -> Enum.map(bad, &Resizer.resize/1) end, 1_000),
+         true <- Enum.all?(errors, &match?({:error, _}, &1)) || {:error, {:bad_images_answered, errors}} do
       :ok
     else
       :hung -> {:error, :caller_waits_forever}
+      {:error, _} = error -> error
       other -> {:error, {:unexpected, other}}
     end
   end

@@ -1,30 +1,42 @@
 defmodule Scenario do
+  @bad ["x1", "", "4.5", "seven", "--", "0x1F", "1e3", "12abc", "NaN", " 8"]
+
   def run do
     Process.flag(:trap_exit, true)
     {:ok, sup} = ParserApp.start_link()
     stats = Process.whereis(Stats)
+    parser = Process.whereis(Parser)
+    # A burst of bad input, of a size and content that change from run to
+    # run, with no pause between requests.
+    bad = Enum.take_random(@bad, Enum.random(5..9))
 
-    for text <- ["x1", "", "4.5", "seven", "--", "0x1F"] do
-      try do
-        Parser.parse(text)
-      catch
-        :exit, _ -> :crashed
+    crashes =
+      for text <- bad, reduce: 0 do
+        n ->
+          try do
+            case Parser.parse(text) do
+              {:ok, _} -> n
+              _error -> n
+            end
+          catch
+            :exit, _ -> n + 1
+          end
       end
-
-      # Leave the supervisor time to restart the parser before the next one.
-      Process.sleep(20)
-    end
 
     cond do
       not Process.alive?(sup) -> {:error, :supervisor_gave_up}
       Process.whereis(Stats) != stats -> {:error, :sibling_restarted}
+      # Raising the restart budget hides the crashes, it does not stop them.
+      crashes > 0 or Process.whereis(Parser) != parser -> {:error, {:parser_crashed_on_bad_input, crashes}}
       true -> check_parser()
     end
   end
 
   defp check_parser do
-    case Parser.parse("42") do
-      {:ok, 42} -> :ok
+    n = Enum.random(-999..999)
+
+    case Parser.parse(Integer.to_string(n)) do
+      {:ok, ^n} -> :ok
       other -> {:error, {:parser_broken, other}}
     end
   catch

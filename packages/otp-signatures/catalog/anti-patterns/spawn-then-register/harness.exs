@@ -1,9 +1,9 @@
 defmodule Scenario do
-  @callers 20
-
   def run do
+    callers = Enum.random(10..30)
+
     outcomes =
-      1..@callers
+      1..callers
       |> Enum.map(fn _ ->
         Task.async(fn ->
           try do

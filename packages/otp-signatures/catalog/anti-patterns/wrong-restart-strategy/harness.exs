@@ -2,8 +2,17 @@ defmodule Scenario do
   def run do
     {:ok, sup} = DB.start_link()
     Process.unlink(sup)
-    {:ok, _} = Repo.query("select 1")
+    {:ok, {:rows, "select 1"}} = Repo.query("select 1")
+    # The connection dies once or twice; queries differ from run to run.
+    Enum.reduce_while(1..Enum.random(1..2), :ok, fn round, :ok ->
+      case kill_conn_then_query(sup, "select #{Enum.random(2..999)} -- #{round}") do
+        :ok -> {:cont, :ok}
+        error -> {:halt, error}
+      end
+    end)
+  end
 
+  defp kill_conn_then_query(sup, sql) do
     old = Process.whereis(Conn)
     Process.exit(old, :kill)
 
@@ -12,8 +21,8 @@ defmodule Scenario do
       _ = Supervisor.which_children(sup)
 
       try do
-        case Repo.query("select 2") do
-          {:ok, {:rows, "select 2"}} -> :ok
+        case Repo.query(sql) do
+          {:ok, {:rows, ^sql}} -> :ok
           other -> {:error, {:bad_reply, other}}
         end
       catch
