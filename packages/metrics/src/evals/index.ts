@@ -73,5 +73,5 @@ export function writeEvalRecords(path: string, records: readonly EvalRecord[]): 
 }
 
 export { evalFixBug, gradeFix, readFixBugCases, FixBugDataError, DEFAULT_FIX_BUG_RUNS } from "./fix-bug.js";
-export type { FixBugRecord, FixBugGrade, EvalFixBugOptions } from "./fix-bug.js";
+export type { FixBugRecord, FixBugGrade, EvalFixBugOptions, GradeFixOptions } from "./fix-bug.js";
 export { runFields, type RunFields } from "./run-fields.js";
