@@ -8,6 +8,8 @@ export interface SuiteSystem {
   source: string;
   /** Every outcome the system can show on one node, derived by hand. */
   outcomes: string[];
+  /** Where the distributed model (messages in flight between nodes) adds outcomes: all of them, derived by hand; absent, the same as on one node. */
+  distributed?: { outcomes: string[]; why: string };
   /** Why those outcomes and no others. */
   why: string;
   /** The uninstrumented code waits on real timeouts (or forever): not run 200 times for the soundness check. */
@@ -255,6 +257,43 @@ defmodule Scenario do
     spawn(fn -> send(r2, :y) end)
     got = for _ <- 1..2, do: receive(do: ({i, m} -> {i, m}))
     got |> Enum.sort() |> Enum.map(&elem(&1, 1))
+  end
+end`,
+  },
+  {
+    name: "a reply racing a message relayed through a third process",
+    why:
+      "Server sends :reply to the client before it asks Relay to pass :relayed on; on one node a message is in the mailbox once sent, " +
+      "so :reply is there before Relay even gets its request",
+    outcomes: ["[:reply, :relayed]"],
+    distributed: {
+      why: "between nodes only each sender's own messages keep their order: :reply may still be in flight when Relay's :relayed arrives",
+      outcomes: ["[:relayed, :reply]", "[:reply, :relayed]"],
+    },
+    source: `
+defmodule Relay do
+  use GenServer
+  def init(s), do: {:ok, s}
+  def handle_info({:pass, to, m}, s) do
+    send(to, m)
+    {:noreply, s}
+  end
+end
+defmodule Server do
+  use GenServer
+  def init(relay), do: {:ok, relay}
+  def handle_cast({:ask, client}, relay) do
+    send(client, :reply)
+    send(relay, {:pass, client, :relayed})
+    {:noreply, relay}
+  end
+end
+defmodule Scenario do
+  def run do
+    {:ok, relay} = GenServer.start(Relay, nil)
+    {:ok, server} = GenServer.start(Server, relay)
+    GenServer.cast(server, {:ask, self()})
+    [receive(do: (m -> m)), receive(do: (m -> m))]
   end
 end`,
   },

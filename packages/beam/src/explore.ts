@@ -7,9 +7,9 @@
 // Scenario.run/0's value, or "deadlock"), how many schedules reached it and a
 // witness schedule that replays to it.
 import type { Pool } from "./pool.js";
-import type { ExploreJobOptions, JobResult, Limits } from "./types.js";
+import type { DeliveryModel, ExploreJobOptions, JobResult, Limits } from "./types.js";
 
-export type DeliveryModel = "single-node";
+export type { DeliveryModel };
 
 export interface ExploreOptions extends ExploreJobOptions {
   /** Job limits; the default time limit is 60 s (an exploration runs many schedules). */

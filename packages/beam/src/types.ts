@@ -62,7 +62,16 @@ export interface ExploreJobOptions {
   replay?: number[];
   /** "sleep-sets" (default): never explore two orders of commuting steps; "none": every choice sequence. */
   reduction?: "sleep-sets" | "none";
+  /**
+   * "single-node" (default): a message arrives the moment it is sent. "distributed": messages stay
+   * in flight until the scheduler delivers them, in order per sender and receiver (a :DOWN behind
+   * the dead process's messages), as between nodes.
+   */
+  model?: DeliveryModel;
 }
+
+/** How messages travel in an exploration (see ExploreJobOptions.model). */
+export type DeliveryModel = "single-node" | "distributed";
 
 export interface PolicyViolation {
   message: string;

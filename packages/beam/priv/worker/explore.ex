@@ -12,6 +12,7 @@ defmodule OtpForge.Explore do
   # choices are which waiting process takes its next step).
 
   alias OtpForge.Explore.Rt
+  alias OtpForge.Explore.Channels
 
   @default_max_schedules 2_000
   @default_max_steps 500
@@ -22,6 +23,13 @@ defmodule OtpForge.Explore do
     unless function_exported?(scenario, :run, 0) do
       raise ArgumentError, "the scenario defines no #{inspect(scenario)}.run/0 (see the scenario harness convention)"
     end
+
+    model =
+      case opts["model"] || "single-node" do
+        "single-node" -> :single_node
+        "distributed" -> :distributed
+        other -> raise ArgumentError, "unknown delivery model #{inspect(other)}: use \"single-node\" or \"distributed\""
+      end
 
     max_schedules = opts["maxSchedules"] || @default_max_schedules
     max_steps = opts["maxSteps"] || @default_max_steps
@@ -38,18 +46,20 @@ defmodule OtpForge.Explore do
       spawn_monitor(fn ->
         Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
         Process.put(:otpforge_job_gl, job_gl)
-        Rt.set_scheduler(self())
+        Rt.set_scheduler(self(), model)
+        Process.put(:otpforge_router, if(model == :distributed, do: Channels.start_router()))
         started = System.monotonic_time(:microsecond)
 
         result =
           case opts["replay"] do
             choices when is_list(choices) ->
               run = schedule(scenario, {:indexes, choices}, max_steps, false)
-              %{"model" => "single-node", "replayed" => true} |> Map.merge(report_run(run))
+              %{"replayed" => true} |> Map.merge(report_run(run))
 
             _ ->
               dfs(scenario, max_schedules, max_steps, reduce)
           end
+          |> Map.put("model", model_name(model))
 
         send(parent, {ref, Map.put(result, "elapsedMs", (System.monotonic_time(:microsecond) - started) / 1000)})
       end)
@@ -127,6 +137,10 @@ defmodule OtpForge.Explore do
     a.label != b.label and a[:died] == false and b[:died] == false and commute?(a, b)
   end
 
+  # Deliveries (distributed model) to two receivers; a delivery to r and a step touching r nowhere.
+  defp commute?(%{kind: :deliver}, %{kind: :deliver}), do: true
+  defp commute?(%{kind: :deliver} = a, b), do: untouched?(b, [a.label])
+  defp commute?(a, %{kind: :deliver} = b), do: untouched?(a, [b.label])
   defp commute?(%{kind: :msg} = a, %{kind: :msg} = b), do: a.target != b.target and a.target != b.label and b.target != a.label
   defp commute?(%{kind: :ets} = a, %{kind: :ets} = b), do: a.table != b.table or (a.read and b.read)
   defp commute?(%{kind: :ets} = a, %{kind: :msg} = b), do: b.target != a.label
@@ -141,7 +155,7 @@ defmodule OtpForge.Explore do
   # A message, ETS, callback or await step whose process and target are none of `labels`.
   defp untouched?(step, labels) do
     labels = Enum.reject(labels, &is_nil/1)
-    step.kind in [:msg, :ets, :handle, :await] and step.label not in labels and (step.target == nil or step.target not in labels)
+    step.kind in [:msg, :ets, :handle, :await, :deliver] and step.label not in labels and (step.target == nil or step.target not in labels)
   end
 
   defp child_sleep(parent, reduce) do
@@ -157,11 +171,13 @@ defmodule OtpForge.Explore do
     end
   end
 
+  defp model_name(:single_node), do: "single-node"
+  defp model_name(:distributed), do: "distributed"
+
   defp finish(outcomes, n, exhausted) do
     complete = exhausted and n.steps_cut == 0
 
     %{
-      "model" => "single-node",
       "complete" => complete,
       "schedules" => n.runs,
       "pruned" => n.pruned,
@@ -194,9 +210,11 @@ defmodule OtpForge.Explore do
     pterms = job_pterms()
     tables = job_tables(before, job_gl)
 
+    # The root joins the job's group before it runs anything: until then the quiescence test would
+    # not see it, and a run with no process seen is over.
     root =
       spawn(fn ->
-        Process.group_leader(self(), job_gl)
+        receive do: (:otpforge_start -> :ok)
 
         # The value is put into words here, in a process of the job: a struct's Inspect is job code.
         value =
@@ -209,6 +227,9 @@ defmodule OtpForge.Explore do
         send(me, {:explore_result, self(), value})
         receive do: (:otpforge_never -> :ok)
       end)
+
+    Process.group_leader(root, job_gl)
+    send(root, :otpforge_start)
 
     st = %{
       root: root,
@@ -225,8 +246,10 @@ defmodule OtpForge.Explore do
       result: nil,
       max_steps: max_steps
     }
+    |> Map.merge(Channels.fresh(Rt.distributed?() && :distributed || :single_node, Process.get(:otpforge_router)))
 
     st = loop(st)
+    Channels.cleanup(st)
     cleanup(st)
     restore_pterms(pterms)
     restore_tables(tables)
@@ -252,13 +275,13 @@ defmodule OtpForge.Explore do
         Map.put(st, :cut, true)
 
       true ->
-        st = settle(st)
+        st = settle(st) |> Channels.deaths()
 
         cond do
           st.result != nil ->
             st
 
-          map_size(st.parked) > 0 ->
+          map_size(st.parked) > 0 or st.chans != %{} ->
             case choose(st) do
               {:asleep, st} -> Map.put(st, :asleep, true)
               st -> loop(st)
@@ -276,10 +299,15 @@ defmodule OtpForge.Explore do
   # Waits until every process of the run is blocked, taking the messages processes send meanwhile.
   defp settle(%{result: r} = st) when r != nil, do: st
 
+  # (Quiet means nothing left in the scheduler's mailbox either: an answer it sends to a request
+  # there, such as Channels.empty's, wakes the process up without changing the state.)
   defp settle(st) do
     if quiescent?(st) do
-      st2 = drain(st)
-      if st2 == st, do: st, else: settle(st2)
+      receive do
+        msg -> settle(drain(take(st, msg)))
+      after
+        0 -> st
+      end
     else
       settle(drain(st))
     end
@@ -296,7 +324,10 @@ defmodule OtpForge.Explore do
 
   # (Not reductions: asking a process for its info costs it reductions, so they move under observation.)
   defp snapshot(st) do
-    for p <- run_processes(st), info = Process.info(p, [:status, :message_queue_len, :current_function]), info != nil, do: {p, info}
+    for p <- run_processes(st) ++ List.wrap(Channels.router_pid(st)),
+        info = Process.info(p, [:status, :message_queue_len, :current_function]),
+        info != nil,
+        do: {p, info}
   end
 
   # Waiting for a message, and not for an answer from outside the run (IO, code loading).
@@ -356,12 +387,29 @@ defmodule OtpForge.Explore do
 
   defp drain(st) do
     receive do
-      {:explore_park, pid, token, what} -> drain(%{st | parked: Map.put(st.parked, pid, {token, what})})
-      {:explore_timer, ref, ms, dest, msg} -> drain(add_timer(st, ref, ms, dest, msg))
-      {:explore_cancel, ref} -> drain(%{st | timers: Enum.reject(st.timers, &(&1.ref == ref))})
-      {:explore_result, pid, value} when pid == st.root -> drain(%{st | result: value})
+      msg -> drain(take(st, msg))
     after
       0 -> st
+    end
+  end
+
+  defp take(st, msg) do
+    case msg do
+      {:explore_park, pid, token, what} -> %{st | parked: Map.put(st.parked, pid, {token, what})}
+      {:explore_timer, ref, ms, dest, msg} -> add_timer(st, ref, ms, dest, msg)
+      {:explore_cancel, ref} -> %{st | timers: Enum.reject(st.timers, &(&1.ref == ref))}
+      {:explore_result, pid, value} when pid == st.root -> %{st | result: value}
+      # The distributed model's traffic (OtpForge.Explore.Net sends it, Channels keeps it).
+      {:explore_send, from, to, wire} -> Channels.enqueue(st, from, to, {:send, wire})
+      {:explore_call, from, server, tag, msg} -> Channels.call(st, from, server, tag, msg)
+      {:explore_reply, a, reply} -> Channels.reply(st, a, reply)
+      {:explore_forget, tag} -> Channels.forget(st, tag)
+      {:explore_monitor, watcher, pid, object, ref} -> Channels.monitor(st, watcher, pid, object, ref)
+      {:explore_demonitor, ref} -> Channels.demonitor(st, ref)
+      {:explore_empty, pid, token, what} -> Channels.empty(st, pid, token, what)
+      {:DOWN, sref, :process, pid, reason} when is_map_key(st.srefs, sref) -> Channels.died(st, sref, pid, reason)
+      # A :DOWN of a monitor given up, a late message of a finished schedule's process.
+      _ -> st
     end
   end
 
@@ -390,7 +438,8 @@ defmodule OtpForge.Explore do
         {st, [Map.merge(entry, %{pid: pid, token: token}) | acc]}
       end)
 
-    enabled = Enum.sort_by(enabled, &{&1.label, &1.key})
+    {st, deliveries} = Channels.entries(st)
+    enabled = Enum.sort_by(enabled ++ deliveries, &{&1.label, &1.key})
     depth = length(st.nodes)
     st = observe_previous_step(st)
 
@@ -420,8 +469,14 @@ defmodule OtpForge.Explore do
       pick ->
         # Who is watched is read before the step starts: once released, the process runs at once.
         st = Map.put(st, :watched_at_choice, watched(st))
-        send(pick.pid, {:explore_go, pick.token})
-        strip = fn e -> Map.drop(e, [:pid, :token]) end
+
+        st =
+          case pick do
+            %{chan: chan} -> Channels.deliver(st, chan)
+            _ -> (send(pick.pid, {:explore_go, pick.token}); %{st | parked: Map.delete(st.parked, pick.pid), running: pick.pid})
+          end
+
+        strip = fn e -> Map.drop(e, [:pid, :token, :chan]) end
         {done, done_died} = planned(st.plan, depth)
 
         node = %{
@@ -435,7 +490,7 @@ defmodule OtpForge.Explore do
           done: done
         }
 
-        %{st | parked: Map.delete(st.parked, pick.pid), nodes: [node | st.nodes]}
+        %{st | nodes: [node | st.nodes]}
     end
   end
 
@@ -471,6 +526,7 @@ defmodule OtpForge.Explore do
   # A choice as the search sees it: who, what (text, also the identity), and what it touches.
   defp entry(st, label, what) do
     {st, text} = describe(st, label, what)
+    {st, text} = named_pids(st, text)
     base = %{label: label, text: text, key: label <> " | " <> text, kind: :other, target: nil, table: nil, read: false}
 
     case what do
@@ -501,7 +557,8 @@ defmodule OtpForge.Explore do
 
   # ---- stable names for processes: registered name, else the parent's label and the child's rank
 
-  defp label(st, pid) do
+  @doc false
+  def label(st, pid) do
     case st.labels do
       %{^pid => l} ->
         {st, l}
@@ -559,8 +616,23 @@ defmodule OtpForge.Explore do
 
   defp with_dest(st, dest, f), do: {st, f.(show(dest))}
 
+  # A witness line names processes by their labels, never by pid: pids differ from one schedule to
+  # the next, and a line is also the identity of its choice. (References, made anew in every
+  # schedule too, read as #Reference.)
+  @doc false
+  def named_pids(st, text) do
+    Regex.scan(~r/#PID<\d+\.\d+\.\d+>/, text)
+    |> Enum.uniq()
+    |> Enum.reduce({st, text}, fn [shown], {st, text} ->
+      pid = :erlang.list_to_pid(String.to_charlist(String.trim_leading(shown, "#PID")))
+      {st, l} = label(st, pid)
+      {st, String.replace(text, shown, l)}
+    end)
+    |> then(fn {st, text} -> {st, Regex.replace(~r/#Reference<[\d.]+>/, text, "#Reference")} end)
+  end
+
   # structs: false: a struct's own Inspect is job code, and the scheduler runs none.
-  defp show(term), do: inspect(term, limit: 20, printable_limit: 200, width: :infinity, structs: false)
+  def show(term), do: inspect(term, limit: 20, printable_limit: 200, width: :infinity, structs: false)
 
   defp blocked(st) do
     for p <- run_processes(st), info = Process.info(p, [:current_function, :registered_name]), info != nil do
@@ -586,13 +658,10 @@ defmodule OtpForge.Explore do
     flush()
   end
 
+  # Whatever the schedule's processes (and the router) still sent: the scheduler's mailbox holds nothing else.
   defp flush do
     receive do
-      {:explore_park, _, _, _} -> flush()
-      {:explore_timer, _, _, _, _} -> flush()
-      {:explore_cancel, _} -> flush()
-      {:explore_result, _, _} -> flush()
-      {:EXIT, _, _} -> flush()
+      _ -> flush()
     after
       0 -> :ok
     end

@@ -29,6 +29,10 @@ defmodule OtpForge.Explore.Rewrite do
               {:ets, :prev}, {:ets, :select_count}, {:ets, :select_reverse}, {:ets, :foldl}, {:ets, :foldr}, {:ets, :slot}
             ])
 
+  # Guarded operations that are no choice points, but that the distributed model must see first
+  # (OtpForge.Explore.Net.direct/4): trapping exits, and tasks, whose reply OTP's code sends.
+  @seen MapSet.new([{Process, :flag}, {Task, :async}, {Task.Supervisor, :async}, {Task.Supervisor, :async_nolink}, {Kernel, :spawn_monitor}, {:erlang, :spawn_monitor}])
+
   @callbacks [init: 1, handle_call: 3, handle_cast: 2, handle_info: 2]
 
   @doc "The rewritten AST."
@@ -39,15 +43,23 @@ defmodule OtpForge.Explore.Rewrite do
     cond do
       unalias(guard) != OtpForge.Guard -> call
       MapSet.member?(@yielding, {unalias(mod), fun}) -> {{:., m1, [@rt, :call]}, m2, [mod, fun, args, at]}
+      MapSet.member?(@seen, {unalias(mod), fun}) -> {{:., m1, [@rt, :direct]}, m2, [mod, fun, args, at]}
       true -> call
     end
   end
+
+  # spawn_monitor/1 as a local call (the policy guards only its MFA form).
+  defp point({:spawn_monitor, m, [f]}), do: {{:., m, [@rt, :spawn_monitor]}, m, [f]}
 
   defp point({{:., m1, [mod, fun]}, m2, args} = call) when is_list(args) do
     case {unalias(mod), fun, length(args)} do
       {Task, :await, n} when n in [1, 2] -> {{:., m1, [@rt, :task_await]}, m2, args}
       {Process, :sleep, 1} -> {{:., m1, [@rt, :sleep]}, m2, args}
       {Process, :cancel_timer, 1} -> {{:., m1, [@rt, :cancel_timer]}, m2, args}
+      # Monitors: virtual in the distributed model (a :DOWN then waits behind the dead process's messages).
+      {Process, :monitor, 1} -> {{:., m1, [@rt, :monitor]}, m2, args}
+      {:erlang, :monitor, 2} -> {{:., m1, [@rt, :monitor]}, m2, args}
+      {mod, :demonitor, n} when mod in [Process, :erlang] and n in [1, 2] -> {{:., m1, [@rt, :demonitor]}, m2, args}
       _ -> call
     end
   end

@@ -9,12 +9,22 @@ defmodule OtpForge.Explore.Rt do
   # due order, only when no process can take an untimed step.
 
   alias OtpForge.Guard
+  alias OtpForge.Explore.Net
 
   @key :otpforge_explorer
 
   @doc "The scheduler of this exploration, or nil outside one (the code then runs as is)."
-  def scheduler, do: :persistent_term.get(@key, nil)
-  def set_scheduler(pid), do: :persistent_term.put(@key, pid)
+  def scheduler do
+    case :persistent_term.get(@key, nil) do
+      {pid, _model} -> pid
+      nil -> nil
+    end
+  end
+
+  @doc "Whether messages the job sends stay in flight until the scheduler delivers them (the distributed model)."
+  def distributed?, do: match?({_, :distributed}, :persistent_term.get(@key, nil))
+
+  def set_scheduler(pid, model), do: :persistent_term.put(@key, {pid, model})
   def clear_scheduler, do: :persistent_term.erase(@key)
 
   @doc "Parks at a choice point described by `what` until the scheduler says go."
@@ -63,8 +73,20 @@ defmodule OtpForge.Explore.Rt do
 
   def call(mod, fun, args, at) do
     yield(describe(mod, fun, args))
-    Guard.call(mod, fun, args, at)
+    if distributed?(), do: Net.send_or_call(mod, fun, args, at), else: Guard.call(mod, fun, args, at)
   end
+
+  @doc "A guarded operation that is no choice point but that the distributed model must see (see Net.direct/4)."
+  def direct(mod, fun, args, at), do: if(distributed?(), do: Net.direct(mod, fun, args, at), else: Guard.call(mod, fun, args, at))
+
+  def spawn_monitor(f), do: if(distributed?(), do: Net.direct(Kernel, :spawn_monitor, [f], nil), else: Kernel.spawn_monitor(f))
+
+  @doc "Process.monitor/1 (and :erlang.monitor(:process, _)): virtual in the distributed model, so a :DOWN follows the dead process's messages."
+  def monitor(target), do: if(distributed?(), do: Net.monitor(target), else: Process.monitor(target))
+  def monitor(:process, target), do: monitor(target)
+  def monitor(type, target), do: :erlang.monitor(type, target)
+
+  def demonitor(ref, opts \\ []), do: if(distributed?(), do: Net.demonitor(ref, opts), else: Process.demonitor(ref, opts))
 
   # ---- operations the policy leaves unguarded, rewritten directly
 
@@ -156,31 +178,36 @@ defmodule OtpForge.Explore.Rt do
           pid -> (Guard.dest(pid); pid)
         end
 
-      mref = :erlang.monitor(:process, pid, [{:alias, :demonitor}])
-      tref = if timeout == :infinity, do: nil, else: after_start(max(timeout, 1))
-      send(pid, {:"$gen_call", {self(), [:alias | mref]}, msg})
+      if distributed?(), do: Net.call(pid, msg, timeout, exit_with), else: local_call(pid, msg, timeout, exit_with)
+    end
+  end
 
-      receive do
-        {[:alias | ^mref], reply} ->
-          Process.demonitor(mref, [:flush])
-          after_cancel(tref)
-          reply
+  defp local_call(pid, msg, timeout, exit_with) do
+    mref = :erlang.monitor(:process, pid, [{:alias, :demonitor}])
+    tref = if timeout == :infinity, do: nil, else: after_start(max(timeout, 1))
+    send(pid, {:"$gen_call", {self(), [:alias | mref]}, msg})
 
-        {:DOWN, ^mref, _, _, reason} ->
-          after_cancel(tref)
-          exit_with.(reason)
+    receive do
+      {[:alias | ^mref], reply} ->
+        Process.demonitor(mref, [:flush])
+        after_cancel(tref)
+        reply
 
-        {:"$otpforge_after", ^tref} ->
-          Process.demonitor(mref, [:flush])
-          exit_with.(:timeout)
-      end
+      {:DOWN, ^mref, _, _, reason} ->
+        after_cancel(tref)
+        exit_with.(reason)
+
+      {:"$otpforge_after", ^tref} ->
+        Process.demonitor(mref, [:flush])
+        exit_with.(:timeout)
     end
   end
 
   defp call_args(server, msg, timeout, GenServer, :call), do: [server, msg, timeout]
   defp call_args(server, {_, f}, timeout, Agent, _), do: [server, f, timeout]
 
-  defp start_timer(ms, dest, msg) do
+  @doc false
+  def start_timer(ms, dest, msg) do
     ref = make_ref()
     send(scheduler(), {:explore_timer, ref, ms, dest, msg})
     ref

@@ -178,13 +178,19 @@ defmodule OtpForge.Guard do
   def call(mod, fun, args), do: call(mod, fun, args, nil)
 
   @doc "The same, with the place in the job's source the policy found the call at (for refusals)."
-  def call(mod, fun, args, at) do
+  def call(mod, fun, args, at), do: call_with(mod, fun, args, at, &apply(mod, fun, &1))
+
+  @doc """
+  As call/4, but the checked arguments go to `run` instead of to the function: the explorer's
+  distributed model hands a checked message to its scheduler rather than sending it.
+  """
+  def call_with(mod, fun, args, at, run) do
     Process.put(:otpforge_guard_at, at)
     kind = Map.fetch!(@checks, {mod, fun})
     # A {:via, ...} or {:global, ...} name is looked up once: the pid checked is the pid called
     # (a whereis_name that answers differently the second time cannot swap in the runtime's).
     case pin_name(mod, fun, args) do
-      {:ok, args} -> checked_apply(kind, mod, fun, args)
+      {:ok, args} -> checked_apply(kind, mod, fun, args, run)
       {:none, result} -> result
     end
   end
@@ -206,12 +212,12 @@ defmodule OtpForge.Guard do
 
   defp pin_name(_mod, _fun, args), do: {:ok, args}
 
-  defp checked_apply(kind, mod, fun, args) do
+  defp checked_apply(kind, mod, fun, args, run) do
     # Child specs are turned into maps once, checked, and those maps are what
     # the supervisor gets: a child_spec/1 cannot answer differently later.
     args = normalize(kind, mod, fun, args)
     check(kind, mod, fun, args)
-    apply(mod, fun, args)
+    run.(args)
   end
 
   defp normalize(:sup_start, Supervisor, _, [children, opts]) when is_list(children), do: [Enum.map(children, &to_spec/1), opts]
