@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderLit } from "./lit.js";
+import { renderLit } from "@otpforge/otp-signatures";
 import type { QuestionSpec } from "./questions/spec.js";
 import { SUPERVISOR_MODULE } from "./render-code.js";
 import type { World } from "./world.js";

@@ -3,7 +3,7 @@
 // It lays out time on a grid (see timing.ts) but never predicts outcomes.
 import { Rng } from "@otpforge/core";
 import { behaviour, findHandler, type Callback } from "./behaviours.js";
-import { messageTag } from "./lit.js";
+import { messageTag } from "@otpforge/otp-signatures";
 import { roundUpEven, stimulusTiming, UNIT_MS } from "./timing.js";
 import { atom, tuple, worldSchema, WORLD_SCHEMA_VERSION, type Difficulty, type Handler, type Lit, type ProcessSpec, type Step, type SupervisorSpec, type World } from "./world.js";
 

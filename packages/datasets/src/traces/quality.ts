@@ -1,7 +1,7 @@
 // Dataset quality: canonical world hashes (dedup), structural hashes (splits that
 // keep near-duplicates together), family and answer balance, and the statistics.
 import { hashValue } from "@otpforge/core";
-import { messageTag } from "./lit.js";
+import { messageTag } from "@otpforge/otp-signatures";
 import type { Family } from "./questions/spec.js";
 import type { Split, TraceExample } from "./record.js";
 import type { Lit, World } from "./world.js";

@@ -1,7 +1,7 @@
 // The step-by-step explanation of an example, written from the events observed
 // on the BEAM (never from a prediction): usable as a teacher demonstration.
 import { behaviour, findHandler } from "./behaviours.js";
-import { renderLit } from "./lit.js";
+import { renderLit } from "@otpforge/otp-signatures";
 import type { ObservedEvent } from "./observe-world.js";
 import type { QuestionSpec } from "./questions/spec.js";
 import { SUPERVISOR_MODULE } from "./render-code.js";

@@ -1,7 +1,7 @@
 // `process_code`: the Elixir a person would write for the world's GenServers
 // and supervisor, in `mix format` style (a test checks it with Code.format_string!).
 import { behaviour, type Callback, type Clause } from "./behaviours.js";
-import { renderLit } from "./lit.js";
+import { renderLit } from "@otpforge/otp-signatures";
 import type { ProcessSpec, SupervisorSpec, World } from "./world.js";
 
 export const SUPERVISOR_MODULE = "World.Supervisor";

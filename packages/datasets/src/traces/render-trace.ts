@@ -1,6 +1,6 @@
 // `event_trace`: the stimuli System applies, one line each, and for cut-off
 // questions the events observed on the BEAM up to the cut-off.
-import { renderLit } from "./lit.js";
+import { renderLit } from "@otpforge/otp-signatures";
 import type { ObservedEvent } from "./observe-world.js";
 import { SUPERVISOR_MODULE } from "./render-code.js";
 import type { Step, World } from "./world.js";

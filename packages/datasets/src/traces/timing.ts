@@ -2,7 +2,7 @@
 // two time-dependent events are closer than one time unit (the outcome must not
 // hinge on a few milliseconds). Outcomes themselves are observed on the BEAM.
 import { findHandler, type Callback } from "./behaviours.js";
-import { messageTag, tupleArg } from "./lit.js";
+import { messageTag, tupleArg } from "@otpforge/otp-signatures";
 import type { Lit, ProcessSpec } from "./world.js";
 
 /** The grid: steps start at even multiples of UNIT_MS, timers fire at odd multiples. */

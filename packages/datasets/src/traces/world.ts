@@ -1,12 +1,12 @@
 // The world model of a trace example: a few GenServers built from a library of
 // handler behaviours, an optional supervisor, and the schedule that an external
 // "System" process drives. Versioned: a record names the version that built it.
+import type { Lit } from "@otpforge/otp-signatures";
 import { z } from "zod";
 
-export const WORLD_SCHEMA_VERSION = 1;
+export type { Lit };
 
-/** An Elixir literal used as a message or a state: integer, atom, list or tuple. */
-export type Lit = number | { atom: string } | Lit[] | { tuple: Lit[] };
+export const WORLD_SCHEMA_VERSION = 1;
 
 export const litSchema: z.ZodType<Lit> = z.lazy(() =>
   z.union([

@@ -1,6 +1,6 @@
 // Structural comparison of Elixir terms for trace answers: exit reasons compare
 // by class, numbers by value, maps and sets ignore order.
-import { atomTerm, printTerm, type Term } from "./elixir-term.js";
+import { atomTerm, printTerm, type Term } from "@otpforge/otp-signatures";
 
 const CALL_MODULES = new Set(["Elixir.GenServer", "gen_server", "gen"]);
 

@@ -18,9 +18,8 @@
 // A prediction that cannot be read as a term scores 0, with the parse error in
 // the feedback.
 import { jaccard, lcsLength, normalizeTerm, termKey } from "./compare.js";
-import { parseTerm, printTerm, TermParseError, type Term } from "./elixir-term.js";
 
-import { TRACE_ANSWER_KINDS, type TraceAnswerKind } from "@otpforge/otp-signatures";
+import { parseTerm, printTerm, TermParseError, TRACE_ANSWER_KINDS, type Term, type TraceAnswerKind } from "@otpforge/otp-signatures";
 export { TRACE_ANSWER_KINDS, type TraceAnswerKind };
 
 export interface TraceAnswerScore {

@@ -5,4 +5,3 @@ export * from "./types.js";
 export { problemDescription } from "./describe.js";
 export { designExamples, designDemos, type DesignExampleData } from "./examples.js";
 export { DESIGN_PROBLEMS, designProblem, parseDesignProblem } from "./reference-set.js";
-export { InvalidDesignProblemError, isElixirLiteral, assertElixirLiteral, assertAlias, parseFunctionRef } from "./elixir-literal.js";

@@ -1,7 +1,6 @@
 // The reference set of system-design problems, validated when loaded.
 import { z } from "zod";
-import { InvalidDesignProblemError } from "./elixir-literal.js";
-import { DesignProblemSchema, type DesignProblem } from "./types.js";
+import { DesignProblemSchema, InvalidDesignProblemError, type DesignProblem } from "./types.js";
 import { chatRooms } from "./problems/chat-rooms.js";
 import { connectionPool } from "./problems/connection-pool.js";
 import { gameSession } from "./problems/game-session.js";

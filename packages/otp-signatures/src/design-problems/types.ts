@@ -1,8 +1,43 @@
 // What a system-design problem is: a story for the model, a contract of names
 // the checker relies on, machine-checkable requirements, and a hand-written
 // reference answer. The zod schemas validate problems read from data files.
+import { OtpforgeError } from "@otpforge/core";
 import { z } from "zod";
-import { assertAlias, assertElixirLiteral, parseFunctionRef } from "./elixir-literal.js";
+import { isElixirAlias, isElixirLiteral, splitFunctionRef } from "../elixir-term.js";
+
+/** Thrown when a design problem holds something that is not a plain Elixir literal, or is otherwise invalid. */
+export class InvalidDesignProblemError extends OtpforgeError {
+  constructor(message: string) {
+    super("INVALID_DESIGN_PROBLEM", message, { category: "input" });
+  }
+}
+
+/** Asserts `text` is a plain Elixir literal; `where` names the field for the error. */
+export function assertElixirLiteral(text: string, where: string): string {
+  if (!isElixirLiteral(text)) {
+    throw new InvalidDesignProblemError(
+      `${where}: ${JSON.stringify(text)} is not a plain Elixir literal (allowed: atoms, module names, integers, strings without interpolation, nil/true/false, lists, tuples, keyword lists).`,
+    );
+  }
+  return text;
+}
+
+/** Asserts `text` is a module name such as `Chat.Registry`. */
+export function assertAlias(text: string, where: string): string {
+  if (!isElixirAlias(text)) {
+    throw new InvalidDesignProblemError(`${where}: ${JSON.stringify(text)} is not an Elixir module name (e.g. "Chat.Registry").`);
+  }
+  return text;
+}
+
+/** Splits `"Cache.put"` into module and function; throws when it is not of that shape. */
+export function parseFunctionRef(text: string, where: string): { module: string; fun: string } {
+  const ref = splitFunctionRef(text);
+  if (!ref) {
+    throw new InvalidDesignProblemError(`${where}: ${JSON.stringify(text)} is not a remote function name such as "Cache.put".`);
+  }
+  return ref;
+}
 
 export const STRATEGIES = ["one_for_one", "one_for_all", "rest_for_one"] as const;
 export const RESTART_TYPES = ["permanent", "transient", "temporary"] as const;

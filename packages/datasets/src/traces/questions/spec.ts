@@ -2,7 +2,7 @@
 // down (which process, which step). Answers to specs are computed on the BEAM.
 import { z } from "zod";
 import { behaviour, findHandler } from "../behaviours.js";
-import { messageTag, renderLit, tupleArg } from "../lit.js";
+import { messageTag, renderLit, tupleArg } from "@otpforge/otp-signatures";
 import { litSchema, type Lit, type World } from "../world.js";
 
 export const FAMILIES = ["final_state", "call_result", "message_fate", "restart_count", "handling_order", "alive_at_end", "next_handled"] as const;

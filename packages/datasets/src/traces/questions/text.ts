@@ -1,12 +1,11 @@
 // The wording of each question family and the kind of answer it expects. The
 // question says exactly how to write the answer, so a model can be graded on it.
-import { renderLit } from "../lit.js";
 import { SUPERVISOR_MODULE } from "../render-code.js";
 import { stepCode } from "../render-trace.js";
 import type { World } from "../world.js";
 import type { Family, QuestionSpec } from "./spec.js";
 
-import type { TraceAnswerKind as AnswerKind } from "@otpforge/otp-signatures";
+import { renderLit, type TraceAnswerKind as AnswerKind } from "@otpforge/otp-signatures";
 export type { AnswerKind };
 
 export const EXIT_CLASSES_HELP =
