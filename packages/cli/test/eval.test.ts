@@ -80,6 +80,8 @@ describe("otpforge eval fix-bug", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^fix-bug: 66\.7% over 3 examples/);
     expect(r.stdout).toMatch(/^ +timers +1 +0\.0%$/m);
+    // The report says which check the unchanged timer code failed.
+    expect(r.stdout).toMatch(/^ +duplicate-timers: fail_to_pass: failed 1 of 1 runs; seed 1: .*too_many_beats/m);
   });
 
   it("evaluates a compiled program given with --program, and refuses an artifact of another program", { timeout: 90_000 }, async () => {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import { renderReport } from "@otpforge/core";
-import { evalReportInput, summarizeEval, type EvalRecord } from "../src/index.js";
+import { evalReportInput, formatEvalSummary, summarizeEval, type EvalRecord } from "../src/index.js";
 
 type R = EvalRecord & { expected: string; predicted?: string; feedback: string };
 
@@ -43,5 +43,24 @@ describe("evalReportInput on fix-bug records", () => {
     expect(f.gold).toContain("passes the held-out harness in all 3 runs");
     expect(f.gold).toContain("exit: timeout");
     expect(f.feedback).toBe("fix failed in 2 of 3 runs");
+  });
+
+  it("names the check that failed and lists review findings apart, in the report and in the text summary", () => {
+    const failed = {
+      id: "call-cycle", category: "deadlock", score: 0, status: "failed", passed: false, runs: 2, failures: 0, failureRate: 0,
+      reason: "api_shape: public functions removed or changed in arity: Audit.record/2", failedCheck: "api_shape",
+      checks: [{ name: "api_shape", passed: false }], findings: [], fixed_code: "defmodule Audit do end",
+    };
+    const flagged = {
+      id: "linked-task-crash", category: "links", score: 1, status: "passed", passed: true, runs: 2, failures: 0, failureRate: 0,
+      reason: "passed", checks: [], findings: [{ kind: "swallows_every_exit", module: "Crawler", function: "handle_info", line: 31, message: "handle_info takes every {:EXIT, _, _}" }],
+    };
+    const result = summarizeEval("fix-bug", [failed, flagged]);
+    const f = evalReportInput(result).failures![0]!;
+    expect(f.gold).toContain("keeps the public API, passes the pass-to-pass suite and leaves no stray process");
+    expect(f.gold).toContain("failed check: api_shape");
+    const text = formatEvalSummary(result);
+    expect(text).toMatch(/^  failed checks:\n    call-cycle: api_shape: public functions removed or changed in arity: Audit\.record\/2$/m);
+    expect(text).toMatch(/^  review findings \(reported, not scored\):\n    linked-task-crash: swallows_every_exit in Crawler\.handle_info \(line 31\)$/m);
   });
 });

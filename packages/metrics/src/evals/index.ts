@@ -64,7 +64,24 @@ export function formatEvalSummary(result: EvalResult): string {
   const lines = [`${result.task}: ${pct(result.score)} over ${result.n} examples${result.errors ? ` (${result.errors} errors)` : ""}`];
   lines.push(`  ${"category".padEnd(width)}  ${"n".padStart(4)}  score`);
   for (const [name, c] of Object.entries(result.byCategory)) lines.push(`  ${name.padEnd(width)}  ${String(c.n).padStart(4)}  ${pct(c.score)}`);
+  // Fix-bug records name the check that failed and carry review findings.
+  const checked = result.records as Array<EvalRecord & { failedCheck?: string; reason?: string; findings?: Array<{ kind: string; module: string; function: string; line: number }> }>;
+  const failed = checked.filter((r) => r.failedCheck);
+  if (failed.length) {
+    lines.push("  failed checks:");
+    for (const r of failed) lines.push(`    ${r.id}: ${oneLine(r.reason ?? r.failedCheck!)}`);
+  }
+  const flagged = checked.filter((r) => r.findings?.length);
+  if (flagged.length) {
+    lines.push("  review findings (reported, not scored):");
+    for (const r of flagged) for (const f of r.findings!) lines.push(`    ${r.id}: ${f.kind} in ${f.module}.${f.function} (line ${f.line})`);
+  }
   return lines.join("\n") + "\n";
+}
+
+function oneLine(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** Writes the records as JSON lines, atomically. */

@@ -22,8 +22,17 @@ function predictedAndGold(r: EvalRecord): { predicted: string; gold: string } {
   }
   if ("fixed_code" in rec || "passed" in rec) {
     // Fix-bug: the gold is behaviour, not text: the held-out harness must pass every run.
-    const why = [rec.reason, rec.firstFailure].filter((v) => typeof v === "string" && v).join("\n");
-    return { predicted: text(rec.fixed_code ?? rec.error), gold: `passes the held-out harness in all ${text(rec.runs)} runs${why ? `\ngot: ${why}` : ""}` };
+    // Each failed check is named; review findings are shown apart (they are not scored).
+    const check = typeof rec.failedCheck === "string" ? `failed check: ${rec.failedCheck}` : undefined;
+    const why = [check, rec.reason, rec.firstFailure].filter((v) => typeof v === "string" && v).join("\n");
+    const findings = Array.isArray(rec.findings)
+      ? (rec.findings as Array<{ kind: string; module: string; function: string; line: number; message: string }>).map((f) => `review finding (not scored): ${f.module}.${f.function} line ${f.line}: ${f.message}`)
+      : [];
+    const checks = Array.isArray(rec.checks) ? ", keeps the public API, passes the pass-to-pass suite and leaves no stray process" : "";
+    return {
+      predicted: text(rec.fixed_code ?? rec.error),
+      gold: `passes the held-out harness in all ${text(rec.runs)} runs${checks}${why ? `\ngot: ${why}` : ""}${findings.length ? `\n${findings.join("\n")}` : ""}`,
+    };
   }
   return { predicted: text(rec.error), gold: "" };
 }
