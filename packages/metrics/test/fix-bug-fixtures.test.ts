@@ -63,9 +63,9 @@ const cases = new Map<string, FixBugCase>(fixBugCases().map((c) => [c.id, c]));
 const grades = new Map<string, FixBugGrade>();
 let pool: PoolLike & { close(): Promise<void> };
 
-/** Grades every fixture once (two at a time: the pool has two VMs). */
+/** Grades every fixture once, three at a time (most of a run is waiting on timers, not CPU). */
 beforeAll(async () => {
-  pool = await createPool({ size: 2 });
+  pool = await createPool({ size: 3 });
   const jobs = [
     ...Object.entries(DEGENERATE).map(([f, e]) => [`degenerate/${f}`, e.id] as const),
     ...Object.entries(CORRECT).map(([f, e]) => [`correct/${f}`, e.id] as const),

@@ -62,9 +62,12 @@ export async function runFixChecks(code: string, target: FixBugTarget, options: 
   const seeded = (seedBase: number) => ({ seedBase, support: FIX_BUG_SUITE_SUPPORT, strayCheck: true });
   const common = { pool: options.pool, runs: options.runs, timeoutMs: options.timeoutMs };
 
-  const harness = await checkVersion(code, target.harness, { ...common, seeded: seeded(base) });
+  // The harness and the suite run at once, each in a fresh VM of its own.
+  const [harness, suite] = await Promise.all([
+    checkVersion(code, target.harness, { ...common, seeded: seeded(base) }),
+    target.suite ? checkVersion(code, target.suite, { ...common, policyChecked: true, seeded: seeded(base + 500) }) : undefined,
+  ]);
   if (harness.problem) return { problem: harness.problem };
-  const suite = target.suite ? await checkVersion(code, target.suite, { ...common, policyChecked: true, seeded: seeded(base + 500) }) : undefined;
   const [buggySurvey, fixSurvey] = await surveys;
 
   const checks: FixBugCheck[] = [];
