@@ -2,6 +2,7 @@
 export { createPool, DEFAULT_LIMITS, type Pool } from "./pool.js";
 export { checkPolicy } from "./policy.js";
 export { findElixir, type ElixirInstall } from "./elixir.js";
+export { jsonCodecSource } from "./json-codec.js";
 export { BeamError, ElixirNotFoundError, WorkerBuildError, WorkerStartError, PoolClosedError, InvalidJobError, IsolationUnavailableError, INSTALL_HINT } from "./errors.js";
 export { VERDICTS } from "./types.js";
 export type { Job, JobResult, Limits, Verdict, TraceEvent, PolicyResult, PolicyViolation, PoolOptions, PoolStats, SourceFile, Submission } from "./types.js";

@@ -9,7 +9,7 @@ function failingRunner(): ElixirRunner & { batches: number } {
     async run(job: { script: string }) {
       if (job.script.includes("System.version()")) return { ok: true as const, value: "1.14.0 25" };
       if (job.script.includes("@@module ")) {
-        const mods = ["TraceWorld.Json", "TraceWorld.Driver", "TraceWorld.Observe", "TraceWorld.Batch"];
+        const mods = ["TraceWorld.Driver", "TraceWorld.Observe", "TraceWorld.Batch"];
         return { ok: true as const, value: mods.map((m) => `@@module Elixir.${m} AAAA`).join("\n") };
       }
       r.batches++;

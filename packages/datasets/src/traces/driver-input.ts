@@ -14,10 +14,11 @@ let cached: Array<{ name: string; source: string }> | undefined;
 
 /**
  * TraceWorld.Driver and TraceWorld.Observe (the observation code every run and
- * every replay uses), plus TraceWorld.Json and TraceWorld.Batch (generator jobs only).
+ * every replay uses), plus TraceWorld.Batch (generator jobs only; they encode
+ * their result with the worker's OtpForge.JSON).
  */
 export function observerSources(): Array<{ name: string; source: string }> {
-  cached ??= ["json.ex", "driver.ex", "observe.ex", "batch.ex"].map((f) => ({ name: f, source: readFileSync(join(elixirDir, f), "utf8") }));
+  cached ??= ["driver.ex", "observe.ex", "batch.ex"].map((f) => ({ name: f, source: readFileSync(join(elixirDir, f), "utf8") }));
   return cached;
 }
 

@@ -116,7 +116,8 @@ function observerBinaries(runner: ElixirRunner): Promise<string> {
       .then((r) => {
         if (!r.ok) throw new WorldRunError(`could not compile the trace observer: ${r.message}`);
         const lines = r.value.split("\n").filter((l) => l.startsWith(OBSERVER_MODULES_MARK));
-        if (lines.length !== 4) throw new WorldRunError(`the observer job returned ${lines.length} modules, expected 4`);
+        const expected = observerSources().length;
+        if (lines.length !== expected) throw new WorldRunError(`the observer job returned ${lines.length} modules, expected ${expected}`);
         const loads = lines.map((l) => {
           const [mod, b64] = l.slice(OBSERVER_MODULES_MARK.length).split(" ");
           return `:code.load_binary(${mod}, ~c"${mod.replace(/^Elixir\./, "")}.ex", Base.decode64!("${b64}"))`;

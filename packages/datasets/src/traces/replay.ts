@@ -59,7 +59,7 @@ function verbatim(text: string): string {
   return `~S"""\n${text.trimEnd()}\n"""`;
 }
 
-/** The generator's job script: every run of every world in the batch, every candidate spec, as JSON. */
+/** The generator's job script: every run of every world in the batch, every candidate spec, as JSON (encoded by the worker's OtpForge.JSON). */
 export function renderBatchScript(items: readonly BatchItem[]): string {
   const entries = items.map((item) =>
     [
@@ -71,5 +71,5 @@ export function renderBatchScript(items: readonly BatchItem[]): string {
       "  }",
     ].join("\n"),
   );
-  return ["items = [", entries.join(",\n"), "]", "", "TraceWorld.Json.encode(TraceWorld.Batch.run(items))", ""].join("\n");
+  return ["items = [", entries.join(",\n"), "]", "", "{:ok, json} = OtpForge.JSON.encode(TraceWorld.Batch.run(items))", "IO.iodata_to_binary(json)", ""].join("\n");
 }

@@ -4,6 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { jsonCodecSource } from "@otpforge/beam";
 
 export interface ElixirJob {
   /** .ex sources compiled before the script. */
@@ -47,12 +48,16 @@ export function poolRunner(pool: PoolLike, parallelism = pool.size ?? 2): Elixir
 
 const RESULT_MARK = "@@otpforge-result@@";
 
-/** Runs `elixir` on one script file per job. Slower to start than the pool, but needs nothing else. */
+/**
+ * Runs `elixir` on one script file per job. Slower to start than the pool, but
+ * needs nothing else: each script first compiles what a worker would offer its
+ * jobs (the worker's JSON codec).
+ */
 export function localElixirRunner(parallelism = 1, elixir = "elixir"): ElixirRunner {
   return {
     parallelism,
     async run(job) {
-      const source = [...job.files.map((f) => f.source), `result = (\n${job.script}\n)`, `IO.puts("\\n${RESULT_MARK}" <> result)`, ""].join("\n");
+      const source = [jsonCodecSource().source, ...job.files.map((f) => f.source), `result = (\n${job.script}\n)`, `IO.puts("\\n${RESULT_MARK}" <> result)`, ""].join("\n");
       const r = await runElixirSource(source, job.timeoutMs, elixir);
       if (r.code !== 0) return { ok: false, message: `elixir exited with ${r.code}: ${lastLines(r.stderr || r.stdout)}` };
       const at = r.stdout.lastIndexOf(RESULT_MARK);
