@@ -1,6 +1,7 @@
 // The interleaving explorer on its reference suite (explore-suite.ts): each
 // system explored to exactly its hand-derived outcome set, complete; every
-// witness replays to its outcome; the uninstrumented code on the real BEAM,
+// witness replays to its outcome, on one node and between nodes (the
+// distributed model); the uninstrumented code on the real BEAM,
 // perturbed, shows nothing the explorer missed; the same result on a busy
 // machine; and code under exploration cannot reach the scheduler.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -84,6 +85,91 @@ describe("the explorer's reference suite", () => {
     const steps = await explore(pool, lostUpdate.source, { maxSteps: 3 });
     expect(steps.complete).toBe(false);
     expect(steps.cut.stepsLimit).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe("the distributed model", () => {
+  const distributed = new Map<string, ExploreResult>();
+  const expected = (s: (typeof EXPLORE_SUITE)[number]) => s.distributed?.outcomes ?? s.outcomes;
+
+  for (const system of EXPLORE_SUITE) {
+    it(`${system.name}: ${expected(system).join(" | ")}`, async () => {
+      const r = await explore(pool, system.source, { model: "distributed" });
+      distributed.set(system.name, r);
+      expect(r.model).toBe("distributed");
+      expect(r.complete).toBe(true);
+      expect(sorted(r.outcomes.map((o) => o.outcome))).toEqual(sorted(expected(system)));
+      // Messages in flight only add possibilities: nothing one node can show is lost.
+      expect(r.outcomes.map((o) => o.outcome)).toEqual(expect.arrayContaining(system.outcomes));
+    }, 90_000);
+  }
+
+  it("shows where the two models differ: a reply racing a message relayed through a third process", async () => {
+    const system = EXPLORE_SUITE.find((s) => s.name === "a reply racing a message relayed through a third process")!;
+    const one = await explore(pool, system.source);
+    const two = distributed.get(system.name) ?? (await explore(pool, system.source, { model: "distributed" }));
+    expect(one.outcomes.map((o) => o.outcome)).toEqual(["[:reply, :relayed]"]);
+    expect(sorted(two.outcomes.map((o) => o.outcome))).toEqual(["[:relayed, :reply]", "[:reply, :relayed]"]);
+    // The witness says how: Relay's message is delivered while Server's :reply is still on its way.
+    const early = two.outcomes.find((o) => o.outcome === "[:relayed, :reply]")!;
+    const sent = early.steps.indexOf("main.2 sends :reply to main");
+    expect(sent).toBeGreaterThanOrEqual(0);
+    expect(early.steps.indexOf("main receives :relayed from main.1")).toBeGreaterThan(sent);
+    expect(early.steps.indexOf("main receives :relayed from main.1")).toBeLessThan(early.steps.indexOf("main receives :reply from main.2"));
+  }, 60_000);
+
+  it("every witness replays to its outcome under the model it was found in", async () => {
+    let replayed = 0;
+    for (const system of EXPLORE_SUITE) {
+      const r = distributed.get(system.name) ?? (await explore(pool, system.source, { model: "distributed" }));
+      for (const o of r.outcomes) {
+        const again = await replay(pool, system.source, o.witness, { model: "distributed" });
+        expect({ system: system.name, outcome: again.outcome, steps: again.steps }).toEqual({ system: system.name, outcome: o.outcome, steps: o.steps });
+        replayed++;
+      }
+    }
+    expect(replayed).toBeGreaterThanOrEqual(EXPLORE_SUITE.length + 5);
+  }, 180_000);
+
+  it("naive enumeration and the reduced search find the same outcomes", async () => {
+    // The client-side get-then-set has over 3000 naive schedules between nodes (the reduced
+    // search needs about 1300): it is left out here, and checked against its hand-derived set above.
+    const fewer: string[] = [];
+    for (const system of EXPLORE_SUITE.filter((s) => !s.name.startsWith("client-side get then set"))) {
+      const reduced = distributed.get(system.name) ?? (await explore(pool, system.source, { model: "distributed" }));
+      const naive = await explore(pool, system.source, { model: "distributed", reduction: "none" });
+      expect(naive.complete).toBe(true);
+      expect({ system: system.name, outcomes: sorted(reduced.outcomes.map((o) => o.outcome)) }).toEqual({ system: system.name, outcomes: sorted(naive.outcomes.map((o) => o.outcome)) });
+      expect(reduced.schedules).toBeLessThanOrEqual(naive.schedules);
+      if (reduced.schedules < naive.schedules) fewer.push(system.name);
+    }
+    expect(fewer).toEqual(expect.arrayContaining(["Agent.update from three clients", "two senders to two receivers", "the brief's handle_call counter, two clients"]));
+  }, 240_000);
+
+  it("a server cannot use the alias in its caller's `from` to reach the scheduler", async () => {
+    // The `from` of a call names an alias of the explorer's router: a forged park, result or
+    // reply for another call sent to it is dropped; only a reply to that very call goes through.
+    const source = `
+defmodule Srv do
+  use GenServer
+  def init(s), do: {:ok, s}
+  def handle_call(:ask, {caller, [:alias | a]}, s) do
+    send(a, {:explore_result, caller, {:value, ":forged"}})
+    send(a, {:explore_park, self(), make_ref(), :forged})
+    send(a, {:explore_reply, a, :forged})
+    send(a, {make_ref(), :new, make_ref()})
+    {:reply, :real, s}
+  end
+end
+defmodule Scenario do
+  def run do
+    {:ok, s} = GenServer.start(Srv, nil)
+    GenServer.call(s, :ask)
+  end
+end`;
+    const r = await explore(pool, source, { model: "distributed" });
+    expect(r.complete).toBe(true);
+    expect(r.outcomes.map((o) => o.outcome)).toEqual([":real"]);
   }, 60_000);
 });
 

@@ -47,6 +47,7 @@ defmodule OtpForge.Explore do
         Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
         Process.put(:otpforge_job_gl, job_gl)
         Rt.set_scheduler(self(), model)
+        Process.put(:otpforge_explore_model, model)
         Process.put(:otpforge_router, if(model == :distributed, do: Channels.start_router()))
         started = System.monotonic_time(:microsecond)
 
@@ -134,8 +135,17 @@ defmodule OtpForge.Explore do
   # a step neither of the task nor to the awaiting process. Everything else (init, exit signals,
   # timers, links, supervisor operations) counts as dependent.
   defp independent?(a, b) do
-    a.label != b.label and a[:died] == false and b[:died] == false and commute?(a, b)
+    a.label != b.label and a[:died] == false and b[:died] == false and
+      if(Process.get(:otpforge_explore_model) == :distributed, do: commute_in_flight?(a, b), else: commute?(a, b))
   end
+
+  # Between nodes a send only puts a message on its sender's channel, and a callback's reply goes
+  # the same way: sends, callbacks and deliveries of two processes (deliveries are their
+  # receiver's steps) commute. A step that did something the runtime orders at once (it emptied
+  # channels first: a link, an exit signal, a send to a trapping linked process) was marked as
+  # one that commutes with nothing, as a step that ended a watched process is.
+  defp commute_in_flight?(%{kind: ka}, %{kind: kb}) when ka in [:msg, :handle, :deliver] and kb in [:msg, :handle, :deliver], do: true
+  defp commute_in_flight?(a, b), do: commute?(a, b)
 
   # Deliveries (distributed model) to two receivers; a delivery to r and a step touching r nowhere.
   defp commute?(%{kind: :deliver}, %{kind: :deliver}), do: true
@@ -375,7 +385,7 @@ defmodule OtpForge.Explore do
 
   defp job_pterms do
     baseline? = :ets.whereis(:otpforge_pterm_baseline) != :undefined
-    for {k, v} <- :persistent_term.get(), not (baseline? and :ets.member(:otpforge_pterm_baseline, k)), k != :otpforge_explorer, into: %{}, do: {k, v}
+    for {k, v} <- :persistent_term.get(), not (baseline? and :ets.member(:otpforge_pterm_baseline, k)), k not in [:otpforge_explorer, :otpforge_explorer_model], into: %{}, do: {k, v}
   end
 
   defp restore_pterms(before) do
@@ -500,7 +510,7 @@ defmodule OtpForge.Explore do
   defp observe_previous_step(%{nodes: [last | rest]} = st) do
     now = MapSet.new(run_processes(st))
     died = Enum.any?(Map.get(st, :watched_at_choice, MapSet.new()), &(not MapSet.member?(now, &1)))
-    %{st | nodes: [%{last | died: died} | rest]}
+    %{st | nodes: [%{last | died: died or st.direct} | rest], direct: false}
   end
 
   defp observe_previous_step(st), do: st

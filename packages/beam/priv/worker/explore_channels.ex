@@ -13,7 +13,7 @@ defmodule OtpForge.Explore.Channels do
 
   @doc "The fields a schedule's state holds for the model (empty ones for single-node)."
   def fresh(model, router) do
-    %{model: model, router: router, chans: %{}, calls: %{}, aliases: %{}, monitors: %{}, srefs: %{}, deaths: [], running: nil}
+    %{model: model, router: router, chans: %{}, calls: %{}, aliases: %{}, monitors: %{}, srefs: %{}, deaths: [], running: nil, direct: false}
   end
 
   # ---- the router: owns the aliases replies are sent to, and passes on only replies to them
@@ -186,7 +186,8 @@ defmodule OtpForge.Explore.Channels do
 
     st = Enum.reduce(Enum.sort(chans), st, &deliver_all/2)
     send(pid, {:explore_emptied, token})
-    st
+    # The step that asked reached a process at once: for the search it commutes with nothing.
+    %{st | direct: true}
   end
 
   defp exit_ordered?(from, to), do: from in links(to) and Process.info(to, :trap_exit) == {:trap_exit, true}

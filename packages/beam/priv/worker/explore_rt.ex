@@ -12,20 +12,23 @@ defmodule OtpForge.Explore.Rt do
   alias OtpForge.Explore.Net
 
   @key :otpforge_explorer
+  @model_key :otpforge_explorer_model
 
   @doc "The scheduler of this exploration, or nil outside one (the code then runs as is)."
-  def scheduler do
-    case :persistent_term.get(@key, nil) do
-      {pid, _model} -> pid
-      nil -> nil
-    end
-  end
+  def scheduler, do: :persistent_term.get(@key, nil)
 
   @doc "Whether messages the job sends stay in flight until the scheduler delivers them (the distributed model)."
-  def distributed?, do: match?({_, :distributed}, :persistent_term.get(@key, nil))
+  def distributed?, do: :persistent_term.get(@model_key, nil) == :distributed
 
-  def set_scheduler(pid, model), do: :persistent_term.put(@key, {pid, model})
-  def clear_scheduler, do: :persistent_term.erase(@key)
+  def set_scheduler(pid, model) do
+    :persistent_term.put(@model_key, model)
+    :persistent_term.put(@key, pid)
+  end
+
+  def clear_scheduler do
+    :persistent_term.erase(@key)
+    :persistent_term.erase(@model_key)
+  end
 
   @doc "Parks at a choice point described by `what` until the scheduler says go."
   def yield(what) do

@@ -1,9 +1,9 @@
 // `otpforge explore FILE.exs`: every outcome a scenario's concurrent code can
-// reach on one node, each with a witness schedule that replays to it. The
+// reach (on one node, or between nodes), each with a witness schedule that replays to it. The
 // work is @otpforge/beam's explore(); this verb reads the file, prints the
 // outcome table and each witness in words, and replays a witness.
 import { resolve } from "node:path";
-import { createPool, explore, replay, type ExploredOutcome, type ExploreResult } from "@otpforge/beam";
+import { createPool, explore, replay, type DeliveryModel, type ExploredOutcome, type ExploreResult } from "@otpforge/beam";
 import { intOption, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
 import { readInputFile } from "../path-checks.js";
 import { EXIT_OK, UsageError, type Verb } from "../verb.js";
@@ -11,25 +11,30 @@ import { EXIT_OK, UsageError, type Verb } from "../verb.js";
 export const exploreVerb: Verb = {
   name: "explore",
   summary: "explore every interleaving of a scenario on the BEAM: each possible outcome with a replayable witness",
-  help: `Usage: otpforge explore FILE.exs [--max-schedules N] [--max-steps N] [--replay WITNESS.json] [--json]
+  help: `Usage: otpforge explore FILE.exs [--model single-node|distributed] [--max-schedules N] [--max-steps N] [--replay WITNESS.json] [--json]
 
 FILE.exs follows the scenario harness convention: it defines Scenario.run/0
 (and the modules it uses); the value run/0 returns, as inspect prints it, is
 the outcome. The file is checked by the sandbox policy as written, rewritten
 so that each process stops at every send, cast, call, reply, exit signal,
 timer, ETS operation and callback entry, and run once per schedule, depth
-first, with virtual time (timeouts and timers cost no real time). Model:
-single-node (a message arrives the moment it is sent).
+first, with virtual time (timeouts and timers cost no real time).
 
 Prints every outcome with how many schedules reached it and one witness: the
 steps that lead to it, one line each, and the choice list to replay it.
 
 Options:
+  --model M           single-node (default): a message arrives the moment it
+                      is sent, so the choices are which process steps next;
+                      distributed: messages stay in flight until delivered,
+                      in order per sender and receiver (a :DOWN after the
+                      dead process's messages), as between nodes
   --max-schedules N   schedules run at most (default 2000); past it the
                       result says complete: false
   --max-steps N       choices one schedule may take (default 500)
   --replay W.json     run one witness (a JSON array of choice indexes, or an
-                      outcome object from --json output) and print its steps
+                      outcome object from --json output) and print its steps;
+                      give the --model it was found with
   --timeout-ms N      wall-clock limit of the whole exploration (default 60000)
   --json              the result as one JSON object
 
@@ -40,10 +45,12 @@ the sandbox policy.
 Examples:
   otpforge explore lost_update.exs
   otpforge explore lost_update.exs --json > result.json
+  otpforge explore relay.exs --model distributed
   otpforge explore lost_update.exs --replay witness.json`,
 
   async run(argv, io) {
     const { values, positionals } = parseVerbArgs("explore", argv, {
+      model: { type: "string" },
       "max-schedules": { type: "string" },
       "max-steps": { type: "string" },
       replay: { type: "string" },
@@ -52,7 +59,12 @@ Examples:
     if (positionals.length !== 1) throw new UsageError("give exactly one scenario file (.exs defining Scenario.run/0). See `otpforge explore --help`.");
     const source = readInputFile(resolve(io.cwd, positionals[0]!), "a scenario file");
     const limits = { timeoutMs: intOption(values["timeout-ms"], "timeout-ms", 60_000, 100, MAX_JOB_TIMEOUT_MS) };
+    const model = values.model ?? "single-node";
+    if (model !== "single-node" && model !== "distributed") {
+      throw new UsageError(`--model ${model} is not a delivery model: use --model single-node (the default) or --model distributed`);
+    }
     const bounds = {
+      model: model as DeliveryModel,
       ...(values["max-schedules"] !== undefined ? { maxSchedules: intOption(values["max-schedules"], "max-schedules", 2000, 1, 1_000_000) } : {}),
       ...(values["max-steps"] !== undefined ? { maxSteps: intOption(values["max-steps"], "max-steps", 500, 1, 1_000_000) } : {}),
     };
@@ -62,7 +74,7 @@ Examples:
     try {
       if (witness) {
         const r = await replay(pool, source, witness, { ...bounds, limits });
-        io.stdout(values.json ? JSON.stringify(r) + "\n" : `outcome ${r.outcome}\n${stepsText(r)}`);
+        io.stdout(values.json ? JSON.stringify({ ...r, model }) + "\n" : `outcome ${r.outcome} (model ${model})\n${stepsText(r)}`);
         return EXIT_OK;
       }
       const r = await explore(pool, source, { ...bounds, limits });
