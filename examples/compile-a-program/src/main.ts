@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { ChainOfThought, LMConfigError, howToSetAModel, Module, Predict, evaluate, lm as makeLM, signature, withSettings, type Example, type LM, type Prediction } from "@otpforge/core";
+import { ChainOfThought, LMConfigError, noModelMessage, Module, Predict, evaluate, lm as makeLM, signature, withSettings, type Example, type LM, type Prediction } from "@otpforge/core";
 import { BootstrapFewShot, renderPrompts, writeArtifactDir } from "@otpforge/teleprompters";
 import { TRAIN_SNIPPETS, VAL_SNIPPETS, toExamples, type Outcome } from "./snippets.js";
 
@@ -85,8 +85,8 @@ export interface CompileExampleResult {
 /** Thrown when no model is given: the CLI prints its message and exits 2. */
 export class NoModelError extends Error {
   constructor() {
-    // The same advice as everywhere else in otpforge (models.ts in @otpforge/core).
-    super(`No model: pass --lm provider/model, or ${howToSetAModel()}`);
+    // The same message as everywhere else in otpforge (noModelMessage in @otpforge/core).
+    super(noModelMessage());
     this.name = "NoModelError";
   }
 }

@@ -14,6 +14,8 @@ import { CallTimeoutClassifier, main } from "../src/main.js";
 import { TRAIN_SNIPPETS, VAL_SNIPPETS, type Outcome } from "../src/snippets.js";
 
 const exec = promisify(execFile);
+// tsx runs the workspace sources only with the packages' source condition (else it would take dist/).
+const SOURCE = "--conditions=@otpforge/source";
 const root = resolve(import.meta.dirname, "../../..");
 const gold = new Map<string, Outcome>([...TRAIN_SNIPPETS, ...VAL_SNIPPETS].map((s) => [s.snippet, s.outcome]));
 
@@ -104,15 +106,15 @@ describe("examples/compile-a-program", () => {
     const script = join(root, "examples", "compile-a-program", "src", "main.ts");
     const out = join(dir, "cli-build");
     const { OTPFORGE_LM: _unset, ...env } = process.env;
-    const ok = await exec(tsx, [script, "--lm", "openai/gpt-4o-mini", "--out", out], { cwd: dir, env });
+    const ok = await exec(tsx, [SOURCE, script, "--lm", "openai/gpt-4o-mini", "--out", out], { cwd: dir, env });
     expect(ok.stdout).toContain("compiled on the same snippets: 100.0%");
     expect(existsSync(join(out, "artifact.json"))).toBe(true);
 
-    const failed = await exec(tsx, [script], { cwd: dir, env }).then(
+    const failed = await exec(tsx, [SOURCE, script], { cwd: dir, env }).then(
       () => ({ code: 0, stderr: "" }),
       (err: { code: number; stderr: string }) => err,
     );
     expect(failed.code).toBe(2);
-    expect(failed.stderr).toContain("No model: pass --lm provider/model, or set OTPFORGE_LM (or pass --lm) to provider/model, e.g. openai/gpt-5-mini");
+    expect(failed.stderr).toContain("No language model is configured: set OTPFORGE_LM (or pass --lm) to provider/model, e.g. openai/gpt-5-mini");
   });
 });

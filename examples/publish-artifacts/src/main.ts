@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { LMConfigError, Module, howToSetAModel, Predict, example, lm as makeLM, signature, withSettings, type LM } from "@otpforge/core";
+import { LMConfigError, Module, noModelMessage, Predict, example, lm as makeLM, signature, withSettings, type LM } from "@otpforge/core";
 import {
   LabeledFewShot,
   VersionExistsError,
@@ -81,8 +81,8 @@ export interface PublishExampleResult {
 /** Thrown when no model is given: the CLI prints its message and exits 2. */
 export class NoModelError extends Error {
   constructor() {
-    // The same advice as everywhere else in otpforge (models.ts in @otpforge/core).
-    super(`No model: pass --lm provider/model, or ${howToSetAModel()}`);
+    // The same message as everywhere else in otpforge (noModelMessage in @otpforge/core).
+    super(noModelMessage());
     this.name = "NoModelError";
   }
 }

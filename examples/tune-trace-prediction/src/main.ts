@@ -8,7 +8,7 @@ import { realpathSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { LMConfigError, ProgressBar, howToSetAModel, lm as makeLM, writeFileAtomicSync, withSettings, type LM } from "@otpforge/core";
+import { LMConfigError, ProgressBar, noModelMessage, lm as makeLM, writeFileAtomicSync, withSettings, type LM } from "@otpforge/core";
 import { createPool } from "@otpforge/beam";
 import { buildTraceDataset, poolRunner, serializeTraceRecords, type TraceExample } from "@otpforge/datasets";
 import { TraceProgram } from "@otpforge/otp-signatures";
@@ -45,7 +45,7 @@ export class UsageError extends Error {}
 /** No model was given. */
 export class NoModelError extends UsageError {
   constructor() {
-    super(`No model: pass --lm provider/model, or ${howToSetAModel()}`);
+    super(noModelMessage());
     this.name = "NoModelError";
   }
 }

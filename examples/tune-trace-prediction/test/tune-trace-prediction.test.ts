@@ -18,6 +18,8 @@ import { readArtifact } from "@otpforge/teleprompters";
 import { main } from "../src/main.js";
 
 const exec = promisify(execFile);
+// tsx runs the workspace sources only with the packages' source condition (else it would take dist/).
+const SOURCE = "--conditions=@otpforge/source";
 const root = resolve(import.meta.dirname, "../../..");
 const dir = mkdtempSync(join(tmpdir(), "otpforge-example-tune-"));
 const out = join(dir, "out");
@@ -94,13 +96,13 @@ describe("examples/tune-trace-prediction", () => {
     const script = join(root, "examples", "tune-trace-prediction", "src", "main.ts");
     const { OTPFORGE_LM: _unset, ...env } = process.env;
     const run = (args: string[]) =>
-      exec(tsx, [script, ...args, "--out", join(dir, "cli")], { cwd: dir, env }).then(
+      exec(tsx, [SOURCE, script, ...args, "--out", join(dir, "cli")], { cwd: dir, env }).then(
         () => ({ code: 0, stderr: "" }),
         (err: { code: number; stderr: string }) => err,
       );
     const noModel = await run([]);
     expect(noModel.code).toBe(2);
-    expect(noModel.stderr).toContain("No model: pass --lm provider/model, or set OTPFORGE_LM");
+    expect(noModel.stderr).toContain("No language model is configured: set OTPFORGE_LM (or pass --lm)");
     const badN = await run(["--lm", "openai/gpt-4o-mini", "--n", "lots"]);
     expect(badN.code).toBe(2);
     expect(badN.stderr).toContain('--n must be a positive whole number, got "lots"');

@@ -35,7 +35,7 @@ describe("a fresh clone", () => {
     expect(r.status, output.slice(-3000)).toBe(0);
     expect(r.stdout).toContain("execution-verified trace examples");
     expect(r.stdout).toContain("every verdict as expected");
-    expect(r.stdout).toContain("OTPFORGE_LM is not set");
+    expect(r.stdout).toContain("No language model is configured: set OTPFORGE_LM to provider/model");
     const lines = readFileSync(join(clone, "out", "demo", "traces.jsonl"), "utf8").trimEnd().split("\n");
     expect(lines).toHaveLength(16);
     expect(existsSync(join(clone, "reports", "demo.html"))).toBe(false);

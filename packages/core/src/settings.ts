@@ -6,7 +6,7 @@ import { Adapter } from "./adapters/adapter.js";
 import { ChatAdapter } from "./adapters/chat-adapter.js";
 import { OtpforgeError } from "./errors.js";
 import { envLM } from "./lm/factory.js";
-import { howToSetAModel } from "./lm/models.js";
+import { noModelMessage } from "./lm/models.js";
 import type { LM } from "./lm/types.js";
 
 export interface Settings {
@@ -18,7 +18,7 @@ export class NoLMConfiguredError extends OtpforgeError {
   constructor() {
     super(
       "NO_LM_CONFIGURED",
-      `No language model is configured: ${howToSetAModel()}; or pass one in code: ` +
+      `${noModelMessage()}; or pass one in code: ` +
         "configure({ lm }), withSettings({ lm }, fn), or new Predict(sig, { lm }).",
       { category: "input" },
     );

@@ -24,7 +24,7 @@ describe("price table", () => {
   });
 
   it("the suggested models are priced and not on the Anthropic SDK's deprecated list", async () => {
-    const { SUGGESTED_MODELS, howToSetAModel } = await import("../src/index.js");
+    const { SUGGESTED_MODELS, noModelMessage } = await import("../src/index.js");
     expect(priceFor(SUGGESTED_MODELS.openai.id)).toBeDefined();
     expect(priceFor(SUGGESTED_MODELS.anthropic.id)).toBeDefined();
     const { createRequire } = await import("node:module");
@@ -34,7 +34,9 @@ describe("price table", () => {
     const sdkData = req(join(dirname(req.resolve("@anthropic-ai/sdk")), "internal", "data", "deprecated-models.js")) as { DEPRECATED_MODELS: Record<string, string> };
     expect(Object.keys(sdkData.DEPRECATED_MODELS)).toContain("claude-sonnet-4-5");
     expect(Object.keys(sdkData.DEPRECATED_MODELS)).not.toContain(SUGGESTED_MODELS.anthropic.id.split("/")[1]);
-    expect(howToSetAModel()).toContain(SUGGESTED_MODELS.anthropic.id);
+    expect(noModelMessage()).toContain(SUGGESTED_MODELS.anthropic.id);
+    expect(noModelMessage()).toMatch(/^No language model is configured: set OTPFORGE_LM \(or pass --lm\) to provider\/model/);
+    expect(noModelMessage({ lmFlag: false })).toMatch(/^No language model is configured: set OTPFORGE_LM to provider\/model/);
   });
 
   it("can be extended by model name or by full LM id", () => {

@@ -2,7 +2,7 @@
 // and the verified reference catalog; with OTPFORGE_LM set, compile, evaluate,
 // publish and report.
 import { join, relative } from "node:path";
-import { lmFromEnv, type LM } from "@otpforge/core";
+import { lmFromEnv, noModelMessage, type LM } from "@otpforge/core";
 import { createPool } from "@otpforge/beam";
 import { buildDemoDataset, catalogTable, datasetTable, verifyDemoCatalog, type DemoIO } from "./offline-steps.js";
 import { exploreDemoScenarios, type ExploreStepResult } from "./explore-step.js";
@@ -20,13 +20,6 @@ export interface DemoOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
 }
-
-export const HOW_TO_SET_A_MODEL = `No language model is configured (OTPFORGE_LM is not set), so compiling, evaluating,
-publishing and the report were skipped. To run them, pick one and rerun \`npm run demo\`:
-  OpenAI:     export OPENAI_API_KEY=sk-...      OTPFORGE_LM=openai/gpt-5-mini
-  Anthropic:  export ANTHROPIC_API_KEY=sk-ant-... OTPFORGE_LM=anthropic/claude-haiku-4-5
-  Ollama:     export OPENAI_BASE_URL=http://localhost:11434/v1 OTPFORGE_LM=openai-compatible/qwen2.5-coder
-`;
 
 export interface DemoSummary {
   dataset: { path: string; examples: number; stats: unknown };
@@ -63,7 +56,7 @@ export async function runDemo(o: DemoOptions, io: DemoIO): Promise<{ summary: De
       model: null,
     };
     if (!lm) {
-      io.say("\n" + HOW_TO_SET_A_MODEL);
+      io.say(`\n${noModelMessage({ lmFlag: false })}.\nSo compiling, evaluating, publishing and the report were skipped: set one and rerun \`npm run demo\`.\n`);
     } else {
       const m: ModelStepsResult = await runModelSteps(
         {

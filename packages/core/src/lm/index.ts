@@ -11,7 +11,7 @@ export type { CachedResponse, CacheKeyParts } from "./cache.js";
 export { UsageTracker, trackUsage, processUsage } from "./usage.js";
 export type { UsageTotals, UsageReport } from "./usage.js";
 export { registerPrice, priceFor, estimateCostUSD, unpricedAdvice, PRICES_CHECKED } from "./pricing.js";
-export { SUGGESTED_MODELS, howToSetAModel } from "./models.js";
+export { SUGGESTED_MODELS, noModelMessage } from "./models.js";
 export type { ModelPrice } from "./pricing.js";
 export { inspectHistory, formatHistory, processHistory } from "./history.js";
 export type { HistoryEntry } from "./history.js";

@@ -9,11 +9,20 @@ export const SUGGESTED_MODELS = {
   ax: { id: "ax/groq/llama-3.3-70b-versatile" },
 } as const;
 
-/** One line: how to pick a model, with the suggested ones. */
-export function howToSetAModel(): string {
+/** One line: how to pick a model, with the suggested ones; `lmFlag: false` where the command takes no --lm. */
+export function howToSetAModel(options: { lmFlag?: boolean } = {}): string {
   const s = SUGGESTED_MODELS;
   return (
-    `set OTPFORGE_LM (or pass --lm) to provider/model, e.g. ${s.openai.id} (with ${s.openai.key}), ` +
+    `set OTPFORGE_LM${options.lmFlag === false ? "" : " (or pass --lm)"} to provider/model, e.g. ${s.openai.id} (with ${s.openai.key}), ` +
     `${s.anthropic.id} (with ${s.anthropic.key}), or ${s.local.id} with OPENAI_BASE_URL=${s.local.baseURL} for Ollama`
   );
+}
+
+/**
+ * The one "no model configured" message of otpforge (the core's
+ * NoLMConfiguredError, the CLI, the examples): that there is none, and how to
+ * set one.
+ */
+export function noModelMessage(options: { lmFlag?: boolean } = {}): string {
+  return `No language model is configured: ${howToSetAModel(options)}`;
 }
