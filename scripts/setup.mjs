@@ -2,7 +2,7 @@
 // Makes a fresh Debian machine with only Node.js ready to run otpforge.
 // Idempotent: every step first checks whether it is already done.
 //   node scripts/setup.mjs              pnpm, Elixir, dependencies, build
-//   node scripts/setup.mjs --for-tests  the same, plus what the test suite needs
+//   node scripts/setup.mjs --for-tests  the same, plus what the test suite needs (and the packages built)
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -106,6 +106,14 @@ function build() {
   if (r.status !== 0) fail("the TypeScript build failed; see the errors above.");
 }
 
+// The workspace runs from source; only the test that installs the packed
+// packages (packages/cli/test/consumer.test.ts) needs dist/. Incremental.
+function buildPackages() {
+  log("building the packages (dist/)");
+  const r = run(process.execPath, [join(root, "scripts", "build.mjs")]);
+  if (r.status !== 0) fail("`pnpm build` failed; see the errors above.");
+}
+
 checkNode();
 ensurePnpm();
 ensureElixir();
@@ -114,4 +122,5 @@ if (forTests) ensureTestPackages();
 ensureNativeBuildTools();
 installDeps();
 build();
+if (forTests) buildPackages();
 log("ready");

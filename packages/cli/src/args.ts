@@ -2,12 +2,19 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { UsageError } from "./verb.js";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
+/** What parseVerbArgs passes to parseArgs (named, so that declarations can be emitted for it). */
+type VerbArgsConfig<O extends Options> = {
+  args: string[];
+  options: O & { json: { type: "boolean" }; help: { type: "boolean"; short: "h" } };
+  allowPositionals: boolean;
+  strict: true;
+};
 
 /**
  * node:util parseArgs, with errors turned into UsageErrors that say what to
  * type instead (the verb's name points at its --help).
  */
-export function parseVerbArgs<O extends Options>(verb: string, argv: string[], options: O, allowPositionals = true) {
+export function parseVerbArgs<O extends Options>(verb: string, argv: string[], options: O, allowPositionals = true): ReturnType<typeof parseArgs<VerbArgsConfig<O>>> {
   try {
     return parseArgs({ args: argv, options: { ...options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true });
   } catch (err) {

@@ -6,6 +6,7 @@
 //   anything else (a bug)                      exit 1, internal error with the stack
 // Under --json the same error is also one JSON object on stdout:
 //   {"ok":false,"error":{"code":...,"kind":"input"|"run","message":...}}
+import { readFileSync } from "node:fs";
 import { describedError } from "@otpforge/core";
 import { userPathError } from "./fs-errors.js";
 import { verbs } from "./verbs/index.js";
@@ -19,7 +20,7 @@ function mainHelp(): string {
     "Verbs:",
     ...verbs.map((v) => `  ${v.name.padEnd(width)}  ${v.summary}`),
     "",
-    "Every verb takes --json (machine-readable output) and --help (usage with examples).",
+    "Every verb takes --json (machine-readable output) and --help (usage with examples). otpforge --version prints the version.",
     "Model-written Elixir runs only in the bubblewrap sandbox; --unsafe-no-isolation (any verb) runs it without",
     "one where the host has none. Use it only on a machine you can afford to lose.",
     "Exit codes: 0 success, 1 the work ran and found a failure, 2 bad usage or bad input. Errors go to stderr as",
@@ -28,12 +29,22 @@ function mainHelp(): string {
   ].join("\n");
 }
 
+/** This package's version, from its package.json (one level above src/ and dist/ alike). */
+export function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
 /** Runs one command line; returns the exit code. Used by main.ts and by tests. */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const unsafe = argv.includes("--unsafe-no-isolation");
   const [name, ...rest] = argv.filter((a) => a !== "--unsafe-no-isolation");
   // Read by @otpforge/beam's createPool wherever a verb makes a pool.
   if (unsafe) process.env.OTPFORGE_UNSAFE_NO_ISOLATION = "1";
+  if (name === "--version") {
+    io.stdout(`${cliVersion()}\n`);
+    return 0;
+  }
   if (!name || name === "--help" || name === "-h" || name === "help") {
     io.stdout(mainHelp());
     return name ? 0 : EXIT_USAGE;

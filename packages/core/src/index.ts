@@ -21,7 +21,7 @@ export { JSONAdapter } from "./adapters/json-adapter.js";
 export { splitDemos, MISSING_FIELD, PARTIAL_DEMO_PREFIX } from "./adapters/values.js";
 export { configure, withSettings, currentSettings, currentLM, currentAdapter, NoLMConfiguredError } from "./settings.js";
 export type { Settings } from "./settings.js";
-export { Module } from "./module.js";
+export { Module, isModule } from "./module.js";
 export { Predict, InputValidationError } from "./predict/predict.js";
 export type { PredictOptions, ForwardOptions } from "./predict/predict.js";
 export { ChainOfThought, REASONING_DESCRIPTION } from "./predict/chain-of-thought.js";

@@ -13,6 +13,18 @@ function isPredictor(value: unknown): value is AnyPredict {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[PREDICTOR] === true;
 }
 
+/**
+ * Marks modules. A program made with one copy of @otpforge/core (a task module
+ * that resolves its own) is still a Module to another copy: checks read this
+ * brand, and `instanceof Module` does too.
+ */
+export const MODULE = Symbol.for("otpforge.module");
+
+/** Whether a value is a Module (or a Module class's prototype), from whichever copy of @otpforge/core made it. */
+export function isModule(value: unknown): value is Module {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MODULE] === true;
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
   const proto = Object.getPrototypeOf(value);
@@ -20,6 +32,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 export abstract class Module {
+  static {
+    Object.defineProperty(this.prototype, MODULE, { value: true });
+  }
+
+  /** `x instanceof Module` reads the brand (any copy); subclasses keep the ordinary prototype check. */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return this === Module ? isModule(value) : Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+
   /** The program itself. Subclasses declare their own parameters and return type. */
   abstract forward(...args: any[]): Promise<unknown>;
 
@@ -46,7 +67,7 @@ export abstract class Module {
         value.forEach((v, i) => visit(v, `${name}.${i}`));
       } else if (value instanceof Map) {
         for (const [k, v] of value) visit(v, `${name}.${String(k)}`);
-      } else if (value instanceof Module || isPlainObject(value)) {
+      } else if (isModule(value) || isPlainObject(value)) {
         for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], `${name}.${key}`);
       }
     };
@@ -124,7 +145,7 @@ function cloneValue(value: unknown, memo: Map<unknown, unknown>): unknown {
     return out;
   }
   if (value instanceof Date) return new Date(value.getTime());
-  if (value instanceof Module || isPlainObject(value)) {
+  if (isModule(value) || isPlainObject(value)) {
     const out = Object.create(Object.getPrototypeOf(value));
     memo.set(value, out);
     for (const key of Reflect.ownKeys(value)) {

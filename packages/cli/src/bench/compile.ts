@@ -9,8 +9,7 @@
 // the same examples and a difference is the cost of a call, not of a draw.
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import { ai, ax, AxBootstrapFewShot } from "@ax-llm/ax";
-import { evaluate, example, lm, rng, Module, Predict, signature, withSettings, type Example, type LM, type Metric } from "@otpforge/core";
+import { evaluate, example, lm, rng, Module, OtpforgeError, Predict, signature, withSettings, type Example, type LM, type Metric } from "@otpforge/core";
 import { BootstrapFewShot } from "@otpforge/teleprompters";
 import { intOption, parseVerbArgs } from "../args.js";
 import { EXIT_OK, UsageError, type CliIO } from "../verb.js";
@@ -145,6 +144,10 @@ export async function runCompileBench(options: CompileBenchOptions = {}): Promis
   const record = (w: string) => ({ question: `spell ${w}`, answer: w.toUpperCase() });
   const valset: Example[] = valWords.map((w) => example(record(w)).withInputs("question"));
 
+  // Ax is an optional peer dependency: only this benchmark (and ax/ models) need it.
+  const { ai, ax, AxBootstrapFewShot } = await import("@ax-llm/ax").catch((err: unknown) => {
+    throw new OtpforgeError("MISSING_DEPENDENCY", `bench compile compares with Ax and needs @ax-llm/ax, an optional peer dependency: install it (npm install @ax-llm/ax@${AX_VERSION}). ${(err as Error).message}`, { category: "input", cause: err });
+  });
   const speller = await SpellerServer.start(latency);
   try {
     // otpforge: the real openai SDK client, cache off so every call reaches the

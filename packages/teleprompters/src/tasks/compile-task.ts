@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Module, type Example, type Metric } from "@otpforge/core";
+import { isModule, type Example, type Metric, type Module } from "@otpforge/core";
 
 /**
  * Everything `otpforge compile` needs to tune a program: how to make a fresh
@@ -48,12 +48,37 @@ export async function loadTaskModule(path: string, cwd = process.cwd()): Promise
   const file = resolve(cwd, path);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    mod = await importTaskFile(file);
   } catch (err) {
     throw new TaskModuleError(path, `cannot be imported (${(err as Error).message})`);
   }
   const exported = (mod.default && typeof mod.default === "object" ? mod.default : mod) as Record<string, unknown>;
   return toCompileTask(exported, path, file);
+}
+
+let tsxRegistered = false;
+
+/**
+ * Imports a task file. Plain node (the installed CLI runs its built JavaScript)
+ * cannot import TypeScript: a .ts file is then loaded through tsx, an optional
+ * peer dependency, registered on first need.
+ */
+async function importTaskFile(file: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(file).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ERR_UNKNOWN_FILE_EXTENSION" || !/\.[cm]?ts$/.test(file) || tsxRegistered) throw err;
+  }
+  let api: { register(): unknown };
+  try {
+    api = (await import("tsx/esm/api" as string)) as { register(): unknown };
+  } catch {
+    throw new Error("a TypeScript task module needs tsx to load (npm install tsx), or compile it to .js first");
+  }
+  api.register();
+  tsxRegistered = true;
+  return (await import(url)) as Record<string, unknown>;
 }
 
 /** Validates an object as a CompileTask (program may be an instance, a class or a factory). */
@@ -75,12 +100,13 @@ export function toCompileTask(value: Record<string, unknown>, source: string, fa
 }
 
 function programFactory(program: unknown, source: string): () => Module {
-  if (program instanceof Module) return () => program.clone();
+  // Brand checks, not instanceof: a task module may resolve its own copy of @otpforge/core.
+  if (isModule(program)) return () => program.clone();
   if (typeof program === "function") {
-    const isClass = (program as { prototype?: unknown }).prototype instanceof Module;
+    const isClass = isModule((program as { prototype?: unknown }).prototype);
     return () => {
       const made = isClass ? new (program as new () => Module)() : (program as () => unknown)();
-      if (!(made instanceof Module)) throw new TaskModuleError(source, "`program` did not produce a Module");
+      if (!isModule(made)) throw new TaskModuleError(source, "`program` did not produce a Module");
       return made;
     };
   }

@@ -5,6 +5,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import type { AxAIService, AxChatRequest, AxChatResponse, ai as axAI } from "@ax-llm/ax";
+import { OtpforgeError } from "../../errors.js";
 import { classifySDKError, classifyStatus, errorText, parseRetryAfter, type ClassifiedFailure } from "../retry.js";
 import type { LMRequest } from "../types.js";
 import { BadResponseError, isBadResponse, providerSchema, safeName, type Transport, type TransportResult } from "./transport.js";
@@ -18,9 +19,26 @@ interface AxModule {
 }
 
 let axModule: AxModule | undefined;
-/** Loaded on first use: Ax is large and most programs never need it. */
+/**
+ * Loaded on first use: Ax is large and most programs never need it, so it is an
+ * optional peer dependency that only `ax/` models load. Synchronous (through
+ * Ax's CommonJS build) because `lm("ax/...")` is.
+ */
 export function loadAx(): AxModule {
-  return (axModule ??= requireCJS("@ax-llm/ax") as AxModule);
+  if (axModule) return axModule;
+  try {
+    axModule = requireCJS("@ax-llm/ax") as AxModule;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== "MODULE_NOT_FOUND" && code !== "ERR_MODULE_NOT_FOUND") throw err;
+    throw new OtpforgeError(
+      "MISSING_DEPENDENCY",
+      "`ax/` models run through @ax-llm/ax, an optional peer dependency of @otpforge/core that is not installed: " +
+        "install it in your project (npm install @ax-llm/ax@24.0.21), or use an openai/ or anthropic/ model.",
+      { category: "input", cause: err },
+    );
+  }
+  return axModule;
 }
 
 /** Ax's canonical provider id for a name or alias ("claude" -> "anthropic"), or undefined. */
