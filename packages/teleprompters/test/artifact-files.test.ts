@@ -2,14 +2,8 @@ import { describe, it, expect, beforeEach } from "vitest";
 import { mkdtemp, readFile, writeFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  writeArtifactDir,
-  readArtifact,
-  parseArtifact,
-  computeContentHash,
-  ArtifactIntegrityError,
-  ArtifactFormatError,
-} from "../src/index.js";
+import { writeArtifactDir, readArtifact } from "../src/index.js";
+import { parseArtifact, computeContentHash, ArtifactIntegrityError, ArtifactFormatError } from "../src/internal.js";
 import { sampleArtifact } from "./helpers/sample-artifact.js";
 
 let dir: string;

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { BootstrapFewShot, LabeledFewShot, TooManyErrorsError, artifactContent } from "../src/index.js";
+import { BootstrapFewShot, LabeledFewShot, TooManyErrorsError } from "../src/index.js";
+import { artifactContent } from "../src/internal.js";
 import { SpellProgram, TwoStepProgram, exactAnswer, spellingLM, trainset, wordOf, demoQuestions } from "./helpers/qa.js";
 import { ScriptedLM, chatReply, inputOf } from "@otpforge/core/testing";
 

@@ -3,7 +3,8 @@
 // would spend it, so speculative work never takes what an earlier step needs.
 import { describe, it, expect } from "vitest";
 import type { LM } from "@otpforge/core";
-import { BootstrapFewShot, BootstrapFewShotWithRandomSearch, artifactContent, type Budget, type CompileOptions } from "../src/index.js";
+import { BootstrapFewShot, BootstrapFewShotWithRandomSearch, type Budget, type CompileOptions } from "../src/index.js";
+import { artifactContent } from "../src/internal.js";
 import { SpellProgram, exactAnswer, spellingLM, trainset } from "./helpers/qa.js";
 
 /** Alpha and echo are answered wrong, so bootstrapping must look past them. */

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import type { LM, LMRequest, LMResponse } from "@otpforge/core";
-import { BudgetTracker, BudgetExceeded, UnpricedModelError } from "../src/index.js";
+import { UnpricedModelError } from "../src/index.js";
+import { BudgetTracker, BudgetExceeded } from "../src/internal.js";
 
 /** An LM answering after a tick, with fixed usage; `hit` decides which requests are cache hits. */
 function countingLM(opts: { tokens?: number; cost?: number; hit?: (r: LMRequest) => boolean } = {}) {

@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import { mkdtemp, readdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CheckpointStore, CheckpointError } from "../src/index.js";
+import { CheckpointStore, CheckpointError } from "../src/internal.js";
 
 const KEY = "a".repeat(64);
 

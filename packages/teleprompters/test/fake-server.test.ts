@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { lm } from "@otpforge/core";
 import { FakeProviderServer, type FakeRequest } from "@otpforge/core/testing";
-import { BootstrapFewShot, artifactContent } from "../src/index.js";
+import { BootstrapFewShot } from "../src/index.js";
+import { artifactContent } from "../src/internal.js";
 import { SpellProgram, exactAnswer, trainset } from "./helpers/qa.js";
 
 // The optimizer over real HTTP: the openai SDK client talking to the fake server.

@@ -4,7 +4,8 @@ import { describe, it, expect } from "vitest";
 import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CheckpointError, CheckpointStore, PublishInputError, VersionExistsError, publish, writeArtifactDir } from "../src/index.js";
+import { VersionExistsError, publish, writeArtifactDir } from "../src/index.js";
+import { CheckpointError, CheckpointStore, PublishInputError } from "../src/internal.js";
 import { sampleArtifact } from "./helpers/sample-artifact.js";
 
 const KEY = "c".repeat(64);

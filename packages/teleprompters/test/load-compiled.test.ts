@@ -4,17 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { Module, Predict, signature } from "@otpforge/core";
-import {
-  BootstrapFewShot,
-  loadCompiled,
-  loadCompiledFile,
-  readArtifact,
-  renderPrompts,
-  writeArtifactDir,
-  ArtifactMismatchError,
-  ArtifactIntegrityError,
-  type CompiledProgram,
-} from "../src/index.js";
+import { BootstrapFewShot, loadCompiled, loadCompiledFile, readArtifact, renderPrompts, writeArtifactDir, ArtifactMismatchError, type CompiledProgram } from "../src/index.js";
+import { ArtifactIntegrityError } from "../src/internal.js";
 import { SpellProgram, TwoStepProgram, exactAnswer, spellingLM, trainset } from "./helpers/qa.js";
 
 async function compiled() {

@@ -2,7 +2,8 @@ import { describe, it, expect, beforeEach } from "vitest";
 import { mkdtemp, readFile, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { publish, load, writeArtifactDir, VersionExistsError, ArtifactNotFoundError, INDEX_FILE } from "../src/index.js";
+import { publish, load, writeArtifactDir, VersionExistsError } from "../src/index.js";
+import { ArtifactNotFoundError, INDEX_FILE } from "../src/internal.js";
 import { sampleArtifact } from "./helpers/sample-artifact.js";
 
 let root: string;

@@ -3,7 +3,8 @@ import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { LM } from "@otpforge/core";
-import { BootstrapFewShot, BootstrapFewShotWithRandomSearch, BudgetExceeded, artifactContent, type CompileOptions } from "../src/index.js";
+import { BootstrapFewShot, BootstrapFewShotWithRandomSearch, type CompileOptions } from "../src/index.js";
+import { BudgetExceeded, artifactContent } from "../src/internal.js";
 import { SpellProgram, exactAnswer, spellingLM, trainset } from "./helpers/qa.js";
 
 const tempDir = () => mkdtemp(join(tmpdir(), "otpforge-run-"));

@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import type { LMRequest } from "@otpforge/core";
 import { ScriptedLM, chatReply, inputOf } from "@otpforge/core/testing";
-import { BootstrapFewShotWithRandomSearch, InstructionProposal, summarizeDataset } from "../src/index.js";
+import { BootstrapFewShotWithRandomSearch, InstructionProposal } from "../src/index.js";
+import { summarizeDataset } from "../src/internal.js";
 import { SpellProgram, exactAnswer, trainset, wordOf } from "./helpers/qa.js";
 
 const demosIn = (r: LMRequest) => r.messages.filter((m) => m.role === "user").length - 1;

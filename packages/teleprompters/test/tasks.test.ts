@@ -2,7 +2,8 @@ import { describe, it, expect } from "vitest";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadJsonlExamples, loadTaskModule, toCompileTask, compileTaskToDir, readArtifact, ExamplesFileError, TaskModuleError } from "../src/index.js";
+import { loadJsonlExamples, loadTaskModule, compileTaskToDir, readArtifact } from "../src/index.js";
+import { toCompileTask, ExamplesFileError, TaskModuleError } from "../src/internal.js";
 import { SpellProgram, exactAnswer, spellingLM } from "./helpers/qa.js";
 
 const tmp = () => mkdtemp(join(tmpdir(), "otpforge-tasks-"));
