@@ -7,11 +7,8 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  checkResume, exportHuggingFace, exportOpenAIChat, ExportError, EXPORT_MANIFEST, generationOptions, parseTraceRecords, readTraceDataset, TraceFileError,
-  TraceResumeError,
-  type TraceExample,
-} from "../src/index.js";
+import { checkResume, exportHuggingFace, exportOpenAIChat, EXPORT_MANIFEST, generationOptions, parseTraceRecords, readTraceDataset, TraceFileError, type TraceExample } from "../src/index.js";
+import { ExportError, TraceResumeError } from "../src/internal.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "traces-2.jsonl");
 let examples: TraceExample[];

@@ -1,5 +1,6 @@
 // Shared by the dataset tests: a BEAM runner, and a compact way to write worlds.
-import { localElixirRunner, poolRunner, worldSchema, type ElixirRunner, type Lit, type World } from "@otpforge/datasets";
+import { localElixirRunner, poolRunner, type ElixirRunner } from "@otpforge/datasets";
+import { worldSchema, type Lit, type World } from "../src/internal.js";
 
 export const a = (name: string): Lit => ({ atom: name });
 export const t = (...items: Lit[]): Lit => ({ tuple: items });

@@ -2,7 +2,7 @@
 // The observations here are synthetic on purpose: they pin down the rules for
 // runs that disagree, which a real BEAM shows only now and then.
 import { describe, expect, it } from "vitest";
-import type { QuestionSpec, WorldObservation } from "@otpforge/datasets";
+import type { QuestionSpec, WorldObservation } from "../src/internal.js";
 import { candidates } from "../src/traces/examples.js";
 
 const specs: QuestionSpec[] = [

@@ -1,10 +1,8 @@
 // The dataset pipeline end to end on a real BEAM: reproducibility, resume,
 // balance, splits, and replay scripts rerun with plain `elixir`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  buildTraceDataset, FAMILIES, generateWorld, runElixirSource, serializeTraceRecords, splitOf, traceExampleSchema, worldHash, worldSeedOf,
-  type TraceDatasetResult, type TraceExample,
-} from "@otpforge/datasets";
+import { buildTraceDataset, FAMILIES, serializeTraceRecords, traceExampleSchema, type TraceDatasetResult, type TraceExample } from "@otpforge/datasets";
+import { generateWorld, runElixirSource, splitOf, worldHash, worldSeedOf } from "../src/internal.js";
 import { closeTestRunner, testRunner } from "./helpers.js";
 
 // 21 examples = 3 per family: the smallest size at which the 40% rule can hold.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateWorld, renderEventTrace, renderProcessCode, runElixirSource, structureHash, worldHash, splitOf, worldSchema, type World } from "@otpforge/datasets";
+import { generateWorld, renderEventTrace, renderProcessCode, runElixirSource, structureHash, worldHash, splitOf, worldSchema, type World } from "../src/internal.js";
 
 const worlds: World[] = Array.from({ length: 30 }, (_, i) => generateWorld(`gen-test-${i}`, (["easy", "medium", "hard"] as const)[i % 3]));
 

@@ -2,7 +2,7 @@
 // real BEAM (5 perturbed runs each). The answers come from those runs; the
 // test checks they match what OTP guarantees and that all runs agreed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { observeWorlds, runSeeds, specKey, type ObservedEvent, type QuestionSpec, type World, type WorldObservation } from "@otpforge/datasets";
+import { observeWorlds, runSeeds, specKey, type ObservedEvent, type QuestionSpec, type World, type WorldObservation } from "../src/internal.js";
 import { a, closeTestRunner, t, testRunner, world } from "./helpers.js";
 
 interface Golden {
