@@ -12,10 +12,12 @@ export interface SuiteSystem {
   distributed?: { outcomes: string[]; why: string };
   /** Why those outcomes and no others. */
   why: string;
-  /** The uninstrumented code waits on real timeouts (or forever): not run 200 times for the soundness check. */
-  slowOnTheRealBeam?: boolean;
-  /** The soundness check runs its 200 real runs at once (the system registers no names; its real timers then overlap). */
-  concurrentRuns?: boolean;
+  /**
+   * The soundness check runs its 200 real runs at once (the system registers no names; its real
+   * timers then overlap), and waits this long (ms) after the last result for more: a run that has
+   * not returned by then counts as "deadlock".
+   */
+  concurrentRuns?: { waitMs: number };
 }
 
 const counterServer = `
@@ -129,43 +131,45 @@ end`,
     name: "a call cycle between two GenServers",
     why:
       "A waits in handle_call for B, and B in handle_call for A, which is busy: nobody replies. All three calls started at virtual 0 with 5000 ms; " +
-      "the caller's timer started first and fires first (the caller exits :timeout), then A's (A exits with the timeout of its call to B), " +
-      "and B, whose call was to A, dies with A's reason",
-    outcomes: ["{:timeout, [a: {:timeout_calling, B}, b: {:died_calling, A}]}"],
-    slowOnTheRealBeam: true,
+      "the caller's timer started first and fires first (the caller exits :timeout), then A's (A exits with the timeout of its call to B). " +
+      "B's timer is due at the same millisecond: it fires with A's (B exits with its own timeout too), or after B has seen A die (B dies with A's reason)",
+    outcomes: ["{:timeout, [a: {:timeout_calling, :b}, b: {:died_calling, :a}]}", "{:timeout, [a: {:timeout_calling, :b}, b: {:timeout_calling, :a}]}"],
+    // Peers by pid, not by name, so that 200 real runs can wait out their 5 s timeouts side by side.
+    concurrentRuns: { waitMs: 12_000 },
     source: `
 defmodule A do
   use GenServer
-  def start_link(_), do: GenServer.start_link(__MODULE__, nil, name: A)
   def init(s), do: {:ok, s}
-  def handle_call(:go, _from, s), do: {:reply, GenServer.call(B, :ask), s}
-  def handle_call(:ask, _from, s), do: {:reply, :a, s}
+  def handle_call({:peer, b}, _from, _), do: {:reply, :ok, b}
+  def handle_call(:go, _from, b), do: {:reply, GenServer.call(b, :ask), b}
+  def handle_call(:ask, _from, b), do: {:reply, :a, b}
 end
 defmodule B do
   use GenServer
-  def start_link(_), do: GenServer.start_link(__MODULE__, nil, name: B)
-  def init(s), do: {:ok, s}
-  def handle_call(:ask, _from, s), do: {:reply, GenServer.call(A, :ask), s}
+  def init(a), do: {:ok, a}
+  def handle_call(:ask, _from, a), do: {:reply, GenServer.call(a, :ask), a}
 end
 defmodule Scenario do
   def run do
     Process.flag(:trap_exit, true)
-    {:ok, a} = A.start_link(nil)
-    {:ok, b} = B.start_link(nil)
-    first = try do GenServer.call(A, :go) catch :exit, {reason, _} -> reason end
-    exits = for _ <- 1..2, do: receive(do: ({:EXIT, pid, reason} -> {if(pid == a, do: :a, else: :b), why(reason)}))
+    {:ok, a} = GenServer.start_link(A, nil)
+    {:ok, b} = GenServer.start_link(B, a)
+    :ok = GenServer.call(a, {:peer, b})
+    first = try do GenServer.call(a, :go) catch :exit, {reason, _} -> reason end
+    who = fn pid -> if(pid == a, do: :a, else: :b) end
+    exits = for _ <- 1..2, do: receive(do: ({:EXIT, pid, reason} -> {who.(pid), why(reason, who)}))
     {first, Enum.sort(exits)}
   end
-  defp why({:timeout, {GenServer, :call, [who, _, _]}}), do: {:timeout_calling, who}
-  defp why({_, {GenServer, :call, [who, _, _]}}), do: {:died_calling, who}
-  defp why(other), do: other
+  defp why({:timeout, {GenServer, :call, [pid, _, _]}}, who), do: {:timeout_calling, who.(pid)}
+  defp why({_, {GenServer, :call, [pid, _, _]}}, who), do: {:died_calling, who.(pid)}
+  defp why(other, _), do: other
 end`,
   },
   {
     name: "a send_after racing a cast",
     why: "virtual time: the 1000 ms timer fires only once no process can take an untimed step, so the cast is handled first",
     outcomes: ["[:work, :tick]"],
-    concurrentRuns: true,
+    concurrentRuns: { waitMs: 3_000 },
     source: `
 defmodule Log do
   use GenServer
@@ -301,7 +305,8 @@ end`,
     name: "two processes waiting for each other",
     why: "main waits for :done, which only the child sends after a :go that nobody sends: every process blocked, no timer: a deadlock",
     outcomes: ["deadlock"],
-    slowOnTheRealBeam: true,
+    // The real runs block forever: still blocked 300 ms after the others is read as the deadlock.
+    concurrentRuns: { waitMs: 300 },
     source: `
 defmodule Scenario do
   def run do

@@ -298,7 +298,16 @@ defmodule OtpForge.Explore do
             end
 
           st.timers != [] ->
-            loop(fire(st))
+            case at_once(st) do
+              [] ->
+                loop(fire(st, 1))
+
+              choices ->
+                case choose(Map.put(st, :due, choices)) do
+                  {:asleep, st} -> Map.put(st, :asleep, true)
+                  st -> loop(Map.put(st, :due, []))
+                end
+            end
 
           true ->
             Map.put(st, :deadlock, blocked(st))
@@ -429,10 +438,38 @@ defmodule OtpForge.Explore do
   end
 
   # Virtual time moves to the earliest timer; a timer started earlier fires first at the same instant.
-  defp fire(%{timers: [t | rest]} = st) do
-    deliver(st, t.dest, t.msg)
-    %{st | timers: rest, clock: max(st.clock, t.due)}
+  # Fires the first n timers. More than one fire together: the run's processes are held while
+  # the messages go out, so that none reacts to one before the others have arrived.
+  defp fire(st, n) do
+    {now, rest} = Enum.split(st.timers, n)
+    held = if n > 1, do: Enum.filter(run_processes(st), &:erlang.suspend_process/1), else: []
+    Enum.each(now, &deliver(st, &1.dest, &1.msg))
+    Enum.each(held, &:erlang.resume_process/1)
+    %{st | timers: rest, clock: max(st.clock, List.last(now).due)}
   end
+
+  # Timers due at one virtual instant. The real BEAM keeps time in whole milliseconds: timers
+  # started microseconds apart with one timeout may expire in one tick, before any process sees
+  # the first one's message, or in two ticks, with the reactions to the first in between. So
+  # when several are due at the earliest instant, how many of them (in the order they were
+  # started) fire together is a choice; with one, there is nothing to choose.
+  defp at_once(%{timers: [first | _]} = st) do
+    due = Enum.take_while(st.timers, &(&1.due == first.due))
+
+    if length(due) < 2 do
+      []
+    else
+      {names, _st} = Enum.map_reduce(due, st, fn t, st -> timer_label(st, t.dest) |> then(fn {st, l} -> {l, st} end) end)
+
+      for n <- 1..length(due) do
+        text = "at #{first.due} ms, " <> if(n == 1, do: "the timer for #{hd(names)} fires", else: "the timers for #{Enum.join(Enum.take(names, n), ", ")} fire at once")
+        %{label: "clock", text: text, key: "clock | " <> text, kind: :timer, target: nil, table: nil, read: false, fire: n}
+      end
+    end
+  end
+
+  defp timer_label(st, pid) when is_pid(pid), do: label(st, pid)
+  defp timer_label(st, name), do: {st, show(name)}
 
   # A name is resolved at delivery, as for erlang:send_after: nobody holding it, the message is
   # dropped. Only a process of the job gets it: the scheduler sends on the job's behalf.
@@ -449,7 +486,7 @@ defmodule OtpForge.Explore do
       end)
 
     {st, deliveries} = Channels.entries(st)
-    enabled = Enum.sort_by(enabled ++ deliveries, &{&1.label, &1.key})
+    enabled = Enum.sort_by(enabled ++ deliveries ++ Map.get(st, :due, []), &{&1.label, &1.key})
     depth = length(st.nodes)
     st = observe_previous_step(st)
 
@@ -483,10 +520,11 @@ defmodule OtpForge.Explore do
         st =
           case pick do
             %{chan: chan} -> Channels.deliver(st, chan)
+            %{fire: n} -> fire(st, n)
             _ -> (send(pick.pid, {:explore_go, pick.token}); %{st | parked: Map.delete(st.parked, pick.pid), running: pick.pid})
           end
 
-        strip = fn e -> Map.drop(e, [:pid, :token, :chan]) end
+        strip = fn e -> Map.drop(e, [:pid, :token, :chan, :fire]) end
         {done, done_died} = planned(st.plan, depth)
 
         node = %{

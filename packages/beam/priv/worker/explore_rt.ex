@@ -115,7 +115,8 @@ defmodule OtpForge.Explore.Rt do
   @doc "A virtual `receive ... after ms`: the scheduler sends {:\"$otpforge_after\", ref} when the time is due."
   def after_start(ms) when is_integer(ms) and ms > 0 do
     ref = make_ref()
-    if scheduler(), do: start_timer(ms, self(), {:"$otpforge_after", ref}), else: Process.send_after(self(), {:"$otpforge_after", ref}, ms)
+    # The timer is known by the same reference, so that after_cancel/1 cancels it.
+    if scheduler(), do: start_timer(ms, self(), {:"$otpforge_after", ref}, ref), else: Process.send_after(self(), {:"$otpforge_after", ref}, ms)
     ref
   end
 
@@ -210,8 +211,7 @@ defmodule OtpForge.Explore.Rt do
   defp call_args(server, {_, f}, timeout, Agent, _), do: [server, f, timeout]
 
   @doc false
-  def start_timer(ms, dest, msg) do
-    ref = make_ref()
+  def start_timer(ms, dest, msg, ref \\ make_ref()) do
     send(scheduler(), {:explore_timer, ref, ms, dest, msg})
     ref
   end
