@@ -3,10 +3,11 @@
 // per-(sender, receiver) FIFO channels, call replies through the router's
 // aliases, virtual monitors.
 //
-// Every `it.fails` below is a CONFIRMED problem, written as the assertion the
-// explorer should satisfy (so it fails today and the suite stays green); when
-// the explorer is fixed, the test starts passing and `it.fails` flips it red:
-// then drop the `.fails`. Plain `it`s are attacks that are stopped.
+// Each test title names a problem the round found (16 of them, 5 of which
+// also held on one node); each test asserts what the explorer must do instead,
+// and all now pass: the fixes are in explore_net.ex, explore_channels.ex,
+// explore_rt.ex, explore_rewrite.ex and explore.ex. The stale-alias test is an
+// attack that was stopped from the start.
 //
 // Soundness here means: the distributed model must report no outcome that
 // real Erlang (one node, or between nodes) cannot produce. The language
@@ -337,19 +338,19 @@ describe("distributed model: what one real BEAM shows for these scenarios (the b
 describe("distributed model: outcomes no real system can produce (confirmed unsound)", () => {
   // FIFO / locality: a message to self is in the mailbox when send returns (a process and itself
   // are on one node), but Net puts it on the channel {self, self}: a later `after 0` misses it.
-  it.fails("a message a process sends itself is held in flight: receive ... after 0 right after it reports :none", async () => {
+  it("a message a process sends itself is held in flight: receive ... after 0 right after it reports :none", async () => {
     expect(outcomes(await dist(SELF_SEND))).toEqual([":got"]);
   }, 20_000);
 
   // Per-pair FIFO: Registry.send is guarded but not in_flight, and empty_towards finds no pid in
   // {Reg, key}: the second message goes straight to the mailbox, past the first still on its channel.
-  it.fails("Registry.send bypasses the channel: the receiver gets :second before :first from the same sender", async () => {
+  it("Registry.send bypasses the channel: the receiver gets :second before :first from the same sender", async () => {
     expect(outcomes(await dist(REGISTRY_SEND))).toEqual(["[:first, :second]"]);
   }, 20_000);
 
   // Per-pair FIFO: :sys.get_state is a call (a system message) the rewrite does not see; it
   // overtakes the caller's cast still in flight. The only outcome reported is one that cannot happen.
-  it.fails(":sys.get_state overtakes the caller's own in-flight cast: state [] reported, the real [:a] missing", async () => {
+  it(":sys.get_state overtakes the caller's own in-flight cast: state [] reported, the real [:a] missing", async () => {
     expect(outcomes(await dist(SYS_GET_STATE))).toEqual(["[:a]"]);
   }, 20_000);
 
@@ -357,7 +358,7 @@ describe("distributed model: outcomes no real system can produce (confirmed unso
   // virtual; every other way to monitor gets the runtime's :DOWN at once, ahead of the dead
   // process's messages still on their channel.
   for (const [how, setup, extra] of MONITORS) {
-    it.fails(`a monitor set with ${how} is real: :DOWN arrives before the dead process's last message`, async () => {
+    it(`a monitor set with ${how} is real: :DOWN arrives before the dead process's last message`, async () => {
       const r = await dist(monitorVariant(setup, extra));
       expect(outcomes(r)).not.toContain(":down_without_last");
     }, 20_000);
@@ -367,7 +368,7 @@ describe("distributed model: outcomes no real system can produce (confirmed unso
   // as "a process of the runtime" and sets a real monitor: its :noproc :DOWN overtakes the dead
   // process's message still in flight (on one node, and between nodes over the one connection,
   // the message comes first; the single-node model never shows this either).
-  it.fails("monitoring a process that has already ended: the :noproc :DOWN overtakes its last message", async () => {
+  it("monitoring a process that has already ended: the :noproc :DOWN overtakes its last message", async () => {
     expect(outcomes(await dist(MONITOR_DEAD))).not.toContain(":down_without_last");
     expect(outcomes(await single(MONITOR_DEAD))).not.toContain(":down_without_last");
   }, 30_000);
@@ -375,7 +376,7 @@ describe("distributed model: outcomes no real system can produce (confirmed unso
   // Message before :EXIT: the :EXIT of a link is real and immediate; only send/cast check
   // exit_ordered? (a call's request always goes on the channel), so a trapping server linked to
   // a caller that is killed with its request in flight sees the :EXIT first, then the request.
-  it.fails("a trapping server linked to its caller handles the caller's :EXIT before the call the caller sent first", async () => {
+  it("a trapping server linked to its caller handles the caller's :EXIT before the call the caller sent first", async () => {
     const r = await dist(LINKED_CALL_KILLED);
     // Real: killed before :req was sent -> [:exit] (or [] before the link); after -> [:call, :exit].
     expect(outcomes(r)).not.toContain("[:exit, :call]");
@@ -384,19 +385,19 @@ describe("distributed model: outcomes no real system can produce (confirmed unso
   // Message before :DOWN: a task's channels are emptied only when its function returns or
   // raises (Net.direct's `after`); a task killed by a third process leaves its messages in
   // flight while Task's real monitor delivers the :DOWN, so await exits before :hi can have arrived.
-  it.fails("a task killed by a third process: Task.await exits, yet the :hi the task sent before is not in the mailbox", async () => {
+  it("a task killed by a third process: Task.await exits, yet the :hi the task sent before is not in the mailbox", async () => {
     expect(outcomes(await dist(TASK_KILLED))).not.toContain("{:exited, :no_hi}");
   }, 20_000);
 
   // Per-pair FIFO: proc_lib's init ack is sent by OTP's code at once, past the message init/1
   // sent the same parent, still in flight.
-  it.fails("GenServer.start returns before the message init/1 sent its caller (proc_lib's ack overtakes it)", async () => {
+  it("GenServer.start returns before the message init/1 sent its caller (proc_lib's ack overtakes it)", async () => {
     expect(outcomes(await dist(START_ACK))).toEqual([":got"]);
   }, 20_000);
 
   // Message before :DOWN: GenServer.stop empties the channels before the stop, not after
   // terminate/2 ran; terminate's message stays in flight while proc_lib's real :DOWN returns stop.
-  it.fails("GenServer.stop returns before the message terminate/2 sent the stopper", async () => {
+  it("GenServer.stop returns before the message terminate/2 sent the stopper", async () => {
     expect(outcomes(await dist(STOP_TERMINATE))).toEqual([":got"]);
   }, 20_000);
 });
@@ -405,7 +406,7 @@ describe("the explorer (both models): crashes, hidden outcomes, spurious deadloc
   // named_pids/2 turns every "#PID<a.b.c>" in a step's text (a message's inspect) back into a pid
   // with :erlang.list_to_pid, in the scheduler: a string that reads like a remote pid raises badarg
   // there and the exploration fails ("the explorer stopped").
-  it.fails("a message holding the text \"#PID<1.2.3>\" crashes the scheduler", async () => {
+  it("a message holding the text \"#PID<1.2.3>\" crashes the scheduler", async () => {
     await thenBenign(async () => {
       expect(outcomes(await dist(PID_TEXT))).toEqual(['"#PID<1.2.3>"']);
       expect(outcomes(await single(PID_TEXT))).toEqual(['"#PID<1.2.3>"']);
@@ -416,17 +417,17 @@ describe("the explorer (both models): crashes, hidden outcomes, spurious deadloc
   // (label/2 cannot read the dead parent's :parent); a process labelled after an unlabelled
   // sibling died takes a rank a live sibling already has. Two steps with one key are one choice
   // to the search, so one real order is never explored.
-  it.fails("two orphaned grandchildren both labelled p?.1: one of the two real orders is hidden", async () => {
+  it("two orphaned grandchildren both labelled p?.1: one of the two real orders is hidden", async () => {
     expect(outcomes(await dist(ORPHAN_LABELS))).toEqual([":first_spawned_first", ":second_spawned_first"]);
   }, 20_000);
 
-  it.fails("a label reused after an unlabelled sibling ends (rank among live siblings): the :p1_first order is hidden", async () => {
+  it("a label reused after an unlabelled sibling ends (rank among live siblings): the :p1_first order is hidden", async () => {
     expect(outcomes(await dist(RANK_LABELS))).toEqual([":p1_first", ":p2_first"]);
   }, 20_000);
 
   // :timer.sleep (allowlisted) is not virtual: the sleeper looks blocked, nothing is parked and no
   // virtual timer is due, so the run is declared a deadlock (the real BEAM always returns :a).
-  it.fails(":timer.sleep is real time: code that always returns :a is reported as a deadlock", async () => {
+  it(":timer.sleep is real time: code that always returns :a is reported as a deadlock", async () => {
     expect(outcomes(await dist(TIMER_SLEEP))).toEqual([":a"]);
     expect(outcomes(await single(TIMER_SLEEP))).toEqual([":a"]);
   }, 30_000);
@@ -435,7 +436,7 @@ describe("the explorer (both models): crashes, hidden outcomes, spurious deadloc
   // timer server: its message lands in a LATER schedule's :srv (state across schedules: :leaked,
   // impossible in one run), and the root waiting on the timer server's call looks blocked
   // ("deadlock"). Which of these shows varies from one exploration to the next.
-  it.fails(":timer.send_after is real: a message leaks into the next schedule, or a spurious deadlock, and the result is not reproducible", async () => {
+  it(":timer.send_after is real: a message leaks into the next schedule, or a spurious deadlock, and the result is not reproducible", async () => {
     await thenBenign(async () => {
       const a = await dist(REAL_TIMER);
       const b = await single(REAL_TIMER);

@@ -233,14 +233,18 @@ describe("an exploration is a function of the code only", () => {
   it("gives byte-identical results on an idle machine and under two busy loops per core", async () => {
     const chosen = EXPLORE_SUITE.filter((s) => ["two independent senders to one receiver", "ETS check-then-insert by two processes", "a cast to a registered child while it is killed and restarted", "client-side get then set, two clients"].includes(s.name));
     // Everything but elapsedMs, the time the search took.
-    const result = async (source: string) => JSON.stringify({ ...(await explore(pool, source)), elapsedMs: 0 });
+    const result = async (source: string, model?: "distributed") => JSON.stringify({ ...(await explore(pool, source, model ? { model } : {})), elapsedMs: 0 });
+    const relay = EXPLORE_SUITE.find((s) => s.name === "a reply racing a message relayed through a third process")!;
+    const cycle = EXPLORE_SUITE.find((s) => s.name === "a call cycle between two GenServers")!;
     const idle = [];
     for (const s of chosen) idle.push(await result(s.source));
+    for (const s of [relay, cycle]) idle.push(await result(s.source, "distributed"));
     const loops: ChildProcess[] = [];
     try {
       for (let i = 0; i < 4; i++) loops.push(spawn(process.execPath, ["-e", "for(;;){}"], { stdio: "ignore" }));
       const busy = [];
       for (const s of chosen) busy.push(await result(s.source));
+      for (const s of [relay, cycle]) busy.push(await result(s.source, "distributed"));
       expect(busy).toEqual(idle);
     } finally {
       for (const l of loops) l.kill("SIGKILL");

@@ -627,8 +627,16 @@ defmodule OtpForge.Explore do
               {st, "p?"}
           end
 
+        # Two processes never share a label (a rank among live siblings can repeat once one has
+        # ended): a repeat gets the next free suffix, in the order the run met them.
+        l = unique_label(st, l)
         {%{st | labels: Map.put(st.labels, pid, l)}, l}
     end
+  end
+
+  defp unique_label(st, l) do
+    taken = MapSet.new(Map.values(st.labels))
+    if MapSet.member?(taken, l), do: Enum.find(Stream.map(2..1_000_000, &"#{l}~#{&1}"), &(not MapSet.member?(taken, &1))), else: l
   end
 
   defp describe(st, label, what) do
@@ -672,9 +680,15 @@ defmodule OtpForge.Explore do
     Regex.scan(~r/#PID<\d+\.\d+\.\d+>/, text)
     |> Enum.uniq()
     |> Enum.reduce({st, text}, fn [shown], {st, text} ->
-      pid = :erlang.list_to_pid(String.to_charlist(String.trim_leading(shown, "#PID")))
-      {st, l} = label(st, pid)
-      {st, String.replace(text, shown, l)}
+      # Only a pid of the run's processes: the text may be anything the job put in a message.
+      pid = try(do: :erlang.list_to_pid(String.to_charlist(String.trim_leading(shown, "#PID"))), rescue: (_ -> nil))
+
+      if is_pid(pid) and (Map.has_key?(st.labels, pid) or job_process?(pid, st.job_gl)) do
+        {st, l} = label(st, pid)
+        {st, String.replace(text, shown, l)}
+      else
+        {st, text}
+      end
     end)
     |> then(fn {st, text} -> {st, Regex.replace(~r/#Reference<[\d.]+>/, text, "#Reference")} end)
   end

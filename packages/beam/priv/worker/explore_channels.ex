@@ -90,7 +90,9 @@ defmodule OtpForge.Explore.Channels do
         srefs: Map.put(st.srefs, sref, {:call, tag})
     }
 
-    enqueue(st, caller, server, {:call, {:"$gen_call", {caller, [:alias | a]}, msg}, msg})
+    st = enqueue(st, caller, server, {:call, {:"$gen_call", {caller, [:alias | a]}, msg}, msg})
+    # A server trapping exits and linked to its caller gets the request before any :EXIT from it.
+    if exit_ordered?(caller, server), do: deliver_all({caller, server}, st), else: st
   end
 
   # The replier is the process that ran last (a reply is sent by the process a step released).

@@ -32,7 +32,8 @@ defmodule OtpForge.Explore.Net do
               apply(mod, fun, checked)
 
             pid ->
-              if exit_ordered?(pid) do
+              # A process and itself are on one node; a trapping linked receiver gets it before any :EXIT.
+              if pid == self() or exit_ordered?(pid) do
                 empty([{:pair, self(), pid}])
                 apply(mod, fun, checked)
               else
@@ -70,6 +71,21 @@ defmodule OtpForge.Explore.Net do
 
   # An operation that reaches its target at once (an exit signal, a link, a supervisor or Agent
   # request): what the caller sent the target before arrives first.
+  # Registry.send reaches whoever holds the key at once.
+  defp empty_towards(Registry, :send, [{reg, key} | _]) do
+    pids = try(do: for({pid, _} <- Registry.lookup(reg, key), do: pid), rescue: (_ -> []))
+    empty(Enum.map(pids, &{:pair, self(), &1}))
+  end
+
+  # An exit signal may end the target: every message it sent is delivered first, so that no
+  # :DOWN or :EXIT (of a monitor OTP set, such as Task's) can overtake one.
+  defp empty_towards(mod, :exit, [dest | _]) when mod in [Process, :erlang] do
+    case local_pid(dest) do
+      nil -> :ok
+      pid -> empty([{:pair, self(), pid}, {:from, pid}])
+    end
+  end
+
   # (Both ways: what the target sent the caller also comes before the target's end, if this is it.)
   defp empty_towards(mod, _fun, [dest | _]) when mod not in [:ets] do
     case local_pid(dest) do
@@ -104,7 +120,39 @@ defmodule OtpForge.Explore.Net do
     {pid, ref}
   end
 
+  # :sys requests are system messages to the target: the caller's messages to it come first.
+  def direct(:sys, fun, args, at) do
+    empty_towards(:sys, fun, args)
+    Guard.call(:sys, fun, args, at)
+  end
+
+  # spawn_monitor and Process.spawn(..., [:monitor]) with a module, function and arguments.
+  def direct(mod, :spawn_monitor, [m, f, a], at) when mod in [Kernel, :erlang] and is_atom(m) and is_list(a) do
+    Guard.mfa(m, f, a)
+    direct(mod, :spawn_monitor, [fn -> apply(m, f, a) end], at)
+  end
+
+  def direct(Process, :spawn, [f, opts], at) when is_function(f, 0) and is_list(opts) do
+    if :monitor in opts do
+      gate = make_ref()
+      pid = Guard.call(Process, :spawn, [fn -> receive(do: ({:"$otpforge_gate", ^gate} -> f.())) end, opts -- [:monitor]], at)
+      ref = monitor(pid)
+      send(pid, {:"$otpforge_gate", gate})
+      {pid, ref}
+    else
+      Guard.call(Process, :spawn, [f, opts], at)
+    end
+  end
+
+  def direct(Process, :spawn, [m, f, a, opts], at) when is_atom(m) and is_list(a) and is_list(opts) do
+    Guard.mfa(m, f, a)
+    direct(Process, :spawn, [fn -> apply(m, f, a) end, opts], at)
+  end
+
   def direct(mod, fun, args, at), do: Guard.call(mod, fun, args, at)
+
+  @doc "Before a callback's end that OTP answers at once (init/1's ack to the starter, terminate/2 before stop returns): the process's messages go first."
+  def leaving, do: empty([{:from, self()}])
 
   defp empty(what) do
     token = make_ref()
@@ -153,8 +201,9 @@ defmodule OtpForge.Explore.Net do
       object == nil ->
         Process.monitor(target)
 
-      # Watching a process of the runtime: nothing the job sends is involved.
-      pid != nil and Process.info(pid, :group_leader) != {:group_leader, Process.group_leader()} ->
+      # Watching a process of the runtime: nothing the job sends is involved. (A process that has
+      # ended has no group leader left: watched virtually, its :noproc :DOWN waits behind its messages.)
+      pid != nil and Process.alive?(pid) and Process.info(pid, :group_leader) != {:group_leader, Process.group_leader()} ->
         Process.monitor(target)
 
       true ->

@@ -20,7 +20,7 @@ defmodule OtpForge.Explore.Rewrite do
               {Kernel, :send}, {Process, :send}, {GenServer, :cast}, {GenServer, :call}, {GenServer, :reply}, {GenServer, :stop},
               {Agent, :get}, {Agent, :update}, {Agent, :get_and_update}, {Agent, :cast}, {Agent, :stop},
               {Process, :exit}, {:erlang, :exit}, {Process, :link}, {:erlang, :link}, {Process, :send_after}, {:erlang, :send_after},
-              {Registry, :send}, {Supervisor, :terminate_child}, {Supervisor, :restart_child}, {Supervisor, :delete_child},
+              {Registry, :send}, {:timer, :send_after}, {:timer, :send_interval}, {:timer, :exit_after}, {:timer, :kill_after}, {Supervisor, :terminate_child}, {Supervisor, :restart_child}, {Supervisor, :delete_child},
               {Supervisor, :start_child}, {DynamicSupervisor, :start_child}, {DynamicSupervisor, :terminate_child},
               {:ets, :insert}, {:ets, :insert_new}, {:ets, :delete}, {:ets, :delete_object}, {:ets, :delete_all_objects},
               {:ets, :update_counter}, {:ets, :update_element}, {:ets, :select_delete}, {:ets, :select_replace}, {:ets, :take},
@@ -31,9 +31,9 @@ defmodule OtpForge.Explore.Rewrite do
 
   # Guarded operations that are no choice points, but that the distributed model must see first
   # (OtpForge.Explore.Net.direct/4): trapping exits, and tasks, whose reply OTP's code sends.
-  @seen MapSet.new([{Process, :flag}, {Task, :async}, {Task.Supervisor, :async}, {Task.Supervisor, :async_nolink}, {Kernel, :spawn_monitor}, {:erlang, :spawn_monitor}])
+  @seen MapSet.new([{Process, :flag}, {Task, :async}, {Task.Supervisor, :async}, {Task.Supervisor, :async_nolink}, {Kernel, :spawn_monitor}, {:erlang, :spawn_monitor}, {Process, :spawn}])
 
-  @callbacks [init: 1, handle_call: 3, handle_cast: 2, handle_info: 2]
+  @callbacks [init: 1, handle_call: 3, handle_cast: 2, handle_info: 2, terminate: 2]
 
   @doc "The rewritten AST."
   def rewrite(ast), do: Macro.prewalk(ast, &point/1)
@@ -43,7 +43,8 @@ defmodule OtpForge.Explore.Rewrite do
     cond do
       unalias(guard) != OtpForge.Guard -> call
       MapSet.member?(@yielding, {unalias(mod), fun}) -> {{:., m1, [@rt, :call]}, m2, [mod, fun, args, at]}
-      MapSet.member?(@seen, {unalias(mod), fun}) -> {{:., m1, [@rt, :direct]}, m2, [mod, fun, args, at]}
+      # (:sys requests are system messages to their target.)
+      MapSet.member?(@seen, {unalias(mod), fun}) or unalias(mod) == :sys -> {{:., m1, [@rt, :direct]}, m2, [mod, fun, args, at]}
       true -> call
     end
   end
@@ -58,7 +59,9 @@ defmodule OtpForge.Explore.Rewrite do
       {Process, :cancel_timer, 1} -> {{:., m1, [@rt, :cancel_timer]}, m2, args}
       # Monitors: virtual in the distributed model (a :DOWN then waits behind the dead process's messages).
       {Process, :monitor, 1} -> {{:., m1, [@rt, :monitor]}, m2, args}
-      {:erlang, :monitor, 2} -> {{:., m1, [@rt, :monitor]}, m2, args}
+      {:erlang, :monitor, n} when n in [2, 3] -> {{:., m1, [@rt, :monitor]}, m2, args}
+      {:timer, :sleep, 1} -> {{:., m1, [@rt, :sleep]}, m2, args}
+      {:timer, :cancel, 1} -> {{:., m1, [@rt, :timer_cancel]}, m2, args}
       {mod, :demonitor, n} when mod in [Process, :erlang] and n in [1, 2] -> {{:., m1, [@rt, :demonitor]}, m2, args}
       _ -> call
     end
@@ -97,15 +100,22 @@ defmodule OtpForge.Explore.Rewrite do
       nil ->
         d
 
+      # terminate/2 is no choice point; init/1 and terminate/2 are left through Rt.leaving_callback.
+      :terminate ->
+        {kind, meta, [head, Keyword.update(body, :do, nil, &leaving/1)]}
+
       name ->
         {head, args} = capture_args(head)
         message = if name == :init, do: nil, else: hd(args)
         from = if name == :handle_call, do: Enum.at(args, 1)
         entered = quote(do: unquote(@rt).enter(unquote(name), __MODULE__, unquote(message), unquote(from)))
         body = Keyword.update(body, :do, nil, fn b -> quote(do: (unquote(entered); unquote(b))) end)
+        body = if name == :init, do: Keyword.update(body, :do, nil, &leaving/1), else: body
         {kind, meta, [head, body]}
     end
   end
+
+  defp leaving(b), do: quote(do: try(do: unquote(b), after: unquote(@rt).leaving_callback()))
 
   defp polled(meta, clauses, after_clause) do
     quote do

@@ -74,6 +74,26 @@ defmodule OtpForge.Explore.Rt do
     end
   end
 
+  # :timer's own timers, virtual like the others (its tref is the virtual timer's reference).
+  def call(:timer, :send_after, [time, msg], at), do: call(:timer, :send_after, [time, self(), msg], at)
+
+  def call(:timer, :send_after, [time, dest, msg], at) when is_integer(time) do
+    if scheduler() do
+      Guard.dest(dest)
+      Guard.no_refused_mfa(msg)
+      yield({:timer, label_of(dest), msg, time})
+      {:ok, start_timer(time, dest, msg)}
+    else
+      Guard.call(:timer, :send_after, [time, dest, msg], at)
+    end
+  end
+
+  def call(:timer, fun, args, at) when fun in [:send_interval, :exit_after, :kill_after] do
+    if scheduler(),
+      do: raise(ArgumentError, ":timer.#{fun} is not supported under the explorer (its timer would be real): use Process.send_after/3"),
+      else: Guard.call(:timer, fun, args, at)
+  end
+
   def call(mod, fun, args, at) do
     yield(describe(mod, fun, args))
     if distributed?(), do: Net.send_or_call(mod, fun, args, at), else: Guard.call(mod, fun, args, at)
@@ -88,6 +108,8 @@ defmodule OtpForge.Explore.Rt do
   def monitor(target), do: if(distributed?(), do: Net.monitor(target), else: Process.monitor(target))
   def monitor(:process, target), do: monitor(target)
   def monitor(type, target), do: :erlang.monitor(type, target)
+  def monitor(:process, target, []), do: monitor(target)
+  def monitor(type, target, opts), do: :erlang.monitor(type, target, opts)
 
   def demonitor(ref, opts \\ []), do: if(distributed?(), do: Net.demonitor(ref, opts), else: Process.demonitor(ref, opts))
 
@@ -104,6 +126,16 @@ defmodule OtpForge.Explore.Rt do
   end
 
   def sleep(other), do: Process.sleep(other)
+
+  def timer_cancel(ref) do
+    case scheduler() do
+      nil -> :timer.cancel(ref)
+      _ -> (cancel_timer(ref); {:ok, :cancel})
+    end
+  end
+
+  @doc "init/1 and terminate/2 end: OTP answers the starter (or the stopper) at once, so what the process sent goes first."
+  def leaving_callback, do: if(distributed?(), do: Net.leaving(), else: :ok)
 
   def cancel_timer(ref) do
     case scheduler() do
