@@ -113,11 +113,7 @@ defmodule OtpForge.Explore.Net do
   # spawn_monitor: the child waits at a gate until its (virtual) monitor is set, so that even a
   # child that ends at once gets a :DOWN with its own reason.
   def direct(mod, :spawn_monitor, [f], at) when mod in [Kernel, :erlang] and is_function(f, 0) do
-    gate = make_ref()
-    pid = Guard.call(mod, :spawn, [fn -> receive(do: ({:"$otpforge_gate", ^gate} -> f.())) end], at)
-    ref = monitor(pid)
-    send(pid, {:"$otpforge_gate", gate})
-    {pid, ref}
+    gated(f, fn g -> Guard.call(mod, :spawn, [g], at) end)
   end
 
   # :sys requests are system messages to the target: the caller's messages to it come first.
@@ -134,11 +130,7 @@ defmodule OtpForge.Explore.Net do
 
   def direct(Process, :spawn, [f, opts], at) when is_function(f, 0) and is_list(opts) do
     if :monitor in opts do
-      gate = make_ref()
-      pid = Guard.call(Process, :spawn, [fn -> receive(do: ({:"$otpforge_gate", ^gate} -> f.())) end, opts -- [:monitor]], at)
-      ref = monitor(pid)
-      send(pid, {:"$otpforge_gate", gate})
-      {pid, ref}
+      gated(f, fn g -> Guard.call(Process, :spawn, [g, opts -- [:monitor]], at) end)
     else
       Guard.call(Process, :spawn, [f, opts], at)
     end
@@ -150,6 +142,15 @@ defmodule OtpForge.Explore.Net do
   end
 
   def direct(mod, fun, args, at), do: Guard.call(mod, fun, args, at)
+
+  # Spawns f behind a gate, sets the virtual monitor, then opens the gate.
+  defp gated(f, spawn) do
+    gate = make_ref()
+    pid = spawn.(fn -> receive(do: ({:"$otpforge_gate", ^gate} -> f.())) end)
+    ref = monitor(pid)
+    send(pid, {:"$otpforge_gate", gate})
+    {pid, ref}
+  end
 
   @doc "Before a callback's end that OTP answers at once (init/1's ack to the starter, terminate/2 before stop returns): the process's messages go first."
   def leaving, do: empty([{:from, self()}])
