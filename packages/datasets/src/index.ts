@@ -11,6 +11,11 @@ export {
   readGenerationOptions,
 } from "./traces/dataset-file.js";
 export { checkResume, generationOptions, type TraceGenerationOptions } from "./traces/resume-check.js";
+export { buildConcurrentRecords, type ConcurrentBuildOptions, type ConcurrentBuildResult, type ConcurrentWorldCounters } from "./traces/concurrent/build.js";
+export { concurrentPath, readConcurrentRecords, ConcurrentRecordsWriter } from "./traces/concurrent/file.js";
+export { concurrentStats, type ConcurrentStats } from "./traces/concurrent/stats.js";
+export { concurrentTraceExampleSchema, type ConcurrentTraceExample } from "./traces/concurrent/record.js";
+export { type ExploreBounds } from "./traces/concurrent/label.js";
 export {
   exportOpenAIChat, exportHuggingFace, EXPORT_MANIFEST, type ExportResult, type OpenAIChatExportOptions,
   type HFExportOptions,

@@ -6,8 +6,9 @@ import { resolve } from "node:path";
 import { createPool } from "@otpforge/beam";
 import { ProgressBar } from "@otpforge/core";
 import {
-  buildTraceDataset, checkResume, datasetStats, FAMILIES, generationOptions, poolRunner, readGenerationOptions, readTraceDataset, statsPath,
-  TraceDatasetWriter, type Difficulty, type Family, type TraceDatasetStats,
+  beamVersions, buildConcurrentRecords, buildTraceDataset, checkResume, concurrentPath, ConcurrentRecordsWriter, concurrentStats, datasetStats,
+  FAMILIES, generationOptions, poolRunner, readConcurrentRecords, readGenerationOptions, readTraceDataset, statsPath, TraceDatasetWriter,
+  type ConcurrentStats, type Difficulty, type Family, type TraceDatasetStats,
 } from "@otpforge/datasets";
 import { intOption, parseVerbArgs } from "../args.js";
 import { checkOutputFile } from "../path-checks.js";
@@ -43,6 +44,14 @@ Options:
   --races                 also make worlds with deliberate races, asked as
                           "which outcomes are possible" (such files are not
                           byte-reproducible)
+  --concurrent K          also K concurrent worlds (several clients at once; families
+                          possible_final_states, possible_replies, message_loss,
+                          deadlock, arrival_order), each explored over every
+                          interleaving on the BEAM (single-node model); their
+                          questions are answered with the complete set of possible
+                          outcomes. They go to F.concurrent.jsonl; a world whose
+                          exploration is cut by the bounds is dropped and counted
+  --max-schedules M       concurrent worlds: schedules explored at most (default 1000)
   --json                  print one JSON object (statistics) instead of a report
 
 Rerunning into an existing file completes it without duplicating ids; an
@@ -55,7 +64,8 @@ or an existing file made with other options.
 Examples:
   otpforge dataset traces --n 200 --seed 1 --out data/traces.jsonl
   otpforge dataset traces --n 60 --seed 7 --out t.jsonl --families final_state,call_result --difficulty hard
-  otpforge dataset traces --n 100 --seed 1 --out t.jsonl --runs 10 --json`;
+  otpforge dataset traces --n 100 --seed 1 --out t.jsonl --runs 10 --json
+  otpforge dataset traces --n 100 --seed 1 --out t.jsonl --concurrent 40`;
 
 function parseFamilies(value: string | undefined): Family[] | undefined {
   if (value === undefined) return undefined;
@@ -77,6 +87,16 @@ function report(stats: TraceDatasetStats, out: string, seconds: number, added: n
   return lines.join("\n") + "\n";
 }
 
+function concurrentReport(stats: ConcurrentStats, file: string): string {
+  const w = stats.worlds;
+  const lines = [`${file}: ${stats.questions} concurrent questions from ${w.contributing} worlds (${stats.model.join(", ") || "single-node"} model); ${Math.round(100 * stats.multiOutcomeShare)}% have two or more possible outcomes`];
+  lines.push(`  ${"family".padEnd(22)} ${"n".padStart(4)}  ${"2+ outcomes".padStart(11)}  most outcomes`);
+  for (const [f, s] of Object.entries(stats.families)) lines.push(`  ${f.padEnd(22)} ${String(s.questions).padStart(4)}  ${String(s.multiOutcome).padStart(11)}  ${s.maxOutcomes}`);
+  lines.push(`  splits (questions/worlds): ${Object.entries(stats.splits).map(([k, v]) => `${k} ${v.questions}/${v.worlds}`).join(", ")}`);
+  lines.push(`  worlds: ${w.run} explored this session, ${w.incomplete} dropped (exploration not complete within the bounds), ${w.unreadable} dropped (a run raised), ${w.failed} failed, ${w.duplicates} duplicates`);
+  return lines.join("\n") + "\n";
+}
+
 async function traces(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseVerbArgs("dataset", argv, {
     n: { type: "string" },
@@ -89,6 +109,8 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
     "max-worlds": { type: "string" },
     races: { type: "boolean" },
     "pool-size": { type: "string" },
+    concurrent: { type: "string" },
+    "max-schedules": { type: "string" },
   });
   if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`);
   if (!values.out) throw new UsageError("--out F.jsonl is required");
@@ -99,6 +121,9 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   const maxWorlds = values["max-worlds"] === undefined ? undefined : intOption(values["max-worlds"], "max-worlds", 1);
   // Each one is a BEAM VM: a bound keeps a typo from starting thousands.
   const poolSize = intOption(values["pool-size"], "pool-size", defaultPoolSize(), 1, 256);
+  const concurrent = intOption(values.concurrent, "concurrent", 0, 0);
+  const maxSchedules = intOption(values["max-schedules"], "max-schedules", 1000, 1, 100_000);
+  if (values["max-schedules"] !== undefined && concurrent === 0) throw new UsageError("--max-schedules bounds the exploration of concurrent worlds: pass --concurrent K as well");
   const families = parseFamilies(values.families);
   const difficulty = values.difficulty as Difficulty | undefined;
   if (difficulty !== undefined && !DIFFICULTIES.includes(difficulty)) throw new UsageError(`--difficulty must be one of ${DIFFICULTIES.join(", ")}`);
@@ -107,6 +132,11 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
 
   // An unreadable file (TRACE_FILE) or one made with other options (TRACE_RESUME_MISMATCH) is bad input: exit 2.
   const existing = readTraceDataset(out).examples;
+  const existingConcurrent = concurrent > 0 ? readConcurrentRecords(out) : [];
+  const otherSeed = existingConcurrent.find((e) => e.provenance.seed !== values.seed);
+  if (otherSeed) {
+    throw new UsageError(`${concurrentPath(out)} was generated with seed ${otherSeed.provenance.seed}, not ${values.seed}: pass --seed ${otherSeed.provenance.seed} to complete it, or write to another --out file`);
+  }
   const options = generationOptions({ seed: values.seed, n, families, difficulty, runs, questionsPerWorld: perWorld, races: values.races ?? false });
   checkResume(out, existing, readGenerationOptions(out), options);
   const writer = new TraceDatasetWriter(out, options);
@@ -114,36 +144,71 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   const showProgress = io.isTTY && !values.json;
 
   let result;
-  if (existing.length >= n) {
-    // Nothing to generate: rewrite the file (folding in a checkpoint) and its statistics.
-    const stats = datasetStats(existing, n, families ?? FAMILIES, { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0 });
-    result = { examples: existing, stats, complete: true };
-  } else {
-    const pool = await createPool({ size: poolSize });
-    const bar = new ProgressBar({ total: n, label: "trace examples", enabled: showProgress });
-    try {
-      result = await buildTraceDataset({
-        n, seed: values.seed, runs, families, difficulty, questionsPerWorld: perWorld, maxWorlds, races: values.races ?? false,
-        runner: poolRunner(pool, poolSize),
-        existing,
-        onAccepted: (records) => writer.append(records),
-        onProgress: (p) => bar.update(p.examples, `${p.worlds} worlds`),
-      });
-    } finally {
-      bar.finish();
-      await pool.close();
+  let conc: { stats: ConcurrentStats; complete: boolean } | undefined;
+  const needConcurrent = concurrent > 0 && new Set(existingConcurrent.map((e) => e.provenance.worldIndex)).size < concurrent;
+  const pool = existing.length < n || needConcurrent ? await createPool({ size: poolSize }) : undefined;
+  try {
+    if (existing.length >= n || !pool) {
+      // Nothing to generate: rewrite the file (folding in a checkpoint) and its statistics.
+      const stats = datasetStats(existing, n, families ?? FAMILIES, { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0 });
+      result = { examples: existing, stats, complete: true };
+    } else {
+      const bar = new ProgressBar({ total: n, label: "trace examples", enabled: showProgress });
+      try {
+        result = await buildTraceDataset({
+          n, seed: values.seed, runs, families, difficulty, questionsPerWorld: perWorld, maxWorlds, races: values.races ?? false,
+          runner: poolRunner(pool, poolSize),
+          existing,
+          onAccepted: (records) => writer.append(records),
+          onProgress: (p) => bar.update(p.examples, `${p.worlds} worlds`),
+        });
+      } finally {
+        bar.finish();
+      }
     }
+    if (concurrent > 0) {
+      const cwriter = new ConcurrentRecordsWriter(out);
+      const counters = { run: 0, incomplete: 0, unreadable: 0, failed: 0, duplicates: 0 };
+      let records = existingConcurrent;
+      let complete = true;
+      if (needConcurrent && pool) {
+        const bar = new ProgressBar({ total: concurrent, label: "concurrent worlds", enabled: showProgress });
+        try {
+          const built = await buildConcurrentRecords({
+            pool, seed: values.seed, worlds: concurrent, versions: await beamVersions(poolRunner(pool, poolSize)), bounds: { maxSchedules },
+            existing: existingConcurrent, parallelism: poolSize,
+            onAccepted: (r) => cwriter.append(r),
+            onProgress: (p) => bar.update(p.worlds, `${p.run} explored`),
+          });
+          records = built.examples;
+          complete = built.complete;
+          Object.assign(counters, built.counters);
+        } finally {
+          bar.finish();
+        }
+      }
+      cwriter.finish(records);
+      conc = { stats: concurrentStats(records, counters), complete };
+    }
+  } finally {
+    await pool?.close();
   }
-  writer.finish(result.examples, result.stats);
+  writer.finish(result.examples, conc ? { ...result.stats, concurrent: { file: concurrentPath(out), ...conc.stats } } : result.stats);
   const seconds = (performance.now() - started) / 1000;
   const added = result.examples.length - existing.length;
+  const complete = result.complete && (conc?.complete ?? true);
   if (values.json) {
-    io.stdout(JSON.stringify({ out, stats: statsPath(out), complete: result.complete, added, seconds: Math.round(seconds * 10) / 10, ...result.stats }) + "\n");
+    const extra = conc ? { concurrent: { file: concurrentPath(out), complete: conc.complete, ...conc.stats } } : {};
+    io.stdout(JSON.stringify({ out, stats: statsPath(out), complete, added, seconds: Math.round(seconds * 10) / 10, ...result.stats, ...extra }) + "\n");
   } else {
     io.stdout(report(result.stats, out, seconds, added));
     if (!result.complete) io.stdout(`  the world budget ran out before every family was full: raise --max-worlds or use fewer --families\n`);
+    if (conc) {
+      io.stdout(concurrentReport(conc.stats, concurrentPath(out)));
+      if (!conc.complete) io.stdout(`  fewer than ${concurrent} concurrent worlds could be explored completely: raise --max-schedules, or ask for fewer with --concurrent\n`);
+    }
   }
-  return result.complete && result.stats.balance.ok ? EXIT_OK : EXIT_FAILURE;
+  return complete && result.stats.balance.ok ? EXIT_OK : EXIT_FAILURE;
 }
 
 export const dataset: Verb = {
