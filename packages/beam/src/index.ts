@@ -1,12 +1,19 @@
 // Public API of @otpforge/beam. Import from here only.
-export { createPool, DEFAULT_LIMITS, type Pool } from "./pool.js";
+export { createPool, type Pool } from "./pool.js";
 export { checkPolicy } from "./policy.js";
 export { findElixir, type ElixirInstall } from "./elixir.js";
 export { jsonCodecSource } from "./json-codec.js";
-export { BeamError, ElixirNotFoundError, WorkerBuildError, WorkerStartError, PoolClosedError, InvalidJobError, IsolationUnavailableError, INSTALL_HINT } from "./errors.js";
-export { VERDICTS } from "./types.js";
-export type { Job, JobResult, Limits, Verdict, TraceEvent, PolicyResult, PolicyViolation, PoolOptions, PoolStats, SourceFile, Submission } from "./types.js";
+export {
+  BeamError, ElixirNotFoundError, WorkerBuildError, WorkerStartError, PoolClosedError, InvalidJobError,
+  IsolationUnavailableError,
+} from "./errors.js";
+export {
+  type Job, type JobResult, type Limits, type Verdict, type TraceEvent, type PolicyResult, type PolicyViolation,
+  type PoolOptions, type PoolStats, type SourceFile, type Submission,
+} from "./types.js";
 export { runBeamBench, benchProgram, type BeamBenchOptions, type BeamBenchResult } from "./bench.js";
-export { explore, replay, ExploreError, type ExploreOptions, type ExploreResult, type ExploredOutcome, type DeliveryModel } from "./explore.js";
-export type { ExploreJobOptions } from "./types.js";
+export {
+  explore, replay, ExploreError, type ExploreOptions, type ExploreResult, type ExploredOutcome, type DeliveryModel,
+} from "./explore.js";
+export { type ExploreJobOptions } from "./types.js";
 export { EXPLORE_SUITE, type SuiteSystem } from "./explore-suite.js";

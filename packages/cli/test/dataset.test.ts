@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseTraceRecords } from "@otpforge/datasets";
-import { parseTerm, traceAnswer } from "@otpforge/metrics";
+import { traceAnswer } from "@otpforge/metrics";
+import { parseTerm } from "@otpforge/otp-signatures";
 import { cli } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "otpforge-dataset-"));

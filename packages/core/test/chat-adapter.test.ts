@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AdapterParseError, ChatAdapter, MISSING_FIELD, PARTIAL_DEMO_PREFIX, Predict, signature } from "../src/index.js";
+import { AdapterParseError, ChatAdapter, Predict, signature } from "../src/index.js";
+import { MISSING_FIELD, PARTIAL_DEMO_PREFIX } from "../src/internal.js";
 import { chatReply, ScriptedLM } from "../src/testing/index.js";
 
 const QA = signature({

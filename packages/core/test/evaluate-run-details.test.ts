@@ -2,7 +2,8 @@
 // record keeps for debugging: the LM usage and cost of that example's run,
 // the program's own latency, and the partial trace of a run that threw.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { evaluate, example, lm, Module, Predict, signature, traceUsage, type Trace } from "../src/index.js";
+import { evaluate, example, lm, Module, Predict, signature, type Trace } from "../src/index.js";
+import { traceUsage } from "../src/internal.js";
 import { chatReply, FakeProviderServer, inputOf, ScriptedLM } from "../src/testing/index.js";
 import { SECRET, TempDirs } from "./lm-helpers.js";
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { example, ExampleInputsNotSetError, Prediction, ZERO_USAGE } from "../src/index.js";
+import { example, ExampleInputsNotSetError, Prediction } from "../src/index.js";
+import { ZERO_USAGE } from "../src/internal.js";
 
 describe("Example", () => {
   it("splits inputs and labels and leaves the original unchanged", () => {

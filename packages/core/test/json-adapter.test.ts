@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AdapterParseError, JSONAdapter, MISSING_FIELD, Predict, signature } from "../src/index.js";
+import { AdapterParseError, JSONAdapter, Predict, signature } from "../src/index.js";
+import { MISSING_FIELD } from "../src/internal.js";
 import { inputOf, ScriptedLM } from "../src/testing/index.js";
 
 const Sum = signature({

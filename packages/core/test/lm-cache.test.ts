@@ -3,7 +3,8 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { CACHE_FILE, defaultCacheDir, lm, LMCache, lmCacheKey, type LMRequest } from "../src/index.js";
+import { lm, LMCache, type LMRequest } from "../src/index.js";
+import { CACHE_FILE, defaultCacheDir, lmCacheKey } from "../src/internal.js";
 import { LRU } from "../src/lm/lru.js";
 import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, TempDirs, user } from "./lm-helpers.js";

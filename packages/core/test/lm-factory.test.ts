@@ -2,17 +2,8 @@
 // base URLs, OTPFORGE_LM, and the errors a user meets when something is missing.
 import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import {
-  currentLM,
-  envLM,
-  lm,
-  lmFromEnv,
-  LMConfigError,
-  LMRequestError,
-  MissingAPIKeyError,
-  parseLMSpec,
-  UnknownProviderError,
-} from "../src/index.js";
+import { currentLM, lm, lmFromEnv, LMConfigError, LMRequestError, MissingAPIKeyError, UnknownProviderError } from "../src/index.js";
+import { envLM, parseLMSpec } from "../src/internal.js";
 import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, user } from "./lm-helpers.js";
 

@@ -1,7 +1,8 @@
 // Notices a user with a real key would otherwise meet hundreds of times: an
 // SDK's deprecation warning and an unpriced model, each said once.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { lm, unpricedAdvice } from "../src/index.js";
+import { lm } from "../src/index.js";
+import { unpricedAdvice } from "../src/internal.js";
 import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, TempDirs, user } from "./lm-helpers.js";
 

@@ -1,7 +1,8 @@
 // Reasoning controls and provider parameters reach the wire through the real
 // SDKs, from lm(), from a request and from Predict, and are part of the cache key.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lm, lmCacheKey, Predict, signature } from "../src/index.js";
+import { lm, Predict, signature } from "../src/index.js";
+import { lmCacheKey } from "../src/internal.js";
 import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, TempDirs, user } from "./lm-helpers.js";
 import { z } from "zod";

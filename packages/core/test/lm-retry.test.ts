@@ -1,7 +1,8 @@
 // The retry policy on its own: backoff with jitter, retry-after parsing,
 // the in-flight semaphore, timeouts, caps and cancellation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backoffDelay, lm, LMRequestError, parseRetryAfter } from "../src/index.js";
+import { lm, LMRequestError } from "../src/index.js";
+import { backoffDelay, parseRetryAfter } from "../src/internal.js";
 import { Semaphore } from "../src/lm/semaphore.js";
 import { FakeProviderServer } from "../src/testing/index.js";
 import { recordingRetry, SECRET, user } from "./lm-helpers.js";

@@ -1,7 +1,8 @@
 // Usage per call, per LM and per run (scoped trackers), estimated cost from
 // the price table, and the call history with its readable print.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { estimateCostUSD, inspectHistory, lm, priceFor, processUsage, registerPrice, trackUsage, UsageTracker } from "../src/index.js";
+import { inspectHistory, lm, processUsage, registerPrice, trackUsage, UsageTracker } from "../src/index.js";
+import { estimateCostUSD, priceFor } from "../src/internal.js";
 import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, TempDirs, user } from "./lm-helpers.js";
 

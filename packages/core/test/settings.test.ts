@@ -1,16 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  ChatAdapter,
-  configure,
-  currentAdapter,
-  currentLM,
-  currentSettings,
-  JSONAdapter,
-  NoLMConfiguredError,
-  Predict,
-  signature,
-  withSettings,
-} from "../src/index.js";
+import { ChatAdapter, configure, currentAdapter, currentLM, JSONAdapter, NoLMConfiguredError, Predict, signature, withSettings } from "../src/index.js";
+import { currentSettings } from "../src/internal.js";
 import { chatReply, ScriptedLM } from "../src/testing/index.js";
 
 const QA = signature("question -> answer");

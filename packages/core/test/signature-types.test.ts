@@ -2,7 +2,8 @@
 // the runtime assertions make vitest run them too.
 import { describe, expectTypeOf, it, expect } from "vitest";
 import { z } from "zod";
-import { ChainOfThought, evaluate, example, Module, Predict, Prediction, signature, type InputsOf, type OutputsOf } from "../src/index.js";
+import { ChainOfThought, evaluate, example, Module, Predict, Prediction, signature, type InputsOf } from "../src/index.js";
+import { type OutputsOf } from "../src/internal.js";
 import { ScriptedLM, chatReply } from "../src/testing/index.js";
 
 describe("type inference", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addUsage, ChainOfThought, Module, Predict, signature, traceOfError, traceUsage, withTrace, ZERO_USAGE } from "../src/index.js";
+import { ChainOfThought, Module, Predict, signature, traceOfError, withTrace } from "../src/index.js";
+import { addUsage, traceUsage, ZERO_USAGE } from "../src/internal.js";
 import { chatReply, inputOf, ScriptedLM } from "../src/testing/index.js";
 
 const Solve = signature("problem: string -> answer: int", { name: "Solve" });

@@ -1,10 +1,22 @@
 // Public API of @otpforge/metrics. Import from here only.
-export * from "./pair-verification/index.js";
-export { scoreScenario, scenarioMetric, ExplanationJudge, type ScenarioScore, type ScenarioPart, type ScenarioPartName, type ScenarioCandidate, type ScenarioMetricOptions } from "./scenario-metric.js";
-export * from "./evals/index.js";
+export {
+  verifyPair, type VerifyPairOptions, verifyCatalog, type CatalogCheck, type CatalogReport, type VerifyCatalogOptions,
+  type PoolLike, type PairInput, type PairVerdict, type PairReasonCode, type RunOutcome, type Side, type SideReport,
+} from "./pair-verification/index.js";
+export { scenarioMetric, type ScenarioMetricOptions } from "./scenario-metric.js";
+export {
+  formatEvalSummary, writeEvalRecords, type EvalRecord, type CategorySummary, type EvalResult, evalFixBug, gradeFix,
+  readFixBugCases, FixBugDataError, DEFAULT_FIX_BUG_RUNS, type FixBugRecord, type FixBugGrade, type EvalFixBugOptions,
+  type GradeFixOptions, type RunFields,
+} from "./evals/index.js";
 export * from "./fix-bug-checks/index.js";
-export * from "./design/index.js";
-export { evalDesign, readDesignProblems, designProblemsJsonl, DesignDataError, type DesignRecord, type EvalDesignOptions } from "./evals/design.js";
-export * from "./trace-answer/index.js";
-export { evalReasoning, TraceDataError, type TraceEvalExample, type ReasoningRecord, type ReasoningEvalResult, type EvalReasoningOptions } from "./evals/reasoning.js";
+export {
+  type DesignVerification, type DesignStatus, type RequirementResult, designMetric, type DesignMetric,
+  type DesignMetricOptions, type ProbeTiming, type DesignPool,
+} from "./design/index.js";
+export { evalDesign, readDesignProblems, type DesignRecord, type EvalDesignOptions } from "./evals/design.js";
+export { traceAnswer, scoreTraceAnswer, type TraceAnswerKind, type TraceAnswerScore } from "./trace-answer/index.js";
+export {
+  evalReasoning, type TraceEvalExample, type ReasoningRecord, type ReasoningEvalResult, type EvalReasoningOptions,
+} from "./evals/reasoning.js";
 export { evalReportInput, type EvalReportOptions } from "./evals/report.js";

@@ -9,7 +9,8 @@ import { createPool } from "@otpforge/beam";
 import { ChatAdapter, Predict, lm } from "@otpforge/core";
 import { FakeProviderServer, ScriptedLM, chatReply } from "@otpforge/core/testing";
 import { DESIGN_PROBLEMS, SystemDesign, designProblem, type DesignProblem } from "@otpforge/otp-signatures";
-import { DesignDataError, designProblemsJsonl, evalDesign, formatEvalSummary, readDesignProblems } from "@otpforge/metrics";
+import { evalDesign, formatEvalSummary, readDesignProblems } from "@otpforge/metrics";
+import { DesignDataError, designProblemsJsonl } from "../src/internal.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
 let pool: Pool;

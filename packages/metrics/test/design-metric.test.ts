@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@otpforge/beam";
 import { Prediction, example } from "@otpforge/core";
 import { DESIGN_PROBLEMS, designExamples, designProblem } from "@otpforge/otp-signatures";
-import { designMetric, verifyDesign, type DesignVerification } from "@otpforge/metrics";
+import { designMetric, type DesignVerification } from "@otpforge/metrics";
+import { verifyDesign } from "../src/internal.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
 let pool: Pool;

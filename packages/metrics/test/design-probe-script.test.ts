@@ -3,7 +3,7 @@
 // probe's Elixir config without letting anything but literals through.
 import { describe, expect, it } from "vitest";
 import { designProblem, type DesignProblem } from "@otpforge/otp-signatures";
-import { buildProbeScript, findTopCandidates, jobTimeoutMs, DEFAULT_PROBE_TIMING } from "@otpforge/metrics";
+import { buildProbeScript, findTopCandidates, jobTimeoutMs, DEFAULT_PROBE_TIMING } from "../src/internal.js";
 
 describe("findTopCandidates", () => {
   it("ranks the supervisor nobody else starts first, then the others, then Application modules", () => {

@@ -4,7 +4,8 @@
 // the spend, and a baseline beside the score.
 import { describe, expect, it } from "vitest";
 import { renderReport } from "@otpforge/core";
-import { evalReportInput, summarizeEval, type EvalRecord, type ReasoningEvalResult, type ReasoningRecord } from "../src/index.js";
+import { evalReportInput, type EvalRecord, type ReasoningEvalResult, type ReasoningRecord } from "../src/index.js";
+import { summarizeEval } from "../src/internal.js";
 
 function rec(id: string, family: string, difficulty: string, expected: string, predicted: string | undefined, score: number, extra: Partial<ReasoningRecord> = {}): ReasoningRecord {
   return {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { renderReport } from "@otpforge/core";
-import { evalReportInput, formatEvalSummary, summarizeEval, type EvalRecord } from "../src/index.js";
+import { evalReportInput, formatEvalSummary, type EvalRecord } from "../src/index.js";
+import { summarizeEval } from "../src/internal.js";
 
 type R = EvalRecord & { expected: string; predicted?: string; feedback: string };
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@otpforge/beam";
 import { catalogEntry } from "@otpforge/otp-signatures";
-import { InvalidPairInputError, runScenario, sameProgram, stripCodeFence, verifyPair, type PoolLike } from "../src/index.js";
+import { verifyPair, type PoolLike } from "../src/index.js";
+import { InvalidPairInputError, runScenario, sameProgram, stripCodeFence } from "../src/internal.js";
 
 // Pair verification on the BEAM: each case below is one of the outcomes the
 // verdict must tell apart. Sources come from the reference catalog where a

@@ -3,7 +3,8 @@ import { createPool } from "@otpforge/beam";
 import { evaluate, example, Prediction, withSettings } from "@otpforge/core";
 import { chatReply, inputOf, ScriptedLM } from "@otpforge/core/testing";
 import { catalogEntry, ScenarioProgram, scenarioDemos } from "@otpforge/otp-signatures";
-import { scenarioMetric, scoreScenario, type PoolLike, type ScenarioCandidate, type ScenarioScore } from "../src/index.js";
+import { scenarioMetric, type PoolLike } from "../src/index.js";
+import { scoreScenario, type ScenarioCandidate, type ScenarioScore } from "../src/internal.js";
 
 let pool: PoolLike & { close(): Promise<void> };
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { parseTerm, printTerm, TermParseError, termEquals, exitClass, normalizeTerm } from "@otpforge/metrics";
+import { parseTerm, printTerm, TermParseError } from "@otpforge/otp-signatures";
+import { termEquals, exitClass, normalizeTerm } from "../src/internal.js";
 
 const p = (s: string) => printTerm(parseTerm(s));
 

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { example, Prediction } from "@otpforge/core";
-import { scoreTraceAnswer, traceAnswer, readPredictedTerm } from "@otpforge/metrics";
+import { scoreTraceAnswer, traceAnswer } from "@otpforge/metrics";
+import { readPredictedTerm } from "../src/internal.js";
 
 describe("traceAnswer scoring", () => {
   it("gives 1 for an exact term and 0 with feedback for a wrong one", () => {

@@ -3,12 +3,20 @@ export { HARNESS_CONVENTION, SANDBOX_RULES } from "./harness-convention.js";
 export { ConcurrencyScenario, ScenarioProgram } from "./concurrency-scenario.js";
 export { FixBug, FixBugProgram, fixBugCaseSchema, type FixBugCase } from "./fix-bug.js";
 export {
-  CATEGORIES, isCategory, catalog, referencePairs, falseFriends, catalogEntry, catalogSourcesDir, defineEntry, FIX_BUG_SUITE_SUPPORT,
-  scenarioDemos, fixBugCases, fixBugExamples, UnknownCatalogEntryError,
-  type Category, type CatalogEntry, type EntryKind, type EntryMeta,
+  CATEGORIES, isCategory, catalog, referencePairs, falseFriends, catalogEntry, catalogSourcesDir, defineEntry,
+  FIX_BUG_SUITE_SUPPORT, scenarioDemos, fixBugCases, fixBugExamples, UnknownCatalogEntryError, type Category,
+  type CatalogEntry, type EntryKind, type EntryMeta,
 } from "./catalog/index.js";
-export * from "./design-problems/index.js";
-export { parseTerm, printTerm, TermParseError, atomTerm, isElixirLiteral, renderLit, messageTag, tupleArg, type Term, type Lit } from "./elixir-term.js";
-export { SystemDesign, SystemDesignProgram, SKELETON_CONVENTION } from "./system-design.js";
-export { ConcurrencyTrace, ConcurrencyTraceAnswer, TraceProgram, TRACE_INSTRUCTIONS, TRACE_INPUT_FIELDS } from "./concurrency-trace.js";
-export { traceRecordSchema, traceAnswerKindSchema, splitSchema, TRACE_ANSWER_KINDS, SPLITS, type TraceRecord, type TraceAnswerKind, type Split } from "./trace-record.js";
+export {
+  designExamples, type DesignExampleData, DESIGN_PROBLEMS, designProblem, parseDesignProblem, assertElixirLiteral,
+  assertAlias, parseFunctionRef, InvalidDesignProblemError, STRATEGIES, RESTART_TYPES, REQUIREMENT_KINDS,
+  type Strategy, type RestartType, type RequirementKind, type SupervisorRef, type ProcessRef, type ApiCall,
+  type DesignRequirement, type DesignProblem,
+} from "./design-problems/index.js";
+export { parseTerm, printTerm, TermParseError, atomTerm, renderLit, messageTag, tupleArg, type Term, type Lit } from "./elixir-term.js";
+export { SystemDesign, SystemDesignProgram } from "./system-design.js";
+export { ConcurrencyTrace, TraceProgram, TRACE_INPUT_FIELDS } from "./concurrency-trace.js";
+export {
+  traceRecordSchema, traceAnswerKindSchema, splitSchema, TRACE_ANSWER_KINDS, type TraceRecord, type TraceAnswerKind,
+  type Split,
+} from "./trace-record.js";

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  DESIGN_PROBLEMS,
-  InvalidDesignProblemError,
-  REQUIREMENT_KINDS,
-  designDemos,
-  designExamples,
-  designProblem,
-  isElixirLiteral,
-  parseDesignProblem,
-  problemDescription,
-} from "@otpforge/otp-signatures";
+import { DESIGN_PROBLEMS, InvalidDesignProblemError, REQUIREMENT_KINDS, designExamples, designProblem, parseDesignProblem } from "@otpforge/otp-signatures";
+import { designDemos, isElixirLiteral, problemDescription } from "../src/internal.js";
 
 describe("the reference design problems", () => {
   it("has at least 12 problems with unique ids, each valid and with a reference skeleton", () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ChatAdapter, Predict } from "@otpforge/core";
 import { ScriptedLM, chatReply, inputOf } from "@otpforge/core/testing";
-import { SKELETON_CONVENTION, SystemDesign, designProblem, problemDescription } from "@otpforge/otp-signatures";
+import { SystemDesign, designProblem } from "@otpforge/otp-signatures";
+import { SKELETON_CONVENTION, problemDescription } from "../src/internal.js";
 
 describe("SystemDesign", () => {
   it("maps a problem description to an architecture and a code skeleton", () => {

@@ -1,6 +1,7 @@
 // Which records an eval scores, and what it says it scored.
 import { describe, expect, it } from "vitest";
-import { EvalSplitError, selectEvalSplit } from "../src/index.js";
+import { selectEvalSplit } from "../src/index.js";
+import { EvalSplitError } from "../src/internal.js";
 
 const rows = [
   { id: "a", split: "train" },
