@@ -233,6 +233,27 @@ defmodule Scenario do
 end`,
   },
   {
+    name: "a last message, its sender's end and a third process's message",
+    why:
+      "the monitored child's :pear comes before its :DOWN (one sender), but its end is a step of its own: " +
+      "the other child's :kiwi may arrive before :pear, between :pear and the :DOWN, or after both",
+    outcomes: ["[:kiwi, :pear, :down]", "[:pear, :down, :kiwi]", "[:pear, :kiwi, :down]"],
+    source: `
+defmodule Scenario do
+  def run do
+    me = self()
+    {_pid, ref} = spawn_monitor(fn -> send(me, :pear) end)
+    spawn(fn -> send(me, :kiwi) end)
+    for _ <- 1..3 do
+      receive do
+        {:DOWN, ^ref, _, _, _} -> :down
+        m -> m
+      end
+    end
+  end
+end`,
+  },
+  {
     name: "a call to a name nobody holds",
     why: "the name is resolved at the call: nobody holds it, so the call exits with :noproc at once",
     outcomes: [":noproc"],

@@ -612,24 +612,26 @@ defmodule OtpForge.Explore do
         {st, l}
 
       _ ->
-        {st, l} =
+        {st, l, derived} =
           case Process.info(pid, [:registered_name, :parent]) do
             [registered_name: name, parent: _] when is_atom(name) and name != [] ->
-              {st, inspect(name)}
+              {st, inspect(name), false}
 
             [registered_name: _, parent: parent] when is_pid(parent) ->
               {st, pl} = label(st, parent)
               siblings = for p <- run_processes(st), Process.info(p, :parent) == {:parent, parent}, do: p
               rank = Enum.find_index(Enum.sort(siblings), &(&1 == pid)) || length(siblings)
-              {st, "#{pl}.#{rank + 1}"}
+              {st, "#{pl}.#{rank + 1}", true}
 
             _ ->
-              {st, "p?"}
+              {st, "p?", true}
           end
 
-        # Two processes never share a label (a rank among live siblings can repeat once one has
-        # ended): a repeat gets the next free suffix, in the order the run met them.
-        l = unique_label(st, l)
+        # Two processes never share a derived label (a rank among live siblings can repeat once
+        # one has ended): a repeat gets the next free suffix, in the order the run met them. A
+        # registered name stays the label of whoever holds it (a restarted child is the same name
+        # to its callers, and the search treats steps on one name as dependent).
+        l = if derived, do: unique_label(st, l), else: l
         {%{st | labels: Map.put(st.labels, pid, l)}, l}
     end
   end
@@ -650,6 +652,7 @@ defmodule OtpForge.Explore do
         {:timer, dest, msg, ms} -> with_dest(st, dest, &"#{label} starts a #{ms} ms timer for #{show(msg)} to #{&1}")
         {:await, task} -> with_dest(st, task, &"#{label} awaits task #{&1}")
         {:poll} -> {st, "#{label} looks at its mailbox"}
+        {:ending} -> {st, "#{label} ends"}
         {:handle, :init, mod, _, _} -> {st, "#{label} runs #{inspect(mod)}.init"}
         {:handle, :handle_call, _mod, msg, from} -> with_dest(st, from, &"#{label} handles call #{show(msg)} from #{&1}")
         {:handle, :handle_cast, _mod, msg, _} -> {st, "#{label} handles cast #{show(msg)}"}

@@ -31,7 +31,7 @@ defmodule OtpForge.Explore.Rewrite do
 
   # Guarded operations that are no choice points, but that the distributed model must see first
   # (OtpForge.Explore.Net.direct/4): trapping exits, and tasks, whose reply OTP's code sends.
-  @seen MapSet.new([{Process, :flag}, {Task, :async}, {Task.Supervisor, :async}, {Task.Supervisor, :async_nolink}, {Kernel, :spawn_monitor}, {:erlang, :spawn_monitor}, {Process, :spawn}])
+  @seen MapSet.new([{Process, :flag}, {Task, :async}, {Task.Supervisor, :async}, {Task.Supervisor, :async_nolink}, {Kernel, :spawn_monitor}, {:erlang, :spawn_monitor}, {Process, :spawn}, {Kernel, :spawn}, {Kernel, :spawn_link}, {:erlang, :spawn}, {:erlang, :spawn_link}])
 
   @callbacks [init: 1, handle_call: 3, handle_cast: 2, handle_info: 2, terminate: 2]
 
@@ -51,6 +51,7 @@ defmodule OtpForge.Explore.Rewrite do
 
   # spawn_monitor/1 as a local call (the policy guards only its MFA form).
   defp point({:spawn_monitor, m, [f]}), do: {{:., m, [@rt, :spawn_monitor]}, m, [f]}
+  defp point({kind, m, [f]}) when kind in [:spawn, :spawn_link], do: {{:., m, [@rt, :spawn]}, m, [kind, f]}
 
   defp point({{:., m1, [mod, fun]}, m2, args} = call) when is_list(args) do
     case {unalias(mod), fun, length(args)} do

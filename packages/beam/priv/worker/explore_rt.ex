@@ -100,9 +100,44 @@ defmodule OtpForge.Explore.Rt do
   end
 
   @doc "A guarded operation that is no choice point but that the distributed model must see (see Net.direct/4)."
-  def direct(mod, fun, args, at), do: if(distributed?(), do: Net.direct(mod, fun, args, at), else: Guard.call(mod, fun, args, at))
+  def direct(mod, fun, [f | rest], at) when fun in [:spawn, :spawn_link, :spawn_monitor] and mod in [Kernel, :erlang, Process] and is_function(f, 0),
+    do: direct_call(mod, fun, [ends(f) | rest], at)
 
-  def spawn_monitor(f), do: if(distributed?(), do: Net.direct(Kernel, :spawn_monitor, [f], nil), else: Kernel.spawn_monitor(f))
+  def direct(mod, fun, args, at), do: direct_call(mod, fun, args, at)
+
+  defp direct_call(mod, fun, args, at), do: if(distributed?(), do: Net.direct(mod, fun, args, at), else: Guard.call(mod, fun, args, at))
+
+  def spawn_monitor(f), do: if(distributed?(), do: Net.direct(Kernel, :spawn_monitor, [ends(f)], nil), else: Kernel.spawn_monitor(ends(f)))
+
+  @doc "spawn/1 and spawn_link/1 written as local calls."
+  def spawn(:spawn, f), do: Kernel.spawn(ends(f))
+  def spawn(:spawn_link, f), do: Kernel.spawn_link(ends(f))
+
+  @doc """
+  A spawned function whose end is a choice point when someone watches the process: its exit
+  signals and :DOWN messages come at its end, and on the real BEAM other processes may act
+  between its last operation and that end.
+  """
+  def ends(f) when is_function(f, 0) do
+    fn ->
+      try do
+        f.()
+      after
+        ending()
+      end
+    end
+  end
+
+  def ends(other), do: other
+
+  defp ending do
+    with s when s != nil <- scheduler(),
+         [links: l, monitored_by: m] when l != [] or m != [] <- Process.info(self(), [:links, :monitored_by]) do
+      yield({:ending})
+    end
+
+    :ok
+  end
 
   @doc "Process.monitor/1 (and :erlang.monitor(:process, _)): virtual in the distributed model, so a :DOWN follows the dead process's messages."
   def monitor(target), do: if(distributed?(), do: Net.monitor(target), else: Process.monitor(target))
