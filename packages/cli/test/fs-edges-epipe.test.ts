@@ -21,7 +21,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("stdout closed by its reader", () => {
   it("exec --json | head -1 prints one line and ends quietly with the verb's code", { timeout: 60_000 }, () => {
     const files = [1, 2, 3, 4].map((i) => join(dir, `job${i}.exs`)).join(" ");
-    const script = `"${TSX}" "${MAIN}" exec ${files} --json 2>"${join(dir, "stderr.txt")}" | head -1; echo "exit=\${PIPESTATUS[0]}"`;
+    const script = `"${TSX}" --conditions=@otpforge/source "${MAIN}" exec ${files} --json 2>"${join(dir, "stderr.txt")}" | head -1; echo "exit=\${PIPESTATUS[0]}"`;
     const r = spawnSync("bash", ["-c", script], { encoding: "utf8", cwd: ROOT });
     const [first, status] = r.stdout.trim().split("\n");
     expect(JSON.parse(first!)).toMatchObject({ status: "ok", value: "1" });
