@@ -47,7 +47,6 @@ defmodule OtpForge.Explore do
         Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
         Process.put(:otpforge_job_gl, job_gl)
         Rt.set_scheduler(self(), model)
-        Process.put(:otpforge_explore_model, model)
         Process.put(:otpforge_router, if(model == :distributed, do: Channels.start_router()))
         started = System.monotonic_time(:microsecond)
 
@@ -136,7 +135,7 @@ defmodule OtpForge.Explore do
   # timers, links, supervisor operations) counts as dependent.
   defp independent?(a, b) do
     a.label != b.label and a[:died] == false and b[:died] == false and
-      if(Process.get(:otpforge_explore_model) == :distributed, do: commute_in_flight?(a, b), else: commute?(a, b))
+      if(Rt.distributed?(), do: commute_in_flight?(a, b), else: commute?(a, b))
   end
 
   # Between nodes a send only puts a message on its sender's channel, and a callback's reply goes
@@ -256,7 +255,7 @@ defmodule OtpForge.Explore do
       result: nil,
       max_steps: max_steps
     }
-    |> Map.merge(Channels.fresh(Rt.distributed?() && :distributed || :single_node, Process.get(:otpforge_router)))
+    |> Map.merge(Channels.fresh(Process.get(:otpforge_router)))
 
     st = loop(st)
     Channels.cleanup(st)

@@ -11,9 +11,9 @@ defmodule OtpForge.Explore.Channels do
 
   alias OtpForge.Explore
 
-  @doc "The fields a schedule's state holds for the model (empty ones for single-node)."
-  def fresh(model, router) do
-    %{model: model, router: router, chans: %{}, calls: %{}, aliases: %{}, monitors: %{}, srefs: %{}, deaths: [], running: nil, direct: false}
+  @doc "The fields a schedule's state holds for the model (empty ones for single-node, whose router is nil)."
+  def fresh(router) do
+    %{router: router, chans: %{}, calls: %{}, aliases: %{}, monitors: %{}, srefs: %{}, deaths: [], running: nil, direct: false}
   end
 
   # ---- the router: owns the aliases replies are sent to, and passes on only replies to them

@@ -16,9 +16,10 @@ defmodule OtpForge.Explore.Net do
   alias OtpForge.Guard
   alias OtpForge.Explore.Rt
 
-  # ---- sends and casts (after their choice point)
+  # ---- a guarded operation past its choice point: a send or cast goes in flight; anything else
+  # reaches its target at once, after the channels between them are emptied
 
-  def send_or_call(mod, fun, args, at) do
+  def after_choice(mod, fun, args, at) do
     case in_flight(mod, fun, args) do
       nil ->
         empty_towards(mod, fun, args)

@@ -96,7 +96,7 @@ defmodule OtpForge.Explore.Rt do
 
   def call(mod, fun, args, at) do
     yield(describe(mod, fun, args))
-    if distributed?(), do: Net.send_or_call(mod, fun, args, at), else: Guard.call(mod, fun, args, at)
+    if distributed?(), do: Net.after_choice(mod, fun, args, at), else: Guard.call(mod, fun, args, at)
   end
 
   @doc "A guarded operation that is no choice point but that the distributed model must see (see Net.direct/4)."

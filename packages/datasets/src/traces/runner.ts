@@ -101,6 +101,7 @@ export async function runElixirSource(source: string, timeoutMs: number, elixir 
       });
     });
   } finally {
+    // dir is the mkdtemp folder made above for this one run: nothing else is in it.
     await rm(dir, { recursive: true, force: true });
   }
 }
