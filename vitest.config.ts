@@ -15,9 +15,6 @@ export default defineConfig({
   ssr: { resolve: { conditions } },
   test: {
     include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts"],
-    // Two test files at a time, also on 2 cores (vitest's default would be one): most BEAM tests
-    // spend much of their time waiting on sandboxed VMs, real timeouts and sleeps.
-    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: report ? ["default", "json"] : ["default"],
