@@ -8,7 +8,7 @@ export {
   IsolationUnavailableError,
 } from "./errors.js";
 export {
-  type Job, type JobResult, type Limits, type Verdict, type TraceEvent, type PolicyResult, type PolicyViolation,
+  type Job, type JobResult, type Limits, type Verdict, type PolicyResult, type PolicyViolation,
   type PoolOptions, type PoolStats, type SourceFile, type Submission,
 } from "./types.js";
 export { runBeamBench, benchProgram, type BeamBenchOptions, type BeamBenchResult } from "./bench.js";

@@ -24,7 +24,6 @@ export const DEFAULT_LIMITS: Required<Limits> = {
   maxProcesses: 10_000,
   maxOutputBytes: 1024 * 1024,
   maxMemoryBytes: 1024 * 1024 * 1024,
-  maxTraceEvents: 20_000,
 };
 
 // A worker whose atom table grew this much is replaced (atoms are never collected),
@@ -167,7 +166,6 @@ class BeamPool implements Pool {
         script: job.script ?? null,
         call: job.call ?? null,
         limits,
-        trace: !!job.trace,
         trusted: !!job.trusted,
         ...(job.explore ? { explore: job.explore } : {}),
       },

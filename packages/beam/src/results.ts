@@ -1,6 +1,6 @@
 // Checks jobs before they reach a worker and turns worker replies into JobResults.
 import { InvalidJobError } from "./errors.js";
-import type { JobResult, Job, PolicyViolation, TraceEvent, Verdict } from "./types.js";
+import type { JobResult, Job, PolicyViolation, Verdict } from "./types.js";
 import { VERDICTS } from "./types.js";
 import type { WorkerCompromised, WorkerExit } from "./worker.js";
 
@@ -20,6 +20,10 @@ export function validateJob(job: Job): void {
     const c = job.call;
     if (!c || typeof c.module !== "string" || typeof c.fun !== "string") throw new InvalidJobError('call must be { module: "Counter", fun: "run", args?: [...] }');
     if (c.args !== undefined && !Array.isArray(c.args)) throw new InvalidJobError("call.args must be an array of JSON values");
+  }
+  // Removed after 0.2.0; a JavaScript caller would otherwise wait for a trace that never comes.
+  if ((job as { trace?: unknown }).trace !== undefined) {
+    throw new InvalidJobError("job.trace was removed after 0.2.0; explore() gives a system's possible outcomes, @otpforge/datasets' trace generator its message timelines");
   }
   if (!job.files?.length && job.script === undefined && job.call === undefined) throw new InvalidJobError("nothing to run: give files, a script or a call");
   if (job.explore !== undefined) {
@@ -53,11 +57,6 @@ export function toJobResult(raw: Record<string, unknown>): JobResult {
   if (typeof raw.value === "string") r.value = raw.value;
   if ("valueJson" in raw) r.valueJson = raw.valueJson;
   if (Array.isArray(raw.violations)) r.violations = raw.violations as PolicyViolation[];
-  if (Array.isArray(raw.trace)) {
-    // seq, kind, pid first: easier to read in JSON lines.
-    r.trace = (raw.trace as TraceEvent[]).map(({ seq, kind, pid, ...rest }) => ({ seq, kind, pid, ...rest }));
-    r.traceTruncated = raw.traceTruncated === true;
-  }
   return r;
 }
 

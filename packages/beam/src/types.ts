@@ -1,4 +1,4 @@
-// The shapes of @otpforge/beam's public API: jobs, limits, verdicts, trace events.
+// The shapes of @otpforge/beam's public API: jobs, limits, verdicts.
 
 /** How a job ended. Verdicts are data, never exceptions. */
 export type Verdict =
@@ -26,8 +26,6 @@ export interface Limits {
   maxOutputBytes?: number;
   /** Growth of the worker VM's memory during the job (binaries included) (memory_limit). Default 1 GB. */
   maxMemoryBytes?: number;
-  /** Raw trace messages kept when `trace` is on; past it the trace is cut (traceTruncated). Default 20 000. */
-  maxTraceEvents?: number;
 }
 
 export interface SourceFile {
@@ -44,8 +42,6 @@ export interface Job {
   /** Calls Module.fun(args) after the script; its result is the job's value. Args are JSON values. */
   call?: { module: string; fun: string; args?: unknown[] };
   limits?: Limits;
-  /** Record message events of the job's processes (JobResult.trace). */
-  trace?: boolean;
   /** Project-generated code: skip the static policy (and its runtime guards); limits still apply. */
   trusted?: boolean;
   /** Explore the interleavings of the script's `Scenario.run/0` instead of running it once (see explore.ts). */
@@ -68,6 +64,12 @@ export interface ExploreJobOptions {
    * the dead process's messages), as between nodes.
    */
   model?: DeliveryModel;
+  /**
+   * Trusted jobs only: the files (by name) whose code the explorer controls. They pass the policy
+   * as untrusted code does and are rewritten; the job's other files and script run as written
+   * (the trace generator's observer around a world). Untrusted jobs: every file is controlled.
+   */
+  controlled?: string[];
 }
 
 /** How messages travel in an exploration (see ExploreJobOptions.model). */
@@ -80,29 +82,6 @@ export interface PolicyViolation {
 }
 
 export type PolicyResult = { ok: true } | { ok: false; violations: PolicyViolation[] };
-
-/** One event of a traced job. See the package README for the meaning of each kind. */
-export interface TraceEvent {
-  /** 1, 2, 3... in the order the BEAM observed the events. */
-  seq: number;
-  kind: "spawn" | "exit" | "send" | "receive" | "link" | "unlink" | "monitor" | "demonitor" | "signal" | "register" | "unregister";
-  /** The process the event happened in: "main", a registered name, or "p1", "p2"... */
-  pid: string;
-  /** send/receive: the sender (absent on a receive whose sender is unknown, e.g. a timer). */
-  from?: string;
-  /** send/receive: the receiver; spawn: the child; link/monitor/signal: the other process. */
-  to?: string;
-  /** send/receive: Elixir inspect text (for via call/cast the request, for via reply the reply). */
-  message?: string;
-  /** send/receive of GenServer traffic. */
-  via?: "call" | "cast" | "reply";
-  /** exit: why the process exited; signal: the exit reason sent. */
-  reason?: string;
-  /** register/unregister: the name. */
-  name?: string;
-  /** send: the receiver was already dead (the message was dropped). */
-  dead?: true;
-}
 
 export interface JobResult {
   status: Verdict;
@@ -118,10 +97,6 @@ export interface JobResult {
   valueJson?: unknown;
   /** Policy violations (status policy_violation from the static check). */
   violations?: PolicyViolation[];
-  /** Message events (when the job asked for `trace`). */
-  trace?: TraceEvent[];
-  /** The trace hit limits.maxTraceEvents and is incomplete. */
-  traceTruncated?: boolean;
   /** Which VM of the pool ran the job (a number never given to another VM): shows tenancy. */
   vm?: number;
 }

@@ -138,6 +138,8 @@ describe("running jobs", () => {
     await expect(pool.run({} as never)).rejects.toBeInstanceOf(InvalidJobError);
     await expect(pool.run({ script: "1", limits: { timeoutMs: -1 } })).rejects.toThrow(/limits.timeoutMs must be a positive number/);
     await expect(pool.run({ call: { module: "A" } } as never)).rejects.toThrow(/call must be/);
+    // The message tracer is gone: a job that asks for it hears so instead of getting no trace.
+    await expect(pool.run({ script: "1", trace: true } as never)).rejects.toThrow(/job.trace was removed/);
   });
 });
 

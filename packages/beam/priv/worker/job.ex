@@ -5,7 +5,7 @@ defmodule OtpForge.Job do
   # worker's main process, at high priority so a busy job cannot starve it),
   # then cleanup so that the next job sees none of this one.
 
-  alias OtpForge.{Capture, Cleanup, Policy, Root, StderrRouter, Tracer}
+  alias OtpForge.{Capture, Cleanup, Policy, Root, StderrRouter}
 
   @tick_ms 10
 
@@ -17,9 +17,12 @@ defmodule OtpForge.Job do
     script = job["script"]
     sources = if is_binary(script), do: files ++ [{"script.exs", script}], else: files
 
+    explore = job["explore"]
+    controlled = if is_map(explore), do: controlled_files(explore, trusted, sources), else: []
+
     prepared =
       if trusted,
-        do: Policy.parse_all(sources),
+        do: prepare_trusted(sources, controlled),
         else: Policy.check(sources)
 
     result =
@@ -36,16 +39,35 @@ defmodule OtpForge.Job do
 
         {:ok, asts} ->
           # The explorer's rewrite runs on code the policy accepted as written.
-          explore = job["explore"]
-          asts = if is_map(explore), do: Enum.map(asts, fn {name, ast} -> {name, OtpForge.Explore.Rewrite.rewrite(ast)} end), else: asts
+          asts = for {name, ast} <- asts, do: {name, if(name in controlled, do: OtpForge.Explore.Rewrite.rewrite(ast), else: ast)}
 
           {file_asts, script_ast} =
             if is_binary(script), do: {Enum.drop(asts, -1), asts |> List.last() |> elem(1)}, else: {asts, nil}
 
-          execute(%{files: file_asts, script: script_ast, call: job["call"], trusted: trusted, trace: job["trace"] == true, explore: if(is_map(explore), do: explore)}, limits)
+          execute(%{files: file_asts, script: script_ast, call: job["call"], trusted: trusted, explore: if(is_map(explore), do: explore)}, limits)
       end
 
     Map.put(result, "durationMs", (System.monotonic_time(:microsecond) - started) / 1000)
+  end
+
+  # The files whose processes the explorer schedules: all of an untrusted job's; of a trusted job
+  # (the trace generator: its observer is trusted, the world it observes is not), those named in
+  # explore.controlled.
+  defp controlled_files(_explore, false, sources), do: Enum.map(sources, &elem(&1, 0))
+  defp controlled_files(explore, true, _sources), do: List.wrap(explore["controlled"]) |> Enum.filter(&is_binary/1)
+
+  # A trusted job's controlled files pass the policy as any job's code does (the guards the
+  # explorer rewrites into choice points are the policy's); the rest is parsed as written.
+  defp prepare_trusted(sources, []), do: Policy.parse_all(sources)
+
+  defp prepare_trusted(sources, controlled) do
+    {checked, plain} = Enum.split_with(sources, fn {name, _} -> name in controlled end)
+
+    with {:ok, checked_asts} <- Policy.check(checked),
+         {:ok, plain_asts} <- Policy.parse_all(plain) do
+      by_name = Map.new(checked_asts ++ plain_asts)
+      {:ok, for({name, _} <- sources, do: {name, Map.fetch!(by_name, name)})}
+    end
   end
 
   defp limits(job) do
@@ -56,8 +78,7 @@ defmodule OtpForge.Job do
       max_heap_bytes: int(l["maxHeapBytes"], 256 * 1024 * 1024),
       max_processes: int(l["maxProcesses"], 10_000),
       max_output_bytes: int(l["maxOutputBytes"], 1024 * 1024),
-      max_memory_bytes: int(l["maxMemoryBytes"], 1024 * 1024 * 1024),
-      max_trace_events: int(l["maxTraceEvents"], 20_000)
+      max_memory_bytes: int(l["maxMemoryBytes"], 1024 * 1024 * 1024)
     }
   end
 
@@ -69,12 +90,13 @@ defmodule OtpForge.Job do
 
   defp execute(spec, limits) do
     flush_stale()
+    # A trusted job may quiet the Logger for its run (the trace generator does); the next job gets it back.
+    log_level = Logger.level()
     baseline = Cleanup.baseline()
     pterm_baseline()
     out = Capture.start(limits.max_output_bytes, self())
     err = Capture.start(limits.max_output_bytes, self())
     StderrRouter.set_target(err)
-    tracer = if spec.trace, do: Tracer.start(limits.max_trace_events)
     ref = make_ref()
     runner = self()
     # Applies to every process spawned from now on: the job's, not the worker's.
@@ -86,43 +108,32 @@ defmodule OtpForge.Job do
     send(root, {:otpforge_go, ref})
 
     deadline = System.monotonic_time(:millisecond) + limits.timeout_ms
-    st = %{ref: ref, mref: mref, root: root, deadline: deadline, limits: limits, baseline: baseline, tracer: tracer, out: out, err: err}
+    st = %{ref: ref, mref: mref, root: root, deadline: deadline, limits: limits, baseline: baseline, out: out, err: err}
     outcome = watch(st)
     where = if elem(outcome, 0) == :timeout, do: whereabouts(root), else: nil
     :erlang.system_flag(:max_heap_size, 0)
     outcome = late_notices(outcome, out)
 
-    events =
-      if tracer do
-        procs = Cleanup.job_processes(baseline, out)
-        in_job(spec, out, limits, 25_000, fn -> Tracer.stop(tracer, procs, %{root: root, infra: [out, err, runner]}) end, fn -> {[], true} end)
-      end
-
     # Exit reasons are put into words now, while the job's modules (its exceptions) are loaded.
     outcome = describe_outcome(outcome, spec, out, limits)
 
     # A spawn bomb is stopped before anything else (Logger is flooded with its crash reports).
-    if elem(outcome, 0) == :process_limit, do: Cleanup.run(baseline, out, bomb: true, infra: Enum.reject([out, err, tracer], &is_nil/1))
+    if elem(outcome, 0) == :process_limit, do: Cleanup.run(baseline, out, bomb: true, infra: [out, err])
     flush_logger()
+    if Logger.level() != log_level, do: Logger.configure(level: log_level)
     {stdout, _} = Capture.contents(out)
     {stderr, _} = Capture.contents(err)
     StderrRouter.set_target(nil)
     compiled = compiled_modules(ref, [])
 
-    health = Cleanup.run(baseline, out, tracer_used: tracer != nil or spec.trusted, compiled: compiled)
+    # Trusted jobs (the trace generator's driver) may set global trace patterns of their own.
+    health = Cleanup.run(baseline, out, tracer_used: spec.trusted, compiled: compiled)
     Capture.stop(out)
     Capture.stop(err)
-    if tracer, do: Process.exit(tracer, :kill)
 
     outcome
     |> to_result(limits, where)
     |> Map.merge(%{"stdout" => stdout, "stderr" => stderr, "health" => health})
-    |> then(fn r ->
-      case events do
-        nil -> r
-        {evs, truncated} -> Map.merge(r, %{"trace" => evs, "traceTruncated" => truncated})
-      end
-    end)
   end
 
   defp watch(st) do
@@ -137,11 +148,6 @@ defmodule OtpForge.Job do
         {:otpforge_output_limit, pid} when pid in [st.out, st.err] -> {:output_limit}
         {:otpforge_heap_kill, gl} when gl == st.out -> {:heap_limit}
         {:otpforge_violation, message} -> {:violation, message}
-        # Tracing starts once the job's files are compiled: the compiler's own messages are not the job's.
-        {:otpforge_compiled, ref} when ref == st.ref ->
-          if st.tracer, do: Tracer.trace(st.tracer, st.root)
-          send(st.root, {:otpforge_trace_on, ref})
-          watch(st)
       after
         min(remaining, @tick_ms) ->
           cond do
@@ -200,7 +206,7 @@ defmodule OtpForge.Job do
   # Notices that arrived after their job ended must not decide the next one.
   defp flush_stale do
     receive do
-      {tag, _} when tag in [:otpforge_output_limit, :otpforge_heap_kill, :otpforge_violation, :otpforge_compiled] -> flush_stale()
+      {tag, _} when tag in [:otpforge_output_limit, :otpforge_heap_kill, :otpforge_violation] -> flush_stale()
       {tag, _, _} when tag in [:otpforge_modules, :otpforge_done] -> flush_stale()
       {:DOWN, _, _, _, _} -> flush_stale()
     after

@@ -24,7 +24,7 @@ defmodule OtpForge.Root do
       end
 
     send(runner, {:otpforge_done, ref, result})
-    # Stay until cleanup: main's own exit would otherwise race the end of the trace.
+    # Stay until cleanup: the runner counts a result only from a root waiting here (Job.confirm_done/2).
     receive do
       :otpforge_never -> :ok
     end
@@ -38,7 +38,6 @@ defmodule OtpForge.Root do
     with :ok <- compile_files(spec),
          :ok <- modules_only(spec),
          {:ok, script} <- prepare_script(spec.script, spec),
-         :ok <- await_tracing(spec),
          {:ok, value} <- script.(),
          {:ok, value} <- explore_or_call(spec, value) do
       {:ok, inspect_value(value), json_value(value)}
@@ -86,16 +85,6 @@ defmodule OtpForge.Root do
   end
 
   defp refusal(e), do: {:policy_violation, e.message, %{"message" => e.message, "line" => e.line, "file" => e.file}}
-
-  defp await_tracing(%{trace: true, ref: ref, runner: runner}) do
-    send(runner, {:otpforge_compiled, ref})
-
-    receive do
-      {:otpforge_trace_on, ^ref} -> :ok
-    end
-  end
-
-  defp await_tracing(_), do: :ok
 
   defp prepare_script(nil, _spec), do: {:ok, fn -> {:ok, nil} end}
 
@@ -155,7 +144,8 @@ defmodule OtpForge.Root do
 
   # A scenario to explore defines modules (and aliases them) only: top-level code would run once,
   # outside every schedule, in the job's main process, and state it made would join every schedule.
-  defp modules_only(%{explore: opts, script: ast}) when is_map(opts) and ast != nil do
+  # (A trusted job's top-level code is the project's own: the trace generator loads its observer there.)
+  defp modules_only(%{explore: opts, script: ast, trusted: false}) when is_map(opts) and ast != nil do
     exprs = case ast, do: ({:__block__, _, es} -> es; e -> [e])
 
     case Enum.reject(exprs, &(OtpForge.Policy.module_form?(&1) or directive?(&1))) do
