@@ -96,10 +96,15 @@ defmodule OtpForge.Allowlist do
   # IO.Stream: a struct whose Collectable/Enumerable code writes to any device, unchecked.
   @forbidden_data_modules [File, System, Port, Code, Node, Kernel.ParallelCompiler, IEx, Mix, IO.Stream]
   @forbidden_data_prefixes ["Elixir.File.", "Elixir.Code.", "Elixir.Port.", "Elixir.Mix.", "Elixir.IEx."]
+  # Not :socket and :ssl: they are everyday data (`%{socket: nil}`, `ssl: false`)
+  # and neither module defines a function that generic dispatch reaches
+  # (Access's fetch/get_and_update/pop, __struct__); a call through them is
+  # refused where it happens, like any module off the allowlist: statically
+  # when literal, by OtpForge.Guard when the module comes from data.
   @forbidden_data_atoms [
     :erlang, :os, :prim_file, :erl_prim_loader, :rpc, :erpc, :net_kernel, :gen_tcp, :gen_udp,
-    :gen_sctp, :httpc, :ssl, :erl_eval, :erl_ddll, :erts_debug, :erts_internal, :prim_inet,
-    :ram_file, :disk_log, :dets, :erl_boot_server, :net_adm, :inet_db, :socket, :prim_socket,
+    :gen_sctp, :httpc, :erl_eval, :erl_ddll, :erts_debug, :erts_internal, :prim_inet,
+    :ram_file, :disk_log, :dets, :erl_boot_server, :net_adm, :inet_db, :prim_socket,
     :parse_transform, :file, :filelib, :code,
     :dbg, :ttb, :erl_tar, :os_mon, :application_master
   ]

@@ -615,7 +615,7 @@ defmodule OtpForge.Guard do
     end
   end
 
-  @building_blocks [Agent, Task, Registry, DynamicSupervisor, Task.Supervisor, Supervisor]
+  @building_blocks [Agent, Task, Registry, DynamicSupervisor, Task.Supervisor, Supervisor, PartitionSupervisor]
 
   defp child_module(mod) do
     if Allowlist.job_module?(mod) or mod in @building_blocks, do: :ok, else: deny("the child #{inspect(mod)} is not allowed in sandboxed code: children must be modules the job defines")
@@ -628,6 +628,8 @@ defmodule OtpForge.Guard do
       m in [Registry, DynamicSupervisor, Task.Supervisor] and f == :start_link -> start_opts(a)
       m == Supervisor and f == :start_link -> check(:sup_start, m, f, a)
       m == GenServer and f in [:start_link, :start] -> check(:gen_start, m, f, a)
+      # Its partitions' child spec is checked like any child, and :with_arguments refused.
+      m == PartitionSupervisor and f == :start_link -> check(:partition_sup, m, f, a)
       true -> deny("a child that starts with #{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
     end
   end
