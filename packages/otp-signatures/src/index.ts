@@ -9,8 +9,9 @@ export {
 } from "./catalog/index.js";
 export {
   designExamples, type DesignExampleData, DESIGN_PROBLEMS, designProblem, parseDesignProblem, assertElixirLiteral,
-  assertAlias, parseFunctionRef, InvalidDesignProblemError, STRATEGIES, RESTART_TYPES, REQUIREMENT_KINDS,
-  type Strategy, type RestartType, type RequirementKind, type SupervisorRef, type ProcessRef, type ApiCall,
+  assertAlias, assertElixirPattern, parseFunctionRef, InvalidDesignProblemError, STRATEGIES, RESTART_TYPES, REQUIREMENT_KINDS,
+  BEHAVIOURAL_KINDS, type Strategy, type RestartType, type RequirementKind, type SupervisorRef, type ProcessRef, type ApiCall,
+  type IndexedCall, type ScenarioStep,
   type DesignRequirement, type DesignProblem,
 } from "./design-problems/index.js";
 export { parseTerm, printTerm, TermParseError, atomTerm, renderLit, messageTag, tupleArg, type Term, type Lit } from "./elixir-term.js";

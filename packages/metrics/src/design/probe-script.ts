@@ -10,8 +10,11 @@ import { readFileSync } from "node:fs";
 import {
   assertAlias,
   assertElixirLiteral,
+  assertElixirPattern,
   parseFunctionRef,
   type ApiCall,
+  type IndexedCall,
+  type ScenarioStep,
   type DesignProblem,
   type DesignRequirement,
   type ProcessRef,
@@ -38,7 +41,7 @@ export const DEFAULT_PROBE_TIMING: ProbeTiming = {
   callTimeoutMs: 3_000,
 };
 
-const PROBE_FILES = ["tree.exs", "observe.exs", "checks.exs", "run.exs"];
+const PROBE_FILES = ["tree.exs", "observe.exs", "steps.exs", "behaviour.exs", "checks.exs", "cleanup.exs", "run.exs"];
 let probeSource: string | undefined;
 
 /** The probe modules' source (read once). */
@@ -91,16 +94,102 @@ function renderRequirement(r: DesignRequirement, where: string): string {
       break;
     case "concurrency_limit": {
       if (r.start) parseFunctionRef(r.start, `${where}: start`);
-      fields.push(`sup: ${supRef(r.supervisor, where)}`, `limit: ${int(r.limit)}`, `start: ${r.start ? unaryCall(r.start) : "nil"}`);
+      fields.push(
+        `sup: ${supRef(r.supervisor, where)}`,
+        `limit: ${int(r.limit)}`,
+        `start: ${r.start ? unaryCall(r.start) : "nil"}`,
+        `worker: ${r.worker ? assertAlias(r.worker, `${where}: worker`) : "nil"}`,
+      );
       break;
     }
     case "expiry":
+      // Expiry is a scenario: present at once, absent within the deadline,
+      // and still absent a while later (an entry that comes back, or a
+      // process that restarts empty in a loop, is no expiry).
+      assertElixirLiteral(r.present, `${where}: present`);
+      assertElixirLiteral(r.absent, `${where}: absent`);
       fields.push(
+        `steps: ${renderSteps(
+          [
+            { call: r.probe, expect: r.present },
+            { call: r.probe, eventually: r.absent, withinMs: r.withinMs },
+            { call: r.probe, stays: r.absent, forMs: Math.min(r.withinMs, 1000) },
+          ],
+          where,
+        )}`,
+        "stable: []",
+      );
+      break;
+    case "scenario":
+      fields.push(`steps: ${renderSteps(r.steps, where)}`, `stable: ${procList(r.stable ?? [], where)}`);
+      break;
+    case "concurrent_calls": {
+      const replies = (r.replies ?? []).map(
+        (q) => `%{pattern: ${matcher(q.match, where)}, count: ${optInt(q.count)}, min: ${optInt(q.min)}, max: ${optInt(q.max)}}`,
+      );
+      const pids = r.okPids
+        ? `%{min: ${optInt(r.okPids.min)}, max: ${optInt(r.okPids.max)}, same: ${r.okPids.same === true}, distinct: ${r.okPids.distinct === true}}`
+        : "nil";
+      const running = r.running
+        ? `%{sup: ${supRef(r.running.supervisor, where)}, worker: ${r.running.worker ? assertAlias(r.running.worker, `${where}: worker`) : "nil"}, min: ${optInt(r.running.min)}, max: ${optInt(r.running.max)}}`
+        : "nil";
+      fields.push(
+        `clients: ${int(r.clients)}`,
+        `call: ${indexedCall(r.call, where)}`,
+        `replies: [${replies.join(", ")}]`,
+        `ok_pids: ${pids}`,
+        `running: ${running}`,
+        `then: ${renderSteps(r.then ?? [], where)}`,
+      );
+      break;
+    }
+    case "hang":
+    case "slow_dependency":
+      fields.push(
+        `target: ${procRef(r.target, where)}`,
+        `hold_ms: ${int(r.holdMs)}`,
+        `survivors: ${procList(r.survivors, where)}`,
+        `during: ${renderSteps(r.during ?? [], where)}`,
+        `after: ${renderSteps(r.after ?? [], where)}`,
+      );
+      break;
+    case "normal_exit":
+      fields.push(
+        `proc: ${procRef(r.process, where)}`,
+        `restarted: ${r.restarted}`,
+        `survivors: ${procList(r.survivors ?? [], where)}`,
+        `then: ${renderSteps(r.then ?? [], where)}`,
+      );
+      break;
+    case "repeated_escalation":
+      fields.push(
+        `sup: ${supRef(r.supervisor, where)}`,
+        `kill: ${procRef(r.kill, where)}`,
+        `crashes: ${int(r.crashes)}`,
+        `rounds: ${int(r.rounds)}`,
+        `parent: ${supRef(r.parent, where)}`,
+        `unaffected: ${procList(r.unaffected ?? [], where)}`,
+      );
+      break;
+    case "recovers_after_escalation":
+      fields.push(
+        `sup: ${supRef(r.supervisor, where)}`,
+        `kill: ${procRef(r.kill, where)}`,
+        `crashes: ${int(r.crashes)}`,
+        `running: ${procList(r.running ?? [], where)}`,
+        `then: ${renderSteps(r.then ?? [], where)}`,
+      );
+      break;
+    case "latency":
+      fields.push(
+        `blocker: ${call(r.blocker, where)}`,
         `probe: ${call(r.probe, where)}`,
-        `present: ${assertElixirLiteral(r.present, `${where}: present`)}`,
-        `absent: ${assertElixirLiteral(r.absent, `${where}: absent`)}`,
+        `expect: ${r.expect !== undefined ? matcher(r.expect, where) : "nil"}`,
         `within_ms: ${int(r.withinMs)}`,
       );
+      break;
+    case "reclaims":
+      fields.push(`fill: ${indexedCall(r.fill, where)}`, `count: ${int(r.count)}`, `within_ms: ${int(r.withinMs)}`);
       break;
     case "registry": {
       parseFunctionRef(r.ensure, `${where}: ensure`);
@@ -162,6 +251,49 @@ function call(c: ApiCall, where: string): string {
   const args = (c.args ?? []).map((a) => assertElixirLiteral(a, `${where}: argument of ${c.fn}`));
   const text = `${c.fn}(${args.join(", ")})`;
   return `{${elixirString(text)}, fn -> ${text} end}`;
+}
+
+/**
+ * Scenario steps as Elixir tuples the probe runs in order:
+ * `{:call, text, fun, matcher | nil}`, `{:eventually, text, fun, matcher, ms}`,
+ * `{:stays, text, fun, matcher, ms}`, `{:wait, ms}`, `{:kill, ref}`, `{:running, ref, ms}`.
+ */
+function renderSteps(steps: ScenarioStep[], where: string): string {
+  const one = (s: ScenarioStep): string => {
+    if ("waitMs" in s) return `{:wait, ${int(s.waitMs)}}`;
+    if ("kill" in s) return `{:kill, ${procRef(s.kill, where)}}`;
+    if ("running" in s) return `{:running, ${procRef(s.running, where)}, ${int(s.withinMs)}}`;
+    const c = call(s.call, where).slice(1, -1);
+    if ("eventually" in s) return `{:eventually, ${c}, ${matcher(s.eventually, where)}, ${int(s.withinMs)}}`;
+    if ("stays" in s) return `{:stays, ${c}, ${matcher(s.stays, where)}, ${int(s.forMs)}}`;
+    return `{:call, ${c}, ${s.expect !== undefined ? matcher(s.expect, where) : "nil"}}`;
+  };
+  return `[${steps.map(one).join(", ")}]`;
+}
+
+/** `{"{:ok, _}", fn v -> match?({:ok, _}, v) end}`: a pattern's text and a function that tests a reply against it. */
+function matcher(pattern: string, where: string): string {
+  const p = assertElixirPattern(pattern, `${where}: pattern`);
+  return `{${elixirString(p)}, fn v -> match?(${p}, v) end}`;
+}
+
+/** `{"Limiter.hit(\"c<i>\")", fn i -> Limiter.hit("c" <> Integer.to_string(i)) end}`: call number i. */
+function indexedCall(c: IndexedCall, where: string): string {
+  parseFunctionRef(c.fn, `${where}: fn`);
+  const args = (c.args ?? []).map((a) => assertElixirLiteral(a, `${where}: argument of ${c.fn}`));
+  const shown = [...args];
+  const code = [...args];
+  if (c.index) {
+    if (!/^[A-Za-z0-9_:.-]*$/.test(c.index.prefix)) throw new RangeError(`${where}: index prefix ${JSON.stringify(c.index.prefix)} has characters other than letters, digits and _:.-`);
+    const at = Math.min(c.index.at ?? args.length, args.length);
+    shown.splice(at, 0, `"${c.index.prefix}<i>"`);
+    code.splice(at, 0, `(${elixirString(c.index.prefix)} <> Integer.to_string(i))`);
+  }
+  return `{${elixirString(`${c.fn}(${shown.join(", ")})`)}, fn ${c.index ? "i" : "_i"} -> ${c.fn}(${code.join(", ")}) end}`;
+}
+
+function optInt(n: number | undefined): string {
+  return n === undefined ? "nil" : int(n);
 }
 
 /** `{"Chat.ensure_room", fn arg -> Chat.ensure_room(arg) end}` for a function the probe calls with one value. */

@@ -2,7 +2,7 @@
 // start its top supervisor, and check every requirement of the problem on the
 // live tree (see probe/*.exs). The result is data: a score, and per
 // requirement whether it held and what was observed.
-import { type DesignProblem, type RequirementKind } from "@otpforge/otp-signatures";
+import { type DesignProblem, type RequirementKind, type ScenarioStep } from "@otpforge/otp-signatures";
 import { buildProbeScript, DEFAULT_PROBE_TIMING, type ProbeTiming } from "./probe-script.js";
 import { findTopCandidates } from "./top-candidates.js";
 import { stripCodeFence } from "../pair-verification/code-text.js";
@@ -113,6 +113,18 @@ function toVerification(problem: DesignProblem, outcome: ProbeJobOutcome, starte
   };
 }
 
+/** The longest a list of scenario steps may take: every wait, deadline and call. */
+function stepsMs(steps: ScenarioStep[], timing: ProbeTiming): number {
+  return steps.reduce((sum, s) => {
+    if ("waitMs" in s) return sum + s.waitMs;
+    if ("running" in s) return sum + s.withinMs;
+    if ("kill" in s) return sum + timing.restartWaitMs;
+    if ("eventually" in s) return sum + s.withinMs + timing.callTimeoutMs;
+    if ("stays" in s) return sum + s.forMs + timing.callTimeoutMs;
+    return sum + timing.callTimeoutMs;
+  }, 0);
+}
+
 function notChecked(problem: DesignProblem, status: DesignStatus, message: string, started: number): DesignVerification {
   return {
     problemId: problem.id,
@@ -142,11 +154,28 @@ export function jobTimeoutMs(problem: DesignProblem, timing: ProbeTiming): numbe
     const base = timing.startTimeoutMs + 2 * timing.restartWaitMs + 4 * timing.callTimeoutMs;
     switch (r.kind) {
       case "expiry":
-        return base + r.withinMs;
+        return base + r.withinMs + 1000;
       case "escalation":
         return base + r.crashes * timing.restartWaitMs;
       case "concurrency_limit":
         return base + (r.limit + 2) * timing.callTimeoutMs;
+      case "scenario":
+        return base + stepsMs(r.steps, timing);
+      case "concurrent_calls":
+        return base + 2 * timing.callTimeoutMs + stepsMs(r.then ?? [], timing);
+      case "hang":
+      case "slow_dependency":
+        return base + r.holdMs + stepsMs([...(r.during ?? []), ...(r.after ?? [])], timing);
+      case "normal_exit":
+        return base + stepsMs(r.then ?? [], timing);
+      case "repeated_escalation":
+        return base + r.rounds * (r.crashes + 2) * timing.restartWaitMs;
+      case "recovers_after_escalation":
+        return base + (r.crashes + 2) * timing.restartWaitMs + stepsMs(r.then ?? [], timing);
+      case "latency":
+        return base + r.withinMs;
+      case "reclaims":
+        return base + r.withinMs + Math.ceil(r.count / 100) * timing.callTimeoutMs;
       default:
         return base;
     }

@@ -52,7 +52,34 @@ export const REQUIREMENT_KINDS = [
   "group_restart",
   "ordered_restart",
   "escalation",
+  "scenario",
+  "concurrent_calls",
+  "hang",
+  "slow_dependency",
+  "normal_exit",
+  "repeated_escalation",
+  "recovers_after_escalation",
+  "latency",
+  "reclaims",
 ] as const;
+
+/**
+ * Kinds that exercise what the system does (calls through its API, faults
+ * other than one kill of an idle process) rather than how the tree is shaped;
+ * a design that fails one of them breaks its story (see the design metric's score).
+ */
+export const BEHAVIOURAL_KINDS: readonly RequirementKind[] = [
+  "expiry",
+  "scenario",
+  "concurrent_calls",
+  "hang",
+  "slow_dependency",
+  "normal_exit",
+  "repeated_escalation",
+  "recovers_after_escalation",
+  "latency",
+  "reclaims",
+];
 
 export type Strategy = (typeof STRATEGIES)[number];
 export type RestartType = (typeof RESTART_TYPES)[number];
@@ -78,6 +105,46 @@ export interface ApiCall {
   args?: string[];
 }
 
+/** Asserts `text` is an Elixir pattern: a plain literal in which `_` stands for any value, e.g. `{:ok, _}`. */
+export function assertElixirPattern(text: string, where: string): string {
+  if (!isElixirLiteral(text.replace(/(?<![\w:"])_(?!\w)/g, "nil"))) {
+    throw new InvalidDesignProblemError(
+      `${where}: ${JSON.stringify(text)} is not a pattern (a plain Elixir literal in which \`_\` stands for any value, e.g. "{:ok, _}").`,
+    );
+  }
+  return text;
+}
+
+/**
+ * A call made many times (by concurrent clients, or to fill a store): call
+ * number i gets the string `"<prefix>i"` inserted among its arguments at
+ * `indexAt` (default: after the others), so each call can use its own key.
+ */
+export interface IndexedCall {
+  fn: string;
+  args?: string[];
+  /** Omit to give every call the same arguments. */
+  index?: { prefix: string; at?: number };
+}
+
+/**
+ * One step of a timed scenario against the live tree. A reply is compared
+ * with a pattern (a literal where `_` matches anything).
+ */
+export type ScenarioStep =
+  /** Call once; when `expect` is given the reply must match it. */
+  | { call: ApiCall; expect?: string }
+  /** Call repeatedly until the reply matches, within the deadline. */
+  | { call: ApiCall; eventually: string; withinMs: number }
+  /** Call repeatedly for `forMs`: every reply must match (a state that must persist). */
+  | { call: ApiCall; stays: string; forMs: number }
+  /** Let time pass (timers run in the skeleton meanwhile). */
+  | { waitMs: number }
+  /** Kill a process (exit reason :kill) and wait until it is dead. */
+  | { kill: ProcessRef }
+  /** Wait until a process is registered again (with any pid). */
+  | { running: ProcessRef; withinMs: number };
+
 interface RequirementBase {
   /** Unique within its problem, e.g. "strategy-top". */
   id: string;
@@ -100,6 +167,8 @@ export type DesignRequirement = RequirementBase &
         limit: number;
         /** `"Module.fun"` called with 1, 2, … limit+2 to ask for more children than allowed; omit for a fixed pool. */
         start?: string;
+        /** Count only workers of this module (at any depth under the supervisor); default every worker. */
+        worker?: string;
       }
     | {
         kind: "expiry";
@@ -129,6 +198,84 @@ export type DesignRequirement = RequirementBase &
         crashes: number;
         expect: "exits" | "survives";
         unaffected?: ProcessRef[];
+      }
+    | {
+        kind: "scenario";
+        steps: ScenarioStep[];
+        /** Processes that must keep their pids through the scenario (every supervisor of the tree must anyway). */
+        stable?: ProcessRef[];
+      }
+    | {
+        kind: "concurrent_calls";
+        /** How many clients call at once (each from its own process, released together). */
+        clients: number;
+        call: IndexedCall;
+        /** How many replies must match each pattern (`count` exactly, or between `min` and `max`). */
+        replies?: Array<{ match: string; count?: number; min?: number; max?: number }>;
+        /** About the pids in `{:ok, pid}` replies: how many, and whether they are all one process or all different. */
+        okPids?: { min?: number; max?: number; same?: boolean; distinct?: boolean };
+        /** Worker processes running under a supervisor (at any depth) after the calls. */
+        running?: { supervisor: SupervisorRef; worker?: string; min?: number; max?: number };
+        /** Steps run after the calls (e.g. what the state holds now). */
+        then?: ScenarioStep[];
+      }
+    | {
+        kind: "hang" | "slow_dependency";
+        /** The process suspended (it stops handling messages) for `holdMs`, longer than a call timeout. */
+        target: ProcessRef;
+        holdMs: number;
+        /** Processes that must keep their pids throughout. */
+        survivors: ProcessRef[];
+        /** Steps run while the target is suspended (the rest of the system must still answer). */
+        during?: ScenarioStep[];
+        /** Steps run after the hold: for `hang` the target is still suspended, for `slow_dependency` it has been resumed. */
+        after?: ScenarioStep[];
+      }
+    | {
+        kind: "normal_exit";
+        /** Stopped with reason :normal (as a finished or closed process stops). */
+        process: ProcessRef;
+        restarted: boolean;
+        survivors?: ProcessRef[];
+        then?: ScenarioStep[];
+      }
+    | {
+        kind: "repeated_escalation";
+        /** The supervisor that gives up each round (it must come back each time). */
+        supervisor: SupervisorRef;
+        kill: ProcessRef;
+        /** Crashes per round: enough to exceed the supervisor's intensity. */
+        crashes: number;
+        rounds: number;
+        /** The supervisor above, which must absorb every round and keep its pid. */
+        parent: SupervisorRef;
+        unaffected?: ProcessRef[];
+      }
+    | {
+        kind: "recovers_after_escalation";
+        supervisor: SupervisorRef;
+        kill: ProcessRef;
+        crashes: number;
+        /** Processes that must be running again (with new pids) after the supervisor came back. */
+        running?: ProcessRef[];
+        then?: ScenarioStep[];
+      }
+    | {
+        kind: "latency";
+        /** Started first, from its own client; it may block (or never return). */
+        blocker: ApiCall;
+        /** Called by another client while the blocker is in flight: must return within `withinMs`. */
+        probe: ApiCall;
+        expect?: string;
+        withinMs: number;
+      }
+    | {
+        kind: "reclaims";
+        /** Called `count` times (each with its own key) to fill the system. */
+        fill: IndexedCall;
+        count: number;
+        /** Deadline for memory (the tree's processes, ETS, persistent terms) to be back near the level before the fill. */
+        withinMs: number;
       }
   );
 
@@ -192,6 +339,34 @@ export const ProcessRefSchema: z.ZodType<ProcessRef> = z.union([
 
 const ApiCallSchema = z.object({ fn: functionRef("fn"), args: z.array(literal("argument")).optional() });
 
+const pattern = (where: string) =>
+  z.string().superRefine((s, ctx) => {
+    try {
+      assertElixirPattern(s, where);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: (e as Error).message });
+    }
+  });
+
+const IndexedCallSchema = z.object({
+  fn: functionRef("fn"),
+  args: z.array(literal("argument")).optional(),
+  index: z.object({ prefix: z.string().regex(/^[A-Za-z0-9_:.-]*$/, "letters, digits and _:.- only"), at: z.number().int().nonnegative().optional() }).optional(),
+});
+
+const ms = z.number().int().positive().max(60_000);
+
+export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z.union([
+  z.object({ call: ApiCallSchema, eventually: pattern("eventually"), withinMs: ms }).strict(),
+  z.object({ call: ApiCallSchema, stays: pattern("stays"), forMs: ms }).strict(),
+  z.object({ call: ApiCallSchema, expect: pattern("expect").optional() }).strict(),
+  z.object({ waitMs: ms }).strict(),
+  z.object({ kill: ProcessRefSchema }).strict(),
+  z.object({ running: ProcessRefSchema, withinMs: ms }).strict(),
+]);
+
+const steps = z.array(ScenarioStepSchema);
+
 const base = {
   id: z.string().min(1),
   description: z.string().min(1),
@@ -215,6 +390,7 @@ export const DesignRequirementSchema: z.ZodType<DesignRequirement> = z.discrimin
     supervisor: SupervisorRefSchema,
     limit: z.number().int().positive().max(1000),
     start: functionRef("start").optional(),
+    worker: alias("worker module").optional(),
   }),
   z.object({
     ...base,
@@ -250,6 +426,80 @@ export const DesignRequirementSchema: z.ZodType<DesignRequirement> = z.discrimin
     expect: z.enum(["exits", "survives"]),
     unaffected: z.array(ProcessRefSchema).optional(),
   }),
+  z.object({ ...base, kind: z.literal("scenario"), steps: steps.min(1), stable: z.array(ProcessRefSchema).optional() }),
+  z.object({
+    ...base,
+    kind: z.literal("concurrent_calls"),
+    clients: z.number().int().min(2).max(200),
+    call: IndexedCallSchema,
+    replies: z
+      .array(
+        z.object({
+          match: pattern("reply"),
+          count: z.number().int().nonnegative().optional(),
+          min: z.number().int().nonnegative().optional(),
+          max: z.number().int().nonnegative().optional(),
+        }),
+      )
+      .optional(),
+    okPids: z
+      .object({
+        min: z.number().int().nonnegative().optional(),
+        max: z.number().int().nonnegative().optional(),
+        same: z.boolean().optional(),
+        distinct: z.boolean().optional(),
+      })
+      .optional(),
+    running: z
+      .object({
+        supervisor: SupervisorRefSchema,
+        worker: alias("worker module").optional(),
+        min: z.number().int().nonnegative().optional(),
+        max: z.number().int().nonnegative().optional(),
+      })
+      .optional(),
+    then: steps.optional(),
+  }),
+  ...(["hang", "slow_dependency"] as const).map((kind) =>
+    z.object({
+      ...base,
+      kind: z.literal(kind),
+      target: ProcessRefSchema,
+      holdMs: ms,
+      survivors: z.array(ProcessRefSchema),
+      during: steps.optional(),
+      after: steps.optional(),
+    }),
+  ),
+  z.object({
+    ...base,
+    kind: z.literal("normal_exit"),
+    process: ProcessRefSchema,
+    restarted: z.boolean(),
+    survivors: z.array(ProcessRefSchema).optional(),
+    then: steps.optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal("repeated_escalation"),
+    supervisor: SupervisorRefSchema,
+    kill: ProcessRefSchema,
+    crashes: z.number().int().positive().max(20),
+    rounds: z.number().int().min(2).max(20),
+    parent: SupervisorRefSchema,
+    unaffected: z.array(ProcessRefSchema).optional(),
+  }),
+  z.object({
+    ...base,
+    kind: z.literal("recovers_after_escalation"),
+    supervisor: SupervisorRefSchema,
+    kill: ProcessRefSchema,
+    crashes: z.number().int().positive().max(20),
+    running: z.array(ProcessRefSchema).optional(),
+    then: steps.optional(),
+  }),
+  z.object({ ...base, kind: z.literal("latency"), blocker: ApiCallSchema, probe: ApiCallSchema, expect: pattern("expect").optional(), withinMs: ms }),
+  z.object({ ...base, kind: z.literal("reclaims"), fill: IndexedCallSchema, count: z.number().int().min(10).max(20_000), withinMs: ms }),
 ]);
 
 export const DesignProblemSchema: z.ZodType<DesignProblem> = z

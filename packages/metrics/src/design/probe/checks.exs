@@ -62,30 +62,12 @@ defmodule OtpforgeDesignProbe.Checks do
 
       wait_until(cfg.settle_ms, fn -> false end)
 
-      with {:ok, kids} <- Tree.children(sup) do
-        running = Enum.count(kids, fn {_, p, _, _} -> is_pid(p) and Process.alive?(p) end)
-        tried = if r.start, do: " after #{length(attempts)} start requests (#{refused} not started)", else: ""
-        verdict(running == r.limit, "#{Tree.describe_ref(r.sup)} runs #{running} children#{tried}, the limit is #{r.limit}")
-      end
-    end
-  end
-
-  def check(%{kind: :expiry} = r, _top, cfg) do
-    with :ok <- setup(r, cfg), {:ok, first} <- call(r.probe, cfg) do
-      shown = elem(r.probe, 0)
-
-      cond do
-        first != r.present ->
-          {:fail, "right after setup #{shown} returned #{Tree.short(first)}, expected #{Tree.short(r.present)}"}
-
-        true ->
-          case wait_until(r.within_ms, fn -> call(r.probe, cfg) == {:ok, r.absent} end) do
-            true -> {:pass, "#{shown} returned #{Tree.short(r.present)}, then #{Tree.short(r.absent)} once the entry expired"}
-            false ->
-              {:ok, last} = call(r.probe, cfg) |> ok_or_inspect()
-              {:fail, "#{shown} still returned #{Tree.short(last)} #{r.within_ms} ms later, expected #{Tree.short(r.absent)} (no expiry with the configured time)"}
-          end
-      end
+      # Workers at any depth (a pool may add a Registry child, a job runner may
+      # partition its supervisor): the pool's own workers are what the limit is about.
+      running = length(Tree.workers(sup, Map.get(r, :worker)))
+      what = if Map.get(r, :worker), do: "#{inspect(r.worker)} workers", else: "workers"
+      tried = if r.start, do: " after #{length(attempts)} start requests (#{refused} not started)", else: ""
+      verdict(running == r.limit, "#{Tree.describe_ref(r.sup)} runs #{running} #{what}#{tried}, the limit is #{r.limit}")
     end
   end
 
@@ -206,6 +188,10 @@ defmodule OtpforgeDesignProbe.Checks do
     end
   end
 
+  @behavioural [:expiry, :scenario, :concurrent_calls, :hang, :slow_dependency, :normal_exit, :repeated_escalation, :recovers_after_escalation, :latency, :reclaims]
+
+  def check(%{kind: kind} = r, top, cfg) when kind in @behavioural, do: OtpforgeDesignProbe.Behaviour.check(r, top, cfg)
+
   def check(%{kind: kind}, _top, _cfg), do: {:fail, "unknown requirement kind #{inspect(kind)}"}
 
   # ---- helpers --------------------------------------------------------------
@@ -282,13 +268,15 @@ defmodule OtpforgeDesignProbe.Checks do
   defp supervised_by(_found, nil, _top), do: :ok
 
   defp supervised_by(found, sup_ref, top) do
-    with {:ok, sup} <- Tree.resolve_sup(sup_ref, top), {:ok, kids} <- Tree.children(sup) do
-      pids = for {_, p, _, _} <- kids, is_pid(p), do: p
+    # Descendants, not only children: rooms under a PartitionSupervisor's
+    # partitions or a nested supervisor are still supervised by it.
+    with {:ok, sup} <- Tree.resolve_sup(sup_ref, top) do
+      pids = for {p, _, _} <- Tree.descendants(sup), do: p
       loose = for {key, pid} <- found, pid not in pids, do: key
 
       case loose do
         [] -> :ok
-        _ -> {:fail, "the processes for #{Enum.map_join(loose, ", ", &inspect/1)} are not children of #{Tree.describe_ref(sup_ref)}"}
+        _ -> {:fail, "the processes for #{Enum.map_join(loose, ", ", &inspect/1)} are not supervised by #{Tree.describe_ref(sup_ref)}"}
       end
     end
   end

@@ -27,6 +27,9 @@ defmodule OtpforgeDesignProbe do
   end
 
   defp run_one(req, top, cfg) do
+    names_before = OtpforgeDesignProbe.Cleanup.before()
+    OtpforgeDesignProbe.Steps.mark_start()
+
     case Tree.start(top, Map.get(req, :start_opts, cfg.start_opts), cfg.start_timeout_ms) do
       {:error, why} ->
         result(req, false, "the tree did not start for this check: #{why}")
@@ -39,7 +42,7 @@ defmodule OtpforgeDesignProbe do
             kind, reason -> {:fail, "the check itself failed: #{Tree.format_error(kind, reason)}"}
           end
 
-        Tree.stop(pid)
+        OtpforgeDesignProbe.Cleanup.finish(pid, names_before)
 
         case outcome do
           {:pass, detail} -> result(req, true, detail)

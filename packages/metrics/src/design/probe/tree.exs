@@ -201,6 +201,40 @@ defmodule OtpforgeDesignProbe.Tree do
     end
   end
 
+  # ---- walking the tree ------------------------------------------------------
+
+  # Every live process under a supervisor, at any depth, as {pid, type, modules}
+  # (a Registry's partitions included: they are part of what the tree started).
+  def descendants(sup, depth \\ 0) do
+    case children(sup) do
+      {:ok, kids} when depth < 8 ->
+        Enum.flat_map(kids, fn
+          {_, p, :supervisor, mods} when is_pid(p) -> [{p, :supervisor, mods} | descendants(p, depth + 1)]
+          {_, p, type, mods} when is_pid(p) -> [{p, type, mods}]
+          _ -> []
+        end)
+
+      _ ->
+        []
+    end
+  end
+
+  # The workers running under a supervisor at any depth (through nested and
+  # partitioned supervisors, not into a Registry's own partitions), optionally
+  # only those of one module: what a pool or a job limit counts.
+  def workers(sup, module \\ nil) do
+    for {p, :worker, mods} <- descendants(sup),
+        Process.alive?(p),
+        module == nil or (is_list(mods) and module in mods),
+        do: p
+  end
+
+  # The supervisors of the tree, top included, with their pids: the "path"
+  # that must not restart while a scenario runs.
+  def supervisors(top) do
+    [{:top, top} | for({p, :supervisor, _mods} <- descendants(top), do: {label(p), p})]
+  end
+
   # ---- resolving references from requirements ------------------------------
 
   # Supervisor refs: :top | {:name, atom} | {:child, sup_ref, id}
