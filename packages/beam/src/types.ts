@@ -64,6 +64,12 @@ export interface ExploreJobOptions {
    * the dead process's messages), as between nodes.
    */
   model?: DeliveryModel;
+  /**
+   * Trusted jobs only: the files (by name) whose code the explorer controls. They pass the policy
+   * as untrusted code does and are rewritten; the job's other files and script run as written
+   * (the trace generator's observer around a world). Untrusted jobs: every file is controlled.
+   */
+  controlled?: string[];
 }
 
 /** How messages travel in an exploration (see ExploreJobOptions.model). */

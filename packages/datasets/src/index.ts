@@ -2,7 +2,7 @@
 export { WORLD_SCHEMA_VERSION, difficultySchema, type Difficulty } from "./traces/world.js";
 export { type TraceKnobs } from "./traces/generate.js";
 export { FAMILIES, familySchema, type Family } from "./traces/questions/spec.js";
-export { poolRunner, localElixirRunner, type ElixirRunner, type ElixirJob, type ElixirJobResult, type PoolLike } from "./traces/runner.js";
+export { poolRunner, localElixirRunner, type ElixirRunner, type ElixirJob, type ElixirJobResult } from "./traces/runner.js";
 export { buildTraceDataset, beamVersions, type TraceDatasetOptions, type TraceDatasetResult, type TraceProgress } from "./traces/build.js";
 export { traceExampleSchema, type TraceExample, type Split } from "./traces/record.js";
 export { datasetStats, type TraceDatasetStats, type FamilyStats } from "./traces/quality.js";

@@ -6,6 +6,7 @@ export { renderProcessCode } from "./traces/render-code.js";
 export { renderEventTrace } from "./traces/render-trace.js";
 export { specKey, type QuestionSpec } from "./traces/questions/spec.js";
 export { observeWorlds, runSeeds, type WorldObservation, type ObservedEvent } from "./traces/observe-world.js";
+export { exploreWorld } from "./traces/explore-world.js";
 export { runElixirSource } from "./traces/runner.js";
 export { worldSeedOf, TraceResumeError } from "./traces/build.js";
 export { worldHash, structureHash, splitOf } from "./traces/quality.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildTraceDataset, type ElixirRunner } from "@otpforge/datasets";
 
-/** A runner whose BEAM answers the set-up jobs but fails every world batch. */
+/** A runner (a plain one: it cannot explore) whose BEAM answers the set-up jobs but fails every world batch. */
 function failingRunner(): ElixirRunner & { batches: number } {
   const r = {
     parallelism: 1,
@@ -9,7 +9,7 @@ function failingRunner(): ElixirRunner & { batches: number } {
     async run(job: { script: string }) {
       if (job.script.includes("System.version()")) return { ok: true as const, value: "1.14.0 25" };
       if (job.script.includes("@@module ")) {
-        const mods = ["TraceWorld.Driver", "TraceWorld.Observe", "TraceWorld.Batch"];
+        const mods = ["TraceWorld.Driver", "TraceWorld.Observe", "TraceWorld.Batch", "TraceWorld.Explored"];
         return { ok: true as const, value: mods.map((m) => `@@module Elixir.${m} AAAA`).join("\n") };
       }
       r.batches++;

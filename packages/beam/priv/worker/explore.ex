@@ -415,6 +415,8 @@ defmodule OtpForge.Explore do
     case msg do
       {:explore_park, pid, token, what} -> %{st | parked: Map.put(st.parked, pid, {token, what})}
       {:explore_timer, ref, ms, dest, msg} -> add_timer(st, ref, ms, dest, msg)
+      # (A timer due at a virtual instant, not after a delay: Rt.sleep_until/1, for trusted observers.)
+      {:explore_timer_at, ref, due, dest, msg} -> add_timer(st, ref, max(due - st.clock, 0), dest, msg)
       {:explore_cancel, ref} -> %{st | timers: Enum.reject(st.timers, &(&1.ref == ref))}
       {:explore_result, pid, value} when pid == st.root -> %{st | result: value}
       # The distributed model's traffic (OtpForge.Explore.Net sends it, Channels keeps it).
@@ -652,6 +654,7 @@ defmodule OtpForge.Explore do
         {:await, task} -> with_dest(st, task, &"#{label} awaits task #{&1}")
         {:poll} -> {st, "#{label} looks at its mailbox"}
         {:ending} -> {st, "#{label} ends"}
+        {:trap_exit, on} -> {st, "#{label} sets trap_exit to #{on}"}
         {:handle, :init, mod, _, _} -> {st, "#{label} runs #{inspect(mod)}.init"}
         {:handle, :handle_call, _mod, msg, from} -> with_dest(st, from, &"#{label} handles call #{show(msg)} from #{&1}")
         {:handle, :handle_cast, _mod, msg, _} -> {st, "#{label} handles cast #{show(msg)}"}

@@ -103,6 +103,13 @@ defmodule OtpForge.Explore.Rt do
   def direct(mod, fun, [f | rest], at) when fun in [:spawn, :spawn_link, :spawn_monitor] and mod in [Kernel, :erlang, Process] and is_function(f, 0),
     do: direct_call(mod, fun, [ends(f) | rest], at)
 
+  # Trapping exits is a choice point: an exit signal that comes before it kills the process, one
+  # that comes after is a message; a process may be started and signalled before it sets the flag.
+  def direct(Process, :flag, [:trap_exit, on] = args, at) do
+    yield({:trap_exit, on})
+    direct_call(Process, :flag, args, at)
+  end
+
   def direct(mod, fun, args, at), do: direct_call(mod, fun, args, at)
 
   defp direct_call(mod, fun, args, at), do: if(distributed?(), do: Net.direct(mod, fun, args, at), else: Guard.call(mod, fun, args, at))
@@ -161,6 +168,24 @@ defmodule OtpForge.Explore.Rt do
   end
 
   def sleep(other), do: Process.sleep(other)
+
+  @doc """
+  Trusted observers only (job code cannot name this module): sleeps until virtual time `t` ms after
+  the schedule began, or not at all if it has passed; as every virtual sleep, it ends only once no
+  other process can move. Outside an exploration, `start_ms` (a monotonic time in ms) is the origin.
+  """
+  def sleep_until(t, start_ms) when is_integer(t) do
+    case scheduler() do
+      nil ->
+        left = start_ms + t - System.monotonic_time(:millisecond)
+        if left > 0, do: Process.sleep(left)
+
+      s ->
+        ref = make_ref()
+        send(s, {:explore_timer_at, ref, t, self(), {:"$otpforge_after", ref}})
+        receive do: ({:"$otpforge_after", ^ref} -> :ok)
+    end
+  end
 
   def timer_cancel(ref) do
     case scheduler() do

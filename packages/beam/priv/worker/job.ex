@@ -17,9 +17,12 @@ defmodule OtpForge.Job do
     script = job["script"]
     sources = if is_binary(script), do: files ++ [{"script.exs", script}], else: files
 
+    explore = job["explore"]
+    controlled = if is_map(explore), do: controlled_files(explore, trusted, sources), else: []
+
     prepared =
       if trusted,
-        do: Policy.parse_all(sources),
+        do: prepare_trusted(sources, controlled),
         else: Policy.check(sources)
 
     result =
@@ -36,8 +39,7 @@ defmodule OtpForge.Job do
 
         {:ok, asts} ->
           # The explorer's rewrite runs on code the policy accepted as written.
-          explore = job["explore"]
-          asts = if is_map(explore), do: Enum.map(asts, fn {name, ast} -> {name, OtpForge.Explore.Rewrite.rewrite(ast)} end), else: asts
+          asts = for {name, ast} <- asts, do: {name, if(name in controlled, do: OtpForge.Explore.Rewrite.rewrite(ast), else: ast)}
 
           {file_asts, script_ast} =
             if is_binary(script), do: {Enum.drop(asts, -1), asts |> List.last() |> elem(1)}, else: {asts, nil}
@@ -46,6 +48,26 @@ defmodule OtpForge.Job do
       end
 
     Map.put(result, "durationMs", (System.monotonic_time(:microsecond) - started) / 1000)
+  end
+
+  # The files whose processes the explorer schedules: all of an untrusted job's; of a trusted job
+  # (the trace generator: its observer is trusted, the world it observes is not), those named in
+  # explore.controlled.
+  defp controlled_files(_explore, false, sources), do: Enum.map(sources, &elem(&1, 0))
+  defp controlled_files(explore, true, _sources), do: List.wrap(explore["controlled"]) |> Enum.filter(&is_binary/1)
+
+  # A trusted job's controlled files pass the policy as any job's code does (the guards the
+  # explorer rewrites into choice points are the policy's); the rest is parsed as written.
+  defp prepare_trusted(sources, []), do: Policy.parse_all(sources)
+
+  defp prepare_trusted(sources, controlled) do
+    {checked, plain} = Enum.split_with(sources, fn {name, _} -> name in controlled end)
+
+    with {:ok, checked_asts} <- Policy.check(checked),
+         {:ok, plain_asts} <- Policy.parse_all(plain) do
+      by_name = Map.new(checked_asts ++ plain_asts)
+      {:ok, for({name, _} <- sources, do: {name, Map.fetch!(by_name, name)})}
+    end
   end
 
   defp limits(job) do
@@ -68,6 +90,8 @@ defmodule OtpForge.Job do
 
   defp execute(spec, limits) do
     flush_stale()
+    # A trusted job may quiet the Logger for its run (the trace generator does); the next job gets it back.
+    log_level = Logger.level()
     baseline = Cleanup.baseline()
     pterm_baseline()
     out = Capture.start(limits.max_output_bytes, self())
@@ -96,6 +120,7 @@ defmodule OtpForge.Job do
     # A spawn bomb is stopped before anything else (Logger is flooded with its crash reports).
     if elem(outcome, 0) == :process_limit, do: Cleanup.run(baseline, out, bomb: true, infra: [out, err])
     flush_logger()
+    if Logger.level() != log_level, do: Logger.configure(level: log_level)
     {stdout, _} = Capture.contents(out)
     {stderr, _} = Capture.contents(err)
     StderrRouter.set_target(nil)

@@ -144,7 +144,8 @@ defmodule OtpForge.Root do
 
   # A scenario to explore defines modules (and aliases them) only: top-level code would run once,
   # outside every schedule, in the job's main process, and state it made would join every schedule.
-  defp modules_only(%{explore: opts, script: ast}) when is_map(opts) and ast != nil do
+  # (A trusted job's top-level code is the project's own: the trace generator loads its observer there.)
+  defp modules_only(%{explore: opts, script: ast, trusted: false}) when is_map(opts) and ast != nil do
     exprs = case ast, do: ({:__block__, _, es} -> es; e -> [e])
 
     case Enum.reject(exprs, &(OtpForge.Policy.module_form?(&1) or directive?(&1))) do

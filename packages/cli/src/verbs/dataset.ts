@@ -16,18 +16,20 @@ import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../ver
 
 const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
 
-/** Worlds mostly sleep through their timers, so more VMs than cores keep the cores busy. */
+// Exploring a world keeps its VM busy (virtual time: no timer is waited for), so one per core.
 export function defaultPoolSize(): number {
-  return Math.min(16, 2 * availableParallelism());
+  return Math.min(16, availableParallelism());
 }
 
 const HELP = `Usage: otpforge dataset traces --n N --seed S --out F.jsonl [options] [--json]
 
 Generates N trace-prediction examples: seeded OTP worlds (GenServers, an
-optional supervisor, a schedule driven by a System process), each run R times
-on the BEAM with scheduling perturbations; only answers every run agreed on
-are kept. Families are balanced, no answer takes more than 40% of a family,
-worlds are deduplicated and split train/dev/test by structure.
+optional supervisor, a schedule driven by a System process), each explored
+over every interleaving on the BEAM, in virtual time; a world is kept only if
+every schedule gives the same observation (proved deterministic), and one
+whose exploration hits its bounds is dropped. Families are balanced, no answer
+takes more than 40% of a family, worlds are deduplicated and split
+train/dev/test by structure.
 
 Options:
   --n N                   examples wanted (default 100)
@@ -36,11 +38,14 @@ Options:
                           that made it to F.options.json
   --families a,b          only these families (default all): ${FAMILIES.join(", ")}
   --difficulty D          easy, medium or hard (default: a mix)
-  --runs R                runs per world (default 5)
+  --observe HOW           explore (default): every interleaving, as above; runs:
+                          R perturbed real-time runs that must agree (the old way:
+                          needs an idle machine to keep the schedule's timing)
+  --runs R                runs per world with --observe runs (default 5); the
+                          replay scripts' seeds come from them either way
   --questions-per-world Q at most Q questions from one world, two per family (default 6)
   --max-worlds W          give up after W worlds (default max(200, 40 N))
-  --pool-size P           worker VMs (default 2 per core, at most 16: world
-                          runs spend much of their time waiting for timers)
+  --pool-size P           worker VMs (default one per core, at most 16)
   --races                 also make worlds with deliberate races, asked as
                           "which outcomes are possible" (such files are not
                           byte-reproducible)
@@ -56,7 +61,7 @@ Options:
 
 Rerunning into an existing file completes it without duplicating ids; an
 interrupted run resumes from F.jsonl.partial. Either needs the options that
-made the file (--seed, --n, --families, --difficulty, --runs,
+made the file (--seed, --n, --families, --difficulty, --observe, --runs,
 --questions-per-world, --races); another value is refused, naming the option.
 Exit codes: 0 done, 1 the world budget ran out or balance failed, 2 bad usage
 or an existing file made with other options.
@@ -82,7 +87,7 @@ function report(stats: TraceDatasetStats, out: string, seconds: number, added: n
     lines.push(`  ${f.padEnd(16)} ${String(s.count).padStart(4)}  ${String(s.distinctAnswers).padStart(8)}  ${s.topAnswer ?? "-"} (${Math.round(100 * s.topShare)}%)`);
   }
   lines.push(`  splits: train ${stats.splits.train}, dev ${stats.splits.dev}, test ${stats.splits.test}`);
-  lines.push(`  worlds: ${stats.worlds.run} run, ${stats.worlds.contributing} used, ${stats.worlds.duplicates} duplicates, ${stats.worlds.disagreeing} racy or disagreeing, ${stats.worlds.busy} dropped (machine too busy for the timing), ${stats.worlds.failed} failed`);
+  lines.push(`  worlds: ${stats.worlds.run} run, ${stats.worlds.contributing} used, ${stats.worlds.duplicates} duplicates, ${stats.worlds.disagreeing} racy or disagreeing, ${stats.worlds.incomplete} incomplete explorations, ${stats.worlds.busy} dropped (machine too busy for the timing), ${stats.worlds.failed} failed`);
   lines.push(`  balance: ${stats.balance.ok ? "ok" : `NOT MET: ${stats.balance.violations.join("; ")}`}`);
   return lines.join("\n") + "\n";
 }
@@ -105,6 +110,7 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
     families: { type: "string" },
     difficulty: { type: "string" },
     runs: { type: "string" },
+    observe: { type: "string" },
     "questions-per-world": { type: "string" },
     "max-worlds": { type: "string" },
     races: { type: "boolean" },
@@ -117,6 +123,8 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   if (values.seed === undefined || values.seed === "") throw new UsageError("--seed is required (any text; the same seed gives the same file)");
   const n = intOption(values.n, "n", 100);
   const runs = intOption(values.runs, "runs", 5);
+  const observation = values.observe ?? "explore";
+  if (observation !== "explore" && observation !== "runs") throw new UsageError(`--observe must be explore or runs, not ${JSON.stringify(observation)}`);
   const perWorld = intOption(values["questions-per-world"], "questions-per-world", 6);
   const maxWorlds = values["max-worlds"] === undefined ? undefined : intOption(values["max-worlds"], "max-worlds", 1);
   // Each one is a BEAM VM: a bound keeps a typo from starting thousands.
@@ -137,7 +145,7 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   if (otherSeed) {
     throw new UsageError(`${concurrentPath(out)} was generated with seed ${otherSeed.provenance.seed}, not ${values.seed}: pass --seed ${otherSeed.provenance.seed} to complete it, or write to another --out file`);
   }
-  const options = generationOptions({ seed: values.seed, n, families, difficulty, runs, questionsPerWorld: perWorld, races: values.races ?? false });
+  const options = generationOptions({ seed: values.seed, n, families, difficulty, observation, runs, questionsPerWorld: perWorld, races: values.races ?? false });
   checkResume(out, existing, readGenerationOptions(out), options);
   const writer = new TraceDatasetWriter(out, options);
   const started = performance.now();
@@ -150,13 +158,13 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   try {
     if (existing.length >= n || !pool) {
       // Nothing to generate: rewrite the file (folding in a checkpoint) and its statistics.
-      const stats = datasetStats(existing, n, families ?? FAMILIES, { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0 });
+      const stats = datasetStats(existing, n, families ?? FAMILIES, { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0, incomplete: 0 });
       result = { examples: existing, stats, complete: true };
     } else {
       const bar = new ProgressBar({ total: n, label: "trace examples", enabled: showProgress });
       try {
         result = await buildTraceDataset({
-          n, seed: values.seed, runs, families, difficulty, questionsPerWorld: perWorld, maxWorlds, races: values.races ?? false,
+          n, seed: values.seed, observation, runs, families, difficulty, questionsPerWorld: perWorld, maxWorlds, races: values.races ?? false,
           runner: poolRunner(pool, poolSize),
           existing,
           onAccepted: (records) => writer.append(records),

@@ -4,6 +4,7 @@
 import { Rng, sha256 } from "@otpforge/core";
 import { candidates, buildRecord, type Candidate } from "./examples.js";
 import { DIFFICULTY_KNOBS, generateWorld, type TraceKnobs } from "./generate.js";
+import { DEFAULT_WORLD_BOUNDS, exploreWorld, WorldIncompleteError, type WorldExploreBounds } from "./explore-world.js";
 import { observeWorlds, runSeeds, WorldRunError, type WorldObservation } from "./observe-world.js";
 import { BalanceTracker, datasetStats, splitOf, structureHash, worldHash, type TraceDatasetStats } from "./quality.js";
 import { candidateSpecs, FAMILIES, type Family, type QuestionSpec } from "./questions/spec.js";
@@ -20,7 +21,16 @@ export interface TraceDatasetOptions {
   families?: readonly Family[];
   /** All worlds at this difficulty; by default each world draws one. */
   difficulty?: Difficulty;
-  /** Runs per world (default 5). */
+  /**
+   * How worlds are observed. "explore" (the default when the runner can: the BEAM pool): every
+   * interleaving under @otpforge/beam's explorer, in virtual time; a world is kept only if every
+   * schedule gives the same observation. "runs": `runs` perturbed real-time runs that must agree
+   * (what a plain `elixir` runner can do; timing margins make it depend on an idle machine).
+   */
+  observation?: "explore" | "runs";
+  /** Bounds of each world's exploration (a world past them is dropped as incomplete). */
+  exploreBounds?: Partial<WorldExploreBounds>;
+  /** Runs per world when observation is "runs" (default 5); the replay scripts' seeds come from them either way. */
   runs?: number;
   /** At most this many questions per world (default 6), at most two per family. */
   questionsPerWorld?: number;
@@ -102,15 +112,20 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const perWorld = opts.questionsPerWorld ?? 6;
   const batchSize = opts.batchSize ?? 10;
   const existing = [...(opts.existing ?? [])];
-  // What the records show (seed, runs, families, difficulty, generator) must match these options.
-  checkResume("the existing file", existing, undefined, generationOptions(opts));
+  const explore = (opts.observation ?? (opts.runner.explore ? "explore" : "runs")) === "explore";
+  // What the records show (seed, observation, runs, families, difficulty, generator) must match these options.
+  checkResume("the existing file", existing, undefined, generationOptions({ ...opts, observation: explore ? "explore" : "runs" }));
   const tracker = new BalanceTracker(opts.n, families);
   for (const e of existing) if (families.includes(e.family)) tracker.add(e.family, e.answer);
   const usedWorlds = new Set(existing.map((e) => e.provenance.worldHash));
   const examples = [...existing];
   const start = existing.length ? Math.max(...existing.map((e) => e.provenance.worldIndex)) + 1 : 0;
   const maxWorlds = opts.maxWorlds ?? Math.max(200, 40 * opts.n);
-  const counters = { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0 };
+  const counters = { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0, incomplete: 0 };
+  if (explore && !opts.runner.explore) throw new WorldRunError("observation \"explore\" needs a runner that can explore (the BEAM pool's poolRunner); a plain `elixir` runner can only do \"runs\"");
+  const bounds = { ...DEFAULT_WORLD_BOUNDS, ...opts.exploreBounds };
+  const observe = (batch: PlannedWorld[]) =>
+    explore ? Promise.all(batch.map((w) => exploreWorld(opts.runner, w, bounds))) : observeWorlds(opts.runner, batch);
   const progress = () => opts.onProgress?.({ examples: examples.length, target: opts.n, worlds: counters.run });
 
   if (tracker.full() || examples.length >= opts.n) {
@@ -137,7 +152,7 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
       const batch: PlannedWorld[] = [];
       for (let i = nextBatch; i < Math.min(end, nextBatch + size); i++) batch.push(planWorld(seed, i, opts, runs));
       plans.set(nextBatch, batch);
-      inflight.set(nextBatch, observeWorlds(opts.runner, batch));
+      inflight.set(nextBatch, observe(batch));
       worldsInFlight += batch.length;
       nextBatch += batch.length;
     }
@@ -198,12 +213,17 @@ interface AcceptContext {
   perWorld: number;
   tracker: BalanceTracker;
   usedWorlds: Set<string>;
-  counters: { duplicates: number; disagreeing: number; failed: number; busy: number };
+  counters: { duplicates: number; disagreeing: number; failed: number; busy: number; incomplete: number };
   versions: { elixir: string; otp: string };
   races: boolean;
 }
 
 function acceptWorld(plan: PlannedWorld, result: WorldObservation | WorldRunError, ctx: AcceptContext): TraceExample[] {
+  if (result instanceof WorldIncompleteError) {
+    // Its outcomes are not known completely: nothing is claimed about it.
+    ctx.counters.incomplete++;
+    return [];
+  }
   if (result instanceof WorldRunError) {
     ctx.counters.failed++;
     return [];

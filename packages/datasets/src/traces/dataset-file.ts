@@ -73,7 +73,8 @@ export function readGenerationOptions(path: string): TraceGenerationOptions | un
   if (text === "") return undefined;
   try {
     const o = JSON.parse(text) as TraceGenerationOptions;
-    if (typeof o.seed === "string" && typeof o.n === "number" && Array.isArray(o.families) && typeof o.runs === "number") return o;
+    // (Files from before the explorer observed every world were made from runs.)
+    if (typeof o.seed === "string" && typeof o.n === "number" && Array.isArray(o.families) && typeof o.runs === "number") return { ...o, observation: o.observation ?? "runs" };
   } catch {
     // reported below
   }

@@ -14,11 +14,12 @@ let cached: Array<{ name: string; source: string }> | undefined;
 
 /**
  * TraceWorld.Driver and TraceWorld.Observe (the observation code every run and
- * every replay uses), plus TraceWorld.Batch (generator jobs only; they encode
- * their result with the worker's OtpForge.JSON).
+ * every replay uses), plus TraceWorld.Batch and TraceWorld.Explored (generator
+ * jobs only: perturbed runs, and runs under the explorer; they encode their
+ * results with the worker's OtpForge.JSON).
  */
 export function observerSources(): Array<{ name: string; source: string }> {
-  cached ??= ["driver.ex", "observe.ex", "batch.ex"].map((f) => ({ name: f, source: readFileSync(join(elixirDir, f), "utf8") }));
+  cached ??= ["driver.ex", "observe.ex", "batch.ex", "explored.ex"].map((f) => ({ name: f, source: readFileSync(join(elixirDir, f), "utf8") }));
   return cached;
 }
 

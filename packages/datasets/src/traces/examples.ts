@@ -28,13 +28,16 @@ export function candidates(specs: readonly QuestionSpec[], obs: WorldObservation
   const out: Candidate[] = [];
   specs.forEach((spec, i) => {
     const outcomes = obs.outcomes[i];
-    const answers = obs.runs.map((r) => r.answers[i]);
+    // How many runs (or explored schedules) gave each answer.
+    const weight = (k: number) => obs.weights?.[k] ?? 1;
+    const agreeing = (o: string) => obs.runs.reduce((n, r, k) => n + (r.answers[i] === o ? weight(k) : 0), 0);
+    const total = obs.runs.reduce((n, _r, k) => n + weight(k), 0);
     if (outcomes.includes(":ambiguous")) return;
     if (spec.family === "final_state" && outcomes.includes(":dead")) return;
     if (outcomes.length === 1 && !racy) {
-      out.push({ spec, answer: outcomes[0], deterministic: true, outcomes, runsAgreed: answers.length });
+      out.push({ spec, answer: outcomes[0], deterministic: true, outcomes, runsAgreed: total });
     } else if (askOutcomes) {
-      const most = Math.max(...outcomes.map((o) => answers.filter((a) => a === o).length));
+      const most = Math.max(...outcomes.map(agreeing));
       out.push({ spec, answer: `[${outcomes.join(", ")}]`, deterministic: false, outcomes, runsAgreed: most });
     }
   });
@@ -105,8 +108,9 @@ export function buildRecord(ctx: RecordContext, c: Candidate): TraceExample {
       structureHash: ctx.structureHash,
       elixir: ctx.versions.elixir,
       otp: ctx.versions.otp,
-      runs: obs.runs.length,
+      runs: obs.runs.reduce((n, _r, k) => n + (obs.weights?.[k] ?? 1), 0),
       runsAgreed: c.runsAgreed,
+      ...(obs.exploration ? { explored: obs.exploration } : {}),
     },
   };
   return traceExampleSchema.parse(record);

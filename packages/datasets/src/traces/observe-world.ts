@@ -42,6 +42,13 @@ const batchResultSchema = z.array(z.union([z.object({ runs: z.array(runSchema) }
 
 export interface WorldObservation {
   runs: RunObservation[];
+  /**
+   * How many runs each entry of `runs` stands for (absent: one each). An exploration reports
+   * each distinct observation once, weighted by the schedules that gave it.
+   */
+  weights?: number[];
+  /** Set when the observations come from exploring every interleaving. */
+  exploration?: { model: "single-node" | "distributed"; schedules: number };
   /** Per spec: the distinct answers over all runs, sorted. */
   outcomes: string[][];
   /** Every run produced the same event log. */
@@ -100,7 +107,7 @@ const OBSERVER_MODULES_MARK = "@@module ";
  */
 const compiledObserver = new WeakMap<ElixirRunner, Promise<string>>();
 
-function observerBinaries(runner: ElixirRunner): Promise<string> {
+export function observerBinaries(runner: ElixirRunner): Promise<string> {
   let p = compiledObserver.get(runner);
   if (!p) {
     // Compiled inside the job (sources passed as base64) so that the binaries can be returned.

@@ -130,8 +130,10 @@ export interface TraceDatasetStats {
     /** Worlds whose runs disagreed or that are order-sensitive (dropped unless outcome-set questions were asked). */
     disagreeing: number;
     failed: number;
-    /** Worlds dropped because a run was delayed too much by a busy machine (timing not trusted). */
+    /** Worlds dropped because a run was delayed too much by a busy machine (timing not trusted; observation "runs" only). */
     busy: number;
+    /** Worlds dropped because their exploration hit its bounds (observation "explore"). */
+    incomplete: number;
   };
   balance: { maxAnswerShare: number; ok: boolean; violations: string[] };
 }
@@ -142,6 +144,8 @@ export interface WorldCounters {
   disagreeing: number;
   failed: number;
   busy: number;
+  /** Dropped: the exploration of its interleavings hit a bound. */
+  incomplete: number;
 }
 
 export function datasetStats(examples: readonly TraceExample[], target: number, families: readonly Family[], worlds: WorldCounters): TraceDatasetStats {
@@ -175,7 +179,7 @@ export function datasetStats(examples: readonly TraceExample[], target: number, 
     difficulties,
     deterministic,
     nondeterministic: examples.length - deterministic,
-    worlds: { run: worlds.run, contributing, duplicates: worlds.duplicates, disagreeing: worlds.disagreeing, failed: worlds.failed, busy: worlds.busy },
+    worlds: { run: worlds.run, contributing, duplicates: worlds.duplicates, disagreeing: worlds.disagreeing, failed: worlds.failed, busy: worlds.busy, incomplete: worlds.incomplete },
     balance: { maxAnswerShare: MAX_ANSWER_SHARE, ok: violations.length === 0, violations },
   };
 }

@@ -6,7 +6,7 @@ import { difficultySchema } from "./world.js";
 
 export const TRACE_RECORD_SCHEMA_VERSION = 1;
 /** Bump when the same seed would produce different records. */
-export const TRACE_GENERATOR_VERSION = "1.0.0";
+export const TRACE_GENERATOR_VERSION = "2.0.0";
 
 export { splitSchema, traceAnswerKindSchema as answerKindSchema, type Split } from "@otpforge/otp-signatures";
 
@@ -25,9 +25,12 @@ export const provenanceSchema = z
     structureHash: z.string().regex(/^[0-9a-f]{64}$/),
     elixir: z.string(),
     otp: z.string(),
+    /** Runs observed; for an explored world, the schedules explored (all of them: the search was complete). */
     runs: z.number().int().positive(),
     /** Runs whose answer equals the recorded one (for outcome sets: runs of the most frequent outcome). */
     runsAgreed: z.number().int().min(0),
+    /** Present when the world was observed by exploring every interleaving (@otpforge/beam's explorer). */
+    explored: z.object({ model: z.enum(["single-node", "distributed"]), schedules: z.number().int().positive() }).strict().optional(),
   })
   .strict();
 

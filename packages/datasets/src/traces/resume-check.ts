@@ -1,7 +1,7 @@
 // Completing an existing trace dataset is safe only under the options that
 // made it: the records a session accepts depend on the seed, the target n
-// (family quotas), the families and their order, the difficulty, the runs per
-// world, the questions per world and races. A session under other options
+// (family quotas), the families and their order, the difficulty, how worlds
+// are observed (explored, or the runs per world), the questions per world and races. A session under other options
 // would mix two datasets in one file and still report success, so it is
 // refused, naming the option that differs. (--max-worlds and --pool-size only
 // decide when to give up and how fast, so they may change between sessions.)
@@ -25,6 +25,8 @@ export interface TraceGenerationOptions {
   families: Family[];
   /** null: each world draws its own difficulty. */
   difficulty: Difficulty | null;
+  /** How worlds were observed: under the explorer, or in `runs` real-time runs (see TraceDatasetOptions.observation). */
+  observation: "explore" | "runs";
   runs: number;
   questionsPerWorld: number;
   races: boolean;
@@ -32,13 +34,14 @@ export interface TraceGenerationOptions {
 
 /** The generation options with their defaults filled in, as they are recorded and compared. */
 export function generationOptions(o: {
-  seed: string | number; n: number; families?: readonly Family[]; difficulty?: Difficulty; runs?: number; questionsPerWorld?: number; races?: boolean;
+  seed: string | number; n: number; families?: readonly Family[]; difficulty?: Difficulty; observation?: "explore" | "runs"; runs?: number; questionsPerWorld?: number; races?: boolean;
 }): TraceGenerationOptions {
   return {
     seed: String(o.seed),
     n: o.n,
     families: o.families?.length ? [...o.families] : [...FAMILIES],
     difficulty: o.difficulty ?? null,
+    observation: o.observation ?? "explore",
     runs: o.runs ?? 5,
     questionsPerWorld: o.questionsPerWorld ?? 6,
     races: o.races ?? false,
@@ -52,13 +55,14 @@ function flag(name: keyof TraceGenerationOptions, o: TraceGenerationOptions): st
     case "n": return `--n ${o.n}`;
     case "families": return `--families ${o.families.join(",")}`;
     case "difficulty": return o.difficulty ? `--difficulty ${o.difficulty}` : "no --difficulty (a mix)";
+    case "observation": return `--observe ${o.observation}`;
     case "runs": return `--runs ${o.runs}`;
     case "questionsPerWorld": return `--questions-per-world ${o.questionsPerWorld}`;
     case "races": return o.races ? "--races" : "no --races";
   }
 }
 
-const ORDER: Array<keyof TraceGenerationOptions> = ["seed", "n", "families", "difficulty", "runs", "questionsPerWorld", "races"];
+const ORDER: Array<keyof TraceGenerationOptions> = ["seed", "n", "families", "difficulty", "observation", "runs", "questionsPerWorld", "races"];
 
 function mismatch(file: string, name: keyof TraceGenerationOptions, made: TraceGenerationOptions, wanted: TraceGenerationOptions): TraceResumeError {
   // The seed keeps its long-standing wording ("generated with seed S").
@@ -85,7 +89,10 @@ export function checkResume(file: string, existing: readonly TraceExample[], rec
       throw new TraceResumeError(`${file} was made by trace generator ${p.generatorVersion}, this is ${TRACE_GENERATOR_VERSION}: write to a new file`);
     }
     if (p.seed !== wanted.seed) throw mismatch(file, "seed", { ...wanted, seed: p.seed }, wanted);
-    if (p.runs !== wanted.runs) throw mismatch(file, "runs", { ...wanted, runs: p.runs }, wanted);
+    const observation = p.explored ? "explore" : "runs";
+    if (observation !== wanted.observation) throw mismatch(file, "observation", { ...wanted, observation }, wanted);
+    // (An explored record's runs are the schedules explored, not the option.)
+    if (!p.explored && p.runs !== wanted.runs) throw mismatch(file, "runs", { ...wanted, runs: p.runs }, wanted);
     if (!wanted.families.includes(e.family)) {
       throw new TraceResumeError(`${file} holds ${e.family} examples, which ${flag("families", wanted)} leaves out: pass the --families it was made with, or write to another --out file`);
     }

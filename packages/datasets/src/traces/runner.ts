@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { jsonCodecSource } from "@otpforge/beam";
+import { jsonCodecSource, type JobRunner } from "@otpforge/beam";
 
 export interface ElixirJob {
   /** .ex sources compiled before the script. */
@@ -16,25 +16,23 @@ export interface ElixirJob {
 
 export type ElixirJobResult = { ok: true; value: string } | { ok: false; message: string };
 
+/** A trusted job whose controlled files the explorer schedules (see @otpforge/beam's ExploreJobOptions.controlled). */
+export interface ElixirExploreJob extends ElixirJob {
+  controlled: string[];
+  maxSchedules: number;
+  maxSteps: number;
+}
+
 export interface ElixirRunner {
   run(job: ElixirJob): Promise<ElixirJobResult>;
+  /** Explores every interleaving of the job (the BEAM pool can; a plain `elixir` cannot): the explorer's result as JSON. */
+  explore?(job: ElixirExploreJob): Promise<{ ok: true; value: unknown } | { ok: false; message: string }>;
   /** How many jobs it runs at once (the generator keeps that many in flight). */
   readonly parallelism: number;
 }
 
-/** The subset of @otpforge/beam's pool the generator needs. */
-export interface PoolLike {
-  run(job: {
-    files?: Array<{ name: string; source: string }>;
-    script?: string;
-    trusted?: boolean;
-    limits?: { timeoutMs?: number; maxProcesses?: number };
-  }): Promise<{ status: string; message?: string; value?: string; valueJson?: unknown }>;
-  readonly size?: number;
-}
-
 /** Jobs through the sandbox pool. World code is project-generated, hence `trusted`. */
-export function poolRunner(pool: PoolLike, parallelism = pool.size ?? 2): ElixirRunner {
+export function poolRunner(pool: JobRunner, parallelism = pool.size ?? 2): ElixirRunner {
   return {
     parallelism,
     async run(job) {
@@ -42,6 +40,13 @@ export function poolRunner(pool: PoolLike, parallelism = pool.size ?? 2): Elixir
       if (r.status !== "ok") return { ok: false, message: `${r.status}: ${r.message ?? "no message"}` };
       if (typeof r.valueJson === "string") return { ok: true, value: r.valueJson };
       return { ok: false, message: `the job returned ${r.value ?? "no value"}, expected a JSON string` };
+    },
+    async explore(job) {
+      const { controlled, maxSchedules, maxSteps } = job;
+      const r = await pool.run({ files: job.files, script: job.script, trusted: true, explore: { controlled, maxSchedules, maxSteps }, limits: { timeoutMs: job.timeoutMs } });
+      if (r.status !== "ok") return { ok: false, message: `${r.status}: ${r.message ?? "no message"}` };
+      if (r.valueJson && typeof r.valueJson === "object") return { ok: true, value: r.valueJson };
+      return { ok: false, message: `the exploration returned ${r.value ?? "no value"}, expected its result` };
     },
   };
 }

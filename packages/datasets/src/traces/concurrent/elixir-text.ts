@@ -12,8 +12,28 @@ export function indent(text: string, n: number): string {
 
 /** `fn -> a end` on one line for one expression, else a block. */
 export function fnBlock(body: string[]): string {
-  if (body.length === 1) return `fn -> ${body[0]} end`;
-  return ["fn ->", ...body.map((b) => `  ${b}`), "end"].join("\n");
+  if (body.length === 1 && !body[0]?.includes("\n")) return `fn -> ${body[0]} end`;
+  return ["fn ->", ...body.map((b) => indent(b, 1)), "end"].join("\n");
+}
+
+/**
+ * A block's expressions (each may span lines) as `mix format` lays them out: a
+ * blank line before and after every expression that spans lines.
+ */
+export function block(...exprs: string[]): string[] {
+  const out: string[] = [];
+  exprs.forEach((e, i) => {
+    const multi = e.includes("\n");
+    if (multi && out.length && out[out.length - 1] !== "") out.push("");
+    out.push(e);
+    if (multi && i < exprs.length - 1) out.push("");
+  });
+  return out;
+}
+
+/** `lhs = rhs`; a right side that spans lines goes on the next line, indented, as `mix format` puts it. */
+export function assign(lhs: string, rhs: string): string {
+  return rhs.includes("\n") ? `${lhs} =\n${indent(rhs, 1)}` : `${lhs} = ${rhs}`;
 }
 
 /** `call(fn ... end)` where the fn may span lines: `spawn(fn ->\n ... \nend)`. */

@@ -60,8 +60,13 @@ defmodule TraceWorld.Driver do
     end
   end
 
-  @doc "One run of the world in the calling process, which plays System."
-  def run(world, seed) do
+  @doc """
+  One run of the world in the calling process, which plays System. `clock`
+  decides how time passes and how System acts: nil in real time (replays, the
+  perturbed runs); the generator's explorer passes a module of its own
+  (TraceWorld.Explored) whose waits are virtual and whose steps are choice points.
+  """
+  def run(world, seed, clock \\ nil) do
     Process.flag(:trap_exit, true)
     :rand.seed(:exsss, {seed, 7, 11})
     collector = spawn(fn -> collect([]) end)
@@ -72,35 +77,37 @@ defmodule TraceWorld.Driver do
     end
 
     start = :erlang.monotonic_time(:millisecond)
-    watchdog = if world.end_at > 0, do: spawn_link(fn -> watch(now_ms(), 0) end)
+    watchdog = if world.end_at > 0 and clock == nil, do: spawn_link(fn -> watch(now_ms(), 0) end)
     :erlang.trace(self(), true, [{:tracer, collector} | @flags])
-    start_world(world)
+    start_world(world, clock)
     :erlang.trace(self(), false, @flags)
     saved = Map.new(world.names, fn name -> {name, Process.whereis(name)} end)
-    settle(world)
+    settle(world, clock)
 
     {calls, marks} =
       world.steps
       |> Enum.with_index(1)
       |> Enum.reduce({%{}, []}, fn {step, i}, {calls, marks} ->
         {at, op, _target, _via, _msg, wait} = step
-        wait_until(start, at)
-        jitter()
+        wait_until(start, at, clock)
+        if clock == nil, do: jitter()
         marks = [mark() | marks]
-        result = perform(step, saved)
-        if wait, do: settle(world)
+        result = perform(step, saved, clock)
+        if wait, do: settle(world, clock)
         calls = if op == :call, do: Map.put(calls, i, result), else: calls
         {calls, marks}
       end)
 
-    wait_until(start, world.end_at)
-    settle(world)
+    wait_until(start, world.end_at, clock)
+    settle(world, clock)
     marks = Enum.reverse([mark() | marks])
     final = Map.new(world.names, fn name -> {name, final_state(name)} end)
 
     for m <- modules, do: :erlang.trace_pattern({m, :_, :_}, false, [:global])
-    events = dump(collector)
-    teardown(world)
+    events = dump(collector, clock)
+    # (Under the explorer the run's processes go when the schedule ends; waiting here for their
+    # :DOWNs would look to it like every process blocked: a deadlock.)
+    if clock == nil, do: teardown(world)
 
     %{calls: calls, final: final, marks: marks, events: events, lag_ms: stop_watch(watchdog)}
   end
@@ -128,13 +135,14 @@ defmodule TraceWorld.Driver do
     receive(do: ({:lag, worst} -> worst))
   end
 
-  defp start_world(world) do
+  defp start_world(world, clock) do
     unsupervised = Enum.reject(world.names, &(&1 in world.supervised))
     starters = Enum.map(unsupervised, fn name -> {:server, name} end)
     starters = if world.supervisor, do: [{:supervisor, world.supervisor} | starters], else: starters
 
-    # Independent processes start in a random order: nothing may depend on it.
-    for starter <- shuffle(starters) do
+    # Independent processes start in a random order: nothing may depend on it. (Under the
+    # explorer the order is the world's: their inits are choice points there.)
+    for starter <- if(clock, do: starters, else: shuffle(starters)) do
       case starter do
         {:supervisor, sup} -> {:ok, _} = sup.start_link(:ok)
         {:server, name} -> {:ok, _} = GenServer.start(name, Map.fetch!(world.initial, name), name: name)
@@ -142,33 +150,37 @@ defmodule TraceWorld.Driver do
     end
   end
 
-  defp perform({_at, :call, target, via, msg, _wait}, saved) do
+  # System's operations; with a clock module, through it (TraceWorld.Explored makes them choice points).
+  defp perform({_at, :call, target, via, msg, _wait}, saved, clock) do
     try do
-      {:ok, GenServer.call(dest(target, via, saved), msg)}
+      {:ok, op(clock, GenServer, :call, [dest(target, via, saved), msg])}
     catch
       :exit, reason -> {:exit, reason}
     end
   end
 
-  defp perform({_at, :cast, target, via, msg, _wait}, saved) do
-    GenServer.cast(dest(target, via, saved), msg)
+  defp perform({_at, :cast, target, via, msg, _wait}, saved, clock) do
+    op(clock, GenServer, :cast, [dest(target, via, saved), msg])
   end
 
-  defp perform({_at, :send, target, via, msg, _wait}, saved) do
+  defp perform({_at, :send, target, via, msg, _wait}, saved, clock) do
     try do
-      send(dest(target, via, saved), msg)
+      op(clock, Kernel, :send, [dest(target, via, saved), msg])
       :ok
     rescue
       ArgumentError -> :badarg
     end
   end
 
-  defp perform({_at, :kill, target, _via, _msg, _wait}, _saved) do
+  defp perform({_at, :kill, target, _via, _msg, _wait}, _saved, clock) do
     case Process.whereis(target) do
       nil -> :noproc
-      pid -> Process.exit(pid, :kill)
+      pid -> op(clock, Process, :exit, [pid, :kill])
     end
   end
+
+  defp op(nil, mod, fun, args), do: apply(mod, fun, args)
+  defp op(clock, mod, fun, args), do: clock.op(mod, fun, args)
 
   defp dest(target, :name, _saved), do: target
   defp dest(target, :stale_pid, saved), do: Map.fetch!(saved, target)
@@ -190,10 +202,12 @@ defmodule TraceWorld.Driver do
   # A point in the trace's own clock: events after it belong to the next step.
   defp mark, do: {:erlang.monotonic_time(:nanosecond), :erlang.unique_integer([:monotonic])}
 
-  defp wait_until(start, at) do
+  defp wait_until(start, at, nil) do
     left = start + at - :erlang.monotonic_time(:millisecond)
     if left > 0, do: Process.sleep(left)
   end
+
+  defp wait_until(_start, at, clock), do: clock.wait_until(at)
 
   # A small, seeded perturbation before each step.
   defp jitter do
@@ -210,11 +224,13 @@ defmodule TraceWorld.Driver do
   # twice in a row with no reductions in between (so no message was in flight),
   # and no process that belonged to the world is still exiting (a dying process
   # keeps its name and sends its exit signals for a moment after it stopped).
-  defp settle(world), do: settle(world, 0)
+  # (Under the explorer a virtual wait of no time ends only once nothing else can move: that is quiescence.)
+  defp settle(world, nil), do: poll_settled(world, 0)
+  defp settle(_world, clock), do: clock.settle()
 
-  defp settle(_world, n) when n >= @settle_polls, do: :gave_up
+  defp poll_settled(_world, n) when n >= @settle_polls, do: :gave_up
 
-  defp settle(world, n) do
+  defp poll_settled(world, n) do
     first = activity(world)
     :erlang.yield()
     second = activity(world)
@@ -225,7 +241,7 @@ defmodule TraceWorld.Driver do
       # Yielding lets the world's processes run; sleeping (1 ms, often far
       # more on a busy machine) only once they take long.
       if n < @yield_polls, do: :erlang.yield(), else: Process.sleep(1)
-      settle(world, n + 1)
+      poll_settled(world, n + 1)
     end
   end
 
@@ -321,10 +337,20 @@ defmodule TraceWorld.Driver do
     end
   end
 
-  defp dump(collector) do
+  defp dump(collector, clock) do
     ref = :erlang.trace_delivered(:all)
-    receive(do: ({:trace_delivered, :all, ^ref} -> :ok))
+    # The runtime's answer comes from outside the run: under the explorer, a wait for it in a
+    # receive would look like every process blocked, so it is polled there.
+    if clock, do: poll_delivered(ref), else: receive(do: ({:trace_delivered, :all, ^ref} -> :ok))
     send(collector, {:dump, self()})
     receive(do: ({:trace_events, events} -> events))
+  end
+
+  defp poll_delivered(ref) do
+    receive do
+      {:trace_delivered, :all, ^ref} -> :ok
+    after
+      0 -> (:erlang.yield(); poll_delivered(ref))
+    end
   end
 end

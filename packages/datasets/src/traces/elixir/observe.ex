@@ -120,6 +120,8 @@ defmodule TraceWorld.Observe do
   defp user_message({tag, _, _}) when tag in [:system, :EXIT], do: nil
   defp user_message({tag, _}) when tag in [:code_server, :io_reply], do: nil
   defp user_message({:DOWN, _, _, _, _}), do: nil
+  # The explorer's own messages to the processes it schedules (generator runs only).
+  defp user_message({tag, ref}) when tag in [:explore_go, :"$otpforge_after"] and is_reference(ref), do: nil
   defp user_message(:timeout), do: nil
   defp user_message(msg), do: {:info, msg}
 
