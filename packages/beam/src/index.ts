@@ -1,5 +1,6 @@
 // Public API of @otpforge/beam. Import from here only.
 export { createPool, type Pool } from "./pool.js";
+export { type JobRunner } from "./job-runner.js";
 export { checkPolicy } from "./policy.js";
 export { findElixir, type ElixirInstall } from "./elixir.js";
 export { jsonCodecSource } from "./json-codec.js";

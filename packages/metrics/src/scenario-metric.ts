@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { currentLM, NoLMConfiguredError, Predict, Prediction, signature, type LM, type Metric } from "@otpforge/core";
 import { stripCodeFence } from "./pair-verification/code-text.js";
-import type { PoolLike } from "./pair-verification/run-scenario.js";
+import type { JobRunner } from "@otpforge/beam";
 import type { PairVerdict } from "./pair-verification/types.js";
 import { verifyPair } from "./pair-verification/verify-pair.js";
 
@@ -39,7 +39,7 @@ export interface ScenarioCandidate {
 
 export interface ScenarioMetricOptions {
   /** The pool that runs the code (shared; not closed by the metric). */
-  pool: PoolLike;
+  pool: JobRunner;
   /** K runs per side. Default 3 (optimizers call the metric many times). */
   runs?: number;
   timeoutMs?: number;

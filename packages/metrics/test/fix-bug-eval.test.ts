@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { lm, type LMRequest } from "@otpforge/core";
 import { chatReply, FakeProviderServer, inputOf, ScriptedLM, type FakeRequest } from "@otpforge/core/testing";
 import { fixBugCases, FixBugProgram, type FixBugCase } from "@otpforge/otp-signatures";
-import { evalFixBug, FixBugDataError, gradeFix, readFixBugCases, type PoolLike } from "../src/index.js";
+import { evalFixBug, FixBugDataError, gradeFix, readFixBugCases } from "../src/index.js";
 
-let pool: PoolLike & { close(): Promise<void> };
+let pool: JobRunner & { close(): Promise<void> };
 beforeAll(async () => {
   pool = await createPool({ size: 2 });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { fixBugCases, type FixBugCase } from "@otpforge/otp-signatures";
-import { gradeFix, type FixBugCheckName, type FixBugGrade, type PoolLike } from "../src/index.js";
+import { gradeFix, type FixBugCheckName, type FixBugGrade } from "../src/index.js";
 
 // Issue 17's reviewer's test set for fix-bug grading: degenerate fixes (each
 // a way to pass a harness that a reviewer rejects) must fail, with the check
@@ -61,7 +61,7 @@ const CORRECT: Record<string, { id: string; finding?: string }> = {
 
 const cases = new Map<string, FixBugCase>(fixBugCases().map((c) => [c.id, c]));
 const grades = new Map<string, FixBugGrade>();
-let pool: PoolLike & { close(): Promise<void> };
+let pool: JobRunner & { close(): Promise<void> };
 
 /** Grades every fixture once, three at a time (most of a run is waiting on timers, not CPU). */
 beforeAll(async () => {

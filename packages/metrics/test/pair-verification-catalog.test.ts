@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { catalog, falseFriends, referencePairs } from "@otpforge/otp-signatures";
-import { verifyCatalog, type PoolLike } from "../src/index.js";
+import { verifyCatalog } from "../src/index.js";
 
 // The whole reference catalog, verified on the BEAM: every reference pair
 // must be valid and every false friend invalid. K = 2 keeps CI fast; the
 // harnesses are written so that the buggy side fails in every run.
 
-let pool: PoolLike & { close(): Promise<void> };
+let pool: JobRunner & { close(): Promise<void> };
 beforeAll(async () => {
   pool = await createPool({ size: 2 });
 });

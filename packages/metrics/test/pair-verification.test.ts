@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { catalogEntry } from "@otpforge/otp-signatures";
-import { verifyPair, type PoolLike } from "../src/index.js";
+import { verifyPair } from "../src/index.js";
 import { InvalidPairInputError, runScenario, sameProgram, stripCodeFence } from "../src/internal.js";
 
 // Pair verification on the BEAM: each case below is one of the outcomes the
 // verdict must tell apart. Sources come from the reference catalog where a
 // real pair fits, and are written inline where the case needs a broken one.
 
-let pool: PoolLike & { close(): Promise<void> };
+let pool: JobRunner & { close(): Promise<void> };
 beforeAll(async () => {
   pool = await createPool({ size: 2 });
 });

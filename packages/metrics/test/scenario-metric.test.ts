@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { evaluate, example, Prediction, withSettings } from "@otpforge/core";
 import { chatReply, inputOf, ScriptedLM } from "@otpforge/core/testing";
 import { catalogEntry, ScenarioProgram, scenarioDemos } from "@otpforge/otp-signatures";
-import { scenarioMetric, type PoolLike } from "../src/index.js";
+import { scenarioMetric } from "../src/index.js";
 import { scoreScenario, type ScenarioCandidate, type ScenarioScore } from "../src/internal.js";
 
-let pool: PoolLike & { close(): Promise<void> };
+let pool: JobRunner & { close(): Promise<void> };
 beforeAll(async () => {
   pool = await createPool({ size: 2 });
 });

@@ -2,7 +2,7 @@
 // description and returns an architecture and a code skeleton; the skeleton is
 // graded by the design metric (compiled, started, inspected and faulted on
 // the BEAM). One record per problem, a summary per category.
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { evaluate, OtpforgeError, Prediction, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
 import {
   DESIGN_PROBLEMS,
@@ -13,7 +13,6 @@ import {
   type DesignProblem,
 } from "@otpforge/otp-signatures";
 import { stripCodeFence } from "../pair-verification/code-text.js";
-import type { DesignPool } from "../design/probe-job.js";
 import type { ProbeTiming } from "../design/probe-script.js";
 import { designMetric, skeletonOf } from "../design/design-metric.js";
 import type { DesignStatus, DesignVerification, RequirementResult } from "../design/verify-design.js";
@@ -38,7 +37,7 @@ export interface DesignRecord extends EvalRecord {
 
 export interface EvalDesignOptions {
   /** Shared pool (not closed here); without one, a pool is created for the eval and closed after. */
-  pool?: DesignPool;
+  pool?: JobRunner;
   timing?: Partial<ProbeTiming>;
   /** Examples in flight at once (LM calls and grading). Default 4. */
   concurrency?: number;
@@ -68,7 +67,7 @@ export async function evalDesign(
     await pool.close();
   }
 
-  async function run(pool: DesignPool): Promise<EvalResult<DesignRecord>> {
+  async function run(pool: JobRunner): Promise<EvalResult<DesignRecord>> {
     const verifications = new Map<string, DesignVerification>();
     const metric = designMetric({
       pool,

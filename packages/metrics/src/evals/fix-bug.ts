@@ -4,13 +4,12 @@
 // code's public API (api_shape), pass the held-out harness (fail_to_pass) and
 // the case's pass-to-pass suite in all K seeded runs, and leave no stray
 // process (stray_processes). Review findings are reported beside the score.
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { evaluate, example, OtpforgeError, Prediction, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
 import { fixBugCaseSchema, type FixBugCase } from "@otpforge/otp-signatures";
 import { describeCheck, runFixChecks, type FixBugCheck, type FixBugCheckName, type FixBugTarget } from "../fix-bug-checks/grade-fix.js";
 import type { ReviewFinding } from "../fix-bug-checks/code-survey.js";
 import { stripCodeFence } from "../pair-verification/code-text.js";
-import type { PoolLike } from "../pair-verification/run-scenario.js";
 import { DEFAULT_RUN_TIMEOUT_MS } from "../pair-verification/verify-pair.js";
 import { summarizeEval, type EvalRecord, type EvalResult } from "./index.js";
 import { issuesLine, readJsonlRecords } from "./jsonl.js";
@@ -46,7 +45,7 @@ export interface FixBugRecord extends EvalRecord, Omit<FixBugGrade, "passed"> {
 
 export interface EvalFixBugOptions {
   /** Shared pool (not closed here); without one, a pool is created for the eval and closed after. */
-  pool?: PoolLike;
+  pool?: JobRunner;
   /** K: the fix must pass all K runs. Default 5. */
   runs?: number;
   timeoutMs?: number;
@@ -63,7 +62,7 @@ export class FixBugDataError extends OtpforgeError {
 }
 
 export interface GradeFixOptions {
-  pool: PoolLike;
+  pool: JobRunner;
   runs?: number;
   timeoutMs?: number;
   /** Base of the per-run seeds of the harness's and the suite's inputs. Default 0. */
@@ -123,7 +122,7 @@ export async function evalFixBug(
     await pool.close();
   }
 
-  async function run(pool: PoolLike): Promise<EvalResult<FixBugRecord>> {
+  async function run(pool: JobRunner): Promise<EvalResult<FixBugRecord>> {
     const runs = options.runs ?? DEFAULT_FIX_BUG_RUNS;
     const grades = new Map<string, { grade: FixBugGrade; code: string }>();
     const devset = cases.map((c) => example({ ...c }).withInputs("buggy_code", "explanation"));

@@ -4,7 +4,7 @@
 // :persistent_term write outside init, a clause that swallows every :EXIT).
 // The source is parsed on the BEAM (Code.string_to_quoted!), never compiled
 // or run, so this is a trusted job whatever the source says.
-import type { PoolLike } from "../pair-verification/run-scenario.js";
+import type { JobRunner } from "@otpforge/beam";
 
 /** A construct a reviewer flags, found in one function. */
 export interface ReviewFinding {
@@ -141,7 +141,7 @@ result = walk.(walk, ast, nil, %{modules: %{}, findings: []})
 `;
 
 /** Surveys one source; undefined when it does not parse (compilation reports that). */
-export async function surveyCode(pool: PoolLike, source: string, timeoutMs = 8_000): Promise<CodeSurvey | undefined> {
+export async function surveyCode(pool: JobRunner, source: string, timeoutMs = 8_000): Promise<CodeSurvey | undefined> {
   const job = await pool.run({ script: SURVEY(Buffer.from(source, "utf8").toString("base64")), trusted: true, limits: { timeoutMs } });
   if (job.status !== "ok" || !("valueJson" in job)) return undefined;
   const value = job.valueJson as CodeSurvey;

@@ -9,7 +9,7 @@
 // :EXITs) are reported beside the score and never change it.
 import { FIX_BUG_SUITE_SUPPORT } from "@otpforge/otp-signatures";
 import { checkVersion } from "../pair-verification/check-version.js";
-import type { PoolLike } from "../pair-verification/run-scenario.js";
+import type { JobRunner } from "@otpforge/beam";
 import type { RunOutcome, SideReport } from "../pair-verification/types.js";
 import { missingFunctions, newFindings, surveyCode, type ReviewFinding } from "./code-survey.js";
 
@@ -39,7 +39,7 @@ export interface FixBugTarget {
 }
 
 export interface FixChecksOptions {
-  pool: PoolLike;
+  pool: JobRunner;
   runs: number;
   timeoutMs: number;
   /** Base of the per-run seeds (run i of the harness gets seed*1000 + i, of the suite seed*1000 + 500 + i). Default 0. */

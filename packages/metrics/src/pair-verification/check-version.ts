@@ -1,11 +1,12 @@
 // Runs a harness K times against one version of the code: the building block
 // of pair verification (once per side) and of the fix-bug eval (the
 // candidate fix against the held-out harness).
-import { CODE_FILE, compileOnly, HARNESS_FILE, policyOf, runScenario, type PoolLike, type RunLimits, type RunSetup } from "./run-scenario.js";
+import type { JobRunner } from "@otpforge/beam";
+import { CODE_FILE, compileOnly, HARNESS_FILE, policyOf, runScenario, type RunLimits, type RunSetup } from "./run-scenario.js";
 import type { RunOutcome, Side, SideReport } from "./types.js";
 
 export interface CheckVersionOptions {
-  pool: PoolLike;
+  pool: JobRunner;
   runs: number;
   timeoutMs: number;
   /** Which side this is (labels the report). Default "fixed". */
@@ -30,7 +31,7 @@ export interface CheckVersionOptions {
 export async function checkVersion(code: string, harness: string, options: CheckVersionOptions): Promise<SideReport> {
   const tenant = options.pool.submission?.();
   if (!tenant) return checkVersionOn(options.pool, code, harness, options);
-  const pool: PoolLike = { run: (job) => tenant.run(job), ...(options.pool.checkPolicy ? { checkPolicy: options.pool.checkPolicy.bind(options.pool) } : {}) };
+  const pool: JobRunner = { run: (job) => tenant.run(job), ...(options.pool.checkPolicy ? { checkPolicy: options.pool.checkPolicy.bind(options.pool) } : {}) };
   try {
     return await checkVersionOn(pool, code, harness, options);
   } finally {
@@ -38,7 +39,7 @@ export async function checkVersion(code: string, harness: string, options: Check
   }
 }
 
-async function checkVersionOn(pool: PoolLike, code: string, harness: string, options: CheckVersionOptions): Promise<SideReport> {
+async function checkVersionOn(pool: JobRunner, code: string, harness: string, options: CheckVersionOptions): Promise<SideReport> {
   const report: SideReport = { side: options.side ?? "fixed", runs: 0, failures: 0, failureRate: 0, outcomes: [] };
   const limits: RunLimits = { timeoutMs: options.timeoutMs };
 

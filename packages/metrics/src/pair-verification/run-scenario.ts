@@ -1,29 +1,14 @@
 // One run of a harness against one version of the code: a fresh pool job
 // that compiles the code and the harness and calls Scenario.run/0.
-import { checkPolicy as sharedCheckPolicy, type JobResult, type PolicyResult } from "@otpforge/beam";
+import { checkPolicy as sharedCheckPolicy, type JobResult, type JobRunner, type PolicyResult } from "@otpforge/beam";
 import type { RunOutcome } from "./types.js";
-
-/** The part of a pool these functions use (a real pool, or a test's wrapper around one). */
-export interface PoolLike {
-  run(job: {
-    files?: Array<{ name: string; source: string }>;
-    script?: string;
-    call?: { module: string; fun: string; args?: unknown[] };
-    limits?: { timeoutMs?: number; maxHeapBytes?: number; maxProcesses?: number; maxOutputBytes?: number };
-    trusted?: boolean;
-  }): Promise<JobResult>;
-  /** The pool's static policy check (a Pool has one); without it the beam package's shared checker is used. */
-  checkPolicy?(source: string | Array<{ name: string; source: string }>): Promise<PolicyResult>;
-  /** One tenant VM for a program's K runs (a Pool has it); without it every run is a job of its own. */
-  submission?(): { run: PoolLike["run"]; close(): Promise<void> };
-}
 
 /**
  * The static policy on one source. A source that does not parse is not a
  * policy matter: that is left to compilation, which reports it as a compile
  * error of the right file.
  */
-export async function policyOf(pool: PoolLike, name: string, source: string): Promise<PolicyResult> {
+export async function policyOf(pool: JobRunner, name: string, source: string): Promise<PolicyResult> {
   const files = [{ name, source }];
   const result = pool.checkPolicy ? await pool.checkPolicy(files) : await sharedCheckPolicy(files);
   if (result.ok) return result;
@@ -64,7 +49,7 @@ export function randSeed(seed: number): [number, number, number] {
 
 /** Runs Scenario.run/0 once; `:ok` passes, anything else (error tuple, raise, exit, timeout, limit) fails. */
 export async function runScenario(
-  pool: PoolLike,
+  pool: JobRunner,
   code: string,
   harness: string,
   run: number,
@@ -109,7 +94,7 @@ export async function runScenario(
 }
 
 /** Compiles the code alone (no call): tells a broken code file from a broken harness. */
-export async function compileOnly(pool: PoolLike, code: string, limits: RunLimits): Promise<JobResult> {
+export async function compileOnly(pool: JobRunner, code: string, limits: RunLimits): Promise<JobResult> {
   return pool.run({ files: [{ name: CODE_FILE, source: code }], limits: { timeoutMs: limits.timeoutMs } });
 }
 

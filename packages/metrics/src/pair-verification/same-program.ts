@@ -2,7 +2,7 @@
 // BEAM (parsed, which drops comments; metadata such as blank lines and
 // keyword-vs-block `do` is stripped; printed and run through
 // Code.format_string!) and the results compared.
-import type { PoolLike } from "./run-scenario.js";
+import type { JobRunner } from "@otpforge/beam";
 
 // Trusted: this is our own script; the sources travel as base64 data and are
 // parsed, never compiled or evaluated.
@@ -21,7 +21,7 @@ normalise.("${a}") == normalise.("${b}")
 `;
 
 /** True when the two sources are the same program up to layout and comments; undefined when either does not parse. */
-export async function sameProgram(pool: PoolLike, a: string, b: string, timeoutMs: number): Promise<boolean | undefined> {
+export async function sameProgram(pool: JobRunner, a: string, b: string, timeoutMs: number): Promise<boolean | undefined> {
   if (a === b) return true;
   const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
   const job = await pool.run({ script: NORMALISE(b64(a), b64(b)), trusted: true, limits: { timeoutMs } });

@@ -1,8 +1,7 @@
 // Verifies catalog entries: every reference pair must come out valid and
 // every false friend invalid. Entries share one pool and run concurrently.
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { catalog, type CatalogEntry } from "@otpforge/otp-signatures";
-import type { PoolLike } from "./run-scenario.js";
 import type { PairVerdict } from "./types.js";
 import { verifyPair, DEFAULT_RUNS } from "./verify-pair.js";
 
@@ -27,7 +26,7 @@ export interface CatalogReport {
 export interface VerifyCatalogOptions {
   runs?: number;
   timeoutMs?: number;
-  pool?: PoolLike;
+  pool?: JobRunner;
   /** Entries verified at once (their runs share the pool). Default 4. */
   concurrency?: number;
   onEntry?: (check: CatalogCheck, done: number, total: number) => void;
@@ -43,7 +42,7 @@ export async function verifyCatalog(entries: readonly CatalogEntry[] = catalog, 
   }
 }
 
-async function verifyAll(pool: PoolLike, entries: readonly CatalogEntry[], options: VerifyCatalogOptions): Promise<CatalogReport> {
+async function verifyAll(pool: JobRunner, entries: readonly CatalogEntry[], options: VerifyCatalogOptions): Promise<CatalogReport> {
   const runs = options.runs ?? DEFAULT_RUNS;
   const checks: CatalogCheck[] = new Array(entries.length);
   let next = 0;

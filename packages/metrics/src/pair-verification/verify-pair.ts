@@ -4,11 +4,11 @@
 // the pair has a pass-to-pass suite, the suite passes in all K seeded runs of
 // both versions (with no stray process left), so it tests only what already
 // worked.
-import { createPool } from "@otpforge/beam";
+import { createPool, type JobRunner } from "@otpforge/beam";
 import { OtpforgeError } from "@otpforge/core";
 import { FIX_BUG_SUITE_SUPPORT } from "@otpforge/otp-signatures";
 import { checkVersion, violationText } from "./check-version.js";
-import { policyOf, type PoolLike } from "./run-scenario.js";
+import { policyOf } from "./run-scenario.js";
 import { sameProgram } from "./same-program.js";
 import type { PairInput, PairReasonCode, PairVerdict, RunOutcome, Side, SideReport } from "./types.js";
 
@@ -22,7 +22,7 @@ export interface VerifyPairOptions {
   /** Wall-clock limit of one run (compilation included). */
   timeoutMs?: number;
   /** A pool to share (not closed here). Without one, a pool is created for this call and closed after. */
-  pool?: PoolLike;
+  pool?: JobRunner;
   /** Called after every finished run. */
   onRun?: (side: Side, outcome: RunOutcome) => void;
 }
@@ -51,7 +51,7 @@ export async function verifyPair(input: PairInput, options: VerifyPairOptions = 
   }
 }
 
-async function verifyWith(pool: PoolLike, input: PairInput, runs: number, options: VerifyPairOptions): Promise<PairVerdict> {
+async function verifyWith(pool: JobRunner, input: PairInput, runs: number, options: VerifyPairOptions): Promise<PairVerdict> {
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const empty = (side: Side): SideReport => ({ side, runs: 0, failures: 0, failureRate: 0, outcomes: [] });
