@@ -50,22 +50,22 @@ describe("evalDesign", () => {
     expect(result.n).toBe(4);
     expect(result.errors).toBe(0);
     expect(result.byCategory).toEqual({
-      "dynamic-workers": { n: 1, score: 2 / 3 },
+      "dynamic-workers": { n: 1, score: 3 / 4 },
       "restart-strategy": { n: 2, score: 0.5 },
       timers: { n: 1, score: 1 },
     });
-    expect(result.score).toBeCloseTo((1 + 1 + 0 + 2 / 3) / 4);
+    expect(result.score).toBeCloseTo((1 + 1 + 0 + 3 / 4) / 4);
 
     const byId = Object.fromEntries(result.records.map((r) => [r.id, r]));
-    expect(byId["connection-pool"]).toMatchObject({ status: "checked", passed: 2, total: 3, otp_architecture: "architecture for connection-pool" });
+    expect(byId["connection-pool"]).toMatchObject({ status: "checked", passed: 3, total: 4, otp_architecture: "architecture for connection-pool" });
     expect(byId["connection-pool"]!.requirements.find((r) => r.id === "pool-size")).toMatchObject({
       pass: false,
-      detail: "the top supervisor runs 10 children, the limit is 4",
+      detail: "the top supervisor runs 10 Pool.Connection workers, the limit is 4",
     });
     expect(byId["game-session"]).toMatchObject({ status: "compile_error", score: 0 });
     expect(byId["shop-backend"]).toMatchObject({ status: "checked", score: 1, via: "convention" });
     expect(byId["query-cache"]!.tree).toContain("QueryCache.Store worker");
-    expect(formatEvalSummary(result)).toMatch(/^design: 66\.7% over 4 examples\n/);
+    expect(formatEvalSummary(result)).toMatch(/^design: 68\.8% over 4 examples\n/);
   });
 
   it("runs against the fake provider server over HTTP", { timeout: 120_000 }, async () => {

@@ -41,7 +41,7 @@ describe("design verification", () => {
     const v = await verifyDesign(skeleton, shop, { pool });
     expect(v.status).toBe("checked");
     expect(failed(v).sort()).toEqual(["cache-restart-spares-repo", "repo-restart-cascades", "strategy-rest-for-one"]);
-    expect(v.score).toBe(0.25);
+    expect(v.score).toBe(0.4);
     const strategy = v.requirements.find((r) => r.id === "strategy-rest-for-one")!;
     expect(strategy.detail).toBe("strategy of the top supervisor is :one_for_one, expected :rest_for_one");
     expect(v.requirements.find((r) => r.id === "repo-restart-cascades")!.detail).toMatch(/child Shop\.Cache, child Shop\.Api/);
@@ -114,7 +114,8 @@ describe("design verification", () => {
     const cache = { ...reference, requirements: reference.requirements.map((r) => (r.kind === "expiry" ? { ...r, withinMs: 2000 } : r)) };
     const skeleton = cache.reference.skeleton.replace("Process.send_after(self(), {:expire, key, ref}, state.ttl)", ":ok");
     const v = await verifyDesign(skeleton, cache, { pool });
-    expect(failed(v)).toEqual(["entry-expires"]);
+    // Nothing expires, so nothing is reclaimed either.
+    expect(failed(v)).toEqual(["entry-expires", "expired-entries-reclaimed"]);
     expect(v.requirements[0]!.detail).toMatch(/still returned \{:ok, 42\} \d+ ms later, expected :error/);
   });
 });
@@ -133,15 +134,15 @@ describe("every requirement kind can fail", () => {
       mutate("report-tasks", "use GenServer, restart: :temporary", "use GenServer"),
       mutate("chat-rooms", "GenServer.start_link(__MODULE__, name, name: {:via, Registry, {Chat.Registry, name}})", "GenServer.start_link(__MODULE__, name)"),
     ]);
-    expect(failed(game).sort()).toEqual(["board-crash-restarts-all", "clock-crash-restarts-all", "strategy-one-for-all"]);
+    expect(failed(game).sort()).toEqual(["board-crash-restarts-all", "clock-crash-restarts-all", "restart-starts-clean", "strategy-one-for-all"]);
     expect(game.requirements[1]!.detail).toMatch(/^killed Game\.Clock: not restarted: Game\.Board, Game\.Referee$/);
     expect(failed(sensors).sort()).toEqual(["exits-on-3-crashes", "intensity-2-in-10"]);
     expect(sensors.requirements.find((r) => r.id === "exits-on-3-crashes")!.detail).toBe(
       "the top supervisor survived 3 crashes of Sensors.Reader; expected it to give up and exit",
     );
-    expect(failed(reports).sort()).toEqual(["generator-temporary", "generators-isolated"]);
+    expect(failed(reports).sort()).toEqual(["crashed-generator-frees-its-slot", "generator-temporary", "generators-isolated"]);
     expect(reports.requirements[0]!.detail).toBe('Reports.Registry key 1 is declared :permanent, expected :temporary');
-    expect(failed(chat).sort()).toEqual(["room-per-name", "rooms-isolated"]);
+    expect(failed(chat).sort()).toEqual(["concurrent-joins-one-room", "room-per-name", "rooms-isolated"]);
     expect(chat.requirements[0]!.detail).toBe('no process is registered under "lobby" in Chat.Registry');
   });
 });
@@ -152,12 +153,12 @@ describe("designMetric", () => {
     const ex = designExamples([shop])[0]!;
     const good = await metric(ex, new Prediction({ otp_architecture: "", code_skeleton: "```elixir\n" + shop.reference.skeleton + "\n```" }, { raw: "", lm: "t" }));
     expect(good).toMatchObject({ score: 1 });
-    expect((good as { feedback: string }).feedback).toMatch(/^Design check: 4 of 4 requirements hold \(score 1\.00\)\.\nPASS strategy-rest-for-one/);
+    expect((good as { feedback: string }).feedback).toMatch(/^Design check: 5 of 5 requirements hold \(score 1\.00\)\.\nPASS strategy-rest-for-one/);
 
     const bad = await metric(example({ problem_id: "shop-backend", problem_description: "x" }), {
       code_skeleton: shop.reference.skeleton.replace("strategy: :rest_for_one", "strategy: :one_for_all"),
     });
-    expect(bad).toMatchObject({ score: 0.25 });
+    expect(bad).toMatchObject({ score: 0.4 });
     expect((bad as { feedback: string }).feedback).toContain("FAIL strategy-rest-for-one (strategy): ");
     expect((bad as { feedback: string }).feedback).toContain("Observed: strategy of the top supervisor is :one_for_all");
     expect((bad as { feedback: string }).feedback).toContain("Live tree after start:\n  Shop.Supervisor [Supervisor one_for_all, max_restarts 3 in 5s]");

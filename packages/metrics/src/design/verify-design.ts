@@ -2,7 +2,7 @@
 // start its top supervisor, and check every requirement of the problem on the
 // live tree (see probe/*.exs). The result is data: a score, and per
 // requirement whether it held and what was observed.
-import { type DesignProblem, type RequirementKind, type ScenarioStep } from "@otpforge/otp-signatures";
+import { BEHAVIOURAL_KINDS, type DesignProblem, type RequirementKind, type ScenarioStep } from "@otpforge/otp-signatures";
 import { buildProbeScript, DEFAULT_PROBE_TIMING, type ProbeTiming } from "./probe-script.js";
 import { findTopCandidates } from "./top-candidates.js";
 import { stripCodeFence } from "../pair-verification/code-text.js";
@@ -36,7 +36,7 @@ export interface RequirementResult {
 export interface DesignVerification {
   problemId: string;
   status: DesignStatus;
-  /** Fraction of requirements that held, 0..1 (0 unless status is "checked"). */
+  /** Fraction of requirements that held, 0..1 (0 unless status is "checked"), at most BEHAVIOUR_FAILED_CAP when a behavioural requirement failed. */
   score: number;
   passed: number;
   total: number;
@@ -51,6 +51,9 @@ export interface DesignVerification {
   tree?: string;
   durationMs: number;
 }
+
+/** The highest score of a design that fails a behavioural requirement (see BEHAVIOURAL_KINDS). */
+export const BEHAVIOUR_FAILED_CAP = 0.5;
 
 export interface VerifyDesignOptions {
   pool: DesignPool;
@@ -96,15 +99,20 @@ function toVerification(problem: DesignProblem, outcome: ProbeJobOutcome, starte
   });
   const passed = requirements.filter((r) => r.pass).length;
   const total = requirements.length;
+  // A design that breaks a behaviour its story requires is a wrong design,
+  // however much of its shape is right: at most half marks then.
+  const broken = requirements.filter((r) => !r.pass && BEHAVIOURAL_KINDS.includes(r.kind));
+  const fraction = total === 0 ? 0 : passed / total;
   return {
     problemId: problem.id,
     status: "checked",
-    score: total === 0 ? 0 : passed / total,
+    score: broken.length ? Math.min(fraction, BEHAVIOUR_FAILED_CAP) : fraction,
     passed,
     total,
     requirements,
     message:
       `${passed} of ${total} requirements hold` +
+      (broken.length && fraction > BEHAVIOUR_FAILED_CAP ? ` (score capped at ${BEHAVIOUR_FAILED_CAP.toFixed(2)}: a behaviour the story requires fails)` : "") +
       (report.via === "fallback" ? ` (top supervisor ${report.top} found by searching: the problem asked for ${problem.topModule})` : ""),
     top: report.top ?? undefined,
     via: report.via ?? undefined,

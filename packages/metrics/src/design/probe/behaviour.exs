@@ -112,7 +112,12 @@ defmodule OtpforgeDesignProbe.Behaviour do
       result = rounds(r, 1, r.rounds, top, cfg, pmon)
       Process.demonitor(pmon, [:flush])
 
-      with :ok <- result, :ok <- unchanged([{r.parent, parent} | before], top) do
+      parent_kept =
+        if Tree.resolve_sup(r.parent, top) == {:ok, parent},
+          do: :ok,
+          else: {:fail, "#{Tree.describe_ref(r.parent)} did not keep its pid through the escalations"}
+
+      with :ok <- result, :ok <- parent_kept, :ok <- unchanged(before, top) do
         {:pass, "#{Tree.describe_ref(r.sup)} gave up and came back #{r.rounds} times in a row; #{Tree.describe_ref(r.parent)} kept its pid; #{kept_text(r.unaffected)}"}
       end
     end

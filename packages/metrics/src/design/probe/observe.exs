@@ -35,9 +35,25 @@ defmodule OtpforgeDesignProbe.Observe do
   def ok_or_inspect({:ok, v}), do: {:ok, v}
   def ok_or_inspect({:error, why}), do: {:ok, why}
 
+  # A worker is killed outright. A supervisor is made to crash the way a real
+  # one does (it shuts its children down in order, then exits abnormally, so
+  # its parent restarts it): a supervisor killed with :kill orphans its
+  # children, whose names and ETS tables are released only as they die, and
+  # its restart then races them on any design (already_started).
   def kill(pid) do
     ref = Process.monitor(pid)
-    Process.exit(pid, :kill)
+
+    case Tree.sup_info(pid) do
+      {:ok, _} ->
+        try do
+          GenServer.stop(pid, :crashed_by_probe, 5_000)
+        catch
+          :exit, _ -> Process.exit(pid, :kill)
+        end
+
+      _ ->
+        Process.exit(pid, :kill)
+    end
 
     receive do
       {:DOWN, ^ref, :process, _, _} -> :ok

@@ -62,6 +62,15 @@ export const chatRooms: DesignProblem = {
       supervisor: "top",
       strategy: "rest_for_one",
     },
+    {
+      id: "concurrent-joins-one-room",
+      kind: "concurrent_calls",
+      description: "Twenty users joining one new room at the same moment all get the same room, and only one room process runs.",
+      clients: 20,
+      call: { fn: "Chat.ensure_room", args: [LOBBY] },
+      okPids: { min: 20, same: true },
+      running: { supervisor: { name: "Chat.RoomSupervisor" }, worker: "Chat.Room", max: 1 },
+    },
   ],
   reference: {
     architecture:

@@ -24,6 +24,7 @@ export const connectionPool: DesignProblem = {
       description: "Exactly `size` connections run (4 when started with size: 4).",
       supervisor: "top",
       limit: 4,
+      worker: "Pool.Connection",
     },
     {
       id: "connections-isolated",
@@ -39,6 +40,14 @@ export const connectionPool: DesignProblem = {
       description: "The pool supervisor restarts only the failed connection (one_for_one).",
       supervisor: "top",
       strategy: "one_for_one",
+    },
+    {
+      id: "closed-connection-replaced",
+      kind: "normal_exit",
+      description: "A connection that ends normally (closed by the database) is replaced too, and the others keep running.",
+      process: conn(2),
+      restarted: true,
+      survivors: [conn(1), conn(3), conn(4)],
     },
   ],
   reference: {

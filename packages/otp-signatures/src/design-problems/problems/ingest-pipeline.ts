@@ -59,6 +59,14 @@ export const ingestPipeline: DesignProblem = {
       maxRestarts: 5,
       maxSeconds: 30,
     },
+    {
+      id: "writer-normal-exit-restarted",
+      kind: "normal_exit",
+      description: "A writer that ends normally is started again, and the parser is not touched.",
+      process: named("Ingest.Writer"),
+      restarted: true,
+      survivors: [named("Ingest.Parser"), named("Ingest.Config")],
+    },
   ],
   reference: {
     architecture:

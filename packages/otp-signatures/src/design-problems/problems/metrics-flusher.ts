@@ -38,6 +38,34 @@ export const metricsFlusher: DesignProblem = {
       restarted: true,
       survivors: [{ name: "Metrics.Buffer" }],
     },
+    {
+      id: "flusher-hang-keeps-buffer",
+      kind: "hang",
+      description: "While the flusher hangs (past any call timeout), the buffer keeps its pid, keeps accepting values and keeps every value.",
+      setup: [
+        { fn: "Metrics.record", args: ["1"] },
+        { fn: "Metrics.record", args: ["2"] },
+      ],
+      target: { name: "Metrics.Flusher" },
+      holdMs: 5500,
+      survivors: [{ name: "Metrics.Buffer" }],
+      during: [{ call: { fn: "Metrics.record", args: ["3"] }, expect: ":ok" }],
+      after: [{ call: { fn: "Metrics.pending", args: [] }, expect: "3" }],
+    },
+    {
+      id: "slow-flusher-catches-up",
+      kind: "slow_dependency",
+      description: "A flusher that is slow for a while (past any call timeout) leaves the buffer alone and flushes everything once it is back.",
+      setup: [
+        { fn: "Metrics.record", args: ["1"] },
+        { fn: "Metrics.record", args: ["2"] },
+      ],
+      target: { name: "Metrics.Flusher" },
+      holdMs: 5500,
+      survivors: [{ name: "Metrics.Buffer" }],
+      during: [{ call: { fn: "Metrics.record", args: ["3"] }, expect: ":ok" }],
+      after: [{ call: { fn: "Metrics.pending", args: [] }, eventually: "0", withinMs: 4000 }],
+    },
   ],
   reference: {
     architecture:

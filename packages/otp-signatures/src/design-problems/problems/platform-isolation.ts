@@ -54,6 +54,26 @@ export const platformIsolation: DesignProblem = {
       supervisor: "top",
       strategy: "one_for_one",
     },
+    {
+      id: "repeated-escalations-absorbed",
+      kind: "repeated_escalation",
+      description: "A flaky provider makes the notifications subsystem give up again and again; each time it comes back and payments are untouched.",
+      supervisor: { name: "Notifications.Supervisor" },
+      kill: mailer,
+      crashes: 2,
+      rounds: 4,
+      parent: "top",
+      unaffected: [ledger, { name: "Payments.Supervisor" }],
+    },
+    {
+      id: "notifications-come-back",
+      kind: "recovers_after_escalation",
+      description: "After giving up, the notifications subsystem is restarted fresh with a running mailer.",
+      supervisor: { name: "Notifications.Supervisor" },
+      kill: mailer,
+      crashes: 2,
+      running: [mailer],
+    },
   ],
   reference: {
     architecture:
@@ -61,7 +81,9 @@ export const platformIsolation: DesignProblem = {
       "default intensity) with Payments.Ledger, and Notifications.Supervisor (one_for_one, max_restarts: 1, " +
       "max_seconds: 5) with Notifications.Mailer. A second mailer crash within 5 s exceeds the notifications " +
       "budget, so that supervisor exits; the top supervisor restarts it with a fresh mailer, and because the top " +
-      "is one_for_one the payments subtree keeps its processes.",
+      "is one_for_one the payments subtree keeps its processes. The top gets a large budget (max_restarts: 100 " +
+      "in 5 s): with the default 3 in 5 s, four notification escalations in a row would make the top itself give " +
+      "up and take the ledger down with it, which the story forbids.",
     skeleton: String.raw`defmodule Payments.Ledger do
   use GenServer
   def start_link(opts), do: GenServer.start_link(__MODULE__, opts, name: __MODULE__)
@@ -99,7 +121,12 @@ defmodule Platform.Supervisor do
 
   @impl true
   def init(opts) do
-    Supervisor.init([{Payments.Supervisor, opts}, {Notifications.Supervisor, opts}], strategy: :one_for_one)
+    # Notifications may escalate often: the top must absorb that, or payments would go down with it.
+    Supervisor.init([{Payments.Supervisor, opts}, {Notifications.Supervisor, opts}],
+      strategy: :one_for_one,
+      max_restarts: 100,
+      max_seconds: 5
+    )
   end
 end
 `,

@@ -34,6 +34,28 @@ export const queryCache: DesignProblem = {
       process: { supervisor: "top", id: "QueryCache.Store" },
       restart: "permanent",
     },
+    {
+      id: "re-put-keeps-newer-value",
+      kind: "scenario",
+      description: "Putting a key again gives the new value its own full time to live: the older put's timer does not cut it short.",
+      startOptions: "[ttl_ms: 1500]",
+      steps: [
+        { call: { fn: "QueryCache.put", args: ['"users:1"', "1"] }, expect: ":ok" },
+        { waitMs: 800 },
+        { call: { fn: "QueryCache.put", args: ['"users:1"', "2"] }, expect: ":ok" },
+        { waitMs: 900 },
+        { call: { fn: "QueryCache.get", args: ['"users:1"'] }, expect: "{:ok, 2}" },
+      ],
+      stable: [{ name: "QueryCache.Store" }],
+    },
+    {
+      id: "expired-entries-reclaimed",
+      kind: "reclaims",
+      description: "Expired entries are removed, not only hidden: after expiry the cache's memory is back near where it started.",
+      fill: { fn: "QueryCache.put", args: ["[1, 2, 3, 4, 5, 6, 7, 8]"], index: { prefix: "query:", at: 0 } },
+      count: 2000,
+      withinMs: 5000,
+    },
   ],
   reference: {
     architecture:

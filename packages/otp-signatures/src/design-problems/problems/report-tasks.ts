@@ -46,6 +46,28 @@ export const reportTasks: DesignProblem = {
       restarted: false,
       survivors: [{ registry: "Reports.Registry", key: "2" }],
     },
+    {
+      id: "limit-under-concurrent-requests",
+      kind: "concurrent_calls",
+      description: "Ten reports asked for at the same moment: exactly 4 generators start and no more than 4 run.",
+      clients: 10,
+      call: { fn: "Reports.generate", index: { prefix: "report-" } },
+      okPids: { min: 4, max: 4, distinct: true },
+      running: { supervisor: { name: "Reports.GeneratorSupervisor" }, worker: "Reports.Generator", max: 4 },
+    },
+    {
+      id: "crashed-generator-frees-its-slot",
+      kind: "scenario",
+      description: "With 4 generators running, one that crashes frees its place: a fifth report can start.",
+      steps: [
+        { call: { fn: "Reports.generate", args: ["1"] }, expect: "{:ok, _}" },
+        { call: { fn: "Reports.generate", args: ["2"] }, expect: "{:ok, _}" },
+        { call: { fn: "Reports.generate", args: ["3"] }, expect: "{:ok, _}" },
+        { call: { fn: "Reports.generate", args: ["4"] }, expect: "{:ok, _}" },
+        { kill: { registry: "Reports.Registry", key: "1" } },
+        { call: { fn: "Reports.generate", args: ["5"] }, eventually: "{:ok, _}", withinMs: 2000 },
+      ],
+    },
   ],
   reference: {
     architecture:

@@ -68,6 +68,26 @@ export const scraperJobs: DesignProblem = {
       crashes: 4,
       expect: "exits",
     },
+    {
+      id: "limit-under-concurrent-starts",
+      kind: "concurrent_calls",
+      description: "Thirty jobs asked for at the same moment: exactly 10 start, each its own process, and no more than 10 run.",
+      clients: 30,
+      call: { fn: "Scraper.start_job", index: { prefix: "https://job-" } },
+      okPids: { min: 10, max: 10, distinct: true },
+      running: { supervisor: { name: "Scraper.JobSupervisor" }, worker: "Scraper.Job", max: 10 },
+    },
+    {
+      id: "job-runner-recovers",
+      kind: "recovers_after_escalation",
+      description: "After the job supervisor gave up, the top brings it back and new jobs can be started again.",
+      setup: [{ fn: "Scraper.start_job", args: [A] }],
+      supervisor: { name: "Scraper.JobSupervisor" },
+      kill: { registry: "Scraper.Registry", key: A },
+      crashes: 4,
+      running: [{ name: "Scraper.JobSupervisor" }],
+      then: [{ call: { fn: "Scraper.start_job", args: [B] }, eventually: "{:ok, _}", withinMs: 2000 }],
+    },
   ],
   reference: {
     architecture:

@@ -50,6 +50,15 @@ export const sensorEscalation: DesignProblem = {
       process: { supervisor: "top", id: "Sensors.Reader" },
       restart: "permanent",
     },
+    {
+      id: "occasional-crash-restarted",
+      kind: "scenario",
+      description: "An occasional crash only restarts the reader: the subsystem stays up.",
+      steps: [
+        { kill: reader },
+        { running: reader, withinMs: 3000 },
+      ],
+    },
   ],
   reference: {
     architecture:

@@ -50,6 +50,13 @@ export const shopBackend: DesignProblem = {
       restarted: true,
       survivors: [child("Shop.Repo"), child("Shop.Cache")],
     },
+    {
+      id: "repo-normal-exit-restarted",
+      kind: "normal_exit",
+      description: "The services are long-lived: a connection that ends normally is started again.",
+      process: child("Shop.Repo"),
+      restarted: true,
+    },
   ],
   reference: {
     architecture:

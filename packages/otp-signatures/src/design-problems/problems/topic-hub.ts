@@ -49,6 +49,29 @@ export const topicHub: DesignProblem = {
       absent: "false",
       withinMs: 5000,
     },
+    {
+      id: "concurrent-ensure-one-topic",
+      kind: "concurrent_calls",
+      description: "Twenty clients asking for one new topic at the same moment all get the same process.",
+      clients: 20,
+      call: { fn: "Topics.ensure", args: [NEWS] },
+      okPids: { min: 20, same: true },
+      running: { supervisor: { name: "Topics.TopicSupervisor" }, max: 1 },
+    },
+    {
+      id: "publish-keeps-topic-alive",
+      kind: "scenario",
+      description: "A publish is activity: it restarts the idle time, and the topic retires once it has been idle again for the whole time.",
+      startOptions: "[idle_ms: 1500]",
+      steps: [
+        { call: { fn: "Topics.ensure", args: [NEWS] }, expect: "{:ok, _}" },
+        { waitMs: 1000 },
+        { call: { fn: "Topics.publish", args: [NEWS, '"hello"'] }, expect: ":ok" },
+        { waitMs: 1000 },
+        { call: { fn: "Topics.active?", args: [NEWS] }, expect: "true" },
+        { call: { fn: "Topics.active?", args: [NEWS] }, eventually: "false", withinMs: 4000 },
+      ],
+    },
   ],
   reference: {
     architecture:
