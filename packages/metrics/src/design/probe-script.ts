@@ -284,7 +284,7 @@ function indexedCall(c: IndexedCall, where: string): string {
   const shown = [...args];
   const code = [...args];
   if (c.index) {
-    if (!/^[A-Za-z0-9_:.-]*$/.test(c.index.prefix)) throw new RangeError(`${where}: index prefix ${JSON.stringify(c.index.prefix)} has characters other than letters, digits and _:.-`);
+    if (!/^[A-Za-z0-9_:./-]*$/.test(c.index.prefix)) throw new RangeError(`${where}: index prefix ${JSON.stringify(c.index.prefix)} has characters other than letters, digits and _:./-`);
     const at = Math.min(c.index.at ?? args.length, args.length);
     shown.splice(at, 0, `"${c.index.prefix}<i>"`);
     code.splice(at, 0, `(${elixirString(c.index.prefix)} <> Integer.to_string(i))`);

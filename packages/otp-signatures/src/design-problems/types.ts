@@ -351,7 +351,7 @@ const pattern = (where: string) =>
 const IndexedCallSchema = z.object({
   fn: functionRef("fn"),
   args: z.array(literal("argument")).optional(),
-  index: z.object({ prefix: z.string().regex(/^[A-Za-z0-9_:.-]*$/, "letters, digits and _:.- only"), at: z.number().int().nonnegative().optional() }).optional(),
+  index: z.object({ prefix: z.string().regex(/^[A-Za-z0-9_:./-]*$/, "letters, digits and _:./- only"), at: z.number().int().nonnegative().optional() }).optional(),
 });
 
 const ms = z.number().int().positive().max(60_000);
