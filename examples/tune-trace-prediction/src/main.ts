@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { LMConfigError, ProgressBar, noModelMessage, lm as makeLM, writeFileAtomicSync, withSettings, type LM } from "@otpforge/core";
 import { createPool } from "@otpforge/beam";
-import { buildTraceDataset, poolRunner, serializeTraceRecords, type TraceExample } from "@otpforge/datasets";
+import { buildTraceDataset, poolRunner, serializeTraceRecords, type TraceDatasetRecord } from "@otpforge/datasets";
 import { TraceProgram } from "@otpforge/otp-signatures";
 import type { ReasoningEvalResult } from "@otpforge/metrics";
 import { traceTask } from "@otpforge/tasks";
@@ -32,7 +32,7 @@ export interface TuneOptions {
 
 export interface TuneResult {
   datasetPath: string;
-  examples: TraceExample[];
+  examples: TraceDatasetRecord[];
   zeroShot: ReasoningEvalResult;
   compiled: ReasoningEvalResult;
   artifactPath: string;
@@ -65,7 +65,7 @@ export async function main(options: TuneOptions = {}): Promise<TuneResult> {
   // split is decided per world structure, so no near-duplicate crosses splits.
   log(`Building ${n} execution-verified trace examples on the BEAM...`);
   const pool = await createPool({ size: 2 });
-  let examples: TraceExample[];
+  let examples: TraceDatasetRecord[];
   try {
     const bar = new ProgressBar({ total: n, label: "trace examples" });
     const built = await buildTraceDataset({

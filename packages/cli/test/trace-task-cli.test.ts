@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPool } from "@otpforge/beam";
 import { FakeProviderServer } from "@otpforge/core/testing";
-import { buildTraceDataset, poolRunner, serializeTraceRecords, type TraceExample } from "@otpforge/datasets";
+import { buildTraceDataset, poolRunner, serializeTraceRecords, type TraceDatasetRecord } from "@otpforge/datasets";
 import { scoreTraceAnswer } from "@otpforge/metrics";
 import { traceDemoHandler } from "@otpforge/tasks/testing";
 import { cli } from "./helpers.js";
 
-let records: TraceExample[] = [];
+let records: TraceDatasetRecord[] = [];
 let server: FakeProviderServer;
 let dir: string;
 let env: NodeJS.ProcessEnv;

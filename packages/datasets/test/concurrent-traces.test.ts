@@ -151,7 +151,7 @@ describe("the generator", () => {
     // A result the explorer marked incomplete labels nothing, whatever outcomes it saw.
     const fake: ExploreResult = { model: "single-node", complete: false, schedules: 2, pruned: 0, cut: { schedulesLimit: true, stepsLimit: 0 }, outcomes: [{ outcome: "1", witness: [], steps: [] }], elapsedMs: 1 };
     expect(labelFromResult(w, fake).kind).toBe("incomplete");
-    const built = await buildConcurrentRecords({ pool, seed: "cut", worlds: 2, maxWorlds: 4, bounds: { maxSchedules: 1 }, versions: { elixir: "x", otp: "y" } });
+    const built = await buildConcurrentRecords({ pool, seed: "cut", records: 2, maxWorlds: 4, bounds: { maxSchedules: 1 }, versions: { elixir: "x", otp: "y" } });
     expect(built.counters.run).toBe(4);
     expect(built.counters.incomplete + built.counters.failed + built.counters.duplicates).toBe(4 - new Set(built.examples.map((e) => e.provenance.worldIndex)).size);
     expect(built.counters.incomplete).toBeGreaterThan(0);
@@ -160,7 +160,7 @@ describe("the generator", () => {
   }, 60_000);
 
   it("builds the same records at any parallelism, each valid, a world's questions in one split", async () => {
-    const opts = { pool, seed: "par", worlds: 4, versions: { elixir: "x", otp: "y" } };
+    const opts = { pool, seed: "par", records: 12, versions: { elixir: "x", otp: "y" } };
     const one = await buildConcurrentRecords({ ...opts, parallelism: 1 });
     const two = await buildConcurrentRecords({ ...opts, parallelism: 2 });
     expect(two.examples).toEqual(one.examples);

@@ -15,7 +15,8 @@ let examples: TraceExample[];
 let dir: string;
 
 beforeAll(() => {
-  examples = parseTraceRecords(readFileSync(FIXTURE, "utf8"), FIXTURE);
+  // (The fixture holds sequential records only.)
+  examples = parseTraceRecords(readFileSync(FIXTURE, "utf8"), FIXTURE) as TraceExample[];
   dir = mkdtempSync(join(tmpdir(), "otpforge-export-edges-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

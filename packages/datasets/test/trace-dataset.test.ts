@@ -7,13 +7,14 @@ import { closeTestRunner, testRunner } from "./helpers.js";
 
 // 21 examples = 3 per family: the smallest size at which the 40% rule can hold.
 const N = 21;
-let first: TraceDatasetResult;
-let second: TraceDatasetResult;
+// (No concurrent share: every record is a sequential world's.)
+let first: TraceDatasetResult & { examples: TraceExample[] };
+let second: TraceDatasetResult & { examples: TraceExample[] };
 
 beforeAll(async () => {
   const runner = await testRunner();
-  first = await buildTraceDataset({ n: N, seed: "ds-test", runner });
-  second = await buildTraceDataset({ n: N, seed: "ds-test", runner });
+  first = (await buildTraceDataset({ n: N, seed: "ds-test", runner })) as typeof first;
+  second = (await buildTraceDataset({ n: N, seed: "ds-test", runner })) as typeof second;
 }, 300_000);
 
 afterAll(closeTestRunner);
@@ -74,8 +75,8 @@ describe("trace dataset", () => {
 
   it("resumes from the records of an interrupted session and ends with the same file", async () => {
     const cut = first.examples[Math.floor(N / 2)].provenance.worldIndex;
-    const kept: TraceExample[] = first.examples.filter((e) => e.provenance.worldIndex < cut);
-    const added: TraceExample[] = [];
+    const kept = (first.examples as TraceExample[]).filter((e) => e.provenance.worldIndex < cut);
+    const added: Array<{ id: string }> = [];
     const resumed = await buildTraceDataset({ n: N, seed: "ds-test", runner: await testRunner(), existing: kept, onAccepted: (r) => void added.push(...r) });
     expect(serializeTraceRecords(resumed.examples)).toBe(serializeTraceRecords(first.examples));
     expect(added.map((e) => e.id)).toEqual(first.examples.slice(kept.length).map((e) => e.id));

@@ -4,13 +4,13 @@
 // right runs become demos (threshold 1).
 import { readFileSync } from "node:fs";
 import { example } from "@otpforge/core";
-import { parseTraceRecords, TraceFileError, type TraceExample } from "@otpforge/datasets";
+import { parseTraceRecords, TraceFileError, type TraceDatasetRecord } from "@otpforge/datasets";
 import { evalReasoning, traceAnswer } from "@otpforge/metrics";
 import { TRACE_INPUT_FIELDS, TraceProgram } from "@otpforge/otp-signatures";
 import type { OtpTask } from "./task.js";
 
-export function traceTask(): OtpTask<TraceProgram, TraceExample> {
-  const readRecords = (file: string): TraceExample[] => {
+export function traceTask(): OtpTask<TraceProgram, TraceDatasetRecord> {
+  const readRecords = (file: string): TraceDatasetRecord[] => {
     let text: string;
     try {
       text = readFileSync(file, "utf8");
@@ -30,7 +30,7 @@ export function traceTask(): OtpTask<TraceProgram, TraceExample> {
   };
   // The observed answer is the label of the `prediction` output, and the record's reasoning (written
   // from the observed events) that of `reasoning`: labeled demos are complete demos.
-  const toExample = (r: TraceExample) => example({ ...r, prediction: r.answer }).withInputs(...TRACE_INPUT_FIELDS);
+  const toExample = (r: TraceDatasetRecord) => example({ ...r, prediction: r.answer }).withInputs(...TRACE_INPUT_FIELDS);
   return {
     name: "trace",
     summary: "predict what OTP processes do: TraceProgram scored by traceAnswer; only exactly right runs become demos",

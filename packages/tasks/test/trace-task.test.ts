@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPool, type Pool } from "@otpforge/beam";
-import { buildTraceDataset, poolRunner, serializeTraceRecords, type TraceExample } from "@otpforge/datasets";
+import { buildTraceDataset, poolRunner, serializeTraceRecords, type TraceDatasetRecord } from "@otpforge/datasets";
 import { scoreTraceAnswer } from "@otpforge/metrics";
 import { BootstrapFewShot, LabeledFewShot, compileTaskToDir } from "@otpforge/teleprompters";
 import { withSettings, type LMRequest } from "@otpforge/core";
@@ -14,7 +14,7 @@ import { traceTask } from "../src/index.js";
 import { traceDemoLM, traceMistake } from "../src/testing/index.js";
 
 let pool: Pool;
-let records: TraceExample[];
+let records: TraceDatasetRecord[];
 let dir: string;
 let allSplits: string;
 const task = traceTask();

@@ -6,7 +6,7 @@ import { ProgressBar, withSettings, writeFileAtomicSync, writeReport, type LM, t
 import { evalReportInput, type ReasoningEvalResult } from "@otpforge/metrics";
 import { traceTask } from "@otpforge/tasks";
 import { compileTaskToDir, publish, renderPrompts } from "@otpforge/teleprompters";
-import { serializeTraceRecords, type TraceExample } from "@otpforge/datasets";
+import { serializeTraceRecords, type TraceDatasetRecord } from "@otpforge/datasets";
 import type { DemoIO } from "./offline-steps.js";
 
 /** The dataset is too small for the model steps (splits are decided per world, so tiny sets can miss one). */
@@ -22,7 +22,7 @@ export class DemoDataError extends Error {
 
 export interface ModelStepsOptions {
   lm: LM;
-  examples: TraceExample[];
+  examples: TraceDatasetRecord[];
   dataDir: string;
   /** Where published artifacts go (a registry folder). */
   artifactsDir: string;
@@ -93,7 +93,7 @@ export async function runModelSteps(o: ModelStepsOptions, io: DemoIO): Promise<M
   return { zeroShot, compiled: tuned, published: { name: pub.name, version: pub.version, path: pub.path }, reportPath: o.reportPath };
 }
 
-async function evalWithBar(task: ReturnType<typeof traceTask>, program: Parameters<ReturnType<typeof traceTask>["evaluate"]>[0], test: TraceExample[], o: ModelStepsOptions, io: DemoIO, label: string) {
+async function evalWithBar(task: ReturnType<typeof traceTask>, program: Parameters<ReturnType<typeof traceTask>["evaluate"]>[0], test: TraceDatasetRecord[], o: ModelStepsOptions, io: DemoIO, label: string) {
   const bar = new ProgressBar({ total: test.length, label, enabled: io.progress });
   const r = await withSettings({ lm: o.lm }, () => task.evaluate(program, test, { concurrency: 8, progress: false, onProgress: (p) => bar.update(p.done) }));
   bar.finish();

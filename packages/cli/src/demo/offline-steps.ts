@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ProgressBar, writeFileAtomicSync } from "@otpforge/core";
 import type { Pool } from "@otpforge/beam";
-import { buildTraceDataset, poolRunner, parseTraceRecords, serializeTraceRecords, type TraceExample, type TraceDatasetStats } from "@otpforge/datasets";
+import {
+  buildTraceDataset, concurrentTarget, poolRunner, parseTraceRecords, serializeTraceRecords, TraceResumeError, type ConcurrentStats, type TraceDatasetRecord,
+  type TraceDatasetResult,
+} from "@otpforge/datasets";
 import { verifyCatalog, type CatalogReport } from "@otpforge/metrics";
 import { textTable, pct } from "./table.js";
 
@@ -14,19 +17,32 @@ export interface DemoIO {
   progress: boolean;
 }
 
-export async function buildDemoDataset(pool: Pool, opts: { n: number; runs: number; seed: string; outDir: string }, io: DemoIO): Promise<{ examples: TraceExample[]; stats: TraceDatasetStats; path: string }> {
+/** Half of the demo's examples come from concurrent worlds (every possible outcome), as for `otpforge dataset traces`. */
+export const DEMO_CONCURRENT_SHARE = 0.5;
+
+export async function buildDemoDataset(pool: Pool, opts: { n: number; runs: number; seed: string; outDir: string }, io: DemoIO): Promise<{ examples: TraceDatasetRecord[]; stats: TraceDatasetResult["stats"]; path: string }> {
   const path = join(opts.outDir, "traces.jsonl");
   // A finished file from an earlier demo with the same seed is completed, not rebuilt.
   const existing = existsSync(path) ? safeRead(path) : [];
   const bar = new ProgressBar({ total: opts.n, label: "trace examples", enabled: io.progress });
-  const result = await buildTraceDataset({
-    n: opts.n,
-    seed: opts.seed,
-    runs: opts.runs,
-    runner: poolRunner(pool),
-    existing: existing.filter((e) => e.provenance.seed === opts.seed && e.provenance.runs === opts.runs).slice(0, opts.n),
-    onProgress: (p) => bar.update(p.examples, `${p.worlds} worlds`),
-  });
+  const build = (from: TraceDatasetRecord[]) =>
+    buildTraceDataset({
+      n: opts.n,
+      seed: opts.seed,
+      runs: opts.runs,
+      concurrentShare: DEMO_CONCURRENT_SHARE,
+      runner: poolRunner(pool),
+      existing: from,
+      onProgress: (p) => bar.update(p.phase === "sequential" ? p.examples : opts.n - concurrentTarget(opts.n, DEMO_CONCURRENT_SHARE) + p.examples, `${p.phase} worlds: ${p.worlds}`),
+    });
+  let result: TraceDatasetResult;
+  try {
+    result = await build(existing.filter((e) => e.provenance.seed === opts.seed));
+  } catch (err) {
+    // Records of another generator version or other options: this demo's file, rebuilt.
+    if (!(err instanceof TraceResumeError)) throw err;
+    result = await build([]);
+  }
   bar.finish();
   writeFileAtomicSync(path, serializeTraceRecords(result.examples));
   writeFileAtomicSync(join(opts.outDir, "traces.stats.json"), JSON.stringify(result.stats, null, 2) + "\n");
@@ -36,7 +52,7 @@ export async function buildDemoDataset(pool: Pool, opts: { n: number; runs: numb
   return { examples: result.examples, stats: result.stats, path };
 }
 
-function safeRead(path: string): TraceExample[] {
+function safeRead(path: string): TraceDatasetRecord[] {
   try {
     return parseTraceRecords(readFileSync(path, "utf8"), path);
   } catch {
@@ -44,14 +60,27 @@ function safeRead(path: string): TraceExample[] {
   }
 }
 
-export function datasetTable(stats: TraceDatasetStats): string {
+export function datasetTable(stats: TraceDatasetResult["stats"]): string {
   const rows = Object.entries(stats.families).map(([family, f]) => [family, f.count, f.distinctAnswers, f.topAnswer ?? "-", pct(f.topShare)]);
   return (
     textTable(["family", "examples", "distinct answers", "most common answer", "its share"], rows) +
     `  splits: train ${stats.splits.train}, dev ${stats.splits.dev}, test ${stats.splits.test}; ` +
     `deterministic ${stats.deterministic}, outcome sets ${stats.nondeterministic}; ` +
     `worlds run ${stats.worlds.run} (duplicates ${stats.worlds.duplicates}, disagreeing ${stats.worlds.disagreeing}, failed ${stats.worlds.failed}); ` +
-    `balance ${stats.balance.ok ? "ok" : "VIOLATED: " + stats.balance.violations.join("; ")}\n`
+    `balance ${stats.balance.ok ? "ok" : "VIOLATED: " + stats.balance.violations.join("; ")}\n` +
+    concurrentTable(stats.concurrent)
+  );
+}
+
+/** The concurrent worlds' families: how many questions have two or more possible outcomes (which one run cannot tell). */
+function concurrentTable(stats: ConcurrentStats | undefined): string {
+  if (!stats) return "";
+  const rows = Object.entries(stats.families).map(([family, f]) => [family, f.questions, f.multiOutcome, f.maxOutcomes]);
+  return (
+    "\n" +
+    textTable(["concurrent family", "questions", "2+ possible outcomes", "most outcomes"], rows) +
+    `  ${stats.questions} questions from ${stats.worlds.contributing} worlds, each explored over every interleaving (${stats.model.join(", ") || "single-node"} model); ` +
+    `${pct(stats.multiOutcomeShare)} have two or more possible outcomes\n`
   );
 }
 

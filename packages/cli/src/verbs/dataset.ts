@@ -6,9 +6,8 @@ import { resolve } from "node:path";
 import { createPool } from "@otpforge/beam";
 import { ProgressBar } from "@otpforge/core";
 import {
-  beamVersions, buildConcurrentRecords, buildTraceDataset, checkResume, concurrentPath, ConcurrentRecordsWriter, concurrentStats, datasetStats,
-  FAMILIES, generationOptions, poolRunner, readConcurrentRecords, readGenerationOptions, readTraceDataset, statsPath, TraceDatasetWriter,
-  type ConcurrentStats, type Difficulty, type Family, type TraceDatasetStats,
+  buildTraceDataset, checkResume, concurrentStats, concurrentTarget, datasetStats, FAMILIES, generationOptions, poolRunner, readGenerationOptions,
+  readTraceDataset, statsPath, TraceDatasetWriter, type ConcurrentStats, type Difficulty, type Family, type TraceDatasetResult, type TraceDatasetStats,
 } from "@otpforge/datasets";
 import { intOption, parseVerbArgs } from "../args.js";
 import { checkOutputFile } from "../path-checks.js";
@@ -34,7 +33,8 @@ train/dev/test by structure.
 Options:
   --n N                   examples wanted (default 100)
   --seed S                seed; the same seed gives a byte-identical file
-  --out F.jsonl           the dataset; statistics go to F.stats.json, the options
+  --out F.jsonl           the dataset (sequential worlds' records, then concurrent
+                          ones); statistics go to F.stats.json, the options
                           that made it to F.options.json
   --families a,b          only these families (default all): ${FAMILIES.join(", ")}
   --difficulty D          easy, medium or hard (default: a mix)
@@ -49,12 +49,12 @@ Options:
   --races                 also make worlds with deliberate races, asked as
                           "which outcomes are possible" (such files are not
                           byte-reproducible)
-  --concurrent K          also K concurrent worlds (several clients at once; families
+  --concurrent-share S    the share of --n from concurrent worlds (default 0.5; 0
+                          for none): several clients at once (families
                           possible_final_states, possible_replies, message_loss,
                           deadlock, arrival_order), each explored over every
-                          interleaving on the BEAM (single-node model); their
-                          questions are answered with the complete set of possible
-                          outcomes. They go to F.concurrent.jsonl; a world whose
+                          interleaving (single-node model) and asked with the
+                          complete set of possible outcomes; a world whose
                           exploration is cut by the bounds is dropped and counted
   --max-schedules M       concurrent worlds: schedules explored at most (default 1000)
   --json                  print one JSON object (statistics) instead of a report
@@ -62,7 +62,7 @@ Options:
 Rerunning into an existing file completes it without duplicating ids; an
 interrupted run resumes from F.jsonl.partial. Either needs the options that
 made the file (--seed, --n, --families, --difficulty, --observe, --runs,
---questions-per-world, --races); another value is refused, naming the option.
+--questions-per-world, --races, --concurrent-share, --max-schedules); another value is refused, naming the option.
 Exit codes: 0 done, 1 the world budget ran out or balance failed, 2 bad usage
 or an existing file made with other options.
 
@@ -70,7 +70,17 @@ Examples:
   otpforge dataset traces --n 200 --seed 1 --out data/traces.jsonl
   otpforge dataset traces --n 60 --seed 7 --out t.jsonl --families final_state,call_result --difficulty hard
   otpforge dataset traces --n 100 --seed 1 --out t.jsonl --runs 10 --json
-  otpforge dataset traces --n 100 --seed 1 --out t.jsonl --concurrent 40`;
+  otpforge dataset traces --n 100 --seed 1 --out t.jsonl --concurrent-share 0.8`;
+
+/** Half of a dataset comes from concurrent worlds unless the user says otherwise. */
+const DEFAULT_CONCURRENT_SHARE = 0.5;
+
+function shareOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CONCURRENT_SHARE;
+  const x = Number(value);
+  if (value.trim() === "" || !Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`--concurrent-share must be a number from 0 to 1 (the share of --n from concurrent worlds), not ${JSON.stringify(value)}`);
+  return x;
+}
 
 function parseFamilies(value: string | undefined): Family[] | undefined {
   if (value === undefined) return undefined;
@@ -80,8 +90,10 @@ function parseFamilies(value: string | undefined): Family[] | undefined {
   return [...new Set(names)] as Family[];
 }
 
-function report(stats: TraceDatasetStats, out: string, seconds: number, added: number): string {
-  const lines = [`${out}: ${stats.examples}/${stats.target} examples (${added} new in ${seconds.toFixed(1)} s, ${(added / Math.max(seconds, 1e-9)).toFixed(1)} verified examples/s)`];
+function report(stats: TraceDatasetStats & { concurrent?: ConcurrentStats }, out: string, seconds: number, added: number, n: number): string {
+  const total = stats.examples + (stats.concurrent?.questions ?? 0);
+  const lines = [`${out}: ${total}/${n} examples (${added} new in ${seconds.toFixed(1)} s, ${(added / Math.max(seconds, 1e-9)).toFixed(1)} verified examples/s)`];
+  lines.push(`  sequential worlds: ${stats.examples}/${stats.target} examples`);
   lines.push(`  ${"family".padEnd(16)} ${"n".padStart(4)}  ${"distinct".padStart(8)}  top answer (share)`);
   for (const [f, s] of Object.entries(stats.families)) {
     lines.push(`  ${f.padEnd(16)} ${String(s.count).padStart(4)}  ${String(s.distinctAnswers).padStart(8)}  ${s.topAnswer ?? "-"} (${Math.round(100 * s.topShare)}%)`);
@@ -92,13 +104,13 @@ function report(stats: TraceDatasetStats, out: string, seconds: number, added: n
   return lines.join("\n") + "\n";
 }
 
-function concurrentReport(stats: ConcurrentStats, file: string): string {
+function concurrentReport(stats: ConcurrentStats): string {
   const w = stats.worlds;
-  const lines = [`${file}: ${stats.questions} concurrent questions from ${w.contributing} worlds (${stats.model.join(", ") || "single-node"} model); ${Math.round(100 * stats.multiOutcomeShare)}% have two or more possible outcomes`];
-  lines.push(`  ${"family".padEnd(22)} ${"n".padStart(4)}  ${"2+ outcomes".padStart(11)}  most outcomes`);
-  for (const [f, s] of Object.entries(stats.families)) lines.push(`  ${f.padEnd(22)} ${String(s.questions).padStart(4)}  ${String(s.multiOutcome).padStart(11)}  ${s.maxOutcomes}`);
-  lines.push(`  splits (questions/worlds): ${Object.entries(stats.splits).map(([k, v]) => `${k} ${v.questions}/${v.worlds}`).join(", ")}`);
-  lines.push(`  worlds: ${w.run} explored this session, ${w.incomplete} dropped (exploration not complete within the bounds), ${w.unreadable} dropped (a run raised), ${w.failed} failed, ${w.duplicates} duplicates`);
+  const lines = [`  concurrent worlds: ${stats.questions} questions from ${w.contributing} worlds (${stats.model.join(", ") || "single-node"} model); ${Math.round(100 * stats.multiOutcomeShare)}% have two or more possible outcomes`];
+  lines.push(`    ${"family".padEnd(22)} ${"n".padStart(4)}  ${"2+ outcomes".padStart(11)}  most outcomes`);
+  for (const [f, s] of Object.entries(stats.families)) lines.push(`    ${f.padEnd(22)} ${String(s.questions).padStart(4)}  ${String(s.multiOutcome).padStart(11)}  ${s.maxOutcomes}`);
+  lines.push(`    splits (questions/worlds): ${Object.entries(stats.splits).map(([k, v]) => `${k} ${v.questions}/${v.worlds}`).join(", ")}`);
+  lines.push(`    worlds: ${w.run} explored this session, ${w.incomplete} dropped (exploration not complete within the bounds), ${w.unreadable} dropped (a run raised), ${w.failed} failed, ${w.duplicates} duplicates`);
   return lines.join("\n") + "\n";
 }
 
@@ -115,7 +127,7 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
     "max-worlds": { type: "string" },
     races: { type: "boolean" },
     "pool-size": { type: "string" },
-    concurrent: { type: "string" },
+    "concurrent-share": { type: "string" },
     "max-schedules": { type: "string" },
   });
   if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`);
@@ -129,9 +141,9 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   const maxWorlds = values["max-worlds"] === undefined ? undefined : intOption(values["max-worlds"], "max-worlds", 1);
   // Each one is a BEAM VM: a bound keeps a typo from starting thousands.
   const poolSize = intOption(values["pool-size"], "pool-size", defaultPoolSize(), 1, 256);
-  const concurrent = intOption(values.concurrent, "concurrent", 0, 0);
+  const concurrentShare = shareOption(values["concurrent-share"]);
   const maxSchedules = intOption(values["max-schedules"], "max-schedules", 1000, 1, 100_000);
-  if (values["max-schedules"] !== undefined && concurrent === 0) throw new UsageError("--max-schedules bounds the exploration of concurrent worlds: pass --concurrent K as well");
+  if (values["max-schedules"] !== undefined && concurrentShare === 0) throw new UsageError("--max-schedules bounds the exploration of concurrent worlds: with --concurrent-share 0 there are none");
   const families = parseFamilies(values.families);
   const difficulty = values.difficulty as Difficulty | undefined;
   if (difficulty !== undefined && !DIFFICULTIES.includes(difficulty)) throw new UsageError(`--difficulty must be one of ${DIFFICULTIES.join(", ")}`);
@@ -139,84 +151,64 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
   checkOutputFile(out, "--out");
 
   // An unreadable file (TRACE_FILE) or one made with other options (TRACE_RESUME_MISMATCH) is bad input: exit 2.
-  const existing = readTraceDataset(out).examples;
-  const existingConcurrent = concurrent > 0 ? readConcurrentRecords(out) : [];
-  const otherSeed = existingConcurrent.find((e) => e.provenance.seed !== values.seed);
+  const read = readTraceDataset(out);
+  const existing = [...read.examples, ...read.concurrent];
+  const otherSeed = read.concurrent.find((e) => e.provenance.seed !== values.seed);
   if (otherSeed) {
-    throw new UsageError(`${concurrentPath(out)} was generated with seed ${otherSeed.provenance.seed}, not ${values.seed}: pass --seed ${otherSeed.provenance.seed} to complete it, or write to another --out file`);
+    throw new UsageError(`${out} holds concurrent worlds generated with seed ${otherSeed.provenance.seed}, not ${values.seed}: pass --seed ${otherSeed.provenance.seed} to complete it, or write to another --out file`);
   }
-  const options = generationOptions({ seed: values.seed, n, families, difficulty, observation, runs, questionsPerWorld: perWorld, races: values.races ?? false });
-  checkResume(out, existing, readGenerationOptions(out), options);
+  const concurrentBounds = { maxSchedules };
+  const options = generationOptions({ seed: values.seed, n, families, difficulty, observation, runs, questionsPerWorld: perWorld, races: values.races ?? false, concurrentShare, concurrentBounds });
+  checkResume(out, read.examples, readGenerationOptions(out), options);
   const writer = new TraceDatasetWriter(out, options);
   const started = performance.now();
   const showProgress = io.isTTY && !values.json;
 
-  let result;
-  let conc: { stats: ConcurrentStats; complete: boolean } | undefined;
-  const needConcurrent = concurrent > 0 && new Set(existingConcurrent.map((e) => e.provenance.worldIndex)).size < concurrent;
-  const pool = existing.length < n || needConcurrent ? await createPool({ size: poolSize }) : undefined;
+  let result: TraceDatasetResult;
+  const nConcurrent = concurrentTarget(n, concurrentShare);
+  const needed = read.examples.length < n - nConcurrent || read.concurrent.length < nConcurrent;
+  const pool = needed ? await createPool({ size: poolSize }) : undefined;
   try {
-    if (existing.length >= n || !pool) {
+    if (!pool) {
       // Nothing to generate: rewrite the file (folding in a checkpoint) and its statistics.
-      const stats = datasetStats(existing, n, families ?? FAMILIES, { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0, incomplete: 0 });
-      result = { examples: existing, stats, complete: true };
+      const zero = { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0, incomplete: 0 };
+      const stats = datasetStats(read.examples, n - nConcurrent, families ?? FAMILIES, zero);
+      const concurrent = nConcurrent > 0 || read.concurrent.length ? { concurrent: concurrentStats(read.concurrent, { run: 0, incomplete: 0, unreadable: 0, failed: 0, duplicates: 0 }) } : {};
+      result = { examples: existing, stats: { ...stats, ...concurrent }, complete: true };
     } else {
       const bar = new ProgressBar({ total: n, label: "trace examples", enabled: showProgress });
+      const before = { sequential: read.examples.length, concurrent: 0 };
       try {
         result = await buildTraceDataset({
           n, seed: values.seed, observation, runs, families, difficulty, questionsPerWorld: perWorld, maxWorlds, races: values.races ?? false,
+          concurrentShare, concurrentBounds,
           runner: poolRunner(pool, poolSize),
           existing,
           onAccepted: (records) => writer.append(records),
-          onProgress: (p) => bar.update(p.examples, `${p.worlds} worlds`),
+          onProgress: (p) => {
+            // Sequential worlds fill their part first, then concurrent ones theirs.
+            if (p.phase === "sequential") before.sequential = p.examples;
+            bar.update(p.phase === "sequential" ? p.examples : before.sequential + p.examples, `${p.phase} worlds: ${p.worlds}`);
+          },
         });
       } finally {
         bar.finish();
       }
     }
-    if (concurrent > 0) {
-      const cwriter = new ConcurrentRecordsWriter(out);
-      const counters = { run: 0, incomplete: 0, unreadable: 0, failed: 0, duplicates: 0 };
-      let records = existingConcurrent;
-      let complete = true;
-      if (needConcurrent && pool) {
-        const bar = new ProgressBar({ total: concurrent, label: "concurrent worlds", enabled: showProgress });
-        try {
-          const built = await buildConcurrentRecords({
-            pool, seed: values.seed, worlds: concurrent, versions: await beamVersions(poolRunner(pool, poolSize)), bounds: { maxSchedules },
-            existing: existingConcurrent, parallelism: poolSize,
-            onAccepted: (r) => cwriter.append(r),
-            onProgress: (p) => bar.update(p.worlds, `${p.run} explored`),
-          });
-          records = built.examples;
-          complete = built.complete;
-          Object.assign(counters, built.counters);
-        } finally {
-          bar.finish();
-        }
-      }
-      cwriter.finish(records);
-      conc = { stats: concurrentStats(records, counters), complete };
-    }
   } finally {
     await pool?.close();
   }
-  writer.finish(result.examples, conc ? { ...result.stats, concurrent: { file: concurrentPath(out), ...conc.stats } } : result.stats);
+  writer.finish(result.examples, result.stats);
   const seconds = (performance.now() - started) / 1000;
   const added = result.examples.length - existing.length;
-  const complete = result.complete && (conc?.complete ?? true);
   if (values.json) {
-    const extra = conc ? { concurrent: { file: concurrentPath(out), complete: conc.complete, ...conc.stats } } : {};
-    io.stdout(JSON.stringify({ out, stats: statsPath(out), complete, added, seconds: Math.round(seconds * 10) / 10, ...result.stats, ...extra }) + "\n");
+    io.stdout(JSON.stringify({ out, stats: statsPath(out), complete: result.complete, added, seconds: Math.round(seconds * 10) / 10, ...result.stats }) + "\n");
   } else {
-    io.stdout(report(result.stats, out, seconds, added));
-    if (!result.complete) io.stdout(`  the world budget ran out before every family was full: raise --max-worlds or use fewer --families\n`);
-    if (conc) {
-      io.stdout(concurrentReport(conc.stats, concurrentPath(out)));
-      if (!conc.complete) io.stdout(`  fewer than ${concurrent} concurrent worlds could be explored completely: raise --max-schedules, or ask for fewer with --concurrent\n`);
-    }
+    io.stdout(report(result.stats, out, seconds, added, n));
+    if (!result.complete) io.stdout(`  the world budget ran out before every family was full: raise --max-worlds (or --max-schedules for concurrent worlds), or use fewer --families\n`);
+    if (result.stats.concurrent) io.stdout(concurrentReport(result.stats.concurrent));
   }
-  return complete && result.stats.balance.ok ? EXIT_OK : EXIT_FAILURE;
+  return result.complete && result.stats.balance.ok ? EXIT_OK : EXIT_FAILURE;
 }
 
 export const dataset: Verb = {

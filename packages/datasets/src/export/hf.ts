@@ -1,6 +1,8 @@
 // A Hugging Face `datasets` layout: data/<split>.jsonl (dev is published as
 // "validation", HF's name for it) and a dataset card README.md whose YAML
 // header tells the Hub which file holds which split.
+import { concurrentTraceExampleSchema } from "../traces/concurrent/record.js";
+import { isConcurrentRecord, type TraceDatasetRecord } from "../traces/dataset-record.js";
 import { traceExampleSchema, type TraceExample } from "../traces/record.js";
 import { writeExportDir } from "./write-dir.js";
 import type { ExportResult } from "./openai-chat.js";
@@ -17,7 +19,7 @@ export interface HFExportOptions {
   input?: string;
 }
 
-export function exportHuggingFace(examples: readonly TraceExample[], options: HFExportOptions): ExportResult {
+export function exportHuggingFace(examples: readonly TraceDatasetRecord[], options: HFExportOptions): ExportResult {
   const files: Record<string, string> = {};
   const counts: Record<string, number> = {};
   for (const split of ["train", "dev", "test"] as const) {
@@ -43,7 +45,8 @@ function table(header: [string, string], rows: Array<[string, number | string]>)
 
 /** The fields of a record with their descriptions, read from the zod schema so the card cannot drift. */
 function schemaRows(): Array<[string, string]> {
-  const shape = traceExampleSchema.shape as Record<string, { description?: string; def?: { type?: string } }>;
+  // Sequential records' fields, then what concurrent records add.
+  const shape = { ...traceExampleSchema.shape, ...concurrentTraceExampleSchema.shape } as Record<string, { description?: string; def?: { type?: string } }>;
   const described: Record<string, string> = {
     schemaVersion: "record format version",
     id: "stable id (hash of world and question)",
@@ -55,21 +58,25 @@ function schemaRows(): Array<[string, string]> {
     question: "what to predict, with the answer format",
     answer: "canonical Elixir term text observed on the BEAM",
     answer_kind: "how the answer is compared (term, integer, ordered_list, set, outcome_set)",
-    deterministic: "false when runs disagreed and the answer is the set of observed outcomes",
+    deterministic: "true when one outcome was proved over every explored interleaving; false for a set of possible outcomes",
     reasoning: "step-by-step explanation derived from the observed events",
     replay: "standalone .exs: `elixir replay.exs` reruns the world and prints the answer as its last line",
     question_spec: "machine-readable form of the question",
-    provenance: "generator version, seeds, world hash, Elixir/OTP versions, runs and runs that agreed",
+    exploration: "concurrent worlds: the explorer's model, schedules, bounds and one witness interleaving per outcome",
+    provenance: "generator version, seeds, world hash, Elixir/OTP versions, schedules explored (or runs) and how many agreed",
   };
   return Object.keys(shape).map((k) => [`\`${k}\``, described[k] ?? shape[k]?.description ?? ""]);
 }
 
-function datasetCard(examples: readonly TraceExample[], counts: Record<string, number>, name: string): string {
+function datasetCard(examples: readonly TraceDatasetRecord[], counts: Record<string, number>, name: string): string {
   const splits = Object.keys(counts);
-  const first = examples[0]?.provenance;
+  const sequential = examples.filter((e): e is TraceExample => !isConcurrentRecord(e));
+  const concurrent = examples.filter(isConcurrentRecord);
+  const first = sequential[0]?.provenance;
   const seeds = [...new Set(examples.map((e) => e.provenance.seed))];
-  const runs = [...new Set(examples.map((e) => e.provenance.runs))];
+  const explored = sequential.filter((e) => e.provenance.explored).length;
   const deterministic = examples.filter((e) => e.deterministic).length;
+  const multi = concurrent.filter((e) => e.exploration.witnesses.length >= 2).length;
   const yaml = [
     "---",
     `pretty_name: ${JSON.stringify(name)}`,
@@ -113,14 +120,16 @@ ${table(["difficulty", "examples"], countBy(examples, (e) => e.difficulty))}
 
 ${table(["answer kind", "examples"], countBy(examples, (e) => e.answer_kind))}
 
-Deterministic examples (every run agreed): ${deterministic} of ${examples.length}.
+Deterministic examples (one outcome over every explored interleaving, or every run agreed): ${deterministic} of ${examples.length}.
+Concurrent examples (answered with every possible outcome): ${concurrent.length}, of which ${multi} have two or more.
 
 ## Provenance
 
 - Generator: ${first ? `${first.generator} ${first.generatorVersion} (world schema v${first.worldSchemaVersion})` : "n/a"}
 - Seeds: ${seeds.join(", ") || "n/a"}
-- Runs per world: ${runs.join(", ") || "n/a"}
-- Elixir ${first?.elixir ?? "?"} on OTP ${first?.otp ?? "?"}
-- Audit any example: save its \`replay\` field to \`replay.exs\` and run \`elixir replay.exs\`; the last line printed is the answer.
+- Sequential worlds explored over every interleaving: ${explored} of ${sequential.length} examples (the rest: agreeing real-time runs)
+- Elixir ${(first ?? concurrent[0]?.provenance)?.elixir ?? "?"} on OTP ${(first ?? concurrent[0]?.provenance)?.otp ?? "?"}
+- Audit any example: save its \`replay\` field to \`replay.exs\` and run \`elixir replay.exs\`; the last line printed is the answer
+  (a concurrent example's \`replay\` is its scenario: \`otpforge explore replay.exs\` lists every outcome again).
 `;
 }

@@ -3,7 +3,8 @@
 // a model fine-tuned on it sees exactly the prompts it will be asked at run time.
 import { ChatAdapter, JSONAdapter, type Adapter, type ChatMessage } from "@otpforge/core";
 import { TraceProgram } from "@otpforge/otp-signatures";
-import type { TraceExample, Split } from "../traces/record.js";
+import type { TraceDatasetRecord } from "../traces/dataset-record.js";
+import type { Split } from "../traces/record.js";
 import { writeExportDir } from "./write-dir.js";
 
 export interface OpenAIChatExportOptions {
@@ -21,7 +22,7 @@ export interface ExportResult {
 }
 
 /** The messages of one training conversation: the program's prompt, then the observed answer. */
-export function traceChatMessages(example: TraceExample, adapter: Adapter = new ChatAdapter()): ChatMessage[] {
+export function traceChatMessages(example: TraceDatasetRecord, adapter: Adapter = new ChatAdapter()): ChatMessage[] {
   const sig = new TraceProgram().predict.signature;
   const prompt = adapter.format(sig, {
     inputs: { process_code: example.process_code, event_trace: example.event_trace, question: example.question },
@@ -30,7 +31,7 @@ export function traceChatMessages(example: TraceExample, adapter: Adapter = new 
   return [...prompt, { role: "assistant", content: answer }];
 }
 
-export function exportOpenAIChat(examples: readonly TraceExample[], options: OpenAIChatExportOptions): ExportResult {
+export function exportOpenAIChat(examples: readonly TraceDatasetRecord[], options: OpenAIChatExportOptions): ExportResult {
   const adapter = options.adapter === "json" ? new JSONAdapter() : new ChatAdapter();
   const bySplit = new Map<Split, string[]>();
   for (const ex of examples) {

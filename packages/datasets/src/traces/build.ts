@@ -10,12 +10,26 @@ import { BalanceTracker, datasetStats, splitOf, structureHash, worldHash, type T
 import { candidateSpecs, FAMILIES, type Family, type QuestionSpec } from "./questions/spec.js";
 import type { TraceExample } from "./record.js";
 import { checkResume, generationOptions } from "./resume-check.js";
+import type { Pool } from "@otpforge/beam";
+import { buildConcurrentRecords, type ConcurrentWorldCounters } from "./concurrent/build.js";
+import type { ExploreBounds } from "./concurrent/label.js";
+import type { ConcurrentTraceExample } from "./concurrent/record.js";
+import { concurrentStats, type ConcurrentStats } from "./concurrent/stats.js";
+import { isConcurrentRecord, type TraceDatasetRecord } from "./dataset-record.js";
 import type { ElixirRunner } from "./runner.js";
 import type { Difficulty, World } from "./world.js";
 
 export interface TraceDatasetOptions {
-  /** Number of examples wanted (existing ones count). */
+  /** Number of examples wanted (existing ones count), sequential and concurrent together. */
   n: number;
+  /**
+   * The share of the n examples that come from concurrent worlds (several clients at once,
+   * answered with every possible outcome: src/traces/concurrent/), rounded; default 0. They need
+   * the BEAM pool (poolRunner). The CLI and the demo ask for half.
+   */
+  concurrentShare?: number;
+  /** Bounds of each concurrent world's exploration (a world past them is dropped). */
+  concurrentBounds?: Partial<ExploreBounds>;
   seed: string | number;
   runner: ElixirRunner;
   families?: readonly Family[];
@@ -50,22 +64,25 @@ export interface TraceDatasetOptions {
    * resumes after the last world they come from (so they must hold all records
    * of each of their worlds; readTraceDataset takes care of a cut-off checkpoint).
    */
-  existing?: readonly TraceExample[];
+  existing?: readonly TraceDatasetRecord[];
   onProgress?: (p: TraceProgress) => void;
   /** Called after each world that added records, with just those records (for an append-only checkpoint). */
-  onAccepted?: (records: TraceExample[]) => Promise<void> | void;
+  onAccepted?: (records: TraceDatasetRecord[]) => Promise<void> | void;
   signal?: AbortSignal;
 }
 
 export interface TraceProgress {
+  /** "sequential" worlds first, then "concurrent" ones. */
+  phase: "sequential" | "concurrent";
   examples: number;
   target: number;
   worlds: number;
 }
 
 export interface TraceDatasetResult {
-  examples: TraceExample[];
-  stats: TraceDatasetStats;
+  /** Sequential records first (in world order), then concurrent ones. */
+  examples: TraceDatasetRecord[];
+  stats: TraceDatasetStats & { concurrent?: ConcurrentStats };
   /** False when the world budget ran out before every family was full. */
   complete: boolean;
 }
@@ -105,7 +122,48 @@ export async function beamVersions(runner: ElixirRunner): Promise<{ elixir: stri
   return { elixir, otp };
 }
 
+/** The share of n that concurrent worlds make (the rest: sequential worlds). */
+export function concurrentTarget(n: number, share = 0): number {
+  if (!(share >= 0 && share <= 1)) throw new RangeError(`concurrentShare must be between 0 and 1, not ${share}`);
+  return Math.round(n * share);
+}
+
 export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<TraceDatasetResult> {
+  const nConcurrent = concurrentTarget(opts.n, opts.concurrentShare);
+  const existing = opts.existing ?? [];
+  const existingConcurrent = existing.filter(isConcurrentRecord);
+  const sequential = await buildSequential({ ...opts, n: opts.n - nConcurrent, existing: existing.filter((e): e is TraceExample => !isConcurrentRecord(e)) });
+  if (nConcurrent === 0 && existingConcurrent.length === 0) return sequential;
+  if (!opts.runner.pool && existingConcurrent.length < nConcurrent) {
+    throw new WorldRunError("concurrent worlds are explored on the BEAM pool: build the runner with poolRunner(pool), or pass concurrentShare 0");
+  }
+  const counters: ConcurrentWorldCounters = { run: 0, incomplete: 0, unreadable: 0, failed: 0, duplicates: 0 };
+  let concurrent: ConcurrentTraceExample[] = existingConcurrent;
+  let complete = true;
+  if (existingConcurrent.length < nConcurrent) {
+    const built = await buildConcurrentRecords({
+      pool: opts.runner.pool as Pool,
+      seed: String(opts.seed),
+      records: nConcurrent,
+      versions: await beamVersions(opts.runner),
+      bounds: opts.concurrentBounds,
+      existing: existingConcurrent,
+      parallelism: opts.runner.parallelism,
+      onAccepted: opts.onAccepted,
+      onProgress: (p) => opts.onProgress?.({ phase: "concurrent", examples: p.records, target: p.target, worlds: p.run }),
+    });
+    concurrent = built.examples;
+    complete = built.complete;
+    Object.assign(counters, built.counters);
+  }
+  return {
+    examples: [...sequential.examples, ...concurrent],
+    stats: { ...sequential.stats, concurrent: concurrentStats(concurrent, counters) },
+    complete: sequential.complete && complete,
+  };
+}
+
+async function buildSequential(opts: TraceDatasetOptions & { existing: readonly TraceExample[] }): Promise<TraceDatasetResult & { examples: TraceExample[] }> {
   const seed = String(opts.seed);
   const families = opts.families?.length ? [...opts.families] : [...FAMILIES];
   const runs = opts.runs ?? 5;
@@ -126,7 +184,7 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const bounds = { ...DEFAULT_WORLD_BOUNDS, ...opts.exploreBounds };
   const observe = (batch: PlannedWorld[]) =>
     explore ? Promise.all(batch.map((w) => exploreWorld(opts.runner, w, bounds))) : observeWorlds(opts.runner, batch);
-  const progress = () => opts.onProgress?.({ examples: examples.length, target: opts.n, worlds: counters.run });
+  const progress = () => opts.onProgress?.({ phase: "sequential", examples: examples.length, target: opts.n, worlds: counters.run });
 
   if (tracker.full() || examples.length >= opts.n) {
     return { examples, stats: datasetStats(examples, opts.n, families, counters), complete: true };

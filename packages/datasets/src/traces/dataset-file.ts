@@ -6,7 +6,9 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { jsonLines, OtpforgeError, writeFileAtomicSync } from "@otpforge/core";
-import { traceExampleSchema, type TraceExample } from "./record.js";
+import type { ConcurrentTraceExample } from "./concurrent/record.js";
+import { isConcurrentRecord, recordSchemaFor, type TraceDatasetRecord } from "./dataset-record.js";
+import type { TraceExample } from "./record.js";
 import type { TraceGenerationOptions } from "./resume-check.js";
 
 /** A trace dataset file that cannot be read or used: the user fixes or moves it. */
@@ -32,11 +34,11 @@ function readIfThere(path: string): string {
 }
 
 /** Parses JSONL trace records; `tolerateTornTail` drops an unfinished last line (an interrupted append). */
-export function parseTraceRecords(text: string, source: string, tolerateTornTail = false): TraceExample[] {
-  const out: TraceExample[] = [];
+export function parseTraceRecords(text: string, source: string, tolerateTornTail = false): TraceDatasetRecord[] {
+  const out: TraceDatasetRecord[] = [];
   const invalid = (line: number) => new TraceFileError(`${source}:${line}: not valid JSON. A trace dataset has one JSON record per line; remove the line or write to another file.`);
   for (const { line, value } of jsonLines(text, { invalid, tolerateTornTail })) {
-    const parsed = traceExampleSchema.safeParse(value);
+    const parsed = recordSchemaFor(value).safeParse(value);
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 3).map((x) => `${x.path.join(".") || "(record)"}: ${x.message}`).join("; ");
       throw new TraceFileError(`${source}:${line}: not a trace example of this version (${issues}). Write to another file.`);
@@ -48,18 +50,25 @@ export function parseTraceRecords(text: string, source: string, tolerateTornTail
 
 /**
  * The records of an earlier session: the dataset file plus its checkpoint,
- * without duplicate ids. The checkpoint's last world may have been cut off
- * mid-write, so its records are left out: generation redoes that world (it
- * gives the same records again).
+ * without duplicate ids, sequential and concurrent worlds apart. The
+ * checkpoint's last world of each kind may have been cut off mid-write, so its
+ * records are left out: generation redoes that world (it gives the same records
+ * again).
  */
-export function readTraceDataset(path: string): { examples: TraceExample[]; fromCheckpoint: number } {
+export function readTraceDataset(path: string): { examples: TraceExample[]; concurrent: ConcurrentTraceExample[]; fromCheckpoint: number } {
   const main = parseTraceRecords(readIfThere(path), path);
   const checkpoint = parseTraceRecords(readIfThere(partialPath(path)), partialPath(path), true);
-  const lastWorld = Math.max(-1, ...checkpoint.map((e) => e.provenance.worldIndex));
-  const partial = checkpoint.filter((e) => e.provenance.worldIndex !== lastWorld);
+  const lastOf = (concurrent: boolean) => Math.max(-1, ...checkpoint.filter((e) => isConcurrentRecord(e) === concurrent).map((e) => e.provenance.worldIndex));
+  const last = { seq: lastOf(false), conc: lastOf(true) };
+  const partial = checkpoint.filter((e) => e.provenance.worldIndex !== (isConcurrentRecord(e) ? last.conc : last.seq));
   const seen = new Set(main.map((e) => e.id));
   const extra = partial.filter((e) => !seen.has(e.id) && (seen.add(e.id), true));
-  return { examples: [...main, ...extra], fromCheckpoint: extra.length };
+  const all = [...main, ...extra];
+  return {
+    examples: all.filter((e): e is TraceExample => !isConcurrentRecord(e)),
+    concurrent: all.filter(isConcurrentRecord),
+    fromCheckpoint: extra.length,
+  };
 }
 
 /**
@@ -72,16 +81,16 @@ export function readGenerationOptions(path: string): TraceGenerationOptions | un
   const text = readIfThere(optionsPath(path));
   if (text === "") return undefined;
   try {
-    const o = JSON.parse(text) as TraceGenerationOptions;
+    const o = JSON.parse(text) as Partial<TraceGenerationOptions>;
     // (Files from before the explorer observed every world were made from runs.)
-    if (typeof o.seed === "string" && typeof o.n === "number" && Array.isArray(o.families) && typeof o.runs === "number") return { ...o, observation: o.observation ?? "runs" };
+    if (typeof o.seed === "string" && typeof o.n === "number" && Array.isArray(o.families) && typeof o.runs === "number") return { observation: "runs", concurrentShare: 0, maxSchedules: 1000, ...o } as TraceGenerationOptions;
   } catch {
     // reported below
   }
   throw new TraceFileError(`${optionsPath(path)} is not the options file of a trace dataset: restore it, or delete it (the records are still checked against the options)`);
 }
 
-export function serializeTraceRecords(examples: readonly TraceExample[]): string {
+export function serializeTraceRecords(examples: readonly TraceDatasetRecord[]): string {
   return examples.map((e) => JSON.stringify(e)).join("\n") + (examples.length ? "\n" : "");
 }
 
@@ -98,11 +107,11 @@ export class TraceDatasetWriter {
     if (options) writeFileAtomicSync(optionsPath(path), JSON.stringify(options, null, 2) + "\n");
   }
 
-  append(records: readonly TraceExample[]): void {
+  append(records: readonly TraceDatasetRecord[]): void {
     if (records.length) appendFileSync(partialPath(this.path), serializeTraceRecords(records));
   }
 
-  finish(examples: readonly TraceExample[], stats: unknown): void {
+  finish(examples: readonly TraceDatasetRecord[], stats: unknown): void {
     writeFileAtomicSync(this.path, serializeTraceRecords(examples));
     writeFileAtomicSync(statsPath(this.path), JSON.stringify(stats, null, 2) + "\n");
     rmSync(partialPath(this.path), { force: true });

@@ -7,6 +7,7 @@
 // decide when to give up and how fast, so they may change between sessions.)
 import { FAMILIES, type Family } from "./questions/spec.js";
 import { OtpforgeError } from "@otpforge/core";
+import { DEFAULT_BOUNDS } from "./concurrent/label.js";
 import { TRACE_GENERATOR_VERSION, type TraceExample } from "./record.js";
 import type { Difficulty } from "./world.js";
 
@@ -30,11 +31,16 @@ export interface TraceGenerationOptions {
   runs: number;
   questionsPerWorld: number;
   races: boolean;
+  /** The share of n from concurrent worlds. */
+  concurrentShare: number;
+  /** Concurrent worlds: schedules explored at most (a world past it is dropped). */
+  maxSchedules: number;
 }
 
 /** The generation options with their defaults filled in, as they are recorded and compared. */
 export function generationOptions(o: {
   seed: string | number; n: number; families?: readonly Family[]; difficulty?: Difficulty; observation?: "explore" | "runs"; runs?: number; questionsPerWorld?: number; races?: boolean;
+  concurrentShare?: number; concurrentBounds?: { maxSchedules?: number };
 }): TraceGenerationOptions {
   return {
     seed: String(o.seed),
@@ -45,6 +51,8 @@ export function generationOptions(o: {
     runs: o.runs ?? 5,
     questionsPerWorld: o.questionsPerWorld ?? 6,
     races: o.races ?? false,
+    concurrentShare: o.concurrentShare ?? 0,
+    maxSchedules: o.concurrentBounds?.maxSchedules ?? DEFAULT_BOUNDS.maxSchedules,
   };
 }
 
@@ -59,10 +67,12 @@ function flag(name: keyof TraceGenerationOptions, o: TraceGenerationOptions): st
     case "runs": return `--runs ${o.runs}`;
     case "questionsPerWorld": return `--questions-per-world ${o.questionsPerWorld}`;
     case "races": return o.races ? "--races" : "no --races";
+    case "concurrentShare": return `--concurrent-share ${o.concurrentShare}`;
+    case "maxSchedules": return `--max-schedules ${o.maxSchedules}`;
   }
 }
 
-const ORDER: Array<keyof TraceGenerationOptions> = ["seed", "n", "families", "difficulty", "observation", "runs", "questionsPerWorld", "races"];
+const ORDER: Array<keyof TraceGenerationOptions> = ["seed", "n", "families", "difficulty", "observation", "runs", "questionsPerWorld", "races", "concurrentShare", "maxSchedules"];
 
 function mismatch(file: string, name: keyof TraceGenerationOptions, made: TraceGenerationOptions, wanted: TraceGenerationOptions): TraceResumeError {
   // The seed keeps its long-standing wording ("generated with seed S").

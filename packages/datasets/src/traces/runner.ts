@@ -29,12 +29,15 @@ export interface ElixirRunner {
   explore?(job: ElixirExploreJob): Promise<{ ok: true; value: unknown } | { ok: false; message: string }>;
   /** How many jobs it runs at once (the generator keeps that many in flight). */
   readonly parallelism: number;
+  /** The BEAM pool behind it, if any: concurrent worlds are explored on it. */
+  readonly pool?: JobRunner;
 }
 
 /** Jobs through the sandbox pool. World code is project-generated, hence `trusted`. */
 export function poolRunner(pool: JobRunner, parallelism = pool.size ?? 2): ElixirRunner {
   return {
     parallelism,
+    pool,
     async run(job) {
       const r = await pool.run({ files: job.files, script: job.script, trusted: true, limits: { timeoutMs: job.timeoutMs } });
       if (r.status !== "ok") return { ok: false, message: `${r.status}: ${r.message ?? "no message"}` };

@@ -28,24 +28,24 @@ export interface ConcurrentWorldCounters {
 export interface ConcurrentBuildOptions {
   pool: Pool;
   seed: string;
-  /** Concurrent worlds wanted (existing ones count). */
-  worlds: number;
+  /** Records wanted (existing ones count): worlds are added until there are this many; the last world's questions are cut to fit. */
+  records: number;
   versions: { elixir: string; otp: string };
   bounds?: ExploreBounds;
   /** Records of an earlier session with the same seed: kept, generation goes on after their last world. */
   existing?: readonly ConcurrentTraceExample[];
-  /** Give up after this many worlds (default 3 per wanted world, at least 20). */
+  /** Give up after this many worlds (default 3 per wanted record, at least 20). */
   maxWorlds?: number;
   /** Explorations in flight at once (default the pool's size). */
   parallelism?: number;
   onAccepted?: (records: ConcurrentTraceExample[]) => Promise<void> | void;
-  onProgress?: (p: { worlds: number; target: number; run: number }) => void;
+  onProgress?: (p: { records: number; target: number; worlds: number; run: number }) => void;
 }
 
 export interface ConcurrentBuildResult {
   examples: ConcurrentTraceExample[];
   counters: ConcurrentWorldCounters;
-  /** False when maxWorlds ran out before `worlds` worlds were labelled. */
+  /** False when maxWorlds ran out before `records` records were made. */
   complete: boolean;
 }
 
@@ -118,7 +118,7 @@ export async function buildConcurrentRecords(opts: ConcurrentBuildOptions): Prom
   const used = new Set(existing.map((e) => e.provenance.worldHash));
   const counters: ConcurrentWorldCounters = { run: 0, incomplete: 0, unreadable: 0, failed: 0, duplicates: 0 };
   const start = existing.length ? Math.max(...existing.map((e) => e.provenance.worldIndex)) + 1 : 0;
-  const maxWorlds = opts.maxWorlds ?? Math.max(20, 3 * opts.worlds);
+  const maxWorlds = opts.maxWorlds ?? Math.max(20, 3 * opts.records);
   const end = start + maxWorlds;
   const parallelism = Math.max(1, opts.parallelism ?? opts.pool.size ?? 2);
   const inflight = new Map<number, { world: ConcurrentWorld; label: Promise<WorldLabel> }>();
@@ -133,7 +133,7 @@ export async function buildConcurrentRecords(opts: ConcurrentBuildOptions): Prom
   };
   let done = used.size;
   try {
-    for (let i = start; i < end && done < opts.worlds; i++) {
+    for (let i = start; i < end && examples.length < opts.records; i++) {
       launch();
       const { world, label: pending } = inflight.get(i) as { world: ConcurrentWorld; label: Promise<WorldLabel> };
       const label = await pending;
@@ -147,14 +147,15 @@ export async function buildConcurrentRecords(opts: ConcurrentBuildOptions): Prom
       else {
         used.add(hash);
         done++;
-        const records = concurrentRecords(world, label, { seed: opts.seed, index: i, versions: opts.versions, bounds: opts.bounds });
+        // (Cut in question order: the same seed and target give the same records.)
+        const records = concurrentRecords(world, label, { seed: opts.seed, index: i, versions: opts.versions, bounds: opts.bounds }).slice(0, opts.records - examples.length);
         examples.push(...records);
         await opts.onAccepted?.(records);
       }
-      opts.onProgress?.({ worlds: done, target: opts.worlds, run: counters.run });
+      opts.onProgress?.({ records: examples.length, target: opts.records, worlds: done, run: counters.run });
     }
   } finally {
     await Promise.allSettled([...inflight.values()].map((x) => x.label));
   }
-  return { examples, counters, complete: done >= opts.worlds };
+  return { examples, counters, complete: examples.length >= opts.records };
 }
