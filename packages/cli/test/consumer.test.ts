@@ -82,6 +82,10 @@ describe("the packed packages", () => {
       const manifest = JSON.parse((await ok("tar", ["xzf", tgz(name), "-O", "package/package.json"], dir)).stdout) as Record<string, unknown>;
       expect(manifest.private, name).toBeUndefined();
       expect(JSON.stringify(manifest.dependencies ?? {}), name).not.toContain("workspace:");
+      // publishConfig.exports took the place of exports: no source condition, nothing in src/.
+      expect(manifest.publishConfig, name).toBeUndefined();
+      expect(JSON.stringify(manifest.exports), name).not.toMatch(/@otpforge\/source|\.\/src\//);
+      expect((manifest.exports as Record<string, unknown>)["."], name).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js" });
     }
     expect(await list("beam")).toContain("package/priv/worker/worker.ex");
     expect(await list("datasets")).toContain("package/dist/traces/elixir/driver.ex");
@@ -170,7 +174,8 @@ export const used = [good, bad, m, isModule, FakeProviderServer, createPool, loa
       JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: false, types: ["node"] }, files: ["typed.ts"] }),
     );
     await ok(join(app, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"]);
-  });
+    // skipLibCheck: false reads every published declaration: over a minute on 2 busy cores.
+  }, 240_000);
 
   it("loads a task module whose program comes from another copy of @otpforge/core", async () => {
     // A library with its own nested copy of core, as npm makes when versions differ.

@@ -7,5 +7,5 @@ export { currentSettings } from "./settings.js";
 export { traceUsage } from "./trace.js";
 export {
   envLM, parseLMSpec, backoffDelay, parseRetryAfter, lmCacheKey, defaultCacheDir, CACHE_FILE, priceFor,
-  estimateCostUSD, unpricedAdvice,
+  estimateCostUSD, unpricedAdvice, cacheOpenError,
 } from "./lm/index.js";

@@ -4,7 +4,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { lm, LMCache, type LMRequest } from "../src/index.js";
-import { CACHE_FILE, defaultCacheDir, lmCacheKey } from "../src/internal.js";
+import { CACHE_FILE, cacheOpenError, defaultCacheDir, lmCacheKey } from "../src/internal.js";
 import { LRU } from "../src/lm/lru.js";
 import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, TempDirs, user } from "./lm-helpers.js";
@@ -67,6 +67,25 @@ describe("defaultCacheDir", () => {
     expect(defaultCacheDir({}, "/work/x")).toBe(resolve("/work/x/.otpforge/cache"));
     expect(defaultCacheDir({ OTPFORGE_CACHE_DIR: "/var/cache/otp" }, "/work/x")).toBe("/var/cache/otp");
     expect(defaultCacheDir({ OTPFORGE_CACHE_DIR: "rel/dir" }, "/work/x")).toBe(resolve("/work/x/rel/dir"));
+  });
+});
+
+describe("cacheOpenError", () => {
+  // What the `bindings` package throws when better-sqlite3's install script never ran.
+  const unbuilt = new Error("Could not locate the bindings file. Tried:\n → /app/node_modules/better-sqlite3/build/better_sqlite3.node");
+
+  it("tells a package manager that skipped the native build how to build it", () => {
+    const e = cacheOpenError("/c/lm-cache.sqlite", unbuilt);
+    expect(e.code).toBe("LM_CACHE_UNAVAILABLE");
+    expect(e.message).toMatch(/npm rebuild better-sqlite3.*pnpm approve-builds/);
+    expect(e.message).not.toMatch(/OTPFORGE_CACHE_DIR/);
+  });
+
+  it("sends any other failure to the cache directory", () => {
+    const denied = Object.assign(new Error("unable to open database file"), { code: "SQLITE_CANTOPEN" });
+    const e = cacheOpenError("/c/lm-cache.sqlite", denied);
+    expect(e.message).toMatch(/^Cannot open the LM cache at \/c\/lm-cache\.sqlite: unable to open database file\. Set OTPFORGE_CACHE_DIR/);
+    expect(e.message).not.toMatch(/rebuild/);
   });
 });
 

@@ -137,11 +137,7 @@ export class LMCache {
     try {
       Database = requireCJS("better-sqlite3") as typeof BetterSqlite3;
     } catch (err) {
-      throw new LMConfigError(
-        `The LM cache needs the better-sqlite3 native module, which failed to load (${(err as Error).message}). ` +
-          "Run `pnpm install` (it builds better-sqlite3; a C++ toolchain and python3 are needed), or turn the cache off with { cache: false }.",
-        "LM_CACHE_UNAVAILABLE",
-      );
+      throw cacheOpenError(this.file, err);
     }
     try {
       mkdirSync(this.dir, { recursive: true });
@@ -155,12 +151,32 @@ export class LMCache {
       this.putStmt = db.prepare("INSERT OR REPLACE INTO lm_responses (key, lm, response, created_at) VALUES (?, ?, ?, ?)");
       this.db = db;
     } catch (err) {
-      throw new LMConfigError(
-        `Cannot open the LM cache at ${this.file}: ${(err as Error).message}. ` +
-          "Set OTPFORGE_CACHE_DIR to a writable directory, or turn the cache off with { cache: false }.",
-        "LM_CACHE_UNAVAILABLE",
-      );
+      throw cacheOpenError(this.file, err);
     }
     return this;
   }
+}
+
+// better-sqlite3 loads its compiled binding on the first `new Database()`, not on require: a
+// package manager that skipped its install script (pnpm 10 does unless the build is approved,
+// npm with --ignore-scripts) shows up here, and the cure is a build, not another directory.
+const MISSING_BINDING = /bindings file|better_sqlite3\.node|NODE_MODULE_VERSION|ERR_DLOPEN_FAILED|Cannot find module 'better-sqlite3'/;
+
+/** The error for a cache that cannot open, with the fix that matches the cause. */
+export function cacheOpenError(file: string, err: unknown): LMConfigError {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (MISSING_BINDING.test(message) || code === "ERR_DLOPEN_FAILED") {
+    return new LMConfigError(
+      `The LM cache needs better-sqlite3's native module, which is not built for this Node.js (${message.split("\n")[0]}). ` +
+        "Build it: `npm rebuild better-sqlite3` (pnpm: `pnpm approve-builds`, then `pnpm rebuild better-sqlite3`); " +
+        "without a prebuilt binary this compiles with node-gyp, which needs python3, make and a C++ compiler. " +
+        "Or turn the cache off with { cache: false }.",
+      "LM_CACHE_UNAVAILABLE",
+    );
+  }
+  return new LMConfigError(
+    `Cannot open the LM cache at ${file}: ${message}. Set OTPFORGE_CACHE_DIR to a writable directory, or turn the cache off with { cache: false }.`,
+    "LM_CACHE_UNAVAILABLE",
+  );
 }

@@ -6,7 +6,7 @@ export type { LMOptions } from "./client.js";
 export { LMConfigError, MissingAPIKeyError, UnknownProviderError, LMRequestError } from "./errors.js";
 export { RETRY_DEFAULTS, backoffDelay, parseRetryAfter } from "./retry.js";
 export type { RetryOptions, FailureKind, AttemptRecord, ClassifiedFailure } from "./retry.js";
-export { LMCache, lmCacheKey, defaultCacheDir, CACHE_FILE } from "./cache.js";
+export { LMCache, lmCacheKey, defaultCacheDir, CACHE_FILE, cacheOpenError } from "./cache.js";
 export type { CachedResponse, CacheKeyParts } from "./cache.js";
 export { UsageTracker, trackUsage, processUsage } from "./usage.js";
 export type { UsageTotals, UsageReport } from "./usage.js";
