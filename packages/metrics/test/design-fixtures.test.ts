@@ -27,6 +27,8 @@ interface Fixture {
   name: string;
   problem: string;
   caughtBy: string[];
+  /** A race that one plain timed run shows only when the clients happen to interleave. */
+  race: boolean;
   source: string;
 }
 
@@ -40,15 +42,16 @@ function fixtures(kind: "wrong" | "correct"): Fixture[] {
       const problem = /^# problem: (\S+)$/m.exec(source)?.[1];
       if (!problem) throw new Error(`${f}: no "# problem:" line`);
       const caughtBy = (/^# caught-by: (.+)$/m.exec(source)?.[1] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-      return { name: f.replace(/\.ex$/, ""), problem, caughtBy, source };
+      return { name: f.replace(/\.ex$/, ""), problem, caughtBy, race: /^# race:/m.test(source), source };
     });
 }
 
 const wrong = fixtures("wrong");
 const correct = fixtures("correct");
-// The stand-in answers each problem with its first wrong design (by file name).
+// The stand-in answers each problem with its first wrong design (by file name)
+// that every run catches; a race is left to the repeated runs below.
 const standIn = new Map<string, Fixture>();
-for (const f of wrong) if (!standIn.has(f.problem)) standIn.set(f.problem, f);
+for (const f of wrong) if (!f.race && !standIn.has(f.problem)) standIn.set(f.problem, f);
 
 describe("the design test sets", () => {
   it("have a wrong design for every reference problem, each naming requirements its problem has", () => {
@@ -97,7 +100,11 @@ describe("wrong designs", () => {
   // requirement is enough for a score below 1.00); the stand-in's designs ran in full above.
   it.each(rest.map((f) => [f.name, f] as const))("%s fails the requirement that catches it", { timeout: 120_000 }, async (_name, f) => {
     const p = designProblem(f.problem);
-    const v = await verifyDesign(f.source, { ...p, requirements: p.requirements.filter((r) => f.caughtBy.includes(r.id)) }, { pool });
+    const only = { ...p, requirements: p.requirements.filter((r) => f.caughtBy.includes(r.id)) };
+    // Plain timed runs (no explorer here) catch a race when the clients interleave:
+    // up to three runs, the first that catches it counts.
+    let v = await verifyDesign(f.source, only, { pool });
+    for (let i = 1; f.race && i < 3 && v.requirements.every((r) => r.pass); i++) v = await verifyDesign(f.source, only, { pool });
     expect(v.status).toBe("checked");
     const results = v.requirements.map((r) => ({ id: r.id, pass: r.pass }));
     expect(results).toEqual(f.caughtBy.map((id) => ({ id, pass: false })));

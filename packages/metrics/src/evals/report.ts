@@ -14,10 +14,14 @@ function predictedAndGold(r: EvalRecord): { predicted: string; gold: string } {
   const text = (v: unknown) => (typeof v === "string" ? v : v === undefined ? "" : JSON.stringify(v, null, 2));
   if ("expected" in rec) return { predicted: text(rec.predicted ?? rec.error), gold: text(rec.expected) };
   if ("requirements" in rec) {
-    const reqs = (rec.requirements as Array<{ id?: string; description?: string; passed?: boolean; observed?: string }>) ?? [];
+    // Design: each requirement held or not; a failed one shows the scenario that exposed it
+    // (what was called, what came back, what was expected), as the probe observed it.
+    const reqs = (rec.requirements as Array<{ id?: string; kind?: string; description?: string; pass?: boolean; detail?: string }>) ?? [];
     return {
       predicted: text(rec.code_skeleton ?? rec.error),
-      gold: reqs.map((q) => `${q.passed ? "✓" : "✗"} ${q.description ?? q.id ?? ""}${q.observed ? ` (observed: ${q.observed})` : ""}`).join("\n"),
+      gold: reqs
+        .map((q) => `${q.pass ? "✓" : "✗"} ${q.id ?? ""}${q.kind ? ` [${q.kind}]` : ""}: ${q.description ?? ""}${!q.pass && q.detail ? `\n    observed: ${q.detail}` : ""}`)
+        .join("\n"),
     };
   }
   if ("fixed_code" in rec || "passed" in rec) {
@@ -137,6 +141,7 @@ export function evalReportInput(result: EvalResult, options: EvalReportOptions =
           ],
         }
       : {}),
+    ...kindBreakdown(runs),
     ...(confusions.length ? { confusions } : {}),
     ...(options.candidates ? { candidates: options.candidates } : {}),
     failures: result.records
@@ -161,6 +166,29 @@ export function evalReportInput(result: EvalResult, options: EvalReportOptions =
         };
       }),
     ...(options.prompts ? { prompts: options.prompts } : {}),
+  };
+}
+
+type KindRates = Record<string, { n: number; rate: number }>;
+
+/** Design evals: the pass rate of each requirement kind (0-100), after the per-category scores. */
+function kindBreakdown(runs: Array<{ label: string; result: EvalResult }>): Pick<ReportInput, "breakdowns"> | Record<string, never> {
+  const of = (r: EvalResult) => (r as EvalResult & { byKind?: KindRates }).byKind;
+  const kinds = [...new Set(runs.flatMap((r) => Object.keys(of(r.result) ?? {})))].sort();
+  if (!kinds.length) return {};
+  return {
+    breakdowns: [
+      {
+        id: "by-requirement-kind",
+        title: "Requirements held, by kind (0-100)",
+        group: "requirement kind",
+        rows: kinds.map((name) => ({
+          name,
+          n: of(runs[runs.length - 1]!.result)?.[name]?.n,
+          scores: Object.fromEntries(runs.flatMap((r) => (of(r.result)?.[name] ? [[r.label, of(r.result)![name]!.rate * 100]] : []))),
+        })),
+      },
+    ],
   };
 }
 
