@@ -65,7 +65,8 @@ describe("otpforge eval fix-bug", () => {
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ task: "fix-bug", n: 3, errors: 0 });
     expect(result.score).toBeCloseTo(2 / 3);
-    expect(result.byCategory).toEqual({ deadlock: { n: 1, score: 1 }, race: { n: 1, score: 1 }, timers: { n: 1, score: 0 } });
+    expect(result.byCategory).toMatchObject({ deadlock: { n: 1, score: 1 }, race: { n: 1, score: 1 }, timers: { n: 1, score: 0 } });
+    expect(Object.keys(result.byCategory)).toEqual(["deadlock", "race", "timers"]);
     const records = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
     expect(records.map((x: { id: string; passed: boolean }) => [x.id, x.passed])).toEqual([
       ["lost-update-separate-calls", true],
@@ -78,7 +79,8 @@ describe("otpforge eval fix-bug", () => {
   it("prints a text summary", { timeout: 90_000 }, async () => {
     const r = await cli(["eval", "fix-bug", "--data", data, "--lm", "openai/gpt-4o-mini", "--runs", "1"], env());
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^fix-bug: 66\.7% over 3 examples/);
+    // Three independent examples: the interval of 2 of 3 is wide, and it is said.
+    expect(r.stdout).toMatch(/^fix-bug: 66\.7%  \[\d+\.\d%, 100\.0%\] over 3 examples/);
     expect(r.stdout).toMatch(/^ +timers +1 +0\.0%$/m);
     // The report says which check the unchanged timer code failed.
     expect(r.stdout).toMatch(/^ +duplicate-timers: fail_to_pass: failed 1 of 1 runs; seed 1: .*too_many_beats/m);
@@ -135,8 +137,8 @@ describe("otpforge eval design, and bad trace data", () => {
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ task: "design", n: 2, errors: 0 });
-    expect(result.byCategory["timers"]).toEqual({ n: 1, score: 1 });
-    expect(result.byCategory["dynamic-workers"]).toEqual({ n: 1, score: 0 });
+    expect(result.byCategory["timers"]).toMatchObject({ n: 1, score: 1 });
+    expect(result.byCategory["dynamic-workers"]).toMatchObject({ n: 1, score: 0 });
     expect(result.records.find((x: { id: string }) => x.id === "connection-pool").status).toBe("compile_error");
   });
 

@@ -63,7 +63,7 @@ describe("evalFixBug", () => {
     expect(result.n).toBe(4);
     expect(result.errors).toBe(0);
     expect(result.score).toBeCloseTo(3 / 4);
-    expect(result.byCategory).toEqual({
+    expect(result.byCategory).toMatchObject({
       deadlock: { n: 1, score: 1 },
       race: { n: 2, score: 0.5 },
       supervision: { n: 1, score: 1 },
@@ -86,8 +86,8 @@ describe("evalFixBug", () => {
       program.fix.lm = lm("openai/gpt-4o-mini", { baseURL: server.openaiBaseURL, apiKey: "sk-test-not-a-secret", cacheDir });
       const result = await evalFixBug(program, cases, { pool, runs: 2 });
       expect(server.requests.length).toBe(4);
-      expect(result.byCategory["race"]).toEqual({ n: 2, score: 1 });
-      expect(result.byCategory["deadlock"]).toEqual({ n: 1, score: 0 });
+      expect(result.byCategory["race"]).toMatchObject({ n: 2, score: 1 });
+      expect(result.byCategory["deadlock"]).toMatchObject({ n: 1, score: 0 });
       expect(result.score).toBeCloseTo(2 / 4);
     } finally {
       await server.close();

@@ -22,7 +22,7 @@ describe("reasoning eval", () => {
     expect(result.task).toBe("reasoning");
     expect(result.records.map((r) => [r.id, r.score])).toEqual([["tr-a", 1], ["tr-b", 0.5], ["tr-c", 0]]);
     expect(result.records[2].feedback).toMatch(/Could not read the prediction/);
-    expect(result.byCategory).toEqual({ alive_at_end: { n: 2, score: 0.25 }, call_result: { n: 1, score: 1 } });
+    expect(result.byCategory).toMatchObject({ alive_at_end: { n: 2, score: 0.25 }, call_result: { n: 1, score: 1 } });
     expect(result.byDifficulty.easy).toEqual({ n: 2, score: 0.75 });
     expect(result.score).toBeCloseTo(0.5, 5);
   });

@@ -10,7 +10,10 @@ export const demo: Verb = {
   help: `Usage: otpforge demo [--n N] [--runs R] [--catalog-runs K] [--eval-n M] [--seed S] [--json]
 
 Offline (no model needed):
-  1. builds N execution-verified trace examples into out/demo/ (each world run R times)
+  1. builds N execution-verified trace examples into out/demo/: half from
+     sequential worlds (each explored over every interleaving, kept only when
+     proved deterministic), half from concurrent worlds (several clients at
+     once, answered with every possible outcome); R seeds the replay scripts
   2. verifies every bug/fix pair and false friend of the reference catalog (K runs per side)
 With OTPFORGE_LM set (e.g. openai/gpt-5-mini), then:
   3. compiles the trace predictor with BootstrapFewShot on the train split

@@ -18,12 +18,21 @@ export interface EvalRecord extends Partial<RunFields> {
   /** Set when the program or the grading threw (the score is then 0). */
   error?: string;
   durationMs?: number;
+  /**
+   * Records that share a cluster are not independent (the questions of one trace world): the
+   * confidence intervals count clusters, not records. Absent: the record is its own cluster.
+   */
+  cluster?: string;
 }
 
 export interface CategorySummary {
   n: number;
   /** Mean score in [0, 1]. */
   score: number;
+  /** 95% confidence interval of the mean, clustered (see EvalRecord.cluster). */
+  ci95?: [number, number];
+  /** Independent clusters behind the interval. */
+  clusters?: number;
 }
 
 export interface EvalResult<R extends EvalRecord = EvalRecord> {
@@ -33,26 +42,47 @@ export interface EvalResult<R extends EvalRecord = EvalRecord> {
   n: number;
   /** Records whose program or grading threw. */
   errors: number;
+  /** 95% confidence interval of the score, clustered by EvalRecord.cluster (absent below 2 clusters). */
+  ci95?: [number, number];
+  clusters?: number;
   byCategory: Record<string, CategorySummary>;
   records: R[];
 }
 
+/**
+ * The mean score with a 95% interval whose variance is cluster-robust: scores of one cluster
+ * may move together, so the variance sums each cluster's deviations before squaring them
+ * (with the small-sample factor G/(G-1)). With one record per cluster this is the usual
+ * standard error of a mean. Normal approximation, clipped to [0, 1].
+ */
+export function clusteredMean(records: ReadonlyArray<Pick<EvalRecord, "score" | "cluster" | "id">>): CategorySummary {
+  const n = records.length;
+  const score = n ? records.reduce((s, r) => s + r.score, 0) / n : 0;
+  const sums = new Map<string, number>();
+  records.forEach((r, i) => {
+    const key = r.cluster ?? `\u0000${r.id}:${i}`;
+    sums.set(key, (sums.get(key) ?? 0) + (r.score - score));
+  });
+  const g = sums.size;
+  if (g < 2) return { n, score, clusters: g };
+  const variance = (g / (g - 1)) * [...sums.values()].reduce((s, d) => s + d * d, 0) / (n * n);
+  const half = 1.96 * Math.sqrt(variance);
+  return { n, score, ci95: [Math.max(0, score - half), Math.min(1, score + half)], clusters: g };
+}
+
 export function summarizeEval<R extends EvalRecord>(task: string, records: R[]): EvalResult<R> {
-  const byCategory: Record<string, CategorySummary> = {};
-  for (const r of records) {
-    const c = (byCategory[r.category] ??= { n: 0, score: 0 });
-    c.n++;
-    c.score += r.score;
-  }
-  for (const c of Object.values(byCategory)) c.score /= c.n;
-  const sorted = Object.fromEntries(Object.entries(byCategory).sort(([a], [b]) => a.localeCompare(b)));
-  const total = records.reduce((s, r) => s + r.score, 0);
+  const groups = new Map<string, R[]>();
+  for (const r of records) groups.set(r.category, [...(groups.get(r.category) ?? []), r]);
+  const byCategory = Object.fromEntries([...groups].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => [name, clusteredMean(rs)]));
+  const overall = clusteredMean(records);
   return {
     task,
-    score: records.length ? total / records.length : 0,
+    score: overall.score,
     n: records.length,
     errors: records.filter((r) => r.error !== undefined).length,
-    byCategory: sorted,
+    ...(overall.ci95 ? { ci95: overall.ci95 } : {}),
+    clusters: overall.clusters,
+    byCategory,
     records,
   };
 }
@@ -61,9 +91,11 @@ export function summarizeEval<R extends EvalRecord>(task: string, records: R[]):
 export function formatEvalSummary(result: EvalResult): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const width = Math.max(8, ...Object.keys(result.byCategory).map((c) => c.length));
-  const lines = [`${result.task}: ${pct(result.score)} over ${result.n} examples${result.errors ? ` (${result.errors} errors)` : ""}`];
-  lines.push(`  ${"category".padEnd(width)}  ${"n".padStart(4)}  score`);
-  for (const [name, c] of Object.entries(result.byCategory)) lines.push(`  ${name.padEnd(width)}  ${String(c.n).padStart(4)}  ${pct(c.score)}`);
+  const ci = (c: { ci95?: [number, number]; clusters?: number }) => (c.ci95 ? `  [${pct(c.ci95[0])}, ${pct(c.ci95[1])}]` : "");
+  const clustered = result.clusters !== undefined && result.clusters < result.n ? `; 95% intervals count ${result.clusters} clusters (worlds), not examples` : "";
+  const lines = [`${result.task}: ${pct(result.score)}${ci(result)} over ${result.n} examples${result.errors ? ` (${result.errors} errors)` : ""}${clustered}`];
+  lines.push(`  ${"category".padEnd(width)}  ${"n".padStart(4)}  score  (95% interval)`);
+  for (const [name, c] of Object.entries(result.byCategory)) lines.push(`  ${name.padEnd(width)}  ${String(c.n).padStart(4)}  ${pct(c.score)}${ci(c)}`);
   // Fix-bug records name the check that failed and carry review findings.
   const checked = result.records as Array<EvalRecord & { failedCheck?: string; reason?: string; findings?: Array<{ kind: string; module: string; function: string; line: number }> }>;
   const failed = checked.filter((r) => r.failedCheck);

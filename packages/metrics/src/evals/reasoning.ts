@@ -58,8 +58,11 @@ export async function evalReasoning(
   });
   const records = result.results.map((r): ReasoningRecord => {
     const e = r.example.data as TraceEvalExample;
+    const world = (e as { provenance?: { worldHash?: unknown } }).provenance?.worldHash;
     const base = {
       id: e.id,
+      // The questions of one world share its code and timeline: they are one cluster.
+      ...(typeof world === "string" ? { cluster: world } : {}),
       category: e.family,
       family: e.family,
       difficulty: e.difficulty,

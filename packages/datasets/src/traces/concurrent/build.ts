@@ -97,6 +97,7 @@ export function concurrentRecords(
       maxSchedules: bounds.maxSchedules,
       maxSteps: bounds.maxSteps,
       witnesses: q.witnesses,
+      ...(q.oneRun !== undefined ? { oneRun: q.oneRun } : {}),
     },
     provenance: {
       generator: "otpforge/traces-concurrent" as const,

@@ -3,7 +3,7 @@
 // and counted); otherwise each question's answer is the set of its possible
 // outcomes, each with one witness schedule.
 import { explore, type DeliveryModel, type ExploreResult, type ExploredOutcome, type Pool } from "@otpforge/beam";
-import { canonicalOutcome, outcomeSetText, projectOutcome, sortedOutcomes, UnreadableOutcomeError } from "./outcomes.js";
+import { canonicalOutcome, DEADLOCK_OUTCOME, outcomeSetText, projectOutcome, sortedOutcomes, UnreadableOutcomeError } from "./outcomes.js";
 import { scenarioSource, type ConcurrentQuestion, type ConcurrentWorld } from "./world.js";
 
 export interface ExploreBounds {
@@ -29,6 +29,8 @@ export interface LabelledQuestion {
   outcomes: string[];
   answer: string;
   witnesses: LabelledWitness[];
+  /** What one uncontrolled run (no explorer, the real scheduler) showed: the baseline a single run offers. */
+  oneRun?: string;
 }
 
 export type WorldLabel =
@@ -73,6 +75,39 @@ export function labelFromResult(world: ConcurrentWorld, result: ExploreResult): 
 
 /** Explores the world's scenario within the bounds and labels its questions. */
 export async function labelWorld(pool: Pool, world: ConcurrentWorld, bounds: ExploreBounds = {}): Promise<WorldLabel> {
+  const label = await exploreAndLabel(pool, world, bounds);
+  if (label.kind !== "labelled") return label;
+  const run = await oneUncontrolledRun(pool, world);
+  return { ...label, questions: label.questions.map((q) => ({ ...q, oneRun: run === undefined ? undefined : safeProject(run, q.question.part) })) };
+}
+
+/** A run that has not ended by then counts as stuck (every process waiting): what a user of one run would see. */
+const ONE_RUN_MS = 2_000;
+
+/**
+ * Scenario.run/0 once on the real scheduler, in canonical syntax (:deadlock when it does not
+ * end in time); undefined when the run raised or failed otherwise (no baseline for that world).
+ */
+async function oneUncontrolledRun(pool: Pool, world: ConcurrentWorld): Promise<string | undefined> {
+  const r = await pool.run({ script: `${scenarioSource(world)}\nScenario.run()\n`, limits: { timeoutMs: ONE_RUN_MS } });
+  if (r.status === "timeout") return DEADLOCK_OUTCOME;
+  if (r.status !== "ok" || typeof r.value !== "string") return undefined;
+  try {
+    return canonicalOutcome(r.value);
+  } catch {
+    return undefined;
+  }
+}
+
+function safeProject(outcome: string, part: number | undefined): string | undefined {
+  try {
+    return projectOutcome(outcome, part);
+  } catch {
+    return undefined;
+  }
+}
+
+async function exploreAndLabel(pool: Pool, world: ConcurrentWorld, bounds: ExploreBounds): Promise<WorldLabel> {
   const b = { ...DEFAULT_BOUNDS, ...bounds };
   let result: ExploreResult;
   try {

@@ -8,7 +8,7 @@ import { CONCURRENT_FAMILIES } from "./world.js";
 
 export const CONCURRENT_RECORD_SCHEMA_VERSION = 1;
 /** Bump when the same seed would produce different concurrent records. */
-export const CONCURRENT_GENERATOR_VERSION = "0.1.0";
+export const CONCURRENT_GENERATOR_VERSION = "0.2.0";
 
 const shared = traceRecordSchema.shape;
 
@@ -59,6 +59,8 @@ export const concurrentTraceExampleSchema = z
         maxSteps: z.number().int().positive(),
         /** One witness per possible outcome of the question, in the answer's order. */
         witnesses: z.array(witnessSchema).min(1),
+        /** The outcome one uncontrolled run showed (the real scheduler, no explorer): a single run's baseline. */
+        oneRun: z.string().min(1).optional(),
       })
       .strict(),
     provenance: z

@@ -10,18 +10,40 @@ export interface ConcurrentStats {
   model: string[];
   /** Share of questions whose answer holds two or more outcomes. */
   multiOutcomeShare: number;
-  families: Record<string, { questions: number; multiOutcome: number; maxOutcomes: number }>;
+  /** Over every concurrent question (the targets: one run at most 40% exact). */
+  baselines: Baselines;
+  families: Record<string, { questions: number; multiOutcome: number; maxOutcomes: number; baselines: Baselines }>;
   splits: Record<string, { questions: number; worlds: number }>;
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+/**
+ * Exact-match accuracy of two answers anyone could give without reasoning: the family's most
+ * common answer for every question, and `[v]` where v is what one uncontrolled run showed
+ * (over the questions that have such a run; `oneRunOf` says how many).
+ */
+export interface Baselines {
+  majority: number;
+  oneRun: number | null;
+  oneRunOf: number;
+}
+
+export function baselines(records: ReadonlyArray<{ answer: string; exploration?: { oneRun?: string } }>): Baselines {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.answer, (counts.get(r.answer) ?? 0) + 1);
+  const top = Math.max(0, ...counts.values());
+  const ran = records.filter((r) => r.exploration?.oneRun !== undefined);
+  const right = ran.filter((r) => r.answer === `[${r.exploration?.oneRun}]`).length;
+  return { majority: records.length ? round(top / records.length) : 0, oneRun: ran.length ? round(right / ran.length) : null, oneRunOf: ran.length };
+}
 
 export function concurrentStats(records: readonly ConcurrentTraceExample[], counters: ConcurrentWorldCounters): ConcurrentStats {
   const families: ConcurrentStats["families"] = {};
   for (const f of CONCURRENT_FAMILIES) {
     const of = records.filter((r) => r.family === f);
     const sizes = of.map((r) => r.exploration.witnesses.length);
-    families[f] = { questions: of.length, multiOutcome: sizes.filter((n) => n >= 2).length, maxOutcomes: Math.max(0, ...sizes) };
+    families[f] = { questions: of.length, multiOutcome: sizes.filter((n) => n >= 2).length, maxOutcomes: Math.max(0, ...sizes), baselines: baselines(of) };
   }
   const splits: ConcurrentStats["splits"] = {};
   for (const s of ["train", "dev", "test"]) {
@@ -34,6 +56,7 @@ export function concurrentStats(records: readonly ConcurrentTraceExample[], coun
     worlds: { ...counters, contributing: new Set(records.map((r) => r.provenance.worldHash)).size },
     model: [...new Set(records.map((r) => r.exploration.model))].sort(),
     multiOutcomeShare: records.length ? round(multi / records.length) : 0,
+    baselines: baselines(records),
     families,
     splits,
   };
