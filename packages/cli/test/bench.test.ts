@@ -20,6 +20,19 @@ describe("otpforge bench", () => {
     expect(r.stdout).toContain("Examples:");
   });
 
+  it("bench traces measures the old way and the explorer side by side, one JSON line each, and refuses a share the old way cannot build", async () => {
+    const r = await cli(["bench", "traces", "--n", "7", "--runs", "2", "--seed", "bench-test", "--pool-size", "2", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [runs, explore] = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(runs).toMatchObject({ observation: "runs", runs: 2, examples: 7, concurrentShare: 0 });
+    expect(explore).toMatchObject({ observation: "explore", examples: 7, concurrentShare: 0 });
+    expect(explore.worldsDropped.busy).toBe(0);
+    for (const m of [runs, explore]) expect(m.examplesPerSecond).toBeCloseTo(m.examples / m.seconds, 1);
+    const bad = await cli(["bench", "traces", "--observe", "runs", "--concurrent-share", "0.5"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("concurrent worlds are always explored");
+  }, 240_000);
+
   it("bench beam runs fresh VMs, reused VMs and cold processes on a few programs and reports throughputs, boot floor, round trips and memory", async () => {
     const r = await cli(["bench", "beam", "--n", "3", "--parallelism", "2", "--json"]);
     expect(r.code, r.stderr).toBe(0);
