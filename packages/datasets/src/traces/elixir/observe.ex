@@ -6,7 +6,21 @@ defmodule TraceWorld.Observe do
 
   @inspect_opts [limit: :infinity, printable_limit: :infinity, charlists: :as_lists]
 
-  def text(term), do: inspect(scrub(term), @inspect_opts)
+  def text(term), do: canon(scrub(term))
+
+  # One canonical syntax (the questions say it): a list of pairs whose first element is an atom
+  # prints as such, [{:add, 1}], never in keyword syntax ([add: 1]) as inspect would; the rest
+  # as inspect prints it.
+  defp canon(list) when is_list(list) and list != [] do
+    if proper?(list), do: "[" <> Enum.map_join(list, ", ", &canon/1) <> "]", else: inspect(list, @inspect_opts)
+  end
+
+  defp canon(t) when is_tuple(t), do: "{" <> (t |> Tuple.to_list() |> Enum.map_join(", ", &canon/1)) <> "}"
+  defp canon(other), do: inspect(other, @inspect_opts)
+
+  defp proper?([]), do: true
+  defp proper?([_ | tail]), do: proper?(tail)
+  defp proper?(_), do: false
 
   @doc """
   Makes a term the same in every run and on every node: pids become :pid,
