@@ -212,6 +212,30 @@ defmodule Scenario do
 end`,
   },
   {
+    name: "a call to a registered child while it is killed and restarted",
+    why:
+      "the call reaches the old child before the kill (1) or is in its mailbox when it dies (:killed), finds the name free " +
+      "between the kill and the supervisor's restart (:noproc), or reaches the restarted child (0)",
+    outcomes: ["0", "1", ":killed", ":noproc"],
+    source: `${counterServer}
+defmodule Scenario do
+  def run do
+    {:ok, _} = Supervisor.start_link([{Counter, 0}], strategy: :one_for_one)
+    1 = GenServer.call(Counter, :inc)
+    t1 = Task.async(fn -> Process.exit(Process.whereis(Counter), :kill) end)
+    t2 = Task.async(fn ->
+      try do
+        GenServer.call(Counter, :get)
+      catch
+        :exit, {reason, _} -> reason
+      end
+    end)
+    Task.await(t1)
+    Task.await(t2)
+  end
+end`,
+  },
+  {
     name: "a monitor's :DOWN versus a message from the dying process",
     why: "a process's message and then its :DOWN come from one sender, so they arrive in that order",
     outcomes: ["[:bye, :down]"],
@@ -248,6 +272,50 @@ defmodule Scenario do
       receive do
         {:DOWN, ^ref, _, _, _} -> :down
         m -> m
+      end
+    end
+  end
+end`,
+  },
+  {
+    name: "an exit signal racing its target's Process.flag(:trap_exit, true)",
+    why:
+      "the worker sets the flag as its first step, but main may signal it before the worker has run at all: " +
+      "then :stop kills it; once it traps exits, the signal is a message it answers, and it ends normally after",
+    outcomes: ["{:died, :stop}", "{:trapped, :stop}"],
+    source: `
+defmodule Scenario do
+  def run do
+    me = self()
+    worker = spawn(fn ->
+      Process.flag(:trap_exit, true)
+      receive do: ({:EXIT, _, reason} -> send(me, {:trapped, reason}))
+    end)
+    ref = Process.monitor(worker)
+    Process.exit(worker, :stop)
+    receive do
+      {:trapped, reason} -> {:trapped, reason}
+      {:DOWN, ^ref, _, _, reason} -> {:died, reason}
+    end
+  end
+end`,
+  },
+  {
+    name: "a receive that takes any message, with a timeout",
+    why:
+      "the child's :hi is sent at virtual 0, before the 100 ms timeout can fire, so the first receive takes it; " +
+      "nothing else comes, so the second times out (its timer's own message is no message of the job's)",
+    outcomes: ["[{:got, :hi}, :none]"],
+    source: `
+defmodule Scenario do
+  def run do
+    me = self()
+    spawn(fn -> send(me, :hi) end)
+    for _ <- 1..2 do
+      receive do
+        m -> {:got, m}
+      after
+        100 -> :none
       end
     end
   end

@@ -46,6 +46,8 @@ defmodule OtpForge.Explore do
       spawn_monitor(fn ->
         Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
         Process.put(:otpforge_job_gl, job_gl)
+        # Before any scheduler is set, so that the code runs as written on the real scheduler.
+        one_run = if is_integer(opts["oneRun"]), do: uncontrolled(scenario, job_gl, opts["oneRun"])
         Rt.set_scheduler(self(), model)
         Process.put(:otpforge_router, if(model == :distributed, do: Channels.start_router()))
         started = System.monotonic_time(:microsecond)
@@ -60,6 +62,7 @@ defmodule OtpForge.Explore do
               dfs(scenario, max_schedules, max_steps, reduce)
           end
           |> Map.put("model", model_name(model))
+          |> then(fn r -> if one_run, do: Map.put(r, "oneRun", one_run), else: r end)
 
         send(parent, {ref, Map.put(result, "elapsedMs", (System.monotonic_time(:microsecond) - started) / 1000)})
       end)
@@ -206,6 +209,49 @@ defmodule OtpForge.Explore do
     }
     |> then(fn r -> if run.deadlock, do: Map.put(r, "blocked", run.deadlock), else: r end)
     |> then(fn r -> if run.cut, do: Map.put(r, "cut", true), else: r end)
+  end
+
+  # ---- one uncontrolled run (opts "oneRun": its time limit, ms)
+  #
+  # What a user who runs the scenario once would see: Scenario.run/0 on the real scheduler, its
+  # value put into words as an outcome is, "timeout" when it has not returned in time (it may be
+  # stuck). Its processes, persistent terms and tables go before the first schedule starts.
+
+  defp uncontrolled(scenario, job_gl, ms) do
+    before = MapSet.new(Process.list())
+    me = self()
+    pterms = job_pterms()
+    tables = job_tables(before, job_gl)
+
+    root =
+      spawn(fn ->
+        receive do: (:otpforge_start -> :ok)
+
+        value =
+          try do
+            inspect(scenario.run(), limit: 1000, printable_limit: 4096, width: :infinity)
+          catch
+            kind, reason -> "** " <> (Exception.format_banner(kind, reason, __STACKTRACE__) |> String.split("\n") |> hd())
+          end
+
+        send(me, {:explore_one_run, self(), value})
+        receive do: (:otpforge_never -> :ok)
+      end)
+
+    Process.group_leader(root, job_gl)
+    send(root, :otpforge_start)
+
+    outcome =
+      receive do
+        {:explore_one_run, ^root, value} -> value
+      after
+        ms -> "timeout"
+      end
+
+    cleanup(%{before: before, job_gl: job_gl})
+    restore_pterms(pterms)
+    restore_tables(tables)
+    outcome
   end
 
   # ---- one schedule
@@ -579,7 +625,9 @@ defmodule OtpForge.Explore do
     base = %{label: label, text: text, key: label <> " | " <> text, kind: :other, target: nil, table: nil, read: false}
 
     case what do
-      {k, dest, _} when k in [:send, :cast, :call, :reply] ->
+      # (A {:via, ...}, {:global, ...} or {name, node} name is not the label of the process holding it:
+      # such a step is taken to touch every process, below.)
+      {k, dest, _} when k in [:send, :cast, :call, :reply] and (not is_tuple(dest) or elem(dest, 0) == :pid) ->
         {st, target} = target_label(st, dest)
         {st, %{base | kind: :msg, target: target}}
 

@@ -22,6 +22,8 @@ defmodule OtpForge.Explore.Rewrite do
               {Process, :exit}, {:erlang, :exit}, {Process, :link}, {:erlang, :link}, {Process, :send_after}, {:erlang, :send_after},
               {Registry, :send}, {:timer, :send_after}, {:timer, :send_interval}, {:timer, :exit_after}, {:timer, :kill_after}, {Supervisor, :terminate_child}, {Supervisor, :restart_child}, {Supervisor, :delete_child},
               {Supervisor, :start_child}, {DynamicSupervisor, :start_child}, {DynamicSupervisor, :terminate_child},
+              # (Starting a server takes its name: before that, as between a kill and a supervisor's restart, the name is free.)
+              {GenServer, :start_link}, {GenServer, :start},
               {:ets, :insert}, {:ets, :insert_new}, {:ets, :delete}, {:ets, :delete_object}, {:ets, :delete_all_objects},
               {:ets, :update_counter}, {:ets, :update_element}, {:ets, :select_delete}, {:ets, :select_replace}, {:ets, :take},
               {:ets, :match_delete}, {:ets, :lookup}, {:ets, :lookup_element}, {:ets, :member}, {:ets, :select}, {:ets, :match},
@@ -83,13 +85,14 @@ defmodule OtpForge.Explore.Rewrite do
         {:->, m, [pattern, quote(do: (unquote(cancel); unquote(body)))]}
       end
 
+    # First: a clause of the job's that matches any message (`m -> ...`) must not take the timer's.
     timeout_clause = {:->, [], [[quote(do: {:"$otpforge_after", ^unquote(ref)})], after_body]}
 
     # A time of 0 known only at run time takes the real `after 0` path.
     quote do
       case unquote(@rt).after_start(unquote(time)) do
         :now -> unquote({:receive, [{:otpforge_polled, true} | meta], [[do: clauses, after: [{:->, [], [[0], after_body]}]]]})
-        unquote(ref) -> unquote({:receive, meta, [[do: wrapped ++ [timeout_clause]]]})
+        unquote(ref) -> unquote({:receive, meta, [[do: [timeout_clause | wrapped]]]})
       end
     end
   end
