@@ -94,6 +94,7 @@ export function monitor(rng: Rng): ConcurrentWorld {
     "me = self()",
     `{pid, ref} = spawn_monitor(fn -> send(me, :${bye}) end)`,
     `spawn(fn -> send(me, :${hello}) end)`,
+    "",
     "for _ <- 1..3 do",
     "  receive do",
     "    {:DOWN, ^ref, :process, ^pid, _} -> :down",

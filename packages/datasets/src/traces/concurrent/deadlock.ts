@@ -3,7 +3,7 @@
 // :infinity between two servers deadlock only in some interleavings; the
 // explorer's report says who waits in what.
 import type { Rng } from "@otpforge/core";
-import { scenarioModule, wrapFn } from "./elixir-text.js";
+import { block, scenarioModule, wrapFn } from "./elixir-text.js";
 import { childNames, lines, type ConcurrentWorld } from "./world.js";
 
 const DEADLOCK_NOTE = "Write :deadlock for a run in which every process ends up waiting with nothing left that could wake one (no message on its way, no timer).";
@@ -75,4 +75,37 @@ export function waitForEachOther(rng: Rng): ConcurrentWorld {
   };
 }
 
-export const DEADLOCK = { crossedCalls, waitForEachOther };
+/**
+ * Two Agents whose update functions read the other Agent (with :infinity): the functions run inside
+ * the Agents, so when both updates have started, each Agent waits for the other. With one update
+ * that reads nothing, they cannot wait for each other.
+ */
+export function agentCycle(rng: Rng): ConcurrentWorld {
+  const [x, y] = [rng.int(1, 5), rng.int(1, 5)];
+  const crossed = rng.chance(0.7);
+  const second = crossed ? "fn n -> n * Agent.get(a, & &1, :infinity) end" : "fn n -> n * 2 end";
+  const body = block(
+    `{:ok, a} = Agent.start_link(fn -> ${x} end)`,
+    `{:ok, b} = Agent.start_link(fn -> ${y} end)`,
+    "add_b = fn n -> n + Agent.get(b, & &1, :infinity) end",
+    `${crossed ? "times_a" : "double"} = ${second}`,
+    "t1 = Task.async(fn -> Agent.update(a, add_b, :infinity) end)",
+    `t2 = Task.async(fn -> Agent.update(b, ${crossed ? "times_a" : "double"}, :infinity) end)`,
+    "Task.await(t1, :infinity)",
+    "Task.await(t2, :infinity)",
+    "{Agent.get(a, & &1), Agent.get(b, & &1)}",
+  );
+  return {
+    family: "deadlock",
+    variant: crossed ? "agent_cycle" : "agent_one_way",
+    difficulty: crossed ? "hard" : "medium",
+    modules: "",
+    scenario: scenarioModule(body),
+    legend: childNames(["the Agent a", "the Agent b", "the task t1", "the task t2"]),
+    questions: [{ key: "run", text: `Scenario.run/0 returns the two Agents' states {a, b} at the end. Which values can it return? ${DEADLOCK_NOTE}` }],
+    shape: { crossed },
+    params: { x, y },
+  };
+}
+
+export const DEADLOCK = { crossedCalls, waitForEachOther, agentCycle };

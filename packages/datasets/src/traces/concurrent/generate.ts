@@ -4,23 +4,25 @@
 import { Rng, sha256 } from "@otpforge/core";
 import type { Rng as RngType } from "@otpforge/core";
 import { ARRIVAL_ORDER } from "./arrival-order.js";
+import { CALLBACKS } from "./callbacks.js";
 import { CALL_REPLIES } from "./call-replies.js";
 import { DEADLOCK } from "./deadlock.js";
 import { FINAL_STATES } from "./final-states.js";
+import { LINKS } from "./links.js";
 import { MESSAGE_LOSS } from "./message-loss.js";
+import { STATE } from "./state.js";
+import { SUPERVISION } from "./supervision.js";
 import { CONCURRENT_FAMILIES, type ConcurrentFamily, type ConcurrentWorld } from "./world.js";
 
 type Template = (rng: RngType) => ConcurrentWorld;
 
 /** Every template, by family. */
 export const TEMPLATES: Record<ConcurrentFamily, Record<string, Template>> = {
-  possible_final_states: FINAL_STATES,
-  possible_replies: CALL_REPLIES,
-  message_loss: MESSAGE_LOSS,
+  possible_final_states: { ...FINAL_STATES, structState: STATE.structState },
+  possible_replies: { ...CALL_REPLIES, lateReply: CALLBACKS.lateReply, viaRestart: SUPERVISION.viaRestart, dynamicStart: SUPERVISION.dynamicStart },
+  message_loss: { ...MESSAGE_LOSS, linkedCrash: LINKS.linkedCrash, stopFlush: CALLBACKS.stopFlush, escalation: SUPERVISION.escalation },
   deadlock: DEADLOCK,
-  // The monitor template is left out: the explorer runs a process's end at once after its last step, so it
-  // misses a message from another sender landing between the monitored process's last message and its :DOWN.
-  arrival_order: { senders: ARRIVAL_ORDER.senders, relay: ARRIVAL_ORDER.relay, timers: ARRIVAL_ORDER.timers },
+  arrival_order: { ...ARRIVAL_ORDER, trapExits: LINKS.trapExits, continueReports: CALLBACKS.continueReports },
 };
 
 /**
@@ -28,11 +30,11 @@ export const TEMPLATES: Record<ConcurrentFamily, Record<string, Template>> = {
  * worlds have one outcome whatever the order (a proof of determinism, still worth asking) are drawn less often.
  */
 const PICKS: Record<ConcurrentFamily, string[]> = {
-  possible_final_states: ["agentUpdates", "etsRow", "etsRow", "listPushes", "serverCasts", "serverCasts"],
-  possible_replies: ["readDuringWrites", "readDuringWrites", "slowServer", "takeItems"],
-  message_loss: ["castDuringRestart", "castDuringStop", "impatientWorker", "relayKilled"],
-  deadlock: ["crossedCalls", "crossedCalls", "waitForEachOther"],
-  arrival_order: ["relay", "senders", "senders", "timers"],
+  possible_final_states: ["agentUpdates", "etsRow", "etsRow", "listPushes", "serverCasts", "serverCasts", "structState", "structState"],
+  possible_replies: ["readDuringWrites", "readDuringWrites", "slowServer", "takeItems", "lateReply", "viaRestart", "dynamicStart"],
+  message_loss: ["castDuringRestart", "castDuringStop", "impatientWorker", "relayKilled", "linkedCrash", "stopFlush", "escalation"],
+  deadlock: ["crossedCalls", "crossedCalls", "waitForEachOther", "agentCycle", "agentCycle"],
+  arrival_order: ["relay", "senders", "senders", "timers", "monitor", "trapExits", "continueReports"],
 };
 
 /** The seed of concurrent world `index` of a dataset seeded `seed` (well mixed, independent of the sequential worlds' seeds). */
