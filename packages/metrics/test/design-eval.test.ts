@@ -65,7 +65,8 @@ describe("evalDesign", () => {
     expect(byId["game-session"]).toMatchObject({ status: "compile_error", score: 0 });
     expect(byId["shop-backend"]).toMatchObject({ status: "checked", score: 1, via: "convention" });
     expect(byId["query-cache"]!.tree).toContain("QueryCache.Store worker");
-    expect(formatEvalSummary(result)).toMatch(/^design: 68\.8% over 4 examples\n/);
+    // Four independent problems: the 95% interval of the mean is printed beside it.
+    expect(formatEvalSummary(result)).toMatch(/^design: 68\.8%  \[\d+\.\d%, 100\.0%\] over 4 examples\n/);
   });
 
   it("runs against the fake provider server over HTTP", { timeout: 120_000 }, async () => {
