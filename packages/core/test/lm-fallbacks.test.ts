@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { lm } from "../src/index.js";
 import { FakeProviderServer } from "../src/testing/index.js";
-import { SECRET, TempDirs, user } from "./lm-helpers.js";
+import { TempDirs, user } from "./lm-helpers.js";
 
 let server: FakeProviderServer;
 const dirs = new TempDirs();

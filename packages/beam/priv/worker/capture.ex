@@ -46,7 +46,8 @@ defmodule OtpForge.Capture do
 
   defp request({:put_chars, enc, chars}, st), do: put(chars, enc, st)
   # Only io_lib formatting: the MFA comes from the (untrusted) requester.
-  defp request({:put_chars, enc, :io_lib, f, args}, st) when f in [:format, :fwrite] and is_list(args) do
+  defp request({:put_chars, enc, :io_lib, f, args}, st)
+       when f in [:format, :fwrite] and is_list(args) do
     try do
       put(apply(:io_lib, f, args), enc, st)
     catch
@@ -56,6 +57,7 @@ defmodule OtpForge.Capture do
 
   defp request({:put_chars, _enc, _m, _f, _a}, st), do: {{:error, :enotsup}, st}
   defp request({:put_chars, chars}, st), do: put(chars, :latin1, st)
+
   defp request({:requests, reqs}, st) when is_list(reqs) do
     Enum.reduce(reqs, {:ok, st}, fn r, {_, st} -> request(r, st) end)
   end

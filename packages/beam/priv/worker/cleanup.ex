@@ -60,7 +60,10 @@ defmodule OtpForge.Cleanup do
     :erlang.system_flag(:multi_scheduling, :block)
 
     try do
-      for p <- Process.list() -- baseline.procs, p != self(), p not in infra, do: Process.exit(p, :kill)
+      for p <- Process.list() -- baseline.procs,
+          p != self(),
+          p not in infra,
+          do: Process.exit(p, :kill)
     after
       :erlang.system_flag(:multi_scheduling, :unblock)
     end
@@ -76,7 +79,14 @@ defmodule OtpForge.Cleanup do
         length(procs)
 
       procs ->
-        refs = for p <- procs, do: (Process.exit(p, :kill); Process.monitor(p))
+        refs =
+          for p <- procs,
+              do:
+                (
+                  Process.exit(p, :kill)
+                  Process.monitor(p)
+                )
+
         wait_down(refs)
         kill_all(baseline, gl, rounds - 1)
     end
@@ -96,7 +106,14 @@ defmodule OtpForge.Cleanup do
   defp unregister_names(baseline) do
     for name <- Process.registered() -- baseline.names do
       pid = Process.whereis(name)
-      if pid && pid in baseline.procs, do: (try do Process.unregister(name) rescue _ -> :ok end)
+
+      if pid && pid in baseline.procs,
+        do:
+          (try do
+             Process.unregister(name)
+           rescue
+             _ -> :ok
+           end)
     end
   end
 
@@ -109,7 +126,8 @@ defmodule OtpForge.Cleanup do
       end
     end
 
-    for {k, v} <- baseline.pterms, :persistent_term.get(k, :otpforge_missing) == :otpforge_missing do
+    for {k, v} <- baseline.pterms,
+        :persistent_term.get(k, :otpforge_missing) == :otpforge_missing do
       :persistent_term.put(k, v)
     end
   end
@@ -118,7 +136,14 @@ defmodule OtpForge.Cleanup do
   defp delete_tables(baseline) do
     for t <- :ets.all() -- baseline.ets do
       owner = :ets.info(t, :owner)
-      if owner == :undefined or owner in baseline.procs, do: (try do :ets.delete(t) rescue _ -> :ok end)
+
+      if owner == :undefined or owner in baseline.procs,
+        do:
+          (try do
+             :ets.delete(t)
+           rescue
+             _ -> :ok
+           end)
     end
   end
 
@@ -128,8 +153,7 @@ defmodule OtpForge.Cleanup do
   defp purge_job_modules(baseline, compiled) do
     candidates = Enum.uniq((:erlang.loaded() -- baseline.loaded) ++ compiled)
 
-    mods =
-      for m <- candidates, m in compiled or in_memory?(m), do: m
+    mods = for m <- candidates, m in compiled or in_memory?(m), do: m
 
     for m <- mods do
       :code.purge(m)

@@ -164,11 +164,28 @@ defmodule OtpForge.Guard do
 
   # What :erlang.system_info/1 may tell a job: counts and versions, not :procs, :info or :dist.
   @system_info_items [
-    :process_count, :process_limit, :port_count, :atom_count, :atom_limit, :schedulers,
-    :schedulers_online, :logical_processors, :logical_processors_available, :otp_release,
-    :version, :wordsize, :system_version, :system_architecture, :thread_pool_size,
-    :dirty_cpu_schedulers, :dirty_io_schedulers, :ets_count, :ets_limit, :time_offset,
-    :os_monotonic_time_source, :start_time
+    :process_count,
+    :process_limit,
+    :port_count,
+    :atom_count,
+    :atom_limit,
+    :schedulers,
+    :schedulers_online,
+    :logical_processors,
+    :logical_processors_available,
+    :otp_release,
+    :version,
+    :wordsize,
+    :system_version,
+    :system_architecture,
+    :thread_pool_size,
+    :dirty_cpu_schedulers,
+    :dirty_io_schedulers,
+    :ets_count,
+    :ets_limit,
+    :time_offset,
+    :os_monotonic_time_source,
+    :start_time
   ]
 
   @doc "Is this call routed through the guard by the policy's rewrite?"
@@ -195,9 +212,19 @@ defmodule OtpForge.Guard do
     end
   end
 
-  @pinned [{GenServer, :call}, {GenServer, :cast}, {GenServer, :stop}, {Agent, :get}, {Agent, :update}, {Agent, :get_and_update}, {Agent, :cast}, {Agent, :stop}]
+  @pinned [
+    {GenServer, :call},
+    {GenServer, :cast},
+    {GenServer, :stop},
+    {Agent, :get},
+    {Agent, :update},
+    {Agent, :get_and_update},
+    {Agent, :cast},
+    {Agent, :stop}
+  ]
 
-  defp pin_name(mod, fun, [dest | rest] = args) when is_tuple(dest) and elem(dest, 0) in [:via, :global] do
+  defp pin_name(mod, fun, [dest | rest] = args)
+       when is_tuple(dest) and elem(dest, 0) in [:via, :global] do
     if {mod, fun} in @pinned do
       case GenServer.whereis(dest) do
         pid when is_pid(pid) -> {:ok, [pid | rest]}
@@ -220,23 +247,44 @@ defmodule OtpForge.Guard do
     run.(args)
   end
 
-  defp normalize(:sup_start, Supervisor, _, [children, opts]) when is_list(children), do: [Enum.map(children, &to_spec/1), opts]
+  defp normalize(:sup_start, Supervisor, _, [children, opts]) when is_list(children),
+    do: [Enum.map(children, &to_spec/1), opts]
+
   # The new state is OTP's to act on (a supervisor's children, an Agent's...): searched like a message.
   defp normalize(:raw0, :sys, :replace_state, [d, fun | rest]) when is_function(fun, 1),
-    do: [d, fn st -> (otp_server_state(st); fun.(st) |> tap(&no_refused_mfa/1)) end | rest]
+    do: [
+      d,
+      fn st ->
+        otp_server_state(st)
+        fun.(st) |> tap(&no_refused_mfa/1)
+      end
+      | rest
+    ]
+
   # A supervisor module of the job runs under OtpForge.CheckedSupervisor, which
   # checks whatever its init/1 returns (however init/1 was defined) before OTP
   # starts a child from it.
-  defp normalize(:sup_start, Supervisor, _, [mod, arg | opts]) when is_atom(mod), do: [OtpForge.CheckedSupervisor, {mod, arg} | opts]
-  defp normalize(:dynsup_start, DynamicSupervisor, _, [mod, arg | opts]) when is_atom(mod), do: [OtpForge.CheckedDynamicSupervisor, {mod, arg} | opts]
-  defp normalize(:children0, Supervisor, :init, [children | rest]) when is_list(children), do: [Enum.map(children, &to_spec/1) | rest]
-  defp normalize(:dest0_child1, _, :start_child, [sup, spec]) when not is_list(spec), do: [sup, to_spec(spec)]
+  defp normalize(:sup_start, Supervisor, _, [mod, arg | opts]) when is_atom(mod),
+    do: [OtpForge.CheckedSupervisor, {mod, arg} | opts]
+
+  defp normalize(:dynsup_start, DynamicSupervisor, _, [mod, arg | opts]) when is_atom(mod),
+    do: [OtpForge.CheckedDynamicSupervisor, {mod, arg} | opts]
+
+  defp normalize(:children0, Supervisor, :init, [children | rest]) when is_list(children),
+    do: [Enum.map(children, &to_spec/1) | rest]
+
+  defp normalize(:dest0_child1, _, :start_child, [sup, spec]) when not is_list(spec),
+    do: [sup, to_spec(spec)]
+
   defp normalize(_, _, _, args), do: args
 
   defp to_spec(spec) when is_atom(spec) or is_tuple(spec) or is_map(spec) do
     case spec do
-      {id, start, restart, shutdown, type, mods} -> {id, wrap_start(start), restart, shutdown, type, mods}
-      _ -> Supervisor.child_spec(spec, []) |> wrap_child()
+      {id, start, restart, shutdown, type, mods} ->
+        {id, wrap_start(start), restart, shutdown, type, mods}
+
+      _ ->
+        Supervisor.child_spec(spec, []) |> wrap_child()
     end
   end
 
@@ -246,11 +294,14 @@ defmodule OtpForge.Guard do
   defp wrap_child(%{start: start} = spec), do: %{spec | start: wrap_start(start)}
   defp wrap_child(spec), do: spec
 
-  defp wrap_start({Supervisor, f, [mod, arg | rest]}) when f in [:start_link, :start] and is_atom(mod) and mod != OtpForge.CheckedSupervisor,
-    do: {Supervisor, f, [OtpForge.CheckedSupervisor, {mod, arg} | rest]}
+  defp wrap_start({Supervisor, f, [mod, arg | rest]})
+       when f in [:start_link, :start] and is_atom(mod) and mod != OtpForge.CheckedSupervisor,
+       do: {Supervisor, f, [OtpForge.CheckedSupervisor, {mod, arg} | rest]}
 
-  defp wrap_start({DynamicSupervisor, f, [mod, arg | rest]}) when f in [:start_link, :start] and is_atom(mod) and mod != OtpForge.CheckedDynamicSupervisor,
-    do: {DynamicSupervisor, f, [OtpForge.CheckedDynamicSupervisor, {mod, arg} | rest]}
+  defp wrap_start({DynamicSupervisor, f, [mod, arg | rest]})
+       when f in [:start_link, :start] and is_atom(mod) and
+              mod != OtpForge.CheckedDynamicSupervisor,
+       do: {DynamicSupervisor, f, [OtpForge.CheckedDynamicSupervisor, {mod, arg} | rest]}
 
   defp wrap_start(start), do: start
 
@@ -275,25 +326,40 @@ defmodule OtpForge.Guard do
   # among them, {Agent, :start_link, [f, a]} would start module.f(a).
   defp extra_arguments(extra) when is_list(extra) do
     if Enum.any?(extra, &(is_atom(&1) and &1 not in [nil, true, false])),
-      do: deny("extra_arguments with a module or atom (#{inspect(extra, limit: 5)}) are not allowed in sandboxed code"),
+      do:
+        deny(
+          "extra_arguments with a module or atom (#{inspect(extra, limit: 5)}) are not allowed in sandboxed code"
+        ),
       else: :ok
   end
 
   defp extra_arguments(_), do: :ok
 
+  defp check(:refuse, m, f, a),
+    do: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
 
-
-  defp check(:refuse, m, f, a), do: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
   defp check(:dest0, _, _, [d | _]), do: dest(d)
   # A raw system message is :sys.replace_state (and friends) without the guard's
   # wrapper: its fun's result becomes OTP's state unchecked. Use the :sys functions.
   defp check(:raw0, m, f, [_d, {:system, _, _} | _]),
-    do: deny("#{Allowlist.name(m)}.#{f} of a raw {:system, ...} message is not allowed in sandboxed code: use the :sys functions")
+    do:
+      deny(
+        "#{Allowlist.name(m)}.#{f} of a raw {:system, ...} message is not allowed in sandboxed code: use the :sys functions"
+      )
 
   defp check(:raw0, m, f, [_d, {:"$gen_call", _, {:system, _, _}} | _]),
-    do: deny("#{Allowlist.name(m)}.#{f} of a raw {:system, ...} message is not allowed in sandboxed code: use the :sys functions")
+    do:
+      deny(
+        "#{Allowlist.name(m)}.#{f} of a raw {:system, ...} message is not allowed in sandboxed code: use the :sys functions"
+      )
 
-  defp check(:raw0, _, _, [d, msg | _]) when not is_function(msg), do: (dest(d); no_refused_mfa(msg))
+  defp check(:raw0, _, _, [d, msg | _]) when not is_function(msg),
+    do:
+      (
+        dest(d)
+        no_refused_mfa(msg)
+      )
+
   defp check(:raw0, _, _, [d | _]), do: dest(d)
   defp check(:dest1, _, _, [_, d | _]), do: dest(d)
   defp check(:timer_dest0, _, _, [d | _]), do: timer_dest(d)
@@ -304,15 +370,37 @@ defmodule OtpForge.Guard do
   defp check(:timer_dest, _, _, _), do: :ok
   defp check(:timer_tc, _, _, [m, f, a | _]) when is_atom(m) and is_list(a), do: mfa(m, f, a)
   defp check(:timer_tc, _, _, [f | _]) when is_function(f), do: :ok
-  defp check(:timer_tc, _, _, args), do: deny(":timer.tc/#{length(args)} with #{inspect(hd(args ++ [nil]), limit: 5)} is not allowed in sandboxed code")
+
+  defp check(:timer_tc, _, _, args),
+    do:
+      deny(
+        ":timer.tc/#{length(args)} with #{inspect(hd(args ++ [nil]), limit: 5)} is not allowed in sandboxed code"
+      )
+
   defp check(:task0, _, _, [%Task{pid: pid} | _]) when is_pid(pid), do: dest(pid)
   defp check(:task0, _, f, _), do: deny("Task.#{f} needs a task the job started")
+
   defp check(:info0, _, _, [pid | rest]) when is_pid(pid) do
-    items = case rest, do: ([i] when is_list(i) -> i; [i] -> [i]; _ -> [])
-    if :backtrace in items, do: deny("Process.info(pid, :backtrace) is not allowed in sandboxed code: a stack holds the worker's secrets")
+    items =
+      case rest,
+        do:
+          (
+            [i] when is_list(i) -> i
+            [i] -> [i]
+            _ -> []
+          )
+
+    if :backtrace in items,
+      do:
+        deny(
+          "Process.info(pid, :backtrace) is not allowed in sandboxed code: a stack holds the worker's secrets"
+        )
+
     info_of(pid)
   end
+
   defp check(:info0, _, _, _), do: :ok
+
   defp check(:partition_sup, _, _, [opts]) when is_list(opts) do
     if spec = Keyword.get(opts, :child_spec), do: child(spec)
     opts(Keyword.delete(opts, :child_spec))
@@ -321,17 +409,41 @@ defmodule OtpForge.Guard do
   defp check(:partition_sup, _, _, _), do: :ok
   defp check(:registry_send, _, _, [{reg, key}, _]), do: dest({:via, Registry, {reg, key}})
   defp check(:registry_send, _, _, _), do: :ok
-  defp check(:tasksup_stream, _, _, [sup, _enum, m, f, a | _]) when is_atom(m) and is_list(a), do: (dest(sup); mfa(m, f, [nil | a]))
+
+  defp check(:tasksup_stream, _, _, [sup, _enum, m, f, a | _]) when is_atom(m) and is_list(a),
+    do:
+      (
+        dest(sup)
+        mfa(m, f, [nil | a])
+      )
+
   defp check(:tasksup_stream, _, _, [sup | _]), do: dest(sup)
   defp check(:exit, _, _, [d, _]), do: dest(d)
   defp check(:exit, _, _, _), do: :ok
   defp check(:unregister, _, _, [name]), do: dest(name)
   defp check(:group_leader, _, _, []), do: :ok
-  defp check(:group_leader, _, _, _), do: deny("Process.group_leader/2 is not allowed in sandboxed code")
+
+  defp check(:group_leader, _, _, _),
+    do: deny("Process.group_leader/2 is not allowed in sandboxed code")
+
   defp check(:flag, _, _, [flag, value]), do: flag(flag, value)
-  defp check(:flag, _, _, [pid, flag, value]), do: (dest(pid); flag(flag, value))
+
+  defp check(:flag, _, _, [pid, flag, value]),
+    do:
+      (
+        dest(pid)
+        flag(flag, value)
+      )
+
   defp check(:spawn_opts, _, _, [_fun, opts]), do: spawn_opts(opts)
-  defp check(:spawn_opts, _, _, [m, f, a, opts]), do: (mfa(m, f, a); spawn_opts(opts))
+
+  defp check(:spawn_opts, _, _, [m, f, a, opts]),
+    do:
+      (
+        mfa(m, f, a)
+        spawn_opts(opts)
+      )
+
   defp check(:mfa, _, _, [m, f, a]) when is_list(a), do: mfa(m, f, a)
   # :erlang.spawn/4 and friends take a node first.
   defp check(:mfa, _, _, [n, m, f, a]) when is_atom(n) and is_list(a), do: mfa(m, f, a)
@@ -339,41 +451,125 @@ defmodule OtpForge.Guard do
   defp check(:apply, _, _, [m, f, a]) when is_list(a), do: mfa(m, f, a)
   defp check(:apply, _, _, _), do: :ok
   # Only to a `from` the job received: {pid of the job, reference or [:alias | reference]}.
-  defp check(:reply, _, _, [{pid, tag}, _]) when is_pid(pid) and (is_reference(tag) or (is_list(tag) and tl(tag) != [] and is_reference(tl(tag)))),
-    do: dest(pid)
+  defp check(:reply, _, _, [{pid, tag}, _])
+       when is_pid(pid) and
+              (is_reference(tag) or (is_list(tag) and tl(tag) != [] and is_reference(tl(tag)))),
+       do: dest(pid)
 
-  defp check(:reply, _, _, [from, _]), do: deny("GenServer.reply/2 to #{inspect(from, limit: 5)} is not allowed in sandboxed code: reply only to the `from` a handle_call received")
+  defp check(:reply, _, _, [from, _]),
+    do:
+      deny(
+        "GenServer.reply/2 to #{inspect(from, limit: 5)} is not allowed in sandboxed code: reply only to the `from` a handle_call received"
+      )
+
   defp check(:gen_start, _, _, [mod, _arg]), do: job_module(mod, "GenServer.start_link/3")
-  defp check(:gen_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "GenServer.start_link/3"); opts(opts))
-  defp check(:agent, _, _, [agent | rest]), do: (dest(agent); agent_mfa(rest))
-  defp check(:agent_start, _, _, [m, f, a | opts]) when is_atom(m), do: (mfa(m, f, [nil | a]); Enum.each(opts, &opts/1))
+
+  defp check(:gen_start, _, _, [mod, _arg, opts]),
+    do:
+      (
+        job_module(mod, "GenServer.start_link/3")
+        opts(opts)
+      )
+
+  defp check(:agent, _, _, [agent | rest]),
+    do:
+      (
+        dest(agent)
+        agent_mfa(rest)
+      )
+
+  defp check(:agent_start, _, _, [m, f, a | opts]) when is_atom(m),
+    do:
+      (
+        mfa(m, f, [nil | a])
+        Enum.each(opts, &opts/1)
+      )
+
   defp check(:agent_start, _, _, [_fun | opts]), do: Enum.each(opts, &opts/1)
   defp check(:task_mfa, _, _, [m, f, a]), do: mfa(m, f, a)
   defp check(:task_mfa, _, _, _), do: :ok
   defp check(:stream_mfa, _, _, [_enum, m, f, a | _]) when is_atom(m), do: mfa(m, f, [nil | a])
   defp check(:stream_mfa, _, _, _), do: :ok
-  defp check(:tasksup, _, _, [sup, m, f, a | _]) when is_atom(m) and is_list(a), do: (dest(sup); mfa(m, f, a))
+
+  defp check(:tasksup, _, _, [sup, m, f, a | _]) when is_atom(m) and is_list(a),
+    do:
+      (
+        dest(sup)
+        mfa(m, f, a)
+      )
+
   defp check(:tasksup, _, _, [sup | _]), do: dest(sup)
   defp check(:opts0, _, _, [opts | _]), do: opts(opts)
   defp check(:opts0, _, _, []), do: :ok
-  defp check(:sup_start, _, _, [children, opts]) when is_list(children), do: (children(children); opts(opts))
-  defp check(:sup_start, _, _, [OtpForge.CheckedSupervisor, {mod, _arg} | rest]), do: (job_module(mod, "Supervisor.start_link/3"); Enum.each(rest, &opts/1))
+
+  defp check(:sup_start, _, _, [children, opts]) when is_list(children),
+    do:
+      (
+        children(children)
+        opts(opts)
+      )
+
+  defp check(:sup_start, _, _, [OtpForge.CheckedSupervisor, {mod, _arg} | rest]),
+    do:
+      (
+        job_module(mod, "Supervisor.start_link/3")
+        Enum.each(rest, &opts/1)
+      )
+
   defp check(:sup_start, _, _, [mod, _arg]), do: job_module(mod, "Supervisor.start_link/3")
-  defp check(:sup_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "Supervisor.start_link/3"); opts(opts))
+
+  defp check(:sup_start, _, _, [mod, _arg, opts]),
+    do:
+      (
+        job_module(mod, "Supervisor.start_link/3")
+        opts(opts)
+      )
+
   defp check(:children0, _, _, [children | _]), do: children(children)
   defp check(:child0, _, _, [spec | _]), do: child(spec)
-  defp check(:dest0_child1, _, _, [sup, spec]), do: (dest(sup); child(spec))
+
+  defp check(:dest0_child1, _, _, [sup, spec]),
+    do:
+      (
+        dest(sup)
+        child(spec)
+      )
+
   defp check(:dynsup_start, _, _, [opts]), do: opts(opts)
-  defp check(:dynsup_start, _, _, [OtpForge.CheckedDynamicSupervisor, {mod, _arg} | rest]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); Enum.each(rest, &opts/1))
-  defp check(:dynsup_start, _, _, [mod, _arg]), do: job_module(mod, "DynamicSupervisor.start_link/3")
-  defp check(:dynsup_start, _, _, [mod, _arg, opts]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); opts(opts))
+
+  defp check(:dynsup_start, _, _, [OtpForge.CheckedDynamicSupervisor, {mod, _arg} | rest]),
+    do:
+      (
+        job_module(mod, "DynamicSupervisor.start_link/3")
+        Enum.each(rest, &opts/1)
+      )
+
+  defp check(:dynsup_start, _, _, [mod, _arg]),
+    do: job_module(mod, "DynamicSupervisor.start_link/3")
+
+  defp check(:dynsup_start, _, _, [mod, _arg, opts]),
+    do:
+      (
+        job_module(mod, "DynamicSupervisor.start_link/3")
+        opts(opts)
+      )
+
   defp check(:registry_dispatch, _, _, [_reg, _key, {m, f, a} | _]), do: mfa(m, f, [nil | a])
   defp check(:registry_dispatch, _, _, _), do: :ok
   defp check(:ets_table0, _, _, [t | _]), do: ets_table(t)
   defp check(:system_info, _, _, [item]) when item in @system_info_items, do: :ok
-  defp check(:system_info, _, _, [item]), do: deny(":erlang.system_info(#{inspect(item, limit: 3)}) is not allowed in sandboxed code")
+
+  defp check(:system_info, _, _, [item]),
+    do: deny(":erlang.system_info(#{inspect(item, limit: 3)}) is not allowed in sandboxed code")
+
   defp check(:pterm_key0, _, _, [key | _]), do: pterm_key(key)
-  defp check(:pterm_get, _, _, []), do: deny(":persistent_term.get/0 is not allowed in sandboxed code: it lists the runtime's terms")
+
+  defp check(:pterm_get, _, _, []),
+    do:
+      deny(
+        ":persistent_term.get/0 is not allowed in sandboxed code: it lists the runtime's terms"
+      )
+
   defp check(:pterm_get, _, _, _), do: :ok
   defp check(:device1, _, _, [d]), do: device(d)
   defp check(:device2, _, _, [d, _]), do: device(d)
@@ -382,8 +578,20 @@ defmodule OtpForge.Guard do
   defp check(:ets_read0, _, _, [t | _]), do: ets_read(t)
   defp check(:ets_read0, _, _, _), do: :ok
   defp check(:ets_read2, _, _, [_, _, t]), do: ets_read(t)
-  defp check(:ets_setopts, m, f, [t, opts]), do: (ets_table(t); check(:ets_opts1, m, f, [t, opts]))
-  defp check(:ets_give_away, _, _, [t, pid, _]), do: (ets_table(t); dest(pid))
+
+  defp check(:ets_setopts, m, f, [t, opts]),
+    do:
+      (
+        ets_table(t)
+        check(:ets_opts1, m, f, [t, opts])
+      )
+
+  defp check(:ets_give_away, _, _, [t, pid, _]),
+    do:
+      (
+        ets_table(t)
+        dest(pid)
+      )
 
   defp check(:ets_opts1, _, _, [_, opts]) when is_list(opts) do
     for {:heir, pid, _} <- opts, do: dest(pid)
@@ -398,7 +606,9 @@ defmodule OtpForge.Guard do
   @doc "A message or signal destination must be a process of this job (or an alias)."
   def dest(pid) when is_pid(pid) do
     if node(pid) == node() and not job_process?(pid) do
-      deny("sandboxed code may only signal or message processes it started; #{describe(pid)} belongs to the runtime")
+      deny(
+        "sandboxed code may only signal or message processes it started; #{describe(pid)} belongs to the runtime"
+      )
     end
 
     :ok
@@ -406,24 +616,42 @@ defmodule OtpForge.Guard do
 
   def dest(name) when is_atom(name) and name not in [nil, true, false] do
     case Process.whereis(name) do
-      nil -> :ok
-      pid -> if job_process?(pid), do: :ok, else: deny("sandboxed code may only signal or message processes it started; #{inspect(name)} is a process of the runtime")
+      nil ->
+        :ok
+
+      pid ->
+        if job_process?(pid),
+          do: :ok,
+          else:
+            deny(
+              "sandboxed code may only signal or message processes it started; #{inspect(name)} is a process of the runtime"
+            )
     end
   end
 
-  def dest({name, n}) when is_atom(name) and is_atom(n), do: if(n == node(), do: dest(name), else: :ok)
+  def dest({name, n}) when is_atom(name) and is_atom(n),
+    do: if(n == node(), do: dest(name), else: :ok)
+
   # Names that resolve through a registry are resolved, then the pid is checked
   # (a registry's table may hold any pid the job put there).
   def dest({:global, name}), do: resolved(:global.whereis_name(name))
-  def dest({:via, Registry, {reg, key}}), do: resolved(safe_whereis(fn -> Registry.whereis_name({reg, key}) end))
-  def dest({:via, Registry, {reg, key, _value}}), do: resolved(safe_whereis(fn -> Registry.whereis_name({reg, key}) end))
+
+  def dest({:via, Registry, {reg, key}}),
+    do: resolved(safe_whereis(fn -> Registry.whereis_name({reg, key}) end))
+
+  def dest({:via, Registry, {reg, key, _value}}),
+    do: resolved(safe_whereis(fn -> Registry.whereis_name({reg, key}) end))
+
   def dest({:via, Registry, _}), do: :ok
-  def dest({:via, PartitionSupervisor, name}), do: resolved(safe_whereis(fn -> PartitionSupervisor.whereis_name(name) end))
+
+  def dest({:via, PartitionSupervisor, name}),
+    do: resolved(safe_whereis(fn -> PartitionSupervisor.whereis_name(name) end))
 
   def dest({:via, mod, name}) do
     job_module(mod, "a {:via, module, name} name")
     resolved(safe_whereis(fn -> mod.whereis_name(name) end))
   end
+
   def dest(ref) when is_reference(ref), do: :ok
   def dest(port) when is_port(port), do: deny("sandboxed code may not talk to ports")
   def dest(_), do: :ok
@@ -438,7 +666,8 @@ defmodule OtpForge.Guard do
 
   # A supervisor's state says what it starts and how (children, extra_arguments):
   # not for a job to rewrite, whatever shape the new state has.
-  defp otp_server_state(%DynamicSupervisor{}), do: deny(":sys.replace_state of a DynamicSupervisor is not allowed in sandboxed code")
+  defp otp_server_state(%DynamicSupervisor{}),
+    do: deny(":sys.replace_state of a DynamicSupervisor is not allowed in sandboxed code")
 
   defp otp_server_state(st) when is_tuple(st) and tuple_size(st) >= 10 and elem(st, 0) == :state,
     do: deny(":sys.replace_state of a supervisor is not allowed in sandboxed code")
@@ -457,7 +686,13 @@ defmodule OtpForge.Guard do
   defp scan_mfa(m, depth) when is_map(m), do: scan_list(Map.to_list(m), depth)
   defp scan_mfa(_, _), do: :ok
 
-  defp scan_list([h | t], depth), do: (scan_mfa(h, depth + 1); scan_list(t, depth))
+  defp scan_list([h | t], depth),
+    do:
+      (
+        scan_mfa(h, depth + 1)
+        scan_list(t, depth)
+      )
+
   defp scan_list(_, _), do: :ok
 
   defp resolved(pid) when is_pid(pid), do: dest(pid)
@@ -472,8 +707,13 @@ defmodule OtpForge.Guard do
   # A timer to a name fires later: the name must be the job's now, not whoever holds it then.
   defp timer_dest(name) when is_atom(name) and name not in [nil, true, false] do
     case Process.whereis(name) do
-      nil -> deny("a timer to #{inspect(name)} is not allowed in sandboxed code: no process of the job holds that name")
-      _ -> dest(name)
+      nil ->
+        deny(
+          "a timer to #{inspect(name)} is not allowed in sandboxed code: no process of the job holds that name"
+        )
+
+      _ ->
+        dest(name)
     end
   end
 
@@ -482,7 +722,10 @@ defmodule OtpForge.Guard do
   # Process.info of the job's own processes only: the runtime's reveal links, messages, stacks.
   defp info_of(pid) do
     if node(pid) == node() and not job_process?(pid),
-      do: deny("Process.info of #{inspect(pid)} is not allowed in sandboxed code: it belongs to the runtime"),
+      do:
+        deny(
+          "Process.info of #{inspect(pid)} is not allowed in sandboxed code: it belongs to the runtime"
+        ),
       else: :ok
   end
 
@@ -504,13 +747,17 @@ defmodule OtpForge.Guard do
   defp ets_table(t) do
     case :ets.info(t, :owner) do
       owner when is_pid(owner) ->
-        if job_process?(owner), do: :ok, else: deny("sandboxed code may only change ETS tables its processes own; #{inspect(:ets.info(t, :name))} belongs to the runtime")
+        if job_process?(owner),
+          do: :ok,
+          else:
+            deny(
+              "sandboxed code may only change ETS tables its processes own; #{inspect(:ets.info(t, :name))} belongs to the runtime"
+            )
 
       _ ->
         :ok
     end
   end
-
 
   defp device(d) when d in [:stdio, :standard_io, :stderr, :standard_error], do: :ok
   defp device(d) when is_pid(d), do: dest(d)
@@ -520,18 +767,27 @@ defmodule OtpForge.Guard do
   # The runtime's own terms (logger configuration...) were there before the job: not the job's to change.
   defp pterm_key(key) do
     runtime? =
-      (:ets.whereis(:otpforge_pterm_baseline) != :undefined and :ets.member(:otpforge_pterm_baseline, key)) or
+      (:ets.whereis(:otpforge_pterm_baseline) != :undefined and
+         :ets.member(:otpforge_pterm_baseline, key)) or
         (is_atom(key) and String.starts_with?(Atom.to_string(key), "otpforge"))
 
     if runtime?,
-      do: deny(":persistent_term key #{inspect(key, limit: 5)} belongs to the runtime; sandboxed code may only change its own keys"),
+      do:
+        deny(
+          ":persistent_term key #{inspect(key, limit: 5)} belongs to the runtime; sandboxed code may only change its own keys"
+        ),
       else: :ok
   end
 
   defp ets_read(t) do
     case :ets.info(t, :owner) do
       owner when is_pid(owner) ->
-        if job_process?(owner), do: :ok, else: deny("sandboxed code may only read ETS tables its processes own; #{inspect(:ets.info(t, :name))} belongs to the runtime")
+        if job_process?(owner),
+          do: :ok,
+          else:
+            deny(
+              "sandboxed code may only read ETS tables its processes own; #{inspect(:ets.info(t, :name))} belongs to the runtime"
+            )
 
       _ ->
         :ok
@@ -540,7 +796,9 @@ defmodule OtpForge.Guard do
 
   defp flag(f, _) when f in [:trap_exit, :message_queue_data, :save_calls], do: :ok
   defp flag(:priority, p) when p in [:low, :normal], do: :ok
-  defp flag(f, v), do: deny("Process.flag(#{inspect(f)}, #{inspect(v)}) is not allowed in sandboxed code")
+
+  defp flag(f, v),
+    do: deny("Process.flag(#{inspect(f)}, #{inspect(v)}) is not allowed in sandboxed code")
 
   defp spawn_opts(opts) when is_list(opts) do
     Enum.each(opts, fn
@@ -572,13 +830,17 @@ defmodule OtpForge.Guard do
 
   defp opts(_), do: :ok
 
-  defp dest_name({:via, mod, _}) when mod not in [Registry, PartitionSupervisor], do: job_module(mod, "a {:via, module, name} name")
+  defp dest_name({:via, mod, _}) when mod not in [Registry, PartitionSupervisor],
+    do: job_module(mod, "a {:via, module, name} name")
+
   defp dest_name(_), do: :ok
 
   # ---- code started from data ----------------------------------------------
 
   defp job_module(mod, what) do
-    if is_atom(mod) and Allowlist.job_module?(mod), do: :ok, else: deny("#{what} with #{inspect(mod)}: sandboxed code may only start modules it defines")
+    if is_atom(mod) and Allowlist.job_module?(mod),
+      do: :ok,
+      else: deny("#{what} with #{inspect(mod)}: sandboxed code may only start modules it defines")
   end
 
   @doc "An {M, F, A} run by an OTP function: a job module, or an allowed function."
@@ -590,7 +852,11 @@ defmodule OtpForge.Guard do
     end
   end
 
-  def mfa(m, f, a), do: deny("#{inspect({m, f, a}, limit: 5)} is not a callable {module, function, args} allowed in sandboxed code")
+  def mfa(m, f, a),
+    do:
+      deny(
+        "#{inspect({m, f, a}, limit: 5)} is not a callable {module, function, args} allowed in sandboxed code"
+      )
 
   defp agent_mfa([m, f, a | _]) when is_atom(m) and is_list(a), do: mfa(m, f, [nil | a])
   defp agent_mfa(_), do: :ok
@@ -615,26 +881,55 @@ defmodule OtpForge.Guard do
     end
   end
 
-  @building_blocks [Agent, Task, Registry, DynamicSupervisor, Task.Supervisor, Supervisor, PartitionSupervisor]
+  @building_blocks [
+    Agent,
+    Task,
+    Registry,
+    DynamicSupervisor,
+    Task.Supervisor,
+    Supervisor,
+    PartitionSupervisor
+  ]
 
   defp child_module(mod) do
-    if Allowlist.job_module?(mod) or mod in @building_blocks, do: :ok, else: deny("the child #{inspect(mod)} is not allowed in sandboxed code: children must be modules the job defines")
+    if Allowlist.job_module?(mod) or mod in @building_blocks,
+      do: :ok,
+      else:
+        deny(
+          "the child #{inspect(mod)} is not allowed in sandboxed code: children must be modules the job defines"
+        )
   end
 
   defp start_mfa({m, f, a}) when is_atom(m) and is_list(a) do
     cond do
-      Allowlist.job_module?(m) -> :ok
-      m in [Agent, Task] and f in [:start_link, :start] -> fun_or_mfa(a)
-      m in [Registry, DynamicSupervisor, Task.Supervisor] and f == :start_link -> start_opts(a)
-      m == Supervisor and f == :start_link -> check(:sup_start, m, f, a)
-      m == GenServer and f in [:start_link, :start] -> check(:gen_start, m, f, a)
+      Allowlist.job_module?(m) ->
+        :ok
+
+      m in [Agent, Task] and f in [:start_link, :start] ->
+        fun_or_mfa(a)
+
+      m in [Registry, DynamicSupervisor, Task.Supervisor] and f == :start_link ->
+        start_opts(a)
+
+      m == Supervisor and f == :start_link ->
+        check(:sup_start, m, f, a)
+
+      m == GenServer and f in [:start_link, :start] ->
+        check(:gen_start, m, f, a)
+
       # Its partitions' child spec is checked like any child, and :with_arguments refused.
-      m == PartitionSupervisor and f == :start_link -> check(:partition_sup, m, f, a)
-      true -> deny("a child that starts with #{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
+      m == PartitionSupervisor and f == :start_link ->
+        check(:partition_sup, m, f, a)
+
+      true ->
+        deny(
+          "a child that starts with #{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code"
+        )
     end
   end
 
-  defp start_mfa(other), do: deny("the child start #{inspect(other, limit: 5)} is not allowed in sandboxed code")
+  defp start_mfa(other),
+    do: deny("the child start #{inspect(other, limit: 5)} is not allowed in sandboxed code")
 
   defp fun_or_mfa([f | _]) when is_function(f), do: :ok
   defp fun_or_mfa([m, f, a | _]) when is_atom(m), do: mfa(m, f, a)
@@ -642,7 +937,14 @@ defmodule OtpForge.Guard do
   defp fun_or_mfa(_), do: :ok
 
   defp start_opts([opts]), do: opts(opts)
-  defp start_opts([mod, _arg, opts]), do: (job_module(mod, "DynamicSupervisor.start_link/3"); opts(opts))
+
+  defp start_opts([mod, _arg, opts]),
+    do:
+      (
+        job_module(mod, "DynamicSupervisor.start_link/3")
+        opts(opts)
+      )
+
   defp start_opts(_), do: :ok
 
   # The job's own line that made the refused call: the first frame of the stack

@@ -35,16 +35,34 @@ defmodule OtpForge.Job do
           more = if length(vs) > 1, do: " (and #{length(vs) - 1} more)", else: ""
 
           verdict(:policy_violation, first <> more)
-          |> Map.put("violations", Enum.map(vs, &%{"message" => &1.message, "line" => &1.line, "file" => &1.file}))
+          |> Map.put(
+            "violations",
+            Enum.map(vs, &%{"message" => &1.message, "line" => &1.line, "file" => &1.file})
+          )
 
         {:ok, asts} ->
           # The explorer's rewrite runs on code the policy accepted as written.
-          asts = for {name, ast} <- asts, do: {name, if(name in controlled, do: OtpForge.Explore.Rewrite.rewrite(ast), else: ast)}
+          asts =
+            for {name, ast} <- asts,
+                do:
+                  {name,
+                   if(name in controlled, do: OtpForge.Explore.Rewrite.rewrite(ast), else: ast)}
 
           {file_asts, script_ast} =
-            if is_binary(script), do: {Enum.drop(asts, -1), asts |> List.last() |> elem(1)}, else: {asts, nil}
+            if is_binary(script),
+              do: {Enum.drop(asts, -1), asts |> List.last() |> elem(1)},
+              else: {asts, nil}
 
-          execute(%{files: file_asts, script: script_ast, call: job["call"], trusted: trusted, explore: if(is_map(explore), do: explore)}, limits)
+          execute(
+            %{
+              files: file_asts,
+              script: script_ast,
+              call: job["call"],
+              trusted: trusted,
+              explore: if(is_map(explore), do: explore)
+            },
+            limits
+          )
       end
 
     Map.put(result, "durationMs", (System.monotonic_time(:microsecond) - started) / 1000)
@@ -54,7 +72,9 @@ defmodule OtpForge.Job do
   # (the trace generator: its observer is trusted, the world it observes is not), those named in
   # explore.controlled.
   defp controlled_files(_explore, false, sources), do: Enum.map(sources, &elem(&1, 0))
-  defp controlled_files(explore, true, _sources), do: List.wrap(explore["controlled"]) |> Enum.filter(&is_binary/1)
+
+  defp controlled_files(explore, true, _sources),
+    do: List.wrap(explore["controlled"]) |> Enum.filter(&is_binary/1)
 
   # A trusted job's controlled files pass the policy as any job's code does (the guards the
   # explorer rewrites into choice points are the policy's); the rest is parsed as written.
@@ -90,6 +110,7 @@ defmodule OtpForge.Job do
 
   defp execute(spec, limits) do
     flush_stale()
+
     # A trusted job may quiet the Logger for its run (the trace generator does); the next job gets it back.
     log_level = Logger.level()
     baseline = Cleanup.baseline()
@@ -108,7 +129,18 @@ defmodule OtpForge.Job do
     send(root, {:otpforge_go, ref})
 
     deadline = System.monotonic_time(:millisecond) + limits.timeout_ms
-    st = %{ref: ref, mref: mref, root: root, deadline: deadline, limits: limits, baseline: baseline, out: out, err: err}
+
+    st = %{
+      ref: ref,
+      mref: mref,
+      root: root,
+      deadline: deadline,
+      limits: limits,
+      baseline: baseline,
+      out: out,
+      err: err
+    }
+
     outcome = watch(st)
     where = if elem(outcome, 0) == :timeout, do: whereabouts(root), else: nil
     :erlang.system_flag(:max_heap_size, 0)
@@ -118,7 +150,9 @@ defmodule OtpForge.Job do
     outcome = describe_outcome(outcome, spec, out, limits)
 
     # A spawn bomb is stopped before anything else (Logger is flooded with its crash reports).
-    if elem(outcome, 0) == :process_limit, do: Cleanup.run(baseline, out, bomb: true, infra: [out, err])
+    if elem(outcome, 0) == :process_limit,
+      do: Cleanup.run(baseline, out, bomb: true, infra: [out, err])
+
     flush_logger()
     if Logger.level() != log_level, do: Logger.configure(level: log_level)
     {stdout, _} = Capture.contents(out)
@@ -151,9 +185,14 @@ defmodule OtpForge.Job do
       after
         min(remaining, @tick_ms) ->
           cond do
-            :erlang.system_info(:process_count) - st.baseline.count > st.limits.max_processes -> {:process_limit}
-            :erlang.memory(:total) - st.baseline.memory > st.limits.max_memory_bytes -> {:memory_total}
-            true -> watch(st)
+            :erlang.system_info(:process_count) - st.baseline.count > st.limits.max_processes ->
+              {:process_limit}
+
+            :erlang.memory(:total) - st.baseline.memory > st.limits.max_memory_bytes ->
+              {:memory_total}
+
+            true ->
+              watch(st)
           end
       end
     end
@@ -167,20 +206,28 @@ defmodule OtpForge.Job do
     if wait_root_finished(st.root, 2_000) do
       receive do
         {:otpforge_done, ref, _} when ref == st.ref ->
-          {:violation, "a process of the job sent the runner a result (a forged verdict); nothing it claimed was kept"}
+          {:violation,
+           "a process of the job sent the runner a result (a forged verdict); nothing it claimed was kept"}
       after
         0 -> {:done, res}
       end
     else
-      {:violation, "the runner received a result while the job was still running (a forged verdict); nothing it claimed was kept"}
+      {:violation,
+       "the runner received a result while the job was still running (a forged verdict); nothing it claimed was kept"}
     end
   end
 
   defp wait_root_finished(root, ms) do
     case Process.info(root, [:current_function, :status]) do
-      [current_function: {OtpForge.Root, :main, 3}, status: :waiting] -> true
-      nil -> false
-      _ when ms <= 0 -> false
+      [current_function: {OtpForge.Root, :main, 3}, status: :waiting] ->
+        true
+
+      nil ->
+        false
+
+      _ when ms <= 0 ->
+        false
+
       _ ->
         receive do
         after
@@ -206,9 +253,14 @@ defmodule OtpForge.Job do
   # Notices that arrived after their job ended must not decide the next one.
   defp flush_stale do
     receive do
-      {tag, _} when tag in [:otpforge_output_limit, :otpforge_heap_kill, :otpforge_violation] -> flush_stale()
-      {tag, _, _} when tag in [:otpforge_modules, :otpforge_done] -> flush_stale()
-      {:DOWN, _, _, _, _} -> flush_stale()
+      {tag, _} when tag in [:otpforge_output_limit, :otpforge_heap_kill, :otpforge_violation] ->
+        flush_stale()
+
+      {tag, _, _} when tag in [:otpforge_modules, :otpforge_done] ->
+        flush_stale()
+
+      {:DOWN, _, _, _, _} ->
+        flush_stale()
     after
       0 -> :ok
     end
@@ -238,7 +290,9 @@ defmodule OtpForge.Job do
     case Process.info(root, :current_stacktrace) do
       {:current_stacktrace, frames} ->
         frames
-        |> Enum.find(fn {m, _, _, _} -> m not in [:gen, :proc_lib, :erl_eval, :elixir, OtpForge.Root, :elixir_compiler] end)
+        |> Enum.find(fn {m, _, _, _} ->
+          m not in [:gen, :proc_lib, :erl_eval, :elixir, OtpForge.Root, :elixir_compiler]
+        end)
         |> case do
           {m, f, a, _} -> " (main was in #{Exception.format_mfa(m, f, a)})"
           nil -> ""
@@ -272,29 +326,55 @@ defmodule OtpForge.Job do
   defp to_result({:done, {:policy_violation, message, violation}}, _limits, _),
     do: verdict(:policy_violation, message) |> Map.put("violations", [violation])
 
-  defp to_result({:done, {status, message}}, _limits, _), do: %{"status" => Atom.to_string(status), "message" => message}
+  defp to_result({:done, {status, message}}, _limits, _),
+    do: %{"status" => Atom.to_string(status), "message" => message}
 
-  defp to_result({:root_down_text, text}, _limits, _), do: verdict(:runtime_error, "the job's main process exited: " <> text)
+  defp to_result({:root_down_text, text}, _limits, _),
+    do: verdict(:runtime_error, "the job's main process exited: " <> text)
 
   defp to_result({:timeout}, l, where),
-    do: verdict(:timeout, "the job did not finish within #{l.timeout_ms} ms (limits.timeoutMs)#{where}; its processes were killed")
+    do:
+      verdict(
+        :timeout,
+        "the job did not finish within #{l.timeout_ms} ms (limits.timeoutMs)#{where}; its processes were killed"
+      )
 
   defp to_result({:heap_limit}, l, _),
-    do: verdict(:memory_limit, "a job process exceeded the heap limit of #{mb(l.max_heap_bytes)} (limits.maxHeapBytes) and was killed")
+    do:
+      verdict(
+        :memory_limit,
+        "a job process exceeded the heap limit of #{mb(l.max_heap_bytes)} (limits.maxHeapBytes) and was killed"
+      )
 
   defp to_result({:memory_total}, l, _),
-    do: verdict(:memory_limit, "the job grew the VM's memory by more than #{mb(l.max_memory_bytes)} (limits.maxMemoryBytes); it was stopped")
+    do:
+      verdict(
+        :memory_limit,
+        "the job grew the VM's memory by more than #{mb(l.max_memory_bytes)} (limits.maxMemoryBytes); it was stopped"
+      )
 
   defp to_result({:process_limit}, l, _),
-    do: verdict(:runtime_error, "system_limit: the job had more than #{l.max_processes} live processes (limits.maxProcesses); it was stopped")
+    do:
+      verdict(
+        :runtime_error,
+        "system_limit: the job had more than #{l.max_processes} live processes (limits.maxProcesses); it was stopped"
+      )
 
   defp to_result({:output_limit}, l, _),
-    do: verdict(:output_limit, "the job printed more than #{l.max_output_bytes} bytes (limits.maxOutputBytes); the output was truncated and the job stopped")
+    do:
+      verdict(
+        :output_limit,
+        "the job printed more than #{l.max_output_bytes} bytes (limits.maxOutputBytes); the output was truncated and the job stopped"
+      )
 
   defp to_result({:violation, message}, _l, _), do: verdict(:policy_violation, message)
 
   defp describe_outcome({:root_down, reason}, spec, out, limits) do
-    text = in_job(spec, out, limits, 2_000, fn -> exit_text(reason) end, fn -> first_line(inspect(reason, structs: false, limit: 20, printable_limit: 500)) end)
+    text =
+      in_job(spec, out, limits, 2_000, fn -> exit_text(reason) end, fn ->
+        first_line(inspect(reason, structs: false, limit: 20, printable_limit: 500))
+      end)
+
     {:root_down_text, text}
   end
 
@@ -303,8 +383,11 @@ defmodule OtpForge.Job do
   defp exit_text(reason) do
     text =
       case reason do
-        {%{__exception__: true} = e, stack} when is_list(stack) -> Exception.format_banner(:error, e, stack)
-        _ -> Exception.format_exit(reason)
+        {%{__exception__: true} = e, stack} when is_list(stack) ->
+          Exception.format_banner(:error, e, stack)
+
+        _ ->
+          Exception.format_exit(reason)
       end
 
     first_line(text)

@@ -56,7 +56,9 @@ defmodule OtpForge.JSON do
   defp enc(_), do: throw(:not_json)
 
   defp enc_list(l) do
-    if proper_list?(l), do: ["[", Enum.map_intersperse(l, ",", &enc/1), "]"], else: throw(:not_json)
+    if proper_list?(l),
+      do: ["[", Enum.map_intersperse(l, ",", &enc/1), "]"],
+      else: throw(:not_json)
   end
 
   defp proper_list?([]), do: true
@@ -81,14 +83,16 @@ defmodule OtpForge.JSON do
   def string(b), do: [?", escape(b, b, 0, 0, []), ?"]
 
   # Copies runs of safe bytes as slices of the input; escapes the rest.
-  defp escape(<<>>, orig, start, len, acc), do: Enum.reverse([binary_part(orig, start, len) | acc])
+  defp escape(<<>>, orig, start, len, acc),
+    do: Enum.reverse([binary_part(orig, start, len) | acc])
 
   defp escape(<<c, rest::binary>>, orig, start, len, acc) when c < 0x20 or c == ?" or c == ?\\ do
     acc = [esc(c), binary_part(orig, start, len) | acc]
     escape(rest, orig, start + len + 1, 0, acc)
   end
 
-  defp escape(<<_, rest::binary>>, orig, start, len, acc), do: escape(rest, orig, start, len + 1, acc)
+  defp escape(<<_, rest::binary>>, orig, start, len, acc),
+    do: escape(rest, orig, start, len + 1, acc)
 
   defp esc(?"), do: "\\\""
   defp esc(?\\), do: "\\\\"
@@ -178,7 +182,7 @@ defmodule OtpForge.JSON do
       case rest do
         <<?\\, ?u, e, f, g, h, rest2::binary>> ->
           low = hex(<<e, f, g, h>>)
-          str(rest2, [acc, <<(0x10000 + (cp - 0xD800) * 0x400 + (low - 0xDC00))::utf8>>])
+          str(rest2, [acc, <<0x10000 + (cp - 0xD800) * 0x400 + (low - 0xDC00)::utf8>>])
 
         _ ->
           throw({:json, "lone surrogate in string"})

@@ -24,8 +24,20 @@ defmodule OtpForge.Policy do
       {asts, violations} =
         Enum.map_reduce(parsed, [], fn {name, ast}, acc ->
           ast = Source.expand_pipes(ast)
-          ctx = %{file: name, module: nil, aliases: Source.aliases(ast), jobmods: job_modules, line: 1, rewrite: rewrite?, in_fun: false}
-          {ast, found} = if name == "script.exs", do: walk_script(ast, ctx), else: walk(ast, ctx, [])
+
+          ctx = %{
+            file: name,
+            module: nil,
+            aliases: Source.aliases(ast),
+            jobmods: job_modules,
+            line: 1,
+            rewrite: rewrite?,
+            in_fun: false
+          }
+
+          {ast, found} =
+            if name == "script.exs", do: walk_script(ast, ctx), else: walk(ast, ctx, [])
+
           {{name, ast}, acc ++ Enum.reverse(found)}
         end)
 
@@ -45,7 +57,11 @@ defmodule OtpForge.Policy do
   # body of a function (see OtpForge.Root), so a defmodule anywhere else in it
   # is one inside a function.
   defp walk_script({:__block__, meta, exprs}, ctx) do
-    {exprs, acc} = Enum.map_reduce(exprs, [], fn e, acc -> walk(e, %{ctx | in_fun: not module_form?(e)}, acc) end)
+    {exprs, acc} =
+      Enum.map_reduce(exprs, [], fn e, acc ->
+        walk(e, %{ctx | in_fun: not module_form?(e)}, acc)
+      end)
+
     {{:__block__, meta, exprs}, acc}
   end
 
@@ -58,7 +74,8 @@ defmodule OtpForge.Policy do
   defp line(meta, ctx) when is_list(meta), do: %{ctx | line: Keyword.get(meta, :line, ctx.line)}
   defp line(_, ctx), do: ctx
 
-  defp violation(acc, ctx, message), do: [%{message: message, line: ctx.line, file: ctx.file} | acc]
+  defp violation(acc, ctx, message),
+    do: [%{message: message, line: ctx.line, file: ctx.file} | acc]
 
   defp not_allowed(acc, ctx, what, why \\ ""),
     do: violation(acc, ctx, "#{what} is not allowed in sandboxed code#{why} (line #{ctx.line})")
@@ -70,9 +87,17 @@ defmodule OtpForge.Policy do
   # defmodule: a new module (not one the runtime has) and a new __MODULE__.
   # A module defined while a function runs is compiled outside every check the
   # compiler tracer makes: refused (modules go at the top level).
-  defp walk({kind, meta, [_ | _]} = node, %{in_fun: true} = ctx, acc) when kind in [:defmodule, :defprotocol, :defimpl] do
+  defp walk({kind, meta, [_ | _]} = node, %{in_fun: true} = ctx, acc)
+       when kind in [:defmodule, :defprotocol, :defimpl] do
     ctx = line(meta, ctx)
-    {node, not_allowed(acc, ctx, "#{kind} inside a function or a script expression", ": define modules at the top level of a file or the script")}
+
+    {node,
+     not_allowed(
+       acc,
+       ctx,
+       "#{kind} inside a function or a script expression",
+       ": define modules at the top level of a file or the script"
+     )}
   end
 
   defp walk({kind, meta, [name_ast, body]}, ctx, acc) when kind in [:defmodule, :defprotocol] do
@@ -82,14 +107,26 @@ defmodule OtpForge.Policy do
       {:ok, mod} ->
         acc =
           if Allowlist.exists?(mod) and not Allowlist.job_module?(mod),
-            do: violation(acc, ctx, "defmodule #{Allowlist.name(mod)} redefines a module that already exists in the runtime (line #{ctx.line})"),
+            do:
+              violation(
+                acc,
+                ctx,
+                "defmodule #{Allowlist.name(mod)} redefines a module that already exists in the runtime (line #{ctx.line})"
+              ),
             else: acc
 
-        {body, acc} = walk(body, %{ctx | module: mod, aliases: Map.put(ctx.aliases, last_part(name_ast), mod)}, acc)
+        {body, acc} =
+          walk(
+            body,
+            %{ctx | module: mod, aliases: Map.put(ctx.aliases, last_part(name_ast), mod)},
+            acc
+          )
+
         {{kind, meta, [name_ast, body]}, acc}
 
       :error ->
-        {{kind, meta, [name_ast, body]}, not_allowed(acc, ctx, "#{kind} with a name that is not a literal alias")}
+        {{kind, meta, [name_ast, body]},
+         not_allowed(acc, ctx, "#{kind} with a name that is not a literal alias")}
     end
   end
 
@@ -99,11 +136,12 @@ defmodule OtpForge.Policy do
 
     # `for:` may be one module or a list of them (each is an implementation module).
     # Without `for:` it is for the enclosing module (the job's own).
-    targets = cond do
-      is_nil(fors) -> []
-      is_list(fors) -> fors
-      true -> [fors]
-    end
+    targets =
+      cond do
+        is_nil(fors) -> []
+        is_list(fors) -> fors
+        true -> [fors]
+      end
 
     acc =
       case module_name(resolve_ast(proto_ast, ctx), nil) do
@@ -114,7 +152,12 @@ defmodule OtpForge.Policy do
                 impl = Module.concat(proto, target)
 
                 if Allowlist.exists?(impl) and not Allowlist.job_module?(impl),
-                  do: violation(acc, ctx, "defimpl #{Allowlist.name(proto)} for #{Allowlist.name(target)} redefines a module that already exists in the runtime (line #{ctx.line})"),
+                  do:
+                    violation(
+                      acc,
+                      ctx,
+                      "defimpl #{Allowlist.name(proto)} for #{Allowlist.name(target)} redefines a module that already exists in the runtime (line #{ctx.line})"
+                    ),
                   else: acc
 
               :error ->
@@ -176,9 +219,16 @@ defmodule OtpForge.Policy do
     acc =
       case resolve(mod_ast, ctx) do
         {:ok, mod} ->
-          if Allowlist.importable?(mod) or MapSet.member?(ctx.jobmods, mod) or not Allowlist.exists?(mod),
-            do: acc,
-            else: not_allowed(acc, ctx, "import #{Allowlist.name(mod)}", ": call its functions by their full name")
+          if Allowlist.importable?(mod) or MapSet.member?(ctx.jobmods, mod) or
+               not Allowlist.exists?(mod),
+             do: acc,
+             else:
+               not_allowed(
+                 acc,
+                 ctx,
+                 "import #{Allowlist.name(mod)}",
+                 ": call its functions by their full name"
+               )
 
         :error ->
           not_allowed(acc, ctx, "import of a module that is not a literal")
@@ -193,9 +243,10 @@ defmodule OtpForge.Policy do
     acc =
       case resolve(mod_ast, ctx) do
         {:ok, mod} ->
-          if Allowlist.usable?(mod) or MapSet.member?(ctx.jobmods, mod) or not Allowlist.exists?(mod),
-            do: acc,
-            else: not_allowed(acc, ctx, "use #{Allowlist.name(mod)}")
+          if Allowlist.usable?(mod) or MapSet.member?(ctx.jobmods, mod) or
+               not Allowlist.exists?(mod),
+             do: acc,
+             else: not_allowed(acc, ctx, "use #{Allowlist.name(mod)}")
 
         :error ->
           not_allowed(acc, ctx, "use of a module that is not a literal")
@@ -225,7 +276,12 @@ defmodule OtpForge.Policy do
         {maybe_guard_capture(node, mod, fun, arity, meta, ctx), acc}
 
       :error ->
-        {node, not_allowed(acc, ctx, "a capture of a function of a module held in a variable (&#{Macro.to_string(mod_ast)}.#{fun}/#{arity})")}
+        {node,
+         not_allowed(
+           acc,
+           ctx,
+           "a capture of a function of a module held in a variable (&#{Macro.to_string(mod_ast)}.#{fun}/#{arity})"
+         )}
     end
   end
 
@@ -237,7 +293,8 @@ defmodule OtpForge.Policy do
   end
 
   # Remote calls and field access.
-  defp walk({{:., dmeta, [mod_ast, fun]}, meta, args}, ctx, acc) when is_atom(fun) and is_list(args) do
+  defp walk({{:., dmeta, [mod_ast, fun]}, meta, args}, ctx, acc)
+       when is_atom(fun) and is_list(args) do
     ctx = line(meta, ctx)
 
     case resolve(mod_ast, ctx) do
@@ -245,7 +302,11 @@ defmodule OtpForge.Policy do
         acc = check_remote(mod, fun, length(args), ctx, acc)
         acc = check_unaliased(mod_ast, mod, fun, length(args), ctx, acc)
         acc = check_apply_args(mod, fun, args, ctx, acc)
-        {args, acc} = if mod in [Kernel, :erlang], do: walk_mfa_args(fun, args, ctx, acc), else: walk_list(args, ctx, acc)
+
+        {args, acc} =
+          if mod in [Kernel, :erlang],
+            do: walk_mfa_args(fun, args, ctx, acc),
+            else: walk_list(args, ctx, acc)
 
         if ctx.rewrite and Guard.guarded?(mod, fun) do
           {{{:., dmeta, [@guard, :call]}, meta, [mod, fun, args, {ctx.file, ctx.line}]}, acc}
@@ -264,7 +325,9 @@ defmodule OtpForge.Policy do
           {args, acc} = walk_list(args, ctx, acc)
 
           if ctx.rewrite,
-            do: {{{:., dmeta, [@guard, :call]}, meta, [Kernel, :apply, [mod_ast, fun, args], {ctx.file, ctx.line}]}, acc},
+            do:
+              {{{:., dmeta, [@guard, :call]}, meta,
+                [Kernel, :apply, [mod_ast, fun, args], {ctx.file, ctx.line}]}, acc},
             else: {{{:., dmeta, [mod_ast, fun]}, meta, args}, acc}
         end
     end
@@ -283,8 +346,13 @@ defmodule OtpForge.Policy do
 
     acc =
       case resolve(node, ctx) do
-        {:ok, mod} -> if Allowlist.forbidden_data_module?(mod), do: not_allowed(acc, ctx, Allowlist.name(mod)), else: acc
-        :error -> acc
+        {:ok, mod} ->
+          if Allowlist.forbidden_data_module?(mod),
+            do: not_allowed(acc, ctx, Allowlist.name(mod)),
+            else: acc
+
+        :error ->
+          acc
       end
 
     {node, acc}
@@ -295,7 +363,9 @@ defmodule OtpForge.Policy do
     ctx = line(meta, ctx)
 
     if ?a in mods and Enum.any?(parts, &(not is_binary(&1))),
-      do: {node, not_allowed(acc, ctx, "~w(...)a with interpolation", ": it creates atoms without bound")},
+      do:
+        {node,
+         not_allowed(acc, ctx, "~w(...)a with interpolation", ": it creates atoms without bound")},
       else: {node, acc}
   end
 
@@ -333,9 +403,16 @@ defmodule OtpForge.Policy do
   defp walk(atom, ctx, acc) when is_atom(atom) do
     cond do
       Allowlist.forbidden_data_atom?(atom) ->
-        {atom, not_allowed(acc, ctx, "the atom #{inspect(atom)}", ": it names a module sandboxed code may not use")}
+        {atom,
+         not_allowed(
+           acc,
+           ctx,
+           "the atom #{inspect(atom)}",
+           ": it names a module sandboxed code may not use"
+         )}
 
-      String.starts_with?(Atom.to_string(atom), "Elixir.") and Allowlist.forbidden_data_module?(atom) ->
+      String.starts_with?(Atom.to_string(atom), "Elixir.") and
+          Allowlist.forbidden_data_module?(atom) ->
         {atom, not_allowed(acc, ctx, Allowlist.name(atom))}
 
       true ->
@@ -391,10 +468,13 @@ defmodule OtpForge.Policy do
     end
   end
 
-  defp resolve({:__aliases__, _, [{:__MODULE__, _, c} | t]}, ctx) when is_atom(c) and ctx.module != nil,
-    do: {:ok, Module.concat([ctx.module | t])}
+  defp resolve({:__aliases__, _, [{:__MODULE__, _, c} | t]}, ctx)
+       when is_atom(c) and ctx.module != nil,
+       do: {:ok, Module.concat([ctx.module | t])}
 
-  defp resolve({:__MODULE__, _, c}, ctx) when is_atom(c) and ctx.module != nil, do: {:ok, ctx.module}
+  defp resolve({:__MODULE__, _, c}, ctx) when is_atom(c) and ctx.module != nil,
+    do: {:ok, ctx.module}
+
   defp resolve(atom, _ctx) when is_atom(atom) and atom not in [nil, true, false], do: {:ok, atom}
   defp resolve(_, _), do: :error
 
@@ -404,7 +484,12 @@ defmodule OtpForge.Policy do
         acc
 
       Allowlist.atom_maker?(mod, fun) ->
-        not_allowed(acc, ctx, "#{Allowlist.name(mod)}.#{fun}/#{arity}", ": it creates atoms, which are never garbage-collected")
+        not_allowed(
+          acc,
+          ctx,
+          "#{Allowlist.name(mod)}.#{fun}/#{arity}",
+          ": it creates atoms, which are never garbage-collected"
+        )
 
       Allowlist.allowed?(mod, fun) ->
         acc
@@ -424,9 +509,18 @@ defmodule OtpForge.Policy do
     raw = Module.concat([h | t])
 
     cond do
-      raw == mod -> acc
-      Guard.guarded?(raw, fun) -> not_allowed(acc, ctx, "#{Allowlist.name(mod)}.#{fun}/#{arity} (an alias that shadows #{Allowlist.name(raw)})")
-      true -> check_remote(raw, fun, arity, ctx, acc)
+      raw == mod ->
+        acc
+
+      Guard.guarded?(raw, fun) ->
+        not_allowed(
+          acc,
+          ctx,
+          "#{Allowlist.name(mod)}.#{fun}/#{arity} (an alias that shadows #{Allowlist.name(raw)})"
+        )
+
+      true ->
+        check_remote(raw, fun, arity, ctx, acc)
     end
   end
 
@@ -442,7 +536,8 @@ defmodule OtpForge.Policy do
   @mfa_funs [:apply, :spawn, :spawn_link, :spawn_monitor]
 
   # The literal module of apply/3 or spawn/3 was judged with its function: not again as data.
-  defp walk_mfa_args(fun, [m | rest] = args, ctx, acc) when fun in @mfa_funs and length(args) == 3 do
+  defp walk_mfa_args(fun, [m | rest] = args, ctx, acc)
+       when fun in @mfa_funs and length(args) == 3 do
     case resolve(m, ctx) do
       {:ok, _} ->
         {rest, acc} = walk_list(rest, ctx, acc)
@@ -490,7 +585,12 @@ defmodule OtpForge.Policy do
 
     if ctx.rewrite and guarded do
       vars = for i <- 1..arity//1, do: Macro.var(:"otpforge_arg#{i}", __MODULE__)
-      {:fn, meta, [{:->, meta, [vars, {{:., meta, [@guard, :call]}, meta, [mod, fun, vars, {ctx.file, ctx.line}]}]}]}
+
+      {:fn, meta,
+       [
+         {:->, meta,
+          [vars, {{:., meta, [@guard, :call]}, meta, [mod, fun, vars, {ctx.file, ctx.line}]}]}
+       ]}
     else
       node
     end

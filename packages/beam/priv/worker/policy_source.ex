@@ -7,8 +7,11 @@ defmodule OtpForge.Policy.Source do
   def parse_all(sources) do
     Enum.reduce_while(sources, {:ok, []}, fn {name, source}, {:ok, acc} ->
       case Code.string_to_quoted(source, file: name, columns: false) do
-        {:ok, ast} -> {:cont, {:ok, acc ++ [{name, ast}]}}
-        {:error, {meta, msg, token}} -> {:halt, {:syntax_error, syntax_message(name, meta, msg, token)}}
+        {:ok, ast} ->
+          {:cont, {:ok, acc ++ [{name, ast}]}}
+
+        {:error, {meta, msg, token}} ->
+          {:halt, {:syntax_error, syntax_message(name, meta, msg, token)}}
       end
     end)
   end
@@ -28,9 +31,11 @@ defmodule OtpForge.Policy.Source do
 
   # ---- which modules does the job define? ------------------------------------
 
-  def job_modules(parsed), do: Enum.reduce(parsed, MapSet.new(), fn {_, ast}, acc -> collect_modules(ast, nil, acc) end)
+  def job_modules(parsed),
+    do: Enum.reduce(parsed, MapSet.new(), fn {_, ast}, acc -> collect_modules(ast, nil, acc) end)
 
-  defp collect_modules({kind, _, [name_ast | rest]}, parent, acc) when kind in [:defmodule, :defprotocol] do
+  defp collect_modules({kind, _, [name_ast | rest]}, parent, acc)
+       when kind in [:defmodule, :defprotocol] do
     case module_name(name_ast, parent) do
       {:ok, mod} -> Enum.reduce(rest, MapSet.put(acc, mod), &collect_modules(&1, mod, &2))
       :error -> acc
@@ -52,9 +57,15 @@ defmodule OtpForge.Policy.Source do
 
   defp collect_modules(node, parent, acc), do: collect_children(node, parent, acc)
 
-  defp collect_children({_, _, args}, parent, acc) when is_list(args), do: Enum.reduce(args, acc, &collect_modules(&1, parent, &2))
-  defp collect_children(list, parent, acc) when is_list(list), do: Enum.reduce(list, acc, &collect_modules(&1, parent, &2))
-  defp collect_children({a, b}, parent, acc), do: collect_modules(b, parent, collect_modules(a, parent, acc))
+  defp collect_children({_, _, args}, parent, acc) when is_list(args),
+    do: Enum.reduce(args, acc, &collect_modules(&1, parent, &2))
+
+  defp collect_children(list, parent, acc) when is_list(list),
+    do: Enum.reduce(list, acc, &collect_modules(&1, parent, &2))
+
+  defp collect_children({a, b}, parent, acc),
+    do: collect_modules(b, parent, collect_modules(a, parent, acc))
+
   defp collect_children(_, _, acc), do: acc
 
   # Tolerates lists that are not keyword lists (the AST of odd code).
@@ -99,7 +110,9 @@ defmodule OtpForge.Policy.Source do
           acc =
             Enum.reduce(subs, acc, fn
               {:__aliases__, _, parts}, acc when is_list(parts) ->
-                if Enum.all?(base ++ parts, &is_atom/1), do: Map.put(acc, List.last(parts), Module.concat(base ++ parts)), else: acc
+                if Enum.all?(base ++ parts, &is_atom/1),
+                  do: Map.put(acc, List.last(parts), Module.concat(base ++ parts)),
+                  else: acc
 
               _, acc ->
                 acc

@@ -28,8 +28,25 @@ defmodule OtpForge.PolicyTracer do
     Kernel.Utils => [:defstruct, :announce_struct, :defdelegate_all, :defdelegate_each, :raise],
     Kernel.Typespec => [:deftypespec],
     Kernel.LexicalTracker => [:read_cache],
-    Module => [:__put_attribute__, :__get_attribute__, :make_overridable, :defines_type?, :spec_to_callback, :concat, :delete_attribute, :register_attribute],
-    Protocol => [:__derive__, :__ensure_defimpl__, :__functions_spec__, :assert_protocol!, :__impl__, :def, :__protocol__],
+    Module => [
+      :__put_attribute__,
+      :__get_attribute__,
+      :make_overridable,
+      :defines_type?,
+      :spec_to_callback,
+      :concat,
+      :delete_attribute,
+      :register_attribute
+    ],
+    Protocol => [
+      :__derive__,
+      :__ensure_defimpl__,
+      :__functions_spec__,
+      :assert_protocol!,
+      :__impl__,
+      :def,
+      :__protocol__
+    ],
     Record => [:__access__, :__record__, :__keyword__, :__fields__],
     Exception => :all,
     Macro => [:escape]
@@ -38,27 +55,63 @@ defmodule OtpForge.PolicyTracer do
   # Elixir inlines some allowed calls into :erlang ones (Process.list/0 is
   # :erlang.processes/0): the tracer sees the inlined call, which is allowed
   # when an allowed Elixir function inlines to it.
-  @inlined (for mod <- [Kernel, Process, Map, List, Tuple, Integer, Float, String, Atom, Enum, Keyword, Bitwise, Node, System, Function, IO, Port],
-                {fun, arity} <- mod.__info__(:functions),
-                OtpForge.Allowlist.allowed?(mod, fun),
-                target = :elixir_rewrite.inline(mod, fun, arity),
-                target != false,
-                into: MapSet.new(),
-                do: {elem(target, 0), elem(target, 1), arity})
+  @inlined for mod <- [
+                 Kernel,
+                 Process,
+                 Map,
+                 List,
+                 Tuple,
+                 Integer,
+                 Float,
+                 String,
+                 Atom,
+                 Enum,
+                 Keyword,
+                 Bitwise,
+                 Node,
+                 System,
+                 Function,
+                 IO,
+                 Port
+               ],
+               {fun, arity} <- mod.__info__(:functions),
+               OtpForge.Allowlist.allowed?(mod, fun),
+               target = :elixir_rewrite.inline(mod, fun, arity),
+               target != false,
+               into: MapSet.new(),
+               do: {elem(target, 0), elem(target, 1), arity}
 
   @doc "Called by the compiler for every event while the job's code compiles."
-  def trace({kind, meta, mod, fun, arity}, env) when kind in [:remote_function, :remote_macro, :imported_function, :imported_macro] do
-    if allowed?(mod, fun, arity), do: :ok, else: refuse("#{Allowlist.name(mod)}.#{fun}/#{arity} is not allowed in sandboxed code", meta, env)
+  def trace({kind, meta, mod, fun, arity}, env)
+      when kind in [:remote_function, :remote_macro, :imported_function, :imported_macro] do
+    if allowed?(mod, fun, arity),
+      do: :ok,
+      else:
+        refuse(
+          "#{Allowlist.name(mod)}.#{fun}/#{arity} is not allowed in sandboxed code",
+          meta,
+          env
+        )
   end
 
   # A module named as data (an alias): `File`, `Code`... even when never called here.
   # (System and Node: their allowed functions are aliases too; their data uses are the AST pass's.)
   def trace({:alias_reference, meta, mod}, env) do
-    if Allowlist.forbidden_data_module?(mod) and mod not in [System, Node], do: refuse("the module #{Allowlist.name(mod)} is not allowed in sandboxed code, not even as data", meta, env), else: :ok
+    if Allowlist.forbidden_data_module?(mod) and mod not in [System, Node],
+      do:
+        refuse(
+          "the module #{Allowlist.name(mod)} is not allowed in sandboxed code, not even as data",
+          meta,
+          env
+        ),
+      else: :ok
   end
 
   def trace({:struct_expansion, meta, mod, _keys}, env) do
-    if Allowlist.forbidden_data_module?(mod), do: refuse("the struct %#{Allowlist.name(mod)}{} is not allowed in sandboxed code", meta, env), else: :ok
+    if Allowlist.forbidden_data_module?(mod),
+      do:
+        refuse("the struct %#{Allowlist.name(mod)}{} is not allowed in sandboxed code", meta, env),
+      else: :ok
   end
 
   def trace({kind, meta, mod, _opts}, env) when kind in [:require, :import] do
@@ -98,12 +151,15 @@ defmodule OtpForge.PolicyTracer do
 
   # Operators and guards compile to :erlang calls: pure functions.
   defp operator?(fun, arity) do
-    :erl_internal.arith_op(fun, arity) or :erl_internal.comp_op(fun, arity) or :erl_internal.bool_op(fun, arity) or
-      :erl_internal.list_op(fun, arity) or :erl_internal.guard_bif(fun, arity) or fun in [:andalso, :orelse, :error, :raise, :throw]
+    :erl_internal.arith_op(fun, arity) or :erl_internal.comp_op(fun, arity) or
+      :erl_internal.bool_op(fun, arity) or
+      :erl_internal.list_op(fun, arity) or :erl_internal.guard_bif(fun, arity) or
+      fun in [:andalso, :orelse, :error, :raise, :throw]
   end
 
   defp exception_module?(mod) do
-    Code.ensure_loaded?(mod) and function_exported?(mod, :__struct__, 0) and not Allowlist.forbidden_data_module?(mod) and
+    Code.ensure_loaded?(mod) and function_exported?(mod, :__struct__, 0) and
+      not Allowlist.forbidden_data_module?(mod) and
       Map.get(mod.__struct__(), :__exception__) == true
   end
 

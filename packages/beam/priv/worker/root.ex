@@ -24,6 +24,7 @@ defmodule OtpForge.Root do
       end
 
     send(runner, {:otpforge_done, ref, result})
+
     # Stay until cleanup: the runner counts a result only from a root waiting here (Job.confirm_done/2).
     receive do
       :otpforge_never -> :ok
@@ -56,7 +57,9 @@ defmodule OtpForge.Root do
       compiled = Code.compile_quoted(ast, name)
       compile_files(rest, spec, Enum.map(compiled, &elem(&1, 0)) ++ mods)
     rescue
-      e in OtpForge.PolicyRefusal -> refusal(e)
+      e in OtpForge.PolicyRefusal ->
+        refusal(e)
+
       e in [CompileError, SyntaxError, TokenMissingError, Kernel.TypespecError] ->
         {:compile_error, compile_message(e)}
     end
@@ -84,7 +87,10 @@ defmodule OtpForge.Root do
     sink()
   end
 
-  defp refusal(e), do: {:policy_violation, e.message, %{"message" => e.message, "line" => e.line, "file" => e.file}}
+  defp refusal(e),
+    do:
+      {:policy_violation, e.message,
+       %{"message" => e.message, "line" => e.line, "file" => e.file}}
 
   defp prepare_script(nil, _spec), do: {:ok, fn -> {:ok, nil} end}
 
@@ -93,7 +99,14 @@ defmodule OtpForge.Root do
   # inside it included) and then run. The compiler's warnings about that
   # wrapper (unused variables...) are not the job's output: they are dropped.
   defp prepare_script(ast, %{trusted: false} = spec) do
-    exprs = case ast, do: ({:__block__, _, es} -> es; e -> [e])
+    exprs =
+      case ast,
+        do:
+          (
+            {:__block__, _, es} -> es
+            e -> [e]
+          )
+
     {modules, rest} = Enum.split_with(exprs, &OtpForge.Policy.module_form?/1)
     # Top-level alias/require/import apply to the modules as they would in order.
     directives = Enum.filter(rest, &directive?/1)
@@ -110,11 +123,18 @@ defmodule OtpForge.Root do
 
     compiled =
       try do
-        mods = if modules == [], do: [], else: Code.compile_quoted({:__block__, [], directives ++ modules}, "script.exs")
+        mods =
+          if modules == [],
+            do: [],
+            else: Code.compile_quoted({:__block__, [], directives ++ modules}, "script.exs")
+
         mods ++ muted(spec, fn -> Code.compile_quoted(wrapper, "script.exs") end)
       rescue
-        e in OtpForge.PolicyRefusal -> refusal(e)
-        e in [CompileError, SyntaxError, TokenMissingError] -> {:compile_error, compile_message(e)}
+        e in OtpForge.PolicyRefusal ->
+          refusal(e)
+
+        e in [CompileError, SyntaxError, TokenMissingError] ->
+          {:compile_error, compile_message(e)}
       end
 
     case compiled do
@@ -145,24 +165,43 @@ defmodule OtpForge.Root do
   # A scenario to explore defines modules (and aliases them) only: top-level code would run once,
   # outside every schedule, in the job's main process, and state it made would join every schedule.
   # (A trusted job's top-level code is the project's own: the trace generator loads its observer there.)
-  defp modules_only(%{explore: opts, script: ast, trusted: false}) when is_map(opts) and ast != nil do
-    exprs = case ast, do: ({:__block__, _, es} -> es; e -> [e])
+  defp modules_only(%{explore: opts, script: ast, trusted: false})
+       when is_map(opts) and ast != nil do
+    exprs =
+      case ast,
+        do:
+          (
+            {:__block__, _, es} -> es
+            e -> [e]
+          )
 
     case Enum.reject(exprs, &(OtpForge.Policy.module_form?(&1) or directive?(&1))) do
       [] ->
         :ok
 
       [first | _] ->
-        line = case first, do: ({_, meta, _} when is_list(meta) -> Keyword.get(meta, :line, 0); _ -> 0)
-        message = "a scenario to explore defines modules only (Scenario.run/0 and what it uses); move the top-level code at line #{line} into Scenario.run/0"
-        {:policy_violation, message, %{"message" => message, "line" => line, "file" => "script.exs"}}
+        line =
+          case first,
+            do:
+              (
+                {_, meta, _} when is_list(meta) -> Keyword.get(meta, :line, 0)
+                _ -> 0
+              )
+
+        message =
+          "a scenario to explore defines modules only (Scenario.run/0 and what it uses); move the top-level code at line #{line} into Scenario.run/0"
+
+        {:policy_violation, message,
+         %{"message" => message, "line" => line, "file" => "script.exs"}}
     end
   end
 
   defp modules_only(_spec), do: :ok
 
   # An exploration's value is its result: outcomes, witnesses, whether it was complete.
-  defp explore_or_call(%{explore: opts}, _value) when is_map(opts), do: {:ok, OtpForge.Explore.run(opts)}
+  defp explore_or_call(%{explore: opts}, _value) when is_map(opts),
+    do: {:ok, OtpForge.Explore.run(opts)}
+
   defp explore_or_call(spec, value), do: make_call(spec.call, value, spec.trusted)
 
   defp make_call(nil, value, _), do: {:ok, value}
@@ -177,8 +216,10 @@ defmodule OtpForge.Root do
           {:runtime_error, "call.args must be a list"}
 
         not trusted and not Allowlist.job_module?(mod) and
-            (not Allowlist.allowed?(mod, fun) or Guard.guarded?(mod, fun) or Allowlist.atom_maker?(mod, fun)) ->
-          {:policy_violation, "#{Allowlist.name(mod)}.#{fun}/#{length(args)} is not allowed in sandboxed code (call)"}
+            (not Allowlist.allowed?(mod, fun) or Guard.guarded?(mod, fun) or
+               Allowlist.atom_maker?(mod, fun)) ->
+          {:policy_violation,
+           "#{Allowlist.name(mod)}.#{fun}/#{length(args)} is not allowed in sandboxed code (call)"}
 
         true ->
           {:ok, apply(mod, fun, args)}
@@ -187,13 +228,21 @@ defmodule OtpForge.Root do
   end
 
   defp existing_module(":" <> name), do: to_atom(name, "the module :#{name} does not exist")
+
   defp existing_module(name) when is_binary(name) do
-    with {:ok, mod} <- to_atom("Elixir." <> name, "the module #{name} is not defined (define it in the job's files)") do
-      if Code.ensure_loaded?(mod), do: {:ok, mod}, else: {:runtime_error, "the module #{name} is not defined (define it in the job's files)"}
+    with {:ok, mod} <-
+           to_atom(
+             "Elixir." <> name,
+             "the module #{name} is not defined (define it in the job's files)"
+           ) do
+      if Code.ensure_loaded?(mod),
+        do: {:ok, mod},
+        else: {:runtime_error, "the module #{name} is not defined (define it in the job's files)"}
     end
   end
 
-  defp existing_module(_), do: {:runtime_error, "call.module must be a string such as \"Counter\""}
+  defp existing_module(_),
+    do: {:runtime_error, "call.module must be a string such as \"Counter\""}
 
   defp existing_fun(mod, fun) when is_binary(fun) do
     case to_atom(fun, nil) do
@@ -236,7 +285,10 @@ defmodule OtpForge.Root do
 
   defp inspect_value(value) do
     text = inspect(value, limit: 100_000, printable_limit: @max_value_bytes, width: :infinity)
-    if byte_size(text) > @max_value_bytes, do: binary_part(text, 0, @max_value_bytes) <> "...[truncated]", else: text
+
+    if byte_size(text) > @max_value_bytes,
+      do: binary_part(text, 0, @max_value_bytes) <> "...[truncated]",
+      else: text
   end
 
   defp json_value(value) do

@@ -16,7 +16,14 @@ defmodule OtpForge.Worker do
     Process.flag(:trap_exit, true)
     warm_up()
     port = Port.open({:fd, 3, 3}, [:binary, {:packet, 4}, :eof])
-    reply(port, %{"op" => "ready", "elixir" => System.version(), "otp" => System.otp_release(), "os_pid" => System.pid()})
+
+    reply(port, %{
+      "op" => "ready",
+      "elixir" => System.version(),
+      "otp" => System.otp_release(),
+      "os_pid" => System.pid()
+    })
+
     loop(port)
   end
 
@@ -94,20 +101,47 @@ defmodule OtpForge.Worker do
         result =
           safely(fn ->
             case Policy.check(srcs, rewrite: false) do
-              {:ok, _} -> %{"ok" => true}
-              {:violations, vs} -> %{"ok" => false, "violations" => Enum.map(vs, &%{"message" => &1.message, "line" => &1.line, "file" => &1.file})}
-              {:syntax_error, m} -> %{"ok" => false, "syntaxError" => true, "violations" => [%{"message" => m, "line" => 0}]}
+              {:ok, _} ->
+                %{"ok" => true}
+
+              {:violations, vs} ->
+                %{
+                  "ok" => false,
+                  "violations" =>
+                    Enum.map(
+                      vs,
+                      &%{"message" => &1.message, "line" => &1.line, "file" => &1.file}
+                    )
+                }
+
+              {:syntax_error, m} ->
+                %{
+                  "ok" => false,
+                  "syntaxError" => true,
+                  "violations" => [%{"message" => m, "line" => 0}]
+                }
             end
           end)
 
         # Parsing makes atoms and may load modules; nothing else to clean.
-        reply(port, %{"op" => "policy", "id" => id, "nonce" => nonce, "result" => result, "health" => %{"atoms" => :erlang.system_info(:atom_count), "clean" => true}})
+        reply(port, %{
+          "op" => "policy",
+          "id" => id,
+          "nonce" => nonce,
+          "result" => result,
+          "health" => %{"atoms" => :erlang.system_info(:atom_count), "clean" => true}
+        })
 
       {:ok, %{"op" => "ping", "id" => id, "nonce" => nonce}} ->
         reply(port, %{"op" => "pong", "id" => id, "nonce" => nonce})
 
       {:ok, other} ->
-        reply(port, %{"op" => "error", "id" => other["id"], "nonce" => other["nonce"], "message" => "unknown request"})
+        reply(port, %{
+          "op" => "error",
+          "id" => other["id"],
+          "nonce" => other["nonce"],
+          "message" => "unknown request"
+        })
 
       {:error, msg} ->
         reply(port, %{"op" => "error", "message" => "bad frame: #{msg}"})
@@ -121,7 +155,8 @@ defmodule OtpForge.Worker do
     kind, reason ->
       %{
         "status" => "crashed",
-        "message" => "the worker failed: " <> Job.first_line(Exception.format(kind, reason, __STACKTRACE__)),
+        "message" =>
+          "the worker failed: " <> Job.first_line(Exception.format(kind, reason, __STACKTRACE__)),
         "stdout" => "",
         "stderr" => Exception.format(kind, reason, __STACKTRACE__),
         "durationMs" => 0,
@@ -151,9 +186,16 @@ defmodule OtpForge.LogHandler do
 
   defp heap_report?({:report, %{label: {:erlang, :max_heap_size}}}), do: true
   defp heap_report?({:report, r}) when is_map(r), do: Map.has_key?(r, :max_heap_size)
-  defp heap_report?({fmt, args}) when is_list(fmt) and is_list(args), do: :string.find(fmt, ~c"maximum heap size") != :nomatch
-  defp heap_report?({:format, fmt, _}) when is_list(fmt), do: :string.find(fmt, ~c"maximum heap size") != :nomatch
-  defp heap_report?({:format, fmt, _}) when is_binary(fmt), do: String.contains?(fmt, "maximum heap size")
+
+  defp heap_report?({fmt, args}) when is_list(fmt) and is_list(args),
+    do: :string.find(fmt, ~c"maximum heap size") != :nomatch
+
+  defp heap_report?({:format, fmt, _}) when is_list(fmt),
+    do: :string.find(fmt, ~c"maximum heap size") != :nomatch
+
+  defp heap_report?({:format, fmt, _}) when is_binary(fmt),
+    do: String.contains?(fmt, "maximum heap size")
+
   defp heap_report?({:string, s}), do: :string.find(s, ~c"maximum heap size") != :nomatch
   defp heap_report?(_), do: false
 end
