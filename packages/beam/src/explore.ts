@@ -43,6 +43,8 @@ export interface ExploreResult {
   outcomes: ExploredOutcome[];
   /** Time the search took inside the VM (not its boot, compile or the round trip), ms. */
   elapsedMs: number;
+  /** With options.oneRun: Scenario.run/0's value in one run on the real scheduler (inspect text, "** (kind) ..." if it raised, "timeout"). */
+  oneRun?: string;
 }
 
 /** The scenario did not compile, broke the policy, or the exploration itself failed. */

@@ -70,6 +70,11 @@ export interface ExploreJobOptions {
    * (the trace generator's observer around a world). Untrusted jobs: every file is controlled.
    */
   controlled?: string[];
+  /**
+   * Before exploring, run Scenario.run/0 once on the real scheduler, with this time limit (ms):
+   * the result's `oneRun` is what that single run showed ("timeout" when it did not return).
+   */
+  oneRun?: number;
 }
 
 /** How messages travel in an exploration (see ExploreJobOptions.model). */

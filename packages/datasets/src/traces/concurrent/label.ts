@@ -77,23 +77,22 @@ export function labelFromResult(world: ConcurrentWorld, result: ExploreResult): 
 export async function labelWorld(pool: Pool, world: ConcurrentWorld, bounds: ExploreBounds = {}): Promise<WorldLabel> {
   const label = await exploreAndLabel(pool, world, bounds);
   if (label.kind !== "labelled") return label;
-  const run = await oneUncontrolledRun(pool, world);
+  const run = oneRunOutcome(label.result.oneRun);
   return { ...label, questions: label.questions.map((q) => ({ ...q, oneRun: run === undefined ? undefined : safeProject(run, q.question.part) })) };
 }
 
-/** A run that has not ended by then counts as stuck (every process waiting): what a user of one run would see. */
+/**
+ * The explorer first runs the scenario once on the real scheduler (in the same job): a run that
+ * has not returned by then counts as stuck, :deadlock, which is what a user of one run would see.
+ */
 const ONE_RUN_MS = 2_000;
 
-/**
- * Scenario.run/0 once on the real scheduler, in canonical syntax (:deadlock when it does not
- * end in time); undefined when the run raised or failed otherwise (no baseline for that world).
- */
-async function oneUncontrolledRun(pool: Pool, world: ConcurrentWorld): Promise<string | undefined> {
-  const r = await pool.run({ script: `${scenarioSource(world)}\nScenario.run()\n`, limits: { timeoutMs: ONE_RUN_MS } });
-  if (r.status === "timeout") return DEADLOCK_OUTCOME;
-  if (r.status !== "ok" || typeof r.value !== "string") return undefined;
+/** That run's value in canonical syntax; undefined when it raised (no baseline for that world). */
+function oneRunOutcome(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === "timeout") return DEADLOCK_OUTCOME;
   try {
-    return canonicalOutcome(r.value);
+    return canonicalOutcome(raw);
   } catch {
     return undefined;
   }
@@ -115,6 +114,7 @@ async function exploreAndLabel(pool: Pool, world: ConcurrentWorld, bounds: Explo
       model: b.model,
       maxSchedules: b.maxSchedules,
       maxSteps: b.maxSteps,
+      oneRun: ONE_RUN_MS,
       ...(b.timeoutMs ? { limits: { timeoutMs: b.timeoutMs } } : {}),
     });
   } catch (err) {
