@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChatAdapter } from "@otpforge/core";
 import { TraceProgram } from "@otpforge/otp-signatures";
-import { buildTraceDataset, localElixirRunner, exportOpenAIChat, exportHuggingFace, traceExampleSchema, EXPORT_MANIFEST, type TraceExample } from "../src/index.js";
+import { buildTraceDataset, localElixirRunner, exportOpenAIChat, exportHuggingFace, traceExampleSchema, EXPORT_MANIFEST, type TraceDatasetRecord } from "../src/index.js";
 import { ExportError } from "../src/internal.js";
 
-let examples: TraceExample[];
+let examples: TraceDatasetRecord[];
 const dir = mkdtempSync(join(tmpdir(), "otpforge-export-"));
 
 beforeAll(async () => {
