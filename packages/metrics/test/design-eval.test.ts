@@ -40,7 +40,8 @@ function answerFor(prompt: string): string {
   return chatReply({ otp_architecture: `architecture for ${p.id}`, code_skeleton: skeleton });
 }
 
-describe("evalDesign", () => {
+// Two evals of one to four jobs each: side by side, so both VMs of the pool work.
+describe.concurrent("evalDesign", () => {
   it("runs a scripted SystemDesign program and reports per category", { timeout: 120_000 }, async () => {
     const scripted = new ScriptedLM((req) => answerFor(req.messages.map((m) => m.content).join("\n")));
     const program = new Predict(SystemDesign, { lm: scripted, adapter: new ChatAdapter() });

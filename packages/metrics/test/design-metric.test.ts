@@ -6,7 +6,7 @@ import { createPool } from "@otpforge/beam";
 import { Prediction, example } from "@otpforge/core";
 import { DESIGN_PROBLEMS, designExamples, designProblem } from "@otpforge/otp-signatures";
 import { designMetric, type DesignVerification } from "@otpforge/metrics";
-import { verifyDesign } from "../src/internal.js";
+import { verifyDesign, verifyDesignBatch } from "../src/internal.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
 let pool: Pool;
@@ -21,9 +21,12 @@ afterAll(async () => {
 const shop = designProblem("shop-backend");
 const failed = (v: DesignVerification) => v.requirements.filter((r) => !r.pass).map((r) => r.id);
 
-describe("design verification", () => {
+// Each test is one or two BEAM jobs: run side by side so both VMs of the pool work.
+describe.concurrent("design verification", () => {
   it("scores every reference skeleton 1.0 on its own problem", { timeout: 120_000 }, async () => {
-    const results = await Promise.all(DESIGN_PROBLEMS.map((p) => verifyDesign(p.reference.skeleton, p, { pool })));
+    // The references are ours: several share a job (two at a time), which spares a VM and a probe compile each.
+    const results = await verifyDesignBatch(DESIGN_PROBLEMS.map((p) => ({ skeleton: p.reference.skeleton, problem: p })), { pool, jobs: 2 });
+    expect(results.map((v) => v.problemId)).toEqual(DESIGN_PROBLEMS.map((p) => p.id));
     for (const v of results) {
       expect({ id: v.problemId, status: v.status, failed: failed(v), message: v.message }).toEqual({
         id: v.problemId,
@@ -126,14 +129,17 @@ describe("every requirement kind can fail", () => {
       const p = designProblem(id);
       const skeleton = p.reference.skeleton.replace(from, to);
       expect(skeleton, `${id}: mutation applies`).not.toBe(p.reference.skeleton);
-      return verifyDesign(skeleton, p, { pool });
+      return { skeleton, problem: p };
     };
-    const [game, sensors, reports, chat] = await Promise.all([
-      mutate("game-session", "strategy: :one_for_all", "strategy: :one_for_one"),
-      mutate("sensor-escalation", ", max_restarts: 2, max_seconds: 10", ""),
-      mutate("report-tasks", "use GenServer, restart: :temporary", "use GenServer"),
-      mutate("chat-rooms", "GenServer.start_link(__MODULE__, name, name: {:via, Registry, {Chat.Registry, name}})", "GenServer.start_link(__MODULE__, name)"),
-    ]);
+    const [game, sensors, reports, chat] = await verifyDesignBatch(
+      [
+        mutate("game-session", "strategy: :one_for_all", "strategy: :one_for_one"),
+        mutate("sensor-escalation", ", max_restarts: 2, max_seconds: 10", ""),
+        mutate("report-tasks", "use GenServer, restart: :temporary", "use GenServer"),
+        mutate("chat-rooms", "GenServer.start_link(__MODULE__, name, name: {:via, Registry, {Chat.Registry, name}})", "GenServer.start_link(__MODULE__, name)"),
+      ],
+      { pool, jobs: 2 },
+    ) as [DesignVerification, DesignVerification, DesignVerification, DesignVerification];
     expect(failed(game).sort()).toEqual(["board-crash-restarts-all", "clock-crash-restarts-all", "restart-starts-clean", "strategy-one-for-all"]);
     expect(game.requirements[1]!.detail).toMatch(/^killed Game\.Clock: not restarted: Game\.Board, Game\.Referee$/);
     expect(failed(sensors).sort()).toEqual(["exits-on-3-crashes", "intensity-2-in-10"]);

@@ -3,7 +3,8 @@
 // probe's Elixir config without letting anything but literals through.
 import { describe, expect, it } from "vitest";
 import { designProblem, type DesignProblem } from "@otpforge/otp-signatures";
-import { buildProbeScript, findTopCandidates, jobTimeoutMs, DEFAULT_PROBE_TIMING } from "../src/internal.js";
+import type { Job, JobResult } from "@otpforge/beam";
+import { buildProbeScript, findTopCandidates, jobTimeoutMs, verifyDesignBatch, DEFAULT_PROBE_TIMING } from "../src/internal.js";
 
 describe("findTopCandidates", () => {
   it("ranks the supervisor nobody else starts first, then the others, then Application modules", () => {
@@ -65,5 +66,61 @@ describe("buildProbeScript", () => {
     const timers = jobTimeoutMs(designProblem("query-cache"), DEFAULT_PROBE_TIMING);
     expect(plain).toBeGreaterThan(30_000);
     expect(timers).toBeGreaterThan(jobTimeoutMs({ ...designProblem("query-cache"), requirements: designProblem("query-cache").requirements.slice(1) }, DEFAULT_PROBE_TIMING));
+  });
+});
+
+describe("verifyDesignBatch (trusted skeletons, several a job)", () => {
+  // A pool that runs nothing: it refuses any job with two files defining one
+  // module, fails every job holding the "broken" skeleton as a whole (as a
+  // compile error would), and otherwise answers each probe run with a report
+  // whose one requirement passes.
+  const jobs: string[][] = [];
+  const pool = {
+    run: async (job: Job): Promise<JobResult> => {
+      const files = job.files ?? [];
+      jobs.push(files.map((f) => f.source.match(/defmodule (\S+)/)![1]!));
+      const modules = files.flatMap((f) => [...f.source.matchAll(/defmodule (\S+)/g)].map((m) => m[1]));
+      if (new Set(modules).size !== modules.length) throw new Error(`two skeletons define one module: ${modules.join(", ")}`);
+      const base = { message: "", stdout: "", stderr: "", durationMs: 1 };
+      if (files.some((f) => f.source.includes("broken"))) return { ...base, status: "compile_error", message: "broken does not compile" };
+      const report = (id: string) => ({ started: true, startError: null, top: "T.start_link/1", via: "convention", tree: "", results: [{ id, kind: "strategy", pass: true, detail: "ok" }] });
+      const ids = [...job.script!.matchAll(/requirements: \[\n {4}%\{id: "([^"]+)"/g)].map((m) => m[1]!);
+      return { ...base, status: "ok", valueJson: files.length === 1 && !job.script!.trimEnd().endsWith("]") ? report(ids[0]!) : ids.map(report) };
+    },
+  };
+  const problem = (id: string) => ({ ...designProblem("shop-backend"), id, requirements: [{ ...designProblem("shop-backend").requirements[0]!, id: `req-${id}` }] });
+  const skeleton = (mod: string, extra = "") => `defmodule ${mod}.Supervisor do\n  # ${extra}\nend\n`;
+
+  it("never puts two skeletons that define one module in a job, and gives each its own report, in order", async () => {
+    jobs.length = 0;
+    const items = [
+      { skeleton: skeleton("A"), problem: problem("a1") },
+      { skeleton: skeleton("A"), problem: problem("a2") },
+      { skeleton: skeleton("B"), problem: problem("b") },
+      { skeleton: skeleton("C"), problem: problem("c") },
+    ];
+    // One job asked for: the second A skeleton needs a job of its own.
+    const vs = await verifyDesignBatch(items, { pool, jobs: 1 });
+    expect(vs.map((v) => [v.problemId, v.status, v.requirements[0]!.id])).toEqual([
+      ["a1", "checked", "req-a1"],
+      ["a2", "checked", "req-a2"],
+      ["b", "checked", "req-b"],
+      ["c", "checked", "req-c"],
+    ]);
+    expect(jobs.length).toBe(2);
+  });
+
+  it("retries one skeleton per job when a job fails as a whole, so only the bad skeleton gets the verdict", async () => {
+    jobs.length = 0;
+    const items = [
+      { skeleton: skeleton("A"), problem: problem("a") },
+      { skeleton: skeleton("B", "broken"), problem: problem("b") },
+    ];
+    const vs = await verifyDesignBatch(items, { pool, jobs: 1 });
+    expect(vs.map((v) => [v.problemId, v.status])).toEqual([
+      ["a", "checked"],
+      ["b", "compile_error"],
+    ]);
+    expect(jobs).toEqual([["A.Supervisor", "B.Supervisor"], ["A.Supervisor"], ["B.Supervisor"]]);
   });
 });

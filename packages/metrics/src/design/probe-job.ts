@@ -49,7 +49,31 @@ const PASSTHROUGH: Record<string, Exclude<DesignStatus, "checked" | "empty" | "n
 };
 
 export async function runProbeJob(pool: DesignPool, skeleton: string, script: string, timeoutMs: number): Promise<ProbeJobOutcome> {
-  const once = () => pool.run({ files: [{ name: SKELETON_FILE, source: skeleton }], script, limits: { timeoutMs } });
+  const r = await runJob(pool, [{ name: SKELETON_FILE, source: skeleton }], script, timeoutMs);
+  if ("kind" in r) return r;
+  const parsed = ProbeReportSchema.safeParse(r.valueJson);
+  return parsed.success ? { kind: "report", report: parsed.data } : unexpectedValue(r);
+}
+
+/**
+ * Several skeletons compiled into one job, each checked by its own probe run
+ * in order (see verify-batch.ts): one report per file, or one failure for all.
+ */
+export async function runProbeBatchJob(
+  pool: DesignPool,
+  skeletons: string[],
+  script: string,
+  timeoutMs: number,
+): Promise<{ kind: "reports"; reports: ProbeReport[] } | Extract<ProbeJobOutcome, { kind: "failed" }>> {
+  const files = skeletons.map((source, i) => ({ name: `skeleton-${i + 1}.ex`, source }));
+  const r = await runJob(pool, files, script, timeoutMs);
+  if ("kind" in r) return r;
+  const parsed = z.array(ProbeReportSchema).length(skeletons.length).safeParse(r.valueJson);
+  return parsed.success ? { kind: "reports", reports: parsed.data } : unexpectedValue(r);
+}
+
+async function runJob(pool: DesignPool, files: Array<{ name: string; source: string }>, script: string, timeoutMs: number): Promise<JobResult | Extract<ProbeJobOutcome, { kind: "failed" }>> {
+  const once = () => pool.run({ files, script, limits: { timeoutMs } });
   let r = await once();
   // A worker VM that crashed may be the machine's fault, not the skeleton's:
   // one more try; a second crash is the verdict. A VM the skeleton stopped
@@ -67,13 +91,9 @@ export async function runProbeJob(pool: DesignPool, skeleton: string, script: st
     const prefix = status === "runtime_error" ? "the skeleton broke the check run: " : "";
     return { kind: "failed", status, message: prefix + r.message };
   }
-  const parsed = ProbeReportSchema.safeParse(r.valueJson);
-  if (!parsed.success) {
-    return {
-      kind: "failed",
-      status: "runtime_error",
-      message: `the design probe returned an unexpected value (${(r.value ?? "").slice(0, 200)})`,
-    };
-  }
-  return { kind: "report", report: parsed.data };
+  return r;
+}
+
+function unexpectedValue(r: JobResult): Extract<ProbeJobOutcome, { kind: "failed" }> {
+  return { kind: "failed", status: "runtime_error", message: `the design probe returned an unexpected value (${(r.value ?? "").slice(0, 200)})` };
 }

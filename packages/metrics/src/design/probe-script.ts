@@ -55,6 +55,16 @@ export function buildProbeScript(problem: DesignProblem, candidates: TopCandidat
   return `${probeModulesSource()}\nOtpforgeDesignProbe.run(${renderConfig(problem, candidates, timing)})\n`;
 }
 
+/**
+ * One probe script for several skeletons compiled into the same job (see
+ * verify-batch.ts): the probe runs each problem's checks in turn and returns
+ * the list of reports, in order.
+ */
+export function buildBatchProbeScript(entries: Array<{ problem: DesignProblem; candidates: TopCandidate[] }>, timing: ProbeTiming = DEFAULT_PROBE_TIMING): string {
+  const runs = entries.map((e) => `OtpforgeDesignProbe.run(${renderConfig(e.problem, e.candidates, timing)})`);
+  return `${probeModulesSource()}\n[\n${runs.join(",\n")}\n]\n`;
+}
+
 /** The probe's config map as Elixir source. */
 export function renderConfig(problem: DesignProblem, candidates: TopCandidate[], timing: ProbeTiming): string {
   const where = `design problem "${problem.id}"`;

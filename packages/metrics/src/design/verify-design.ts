@@ -76,7 +76,8 @@ export async function verifyDesign(skeleton: string, problem: DesignProblem, opt
   return toVerification(problem, outcome, started);
 }
 
-function toVerification(problem: DesignProblem, outcome: ProbeJobOutcome, started: number): DesignVerification {
+/** A probe's outcome as a verification (`started`: when the check began, for durationMs). */
+export function toVerification(problem: DesignProblem, outcome: ProbeJobOutcome, started: number): DesignVerification {
   if (outcome.kind === "failed") {
     return notChecked(problem, outcome.status, outcome.message, started);
   }
