@@ -139,6 +139,7 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   }
   const counters: ConcurrentWorldCounters = { run: 0, incomplete: 0, unreadable: 0, failed: 0, duplicates: 0 };
   let concurrent: ConcurrentTraceExample[] = existingConcurrent;
+  let oneRuns: Record<string, string> = {};
   let complete = true;
   if (existingConcurrent.length < nConcurrent) {
     const built = await buildConcurrentRecords({
@@ -153,12 +154,13 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
       onProgress: (p) => opts.onProgress?.({ phase: "concurrent", examples: p.records, target: p.target, worlds: p.run }),
     });
     concurrent = built.examples;
+    oneRuns = built.oneRuns;
     complete = built.complete;
     Object.assign(counters, built.counters);
   }
   return {
     examples: [...sequential.examples, ...concurrent],
-    stats: { ...sequential.stats, concurrent: concurrentStats(concurrent, counters) },
+    stats: { ...sequential.stats, concurrent: concurrentStats(concurrent, counters, oneRuns) },
     complete: sequential.complete && complete,
   };
 }

@@ -45,6 +45,12 @@ export interface ConcurrentBuildOptions {
 export interface ConcurrentBuildResult {
   examples: ConcurrentTraceExample[];
   counters: ConcurrentWorldCounters;
+  /**
+   * What one uncontrolled run showed, by record id, for this session's records: the one-run
+   * baseline of the statistics. Not part of a record: a real run need not give the same value
+   * twice, and the same seed must give the same file.
+   */
+  oneRuns: Record<string, string>;
   /** False when maxWorlds ran out before `records` records were made. */
   complete: boolean;
 }
@@ -97,7 +103,6 @@ export function concurrentRecords(
       maxSchedules: bounds.maxSchedules,
       maxSteps: bounds.maxSteps,
       witnesses: q.witnesses,
-      ...(q.oneRun !== undefined ? { oneRun: q.oneRun } : {}),
     },
     provenance: {
       generator: "otpforge/traces-concurrent" as const,
@@ -118,6 +123,7 @@ export async function buildConcurrentRecords(opts: ConcurrentBuildOptions): Prom
   const examples = [...existing];
   const used = new Set(existing.map((e) => e.provenance.worldHash));
   const counters: ConcurrentWorldCounters = { run: 0, incomplete: 0, unreadable: 0, failed: 0, duplicates: 0 };
+  const oneRuns: Record<string, string> = {};
   const start = existing.length ? Math.max(...existing.map((e) => e.provenance.worldIndex)) + 1 : 0;
   const maxWorlds = opts.maxWorlds ?? Math.max(20, 3 * opts.records);
   const end = start + maxWorlds;
@@ -150,6 +156,10 @@ export async function buildConcurrentRecords(opts: ConcurrentBuildOptions): Prom
         done++;
         // (Cut in question order: the same seed and target give the same records.)
         const records = concurrentRecords(world, label, { seed: opts.seed, index: i, versions: opts.versions, bounds: opts.bounds }).slice(0, opts.records - examples.length);
+        records.forEach((r, k) => {
+          const seen = label.questions[k]?.oneRun;
+          if (seen !== undefined) oneRuns[r.id] = seen;
+        });
         examples.push(...records);
         await opts.onAccepted?.(records);
       }
@@ -158,5 +168,5 @@ export async function buildConcurrentRecords(opts: ConcurrentBuildOptions): Prom
   } finally {
     await Promise.allSettled([...inflight.values()].map((x) => x.label));
   }
-  return { examples, counters, complete: examples.length >= opts.records };
+  return { examples, counters, oneRuns, complete: examples.length >= opts.records };
 }

@@ -59,8 +59,6 @@ export const concurrentTraceExampleSchema = z
         maxSteps: z.number().int().positive(),
         /** One witness per possible outcome of the question, in the answer's order. */
         witnesses: z.array(witnessSchema).min(1),
-        /** The outcome one uncontrolled run showed (the real scheduler, no explorer): a single run's baseline. */
-        oneRun: z.string().min(1).optional(),
       })
       .strict(),
     provenance: z
