@@ -13,20 +13,33 @@ import { cli } from "./helpers.js";
 
 const cases = fixBugCases().filter((c) => ["calling-self", "lost-update-separate-calls", "duplicate-timers"].includes(c.id));
 
-const designs = ["query-cache", "connection-pool"].map(designProblem);
+const designs = ["query-cache", "connection-pool", "game-session"].map(designProblem);
+
+function transientPool(reference: string): string {
+  const skeleton = reference.replace("defmodule Pool.Connection do\n  use GenServer\n", "defmodule Pool.Connection do\n  use GenServer, restart: :transient\n");
+  if (skeleton === reference) throw new Error("the pool mutation no longer applies");
+  return skeleton;
+}
 
 /**
  * One fake model for the three evals. fix-bug: fixes the race and deadlock
  * cases, returns the timer case unchanged. design: the reference answer for
- * the cache, a skeleton that does not compile for the pool. (The trace eval
- * is tested on real trace data in trace-task-cli.test.ts.)
+ * the cache; for the pool, connections that are :transient (a connection the
+ * database closes is never replaced: the pool's normal_exit requirement
+ * fails); for the game, code that does not compile. (The trace eval is tested
+ * on real trace data in trace-task-cli.test.ts.)
  */
 function handler(req: FakeRequest): string {
   const request = { messages: req.messages } as LMRequest;
   const prompt = req.messages.map((m) => m.content).join("\n");
   if (inputOf(request, "problem_description") !== undefined) {
     const p = designs.find((q) => prompt.includes(`\`${q.topModule}\` with \`start_link(opts)\``))!;
-    const skeleton = p.id === "query-cache" ? p.reference.skeleton : "defmodule Pool.Supervisor do\n  def init(opts do\nend\n";
+    const skeleton =
+      p.id === "query-cache"
+        ? p.reference.skeleton
+        : p.id === "game-session"
+          ? "defmodule Game.Supervisor do\n  def init(opts do\nend\n"
+          : transientPool(p.reference.skeleton);
     return chatReply({ otp_architecture: p.reference.architecture, code_skeleton: skeleton });
   }
   const buggy = inputOf(request, "buggy_code")?.trim();
@@ -42,7 +55,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "otpforge-eval-"));
   data = join(dir, "fix-bug.jsonl");
   await writeFile(data, cases.map((c) => JSON.stringify(c)).join("\n") + "\n");
-  await writeFile(join(dir, "design.jsonl"), designs.map((p) => JSON.stringify({ problem_id: p.id })).join("\n") + "\n");
+  await writeFile(join(dir, "design.jsonl"), designs.slice(0, 2).map((p) => JSON.stringify({ problem_id: p.id })).join("\n") + "\n");
+  await writeFile(join(dir, "design-text.jsonl"), designs.slice(1).map((p) => JSON.stringify({ problem_id: p.id })).join("\n") + "\n");
 });
 afterAll(async () => {
   await server?.close();
@@ -132,14 +146,34 @@ describe("otpforge eval fix-bug", () => {
 });
 
 describe("otpforge eval design, and bad trace data", () => {
-  it("grades design skeletons on the BEAM and reports per category", { timeout: 120_000 }, async () => {
+  it("grades design skeletons on the BEAM and reports per category, per requirement kind and per failed requirement", { timeout: 120_000 }, async () => {
     const r = await cli(["eval", "design", "--data", join(dir, "design.jsonl"), "--lm", "openai/gpt-4o-mini", "--json"], env());
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout);
     expect(result).toMatchObject({ task: "design", n: 2, errors: 0 });
     expect(result.byCategory["timers"]).toMatchObject({ n: 1, score: 1 });
-    expect(result.byCategory["dynamic-workers"]).toMatchObject({ n: 1, score: 0 });
-    expect(result.records.find((x: { id: string }) => x.id === "connection-pool").status).toBe("compile_error");
+    // 3 of 4 requirements hold, but a behaviour the story requires fails: at most 0.5.
+    expect(result.byCategory["dynamic-workers"]).toMatchObject({ n: 1, score: 0.5 });
+    expect(result.byKind["normal_exit"]).toEqual({ n: 1, passed: 0, rate: 0 });
+    expect(result.byKind["crash_isolation"]).toEqual({ n: 1, passed: 1, rate: 1 });
+    expect(result.failedRequirements).toHaveLength(1);
+    const failed = result.failedRequirements[0];
+    expect(failed).toMatchObject({ problem_id: "connection-pool", id: "closed-connection-replaced", kind: "normal_exit" });
+    expect(failed.scenario.join("\n")).toMatch(/exited normally and was not replaced/);
+  });
+
+  it("prints pass rates by requirement kind and the scenario behind each failed requirement", { timeout: 120_000 }, async () => {
+    const r = await cli(["eval", "design", "--data", join(dir, "design-text.jsonl"), "--lm", "openai/gpt-4o-mini"], env());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^design: 25\.0%/);
+    expect(r.stdout).toMatch(/^ {2}requirements held, by kind:$/m);
+    expect(r.stdout).toMatch(/^ {4}normal_exit +1 +0\.0%$/m);
+    expect(r.stdout).toMatch(/^ {4}strategy +\d+ +\d+\.\d%$/m);
+    // The game never compiled: said once, not once per requirement.
+    expect(r.stdout).toMatch(/^ {2}designs not checked:\n {4}game-session: compile_error: /m);
+    expect(r.stdout).toMatch(/^ {4}connection-pool closed-connection-replaced \[normal_exit\]: A connection that ends normally/m);
+    expect(r.stdout).toMatch(/^ {6}.*exited normally and was not replaced/m);
+    expect(r.stdout).not.toMatch(/game-session [\w-]+ \[/);
   });
 
   it("exits 2 on bad design or trace data", async () => {

@@ -14,7 +14,8 @@ export {
   type DesignVerification, type DesignStatus, type RequirementResult, designMetric, type DesignMetric,
   type DesignMetricOptions, type ProbeTiming, type DesignPool,
 } from "./design/index.js";
-export { evalDesign, readDesignProblems, type DesignRecord, type EvalDesignOptions } from "./evals/design.js";
+export { evalDesign, readDesignProblems, type DesignRecord, type EvalDesignOptions, type DesignEvalResult } from "./evals/design.js";
+export { formatDesignDetails, type FailedRequirement, type KindSummary } from "./evals/design-summary.js";
 export { traceAnswer, scoreTraceAnswer, type TraceAnswerKind, type TraceAnswerScore } from "./trace-answer/index.js";
 export {
   evalReasoning, type TraceEvalExample, type ReasoningRecord, type ReasoningEvalResult, type EvalReasoningOptions,

@@ -3,7 +3,7 @@
 // picks the LM, prints a summary by category and writes per-example records.
 import { resolve } from "node:path";
 import { lmFromEnv, lm as lmFromSpec, writeReport, withSettings, type LM } from "@otpforge/core";
-import { evalReportInput, formatEvalSummary, writeEvalRecords, type EvalResult } from "@otpforge/metrics";
+import { evalReportInput, formatDesignDetails, formatEvalSummary, writeEvalRecords, type DesignEvalResult, type EvalResult } from "@otpforge/metrics";
 import { TASK_NAMES, isTaskName, openTask, selectEvalSplit, type OtpTask, type TaskName } from "@otpforge/tasks";
 import { loadCompiledFile, renderPrompts } from "@otpforge/teleprompters";
 import { intOption, lmOptions, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
@@ -23,7 +23,9 @@ Tasks:
               (--data catalog: the reference catalog's pairs)
   design      a SystemDesign program (predictor "design") answers each design
               problem; its skeleton is compiled, started, inspected and faulted
-              (--data reference: the reference design problems)
+              (--data reference: the reference design problems). Also prints
+              the pass rate per requirement kind and, per failed requirement,
+              the scenario that exposed it (JSON: byKind, failedRequirements)
   trace       TraceProgram answers trace questions (from \`otpforge dataset
               traces\`), graded against the answers observed on the BEAM
               (also called reasoning, the brief's name)
@@ -108,6 +110,8 @@ Examples:
     else {
       if (split) io.stdout(`split: ${split}\n`);
       io.stdout(formatEvalSummary(result));
+      // Design: pass rates per requirement kind, and the scenario behind each failed requirement.
+      if (name === "design") io.stdout(formatDesignDetails(result as DesignEvalResult));
       if (values.out) io.stdout(`records: ${resolve(io.cwd, values.out)}\n`);
       if (values.report) io.stdout(`report: ${resolve(io.cwd, values.report)}\n`);
     }

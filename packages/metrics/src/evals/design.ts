@@ -16,6 +16,7 @@ import { stripCodeFence } from "../pair-verification/code-text.js";
 import type { ProbeTiming } from "../design/probe-script.js";
 import { designMetric, skeletonOf } from "../design/design-metric.js";
 import type { DesignStatus, DesignVerification, RequirementResult } from "../design/verify-design.js";
+import { failedRequirements, passRatesByKind, type FailedRequirement, type KindSummary } from "./design-summary.js";
 import { summarizeEval, type EvalRecord, type EvalResult } from "./index.js";
 import { readJsonlRecords } from "./jsonl.js";
 import { runFields } from "./run-fields.js";
@@ -45,6 +46,12 @@ export interface EvalDesignOptions {
   onProgress?: (progress: EvaluateProgress) => void;
 }
 
+/** The eval summary, plus pass rates per requirement kind and every failed requirement with the scenario that exposed it. */
+export interface DesignEvalResult extends EvalResult<DesignRecord> {
+  byKind: Record<string, KindSummary>;
+  failedRequirements: FailedRequirement[];
+}
+
 type DesignOutputs = { otp_architecture?: string; code_skeleton: string };
 
 export class DesignDataError extends OtpforgeError {
@@ -58,7 +65,7 @@ export async function evalDesign(
   program: ProgramLike<Prediction<DesignOutputs> | DesignOutputs>,
   problems: readonly DesignProblem[] = DESIGN_PROBLEMS,
   options: EvalDesignOptions = {},
-): Promise<EvalResult<DesignRecord> & { byKind: Record<string, KindSummary> }> {
+): Promise<DesignEvalResult> {
   if (options.pool) return run(options.pool);
   const pool = await createPool();
   try {
@@ -67,7 +74,7 @@ export async function evalDesign(
     await pool.close();
   }
 
-  async function run(pool: JobRunner): Promise<EvalResult<DesignRecord> & { byKind: Record<string, KindSummary> }> {
+  async function run(pool: JobRunner): Promise<DesignEvalResult> {
     const verifications = new Map<string, DesignVerification>();
     const metric = designMetric({
       pool,
@@ -103,33 +110,8 @@ export async function evalDesign(
         code_skeleton: stripCodeFence(skeletonOf(r.prediction)),
       };
     });
-    return { ...summarizeEval("design", records), byKind: passRatesByKind(records) };
+    return { ...summarizeEval("design", records), byKind: passRatesByKind(records), failedRequirements: failedRequirements(records) };
   }
-}
-
-/** Per requirement kind: how many requirements of that kind were checked and the share that held. */
-export interface KindSummary {
-  n: number;
-  passed: number;
-  rate: number;
-}
-
-/**
- * Pass rates per requirement kind over every graded requirement (a design
- * that was not checked counts as failing all of its requirements): which
- * behaviours the program gets wrong, beside the per-problem scores.
- */
-export function passRatesByKind(records: readonly DesignRecord[]): Record<string, KindSummary> {
-  const out: Record<string, KindSummary> = {};
-  for (const r of records) {
-    for (const q of r.requirements) {
-      const k = (out[q.kind] ??= { n: 0, passed: 0, rate: 0 });
-      k.n++;
-      if (q.pass) k.passed++;
-    }
-  }
-  for (const k of Object.values(out)) k.rate = k.n ? k.passed / k.n : 0;
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 /**
