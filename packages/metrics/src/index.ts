@@ -12,7 +12,7 @@ export {
 export * from "./fix-bug-checks/index.js";
 export {
   type DesignVerification, type DesignStatus, type RequirementResult, designMetric, type DesignMetric,
-  type DesignMetricOptions, type ProbeTiming, type DesignPool,
+  type DesignMetricOptions, type ProbeTiming, type DesignPool, verifyDesign, type VerifyDesignOptions, BEHAVIOUR_FAILED_CAP,
 } from "./design/index.js";
 export { evalDesign, readDesignProblems, type DesignRecord, type EvalDesignOptions, type DesignEvalResult } from "./evals/design.js";
 export { formatDesignDetails, type FailedRequirement, type KindSummary } from "./evals/design-summary.js";

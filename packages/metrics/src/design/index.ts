@@ -1,5 +1,5 @@
 // Design verification and the design metric (see verify-design.ts).
-export { verifyDesign, jobTimeoutMs, type DesignVerification, type DesignStatus, type RequirementResult, type VerifyDesignOptions } from "./verify-design.js";
+export { verifyDesign, jobTimeoutMs, BEHAVIOUR_FAILED_CAP, type DesignVerification, type DesignStatus, type RequirementResult, type VerifyDesignOptions } from "./verify-design.js";
 export { designMetric, problemOfExample, skeletonOf, type DesignMetric, type DesignMetricOptions } from "./design-metric.js";
 export { formatDesignFeedback } from "./feedback.js";
 export { findTopCandidates, type TopCandidate } from "./top-candidates.js";
