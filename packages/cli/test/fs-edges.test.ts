@@ -139,16 +139,16 @@ describe("dataset traces refuses a bad --out before starting any BEAM", () => {
   });
 
   it("a complete file made with other options is refused, naming the option (exit 2)", async () => {
-    // The fixture was made with seed fs-edges, runs 1, families final_state,call_result.
+    // The fixture was made with seed fs-edges, families final_state,call_result, its worlds explored, no concurrent share.
     const out = join(dir, "complete.jsonl");
     copyFileSync(FIXTURE, out);
-    const base = ["dataset", "traces", "--n", "2", "--out", out];
+    const base = ["dataset", "traces", "--n", "2", "--out", out, "--concurrent-share", "0"];
     const seed = await cli([...base, "--seed", "other", "--runs", "1", "--families", "final_state,call_result"]);
     expect(seed.code).toBe(2);
     expect(seed.stderr).toContain(`${out} was generated with seed fs-edges, not other: pass --seed fs-edges`);
-    const runs = await cli([...base, "--seed", "fs-edges", "--families", "final_state,call_result"]);
-    expect(runs.code).toBe(2);
-    expect(runs.stderr).toContain("was generated with --runs 1, not --runs 5: pass --runs 1");
+    const observe = await cli([...base, "--seed", "fs-edges", "--observe", "runs", "--families", "final_state,call_result"]);
+    expect(observe.code).toBe(2);
+    expect(observe.stderr).toContain("was generated with --observe explore, not --observe runs: pass --observe explore");
     const families = await cli([...base, "--seed", "fs-edges", "--runs", "1", "--families", "final_state"]);
     expect(families.code).toBe(2);
     expect(families.stderr).toMatch(/holds call_result examples, which --families final_state leaves out/);
