@@ -219,59 +219,47 @@ defmodule OtpForge.Explore do
 
   defp uncontrolled(scenario, job_gl, ms) do
     before = MapSet.new(Process.list())
-    me = self()
     pterms = job_pterms()
     tables = job_tables(before, job_gl)
 
-    root =
-      spawn(fn ->
-        receive do: (:otpforge_start -> :ok)
-
-        value =
-          try do
-            inspect(scenario.run(), limit: 1000, printable_limit: 4096, width: :infinity)
-          catch
-            kind, reason -> "** " <> (Exception.format_banner(kind, reason, __STACKTRACE__) |> String.split("\n") |> hd())
-          end
-
-        send(me, {:explore_one_run, self(), value})
-        receive do: (:otpforge_never -> :ok)
-      end)
-
-    Process.group_leader(root, job_gl)
-    send(root, :otpforge_start)
+    root = start_root(scenario, job_gl, :explore_one_run)
 
     outcome =
       receive do
-        {:explore_one_run, ^root, value} -> value
+        {:explore_one_run, ^root, {:value, text}} -> text
+        {:explore_one_run, ^root, {:crash, text}} -> "** " <> text
       after
         ms -> "timeout"
       end
 
-    cleanup(%{before: before, job_gl: job_gl})
+    # Its supervisors are live: a child killed first may be restarted before they go, so the run's
+    # processes are suspended, then killed, until none is left.
+    clear_run(%{before: before, job_gl: job_gl}, 10)
     restore_pterms(pterms)
     restore_tables(tables)
     outcome
   end
 
-  # ---- one schedule
+  defp clear_run(st, tries) do
+    procs = run_processes(st)
+    # (One may have ended since it was listed: suspending it then fails, and it needs nothing.)
+    Enum.each(procs, fn p -> try(do: :erlang.suspend_process(p), catch: (_, _ -> :ok)) end)
+    cleanup(st)
+    if procs != [] and tries > 0, do: clear_run(st, tries - 1), else: :ok
+  end
 
-  defp schedule(scenario, plan, max_steps, reduce) do
-    before = MapSet.new(Process.list())
+  # A process of the job that runs Scenario.run/0 and sends its value, put into words, to the
+  # caller as {tag, root, {:value, text} | {:crash, banner}}, then waits to be killed. It joins the
+  # job's group before it runs anything: until then the quiescence test would not see it, and a
+  # run with no process seen is over. (The value is put into words in the job's process: a
+  # struct's Inspect is job code.)
+  defp start_root(scenario, job_gl, tag) do
     me = self()
 
-    job_gl = Process.get(:otpforge_job_gl)
-
-    pterms = job_pterms()
-    tables = job_tables(before, job_gl)
-
-    # The root joins the job's group before it runs anything: until then the quiescence test would
-    # not see it, and a run with no process seen is over.
     root =
       spawn(fn ->
         receive do: (:otpforge_start -> :ok)
 
-        # The value is put into words here, in a process of the job: a struct's Inspect is job code.
         value =
           try do
             {:value, inspect(scenario.run(), limit: 1000, printable_limit: 4096, width: :infinity)}
@@ -279,12 +267,26 @@ defmodule OtpForge.Explore do
             kind, reason -> {:crash, Exception.format_banner(kind, reason, __STACKTRACE__) |> String.split("\n") |> hd()}
           end
 
-        send(me, {:explore_result, self(), value})
+        send(me, {tag, self(), value})
         receive do: (:otpforge_never -> :ok)
       end)
 
     Process.group_leader(root, job_gl)
     send(root, :otpforge_start)
+    root
+  end
+
+  # ---- one schedule
+
+  defp schedule(scenario, plan, max_steps, reduce) do
+    before = MapSet.new(Process.list())
+
+    job_gl = Process.get(:otpforge_job_gl)
+
+    pterms = job_pterms()
+    tables = job_tables(before, job_gl)
+
+    root = start_root(scenario, job_gl, :explore_result)
 
     st = %{
       root: root,
