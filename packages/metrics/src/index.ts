@@ -16,6 +16,8 @@ export {
 } from "./design/index.js";
 export { evalDesign, readDesignProblems, type DesignRecord, type EvalDesignOptions, type DesignEvalResult } from "./evals/design.js";
 export { formatDesignDetails, type FailedRequirement, type KindSummary } from "./evals/design-summary.js";
+export { ArchitectureCritic, architectureScore, type ArchitectureReview, type CriticOption } from "./design/architecture-critic.js";
+export type { ArchitectureSummary } from "./evals/design-critic.js";
 export { traceAnswer, scoreTraceAnswer, type TraceAnswerKind, type TraceAnswerScore } from "./trace-answer/index.js";
 export {
   evalReasoning, type TraceEvalExample, type ReasoningRecord, type ReasoningEvalResult, type EvalReasoningOptions,

@@ -14,9 +14,11 @@ export interface KindSummary {
 /** The part of a design record these summaries read. */
 interface GradedDesign {
   problem_id: string;
+  score: number;
   status: DesignStatus;
   message: string;
   requirements: RequirementResult[];
+  architecture_review?: { score: number; critique: string };
 }
 
 /** One requirement a checked design failed, with the scenario that exposed it. */
@@ -71,7 +73,11 @@ export function scenarioLines(detail: string): string[] {
 }
 
 /** The text printed after the eval summary: pass rates by kind, designs not checked, failed requirements with their scenarios. */
-export function formatDesignDetails(result: { byKind: Record<string, KindSummary>; records: readonly GradedDesign[] }): string {
+export function formatDesignDetails(result: {
+  byKind: Record<string, KindSummary>;
+  records: readonly GradedDesign[];
+  architecture?: { n: number; score: number; judged_by: string };
+}): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const kinds = Object.entries(result.byKind);
   const lines: string[] = [];
@@ -92,6 +98,14 @@ export function formatDesignDetails(result: { byKind: Record<string, KindSummary
     for (const f of failed) {
       lines.push(`    ${f.problem_id} ${f.id} [${f.kind}]: ${f.description}`);
       for (const step of f.scenario) lines.push(`      ${step}`);
+    }
+  }
+  if (result.architecture) {
+    // Apart from the score above, which is execution's alone.
+    const a = result.architecture;
+    lines.push(`  architecture critic (${a.judged_by}; a secondary score, never above execution's): ${pct(a.score)} over ${a.n} designs`);
+    for (const r of result.records) {
+      if (r.architecture_review && r.architecture_review.score < r.score) lines.push(`    ${r.problem_id}: ${pct(r.architecture_review.score)}: ${oneLine(r.architecture_review.critique)}`);
     }
   }
   return lines.length ? lines.join("\n") + "\n" : "";

@@ -16,6 +16,8 @@ import { stripCodeFence } from "../pair-verification/code-text.js";
 import type { ProbeTiming } from "../design/probe-script.js";
 import { designMetric, skeletonOf } from "../design/design-metric.js";
 import type { DesignStatus, DesignVerification, RequirementResult } from "../design/verify-design.js";
+import { criticLM, type ArchitectureReview, type CriticOption } from "../design/architecture-critic.js";
+import { reviewArchitectures, type ArchitectureSummary } from "./design-critic.js";
 import { failedRequirements, passRatesByKind, type FailedRequirement, type KindSummary } from "./design-summary.js";
 import { summarizeEval, type EvalRecord, type EvalResult } from "./index.js";
 import { readJsonlRecords } from "./jsonl.js";
@@ -34,6 +36,8 @@ export interface DesignRecord extends EvalRecord {
   tree?: string;
   otp_architecture?: string;
   code_skeleton?: string;
+  /** The architecture critic's review, when one ran: a secondary score, never above `score`, which it leaves alone. */
+  architecture_review?: ArchitectureReview;
 }
 
 export interface EvalDesignOptions {
@@ -44,12 +48,20 @@ export interface EvalDesignOptions {
   concurrency?: number;
   progress?: boolean;
   onProgress?: (progress: EvaluateProgress) => void;
+  /**
+   * The architecture critic: a model reads each checked design's otp_architecture
+   * beside its skeleton and the story. Off by default; "auto" uses the configured LM
+   * (none configured: no critic), an LM that one. Its score is reported apart.
+   */
+  critic?: CriticOption;
 }
 
 /** The eval summary, plus pass rates per requirement kind and every failed requirement with the scenario that exposed it. */
 export interface DesignEvalResult extends EvalResult<DesignRecord> {
   byKind: Record<string, KindSummary>;
   failedRequirements: FailedRequirement[];
+  /** The critic's secondary score (present only when a critic ran); `score` is execution's alone. */
+  architecture?: ArchitectureSummary;
 }
 
 type DesignOutputs = { otp_architecture?: string; code_skeleton: string };
@@ -110,7 +122,16 @@ export async function evalDesign(
         code_skeleton: stripCodeFence(skeletonOf(r.prediction)),
       };
     });
-    return { ...summarizeEval("design", records), byKind: passRatesByKind(records), failedRequirements: failedRequirements(records) };
+    const lm = criticLM(options.critic);
+    const architecture = lm
+      ? await reviewArchitectures(records, result.results.map((r) => r.example.data.problem_description), lm, options.concurrency ?? 4)
+      : undefined;
+    return {
+      ...summarizeEval("design", records),
+      byKind: passRatesByKind(records),
+      failedRequirements: failedRequirements(records),
+      ...(architecture ? { architecture } : {}),
+    };
   }
 }
 
