@@ -195,6 +195,7 @@ defmodule Soundness do
   def run(n, nil) do
     busy = for _ <- 1..2, do: spawn(fn -> spin(0) end)
     seen = Enum.reduce(1..n, MapSet.new(), fn i, acc ->
+      before = Process.list()
       parent = self()
       {pid, ref} = spawn_monitor(fn -> send(parent, {:out, inspect(Scenario.run())}); receive do: (:never -> :ok) end)
       out = receive do
@@ -204,16 +205,22 @@ defmodule Soundness do
       Process.demonitor(ref, [:flush])
       Process.exit(pid, :kill)
       if rem(i, 3) == 0, do: Process.sleep(1)
-      settle()
+      settle(before)
       MapSet.put(acc, out)
     end)
     Enum.each(busy, &Process.exit(&1, :kill))
     MapSet.to_list(seen)
   end
   defp spin(n), do: spin(rem(n + 1, 1000))
-  # The killed run's processes (and their names) are gone before the next run starts.
-  defp settle do
-    if Enum.any?([Counter, A, B], &Process.whereis/1), do: (Process.sleep(1); settle()), else: :ok
+  # Every process the killed run started is gone (with its names) before the next run starts: a
+  # supervisor of the old run could otherwise still restart a child under a name the next run needs.
+  defp settle(before) do
+    left = Process.list() -- before
+    if left != [] do
+      Enum.each(left, &Process.exit(&1, :kill))
+      Process.sleep(1)
+      settle(before)
+    end
   end
 end
 Soundness.run(200, ${concurrent ? concurrent.waitMs : "nil"})`;

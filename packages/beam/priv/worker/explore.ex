@@ -384,8 +384,16 @@ defmodule OtpForge.Explore do
   defp quiescent?(st) do
     a = snapshot(st)
 
-    Enum.all?(a, fn {_, info} -> blocked_info?(info) end) and
+    Enum.all?(a, fn {_, info} -> blocked_info?(info) end) and not exiting?(st) and
       (:erlang.yield(); a == snapshot(st))
+  end
+
+  # A process of the run that is exiting (killed, or at its end) has still to send its exit
+  # signals and free its name: a supervisor has not yet heard of it. Until it is gone the run is
+  # not quiet, or what happens next would depend on how busy the machine is. erlang:processes/0
+  # still lists it; it answers no Process.info.
+  defp exiting?(st) do
+    Enum.any?(Process.list(), fn p -> p != self() and not MapSet.member?(st.before, p) and Process.info(p, :status) == nil end)
   end
 
   # (Not reductions: asking a process for its info costs it reductions, so they move under observation.)
