@@ -115,12 +115,19 @@ describe("the trace task", () => {
   it("a BootstrapFewShot without the task's threshold keeps partly wrong demos (what the threshold prevents)", async () => {
     const lm = traceDemoLM(records);
     const trainset = ofSplit("train").map(task.toExample);
-    const lax = await new BootstrapFewShot({ metric: task.metric, maxBootstrappedDemos: 6, maxLabeledDemos: 0 }).compile(task.program(), { trainset, lm });
+    // A budget as large as the trainset, so every train question is tried
+    // (with a small one the bootstrap may fill up on lucky answers first).
+    const lax = await new BootstrapFewShot({ metric: task.metric, maxBootstrappedDemos: trainset.length, maxLabeledDemos: 0 }).compile(task.program(), { trainset, lm });
     const demos = lax.program.predict.demos as Array<{ question: string; event_trace: string; prediction: string }>;
     const wrong = demos.filter((d) => {
       const gold = records.find((r) => r.question === d.question && r.event_trace === d.event_trace)!;
       return scoreTraceAnswer(gold.answer, gold.answer_kind, d.prediction).score < 1;
     });
     expect(wrong.length).toBeGreaterThan(0);
+    // The same budget with the task's threshold keeps none of them.
+    const strict = await new BootstrapFewShot({ metric: task.metric, metricThreshold: task.metricThreshold, maxBootstrappedDemos: trainset.length, maxLabeledDemos: 0 }).compile(task.program(), { trainset, lm });
+    const kept = strict.program.predict.demos as Array<{ question: string; event_trace: string; prediction: string }>;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBe(demos.length - wrong.length);
   });
 });

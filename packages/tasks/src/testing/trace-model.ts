@@ -6,7 +6,7 @@
 import { hashValue } from "@otpforge/core";
 import { demoAwareLM, demoAwareReply, type DemoAwareOptions, type KnownQuestion } from "@otpforge/core/testing";
 import type { ChatMessage } from "@otpforge/core";
-import type { TraceRecord } from "@otpforge/otp-signatures";
+import { parseTerm, printTerm, type Term, type TraceRecord } from "@otpforge/otp-signatures";
 
 // Prompts carry field values trimmed, so the key is made of trimmed values.
 const key = (f: { process_code?: string; event_trace?: string; question?: string }) => hashValue([f.process_code, f.event_trace, f.question].map((v) => (v ?? "").trim()));
@@ -14,9 +14,20 @@ const key = (f: { process_code?: string; event_trace?: string; question?: string
 /** A wrong answer for a trace question: partly right for lists, plainly wrong otherwise. */
 export function traceMistake(known: KnownQuestion): string {
   const a = known.answer.trim();
-  if (/^\[.+,.+\]$/s.test(a)) return a.replace(/,[^,]*\]$/, "]"); // [x, y, z] -> [x, y]
+  const list = listOf(a);
+  // [x, y, z] -> [x, y], element-wise (an element may hold commas: [{:add, 1}, {:add, 2}]).
+  if (list && list.items.length >= 2 && !list.tail) return printTerm({ type: "list", items: list.items.slice(0, -1) });
   if (/^-?\d+$/.test(a)) return String(Number(a) + 1);
   return a === ":no_idea" ? ":other" : ":no_idea";
+}
+
+function listOf(text: string): Extract<Term, { type: "list" }> | undefined {
+  try {
+    const t = parseTerm(text);
+    return t.type === "list" ? t : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function traceModelOptions(records: readonly TraceRecord[], zeroShotRight = 1 / 3): DemoAwareOptions {
