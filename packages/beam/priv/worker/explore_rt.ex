@@ -96,7 +96,15 @@ defmodule OtpForge.Explore.Rt do
 
   def call(mod, fun, args, at) do
     yield(describe(mod, fun, args))
-    if distributed?(), do: Net.after_choice(mod, fun, args, at), else: Guard.call(mod, fun, args, at)
+
+    if distributed?() do
+      Net.after_choice(mod, fun, args, at)
+    else
+      target = signal_target(mod, fun, args)
+      result = Guard.call(mod, fun, args, at)
+      delivered(target)
+      result
+    end
   end
 
   @doc "A guarded operation that is no choice point but that the distributed model must see (see Net.direct/4)."
@@ -282,6 +290,7 @@ defmodule OtpForge.Explore.Rt do
     mref = :erlang.monitor(:process, pid, [{:alias, :demonitor}])
     tref = if timeout == :infinity, do: nil, else: after_start(max(timeout, 1))
     send(pid, {:"$gen_call", {self(), [:alias | mref]}, msg})
+    delivered(pid)
 
     receive do
       {[:alias | ^mref], reply} ->
@@ -307,6 +316,37 @@ defmodule OtpForge.Explore.Rt do
     send(scheduler(), {:explore_timer, ref, ms, dest, msg})
     ref
   end
+
+  # ---- signals on their way
+  #
+  # A message or exit signal sent to another process is on its way when send/exit returns. The
+  # scheduler looks at processes from outside, so under load it could see the receiver still
+  # idle (a killed server still parked, a server with no request yet) and take the run for quiet
+  # before the signal lands: then which steps are enabled next would depend on how busy the
+  # machine is. :erlang.is_process_alive/1 returns only once every signal its caller sent to
+  # that process has been delivered (a documented guarantee), so the sender waits for that
+  # before its next choice point.
+
+  defp signal_target(mod, :send, [dest | _]) when mod in [Kernel, Process], do: local_pid(dest)
+  defp signal_target(mod, :cast, [dest, _]) when mod in [GenServer, Agent], do: local_pid(dest)
+  defp signal_target(GenServer, :reply, [{pid, _}, _]), do: local_pid(pid)
+  defp signal_target(mod, :exit, [dest, _]) when mod in [Process, :erlang], do: local_pid(dest)
+  defp signal_target(mod, :link, [dest]) when mod in [Process, :erlang], do: local_pid(dest)
+  defp signal_target(_, _, _), do: nil
+
+  defp local_pid(pid) when is_pid(pid), do: if(node(pid) == node() and pid != self(), do: pid)
+  defp local_pid(name) when is_atom(name) and name != nil, do: local_pid(Process.whereis(name))
+  defp local_pid({name, n}) when is_atom(name) and n == node(), do: local_pid(name)
+  # (A :via lookup may raise, e.g. for a registry that is not running; the operation then fails or not as it would.)
+  defp local_pid({:via, _, _} = via) do
+    local_pid(GenServer.whereis(via))
+  rescue
+    _ -> nil
+  end
+  defp local_pid(_), do: nil
+
+  defp delivered(nil), do: :ok
+  defp delivered(pid), do: (:erlang.is_process_alive(pid); :ok)
 
   # ---- how a choice point reads in a witness
 
