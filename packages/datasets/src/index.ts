@@ -20,3 +20,4 @@ export {
   exportOpenAIChat, exportHuggingFace, EXPORT_MANIFEST, type ExportResult, type OpenAIChatExportOptions,
   type HFExportOptions,
 } from "./export/index.js";
+export * from "./scenarios/index.js";

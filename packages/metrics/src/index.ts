@@ -1,6 +1,6 @@
 // Public API of @otpforge/metrics. Import from here only.
 export {
-  verifyPair, type VerifyPairOptions, verifyCatalog, type CatalogCheck, type CatalogReport, type VerifyCatalogOptions,
+  verifyPair, programFingerprints, stripCodeFence, type VerifyPairOptions, verifyCatalog, type CatalogCheck, type CatalogReport, type VerifyCatalogOptions,
   type PairInput, type PairVerdict, type PairReasonCode, type RunOutcome, type Side, type SideReport,
 } from "./pair-verification/index.js";
 export { scenarioMetric, type ScenarioMetricOptions } from "./scenario-metric.js";

@@ -3,6 +3,7 @@
 import { OtpforgeError } from "../errors.js";
 import { chatFields } from "./chat-fields.js";
 import type { Completion, LM, LMRequest, LMResponse, Usage } from "../lm/types.js";
+import { recordUsage } from "../lm/usage.js";
 
 export type ScriptedReply = string | Completion;
 export type ReplyFn = (request: LMRequest, call: number) => ScriptedReply | ScriptedReply[] | Promise<ScriptedReply | ScriptedReply[]>;
@@ -78,6 +79,8 @@ export class ScriptedLM implements LM {
       completionTokens: completions.slice(0, n).reduce((s, c) => s + estimateTokens(c.text), 0),
       cachedTokens: 0,
     };
+    // Counted like a real client's call, so that usage scopes and budgets see scripted calls too (no price: unpriced).
+    recordUsage(this.id, usage, undefined, false);
     return { completions: completions.slice(0, n), usage, model: this.id, cacheHit: false };
   }
 }
