@@ -12,6 +12,7 @@ import {
 import { intOption, parseVerbArgs } from "../args.js";
 import { checkOutputFile } from "../path-checks.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
+import { scenarios, SCENARIOS_HELP } from "./dataset-scenarios.js";
 
 const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
 
@@ -213,11 +214,12 @@ async function traces(argv: string[], io: CliIO): Promise<number> {
 
 export const dataset: Verb = {
   name: "dataset",
-  summary: "build an execution-verified dataset (traces)",
-  help: HELP,
+  summary: "build an execution-verified dataset (traces, or LM-written bug/fix scenarios)",
+  help: `${HELP}\n\n${SCENARIOS_HELP}`,
   async run(argv, io) {
     const [kind, ...rest] = argv;
-    if (kind !== "traces") throw new UsageError(`say which dataset to build: \`otpforge dataset traces ...\`${kind ? ` (got "${kind}")` : ""}`);
+    if (kind === "scenarios") return scenarios(rest, io);
+    if (kind !== "traces") throw new UsageError(`say which dataset to build: \`otpforge dataset traces ...\` or \`otpforge dataset scenarios ...\`${kind ? ` (got "${kind}")` : ""}`);
     return traces(rest, io);
   },
 };

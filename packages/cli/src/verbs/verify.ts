@@ -5,16 +5,18 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { verifyCatalog, verifyPair, type CatalogCheck, type PairVerdict } from "@otpforge/metrics";
 import { catalog, catalogEntry, type CatalogEntry } from "@otpforge/otp-signatures";
+import { readScenarioRecords } from "@otpforge/datasets";
 import { intOption, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
 import { PathError, userPathError } from "../fs-errors.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 
 export const verify: Verb = {
   name: "verify",
-  summary: "execution-verify a bug/fix pair (verify pair) or every catalog entry (verify catalog)",
+  summary: "execution-verify a bug/fix pair (verify pair), every catalog entry (verify catalog) or a generated scenario (verify scenario)",
   help: `Usage:
   otpforge verify pair --buggy B.ex --fixed F.ex --harness H.exs [--runs K] [--timeout-ms N] [--json]
   otpforge verify catalog [--runs K] [--only ID,ID] [--timeout-ms N] [--json]
+  otpforge verify scenario --data F.jsonl --id ID [--runs K] [--timeout-ms N] [--json]
 
 verify pair compiles both versions and the harness under the sandbox policy and
 runs Scenario.run/0 K times against each version (each run in fresh processes).
@@ -24,6 +26,9 @@ runs, buggyFailures and fixedFailures.
 
 verify catalog verifies every reference entry: reference pairs must be valid,
 false friends (claims that are not bugs on the BEAM) invalid.
+
+verify scenario verifies one record of an \`otpforge dataset scenarios\` file
+again (its replay command), by default with the runs it was kept with.
 
 Options:
   --runs K          runs per side (default 5)
@@ -44,7 +49,8 @@ Examples:
     const [sub, ...rest] = argv;
     if (sub === "pair") return verifyPairVerb(rest, io);
     if (sub === "catalog") return verifyCatalogVerb(rest, io);
-    throw new UsageError(`say what to verify: \`otpforge verify pair ...\` or \`otpforge verify catalog\`${sub ? ` (got "${sub}")` : ""}. See \`otpforge verify --help\`.`);
+    if (sub === "scenario") return verifyScenarioVerb(rest, io);
+    throw new UsageError(`say what to verify: \`otpforge verify pair ...\`, \`otpforge verify catalog\` or \`otpforge verify scenario ...\`${sub ? ` (got "${sub}")` : ""}. See \`otpforge verify --help\`.`);
   },
 };
 
@@ -60,8 +66,23 @@ async function verifyPairVerb(argv: string[], io: CliIO): Promise<number> {
   const missing = (["buggy", "fixed", "harness"] as const).filter((k) => !values[k]);
   if (missing.length) throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(", ")}: give the buggy code, the fixed code and the harness files.`);
   const read = (option: "buggy" | "fixed" | "harness") => readSource(resolve(io.cwd, values[option]!), option);
-  const input = { buggy: read("buggy"), fixed: read("fixed"), harness: read("harness") };
+  return checkPair({ buggy: read("buggy"), fixed: read("fixed"), harness: read("harness") }, runs, timeoutMs, values.json === true, io);
+}
 
+/** A record of `otpforge dataset scenarios`, verified again from its file (the record's replay command). */
+async function verifyScenarioVerb(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parseVerbArgs("verify", argv, { data: { type: "string" }, id: { type: "string" }, runs: { type: "string" }, "timeout-ms": { type: "string" } }, false);
+  if (!values.data || !values.id) throw new UsageError("verify scenario needs --data F.jsonl (a scenario dataset) and --id ID (one of its records)");
+  const records = readScenarioRecords(resolve(io.cwd, values.data));
+  const record = records.find((r) => r.id === values.id);
+  if (!record) throw new UsageError(`${values.data} has no record ${values.id}; it holds ${records.length} (${records.slice(0, 5).map((r) => r.id).join(", ")}${records.length > 5 ? ", ..." : ""})`);
+  const runs = intOption(values.runs, "runs", record.verification.runs);
+  const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100, MAX_JOB_TIMEOUT_MS);
+  return checkPair({ buggy: record.buggy_code, fixed: record.fixed_code, harness: record.harness }, runs, timeoutMs, values.json === true, io);
+}
+
+async function checkPair(input: { buggy: string; fixed: string; harness: string }, runs: number, timeoutMs: number, json: boolean, io: CliIO): Promise<number> {
+  const values = { json };
   const progress = io.isTTY && !values.json;
   const done = { buggy: 0, fixed: 0 };
   const verdict = await verifyPair(input, {
