@@ -4,6 +4,7 @@ export {
   type PairInput, type PairVerdict, type PairReasonCode, type RunOutcome, type Side, type SideReport,
 } from "./pair-verification/index.js";
 export { scenarioMetric, type ScenarioMetricOptions } from "./scenario-metric.js";
+export { evalScenario, scenarioAcceptance, type EvalScenarioOptions, type ScenarioEvalRecord, type ScenarioTargetRecord } from "./evals/scenario.js";
 export {
   formatEvalSummary, writeEvalRecords, type EvalRecord, type CategorySummary, type EvalResult, evalFixBug, gradeFix,
   readFixBugCases, FixBugDataError, DEFAULT_FIX_BUG_RUNS, type FixBugRecord, type FixBugGrade, type EvalFixBugOptions,

@@ -2,4 +2,5 @@
 export { type OtpTask, type TaskName, type TaskOptions, type TaskEvalOptions } from "./task.js";
 export { TASK_NAMES, isTaskName, openTask } from "./registry.js";
 export { traceTask } from "./trace.js";
+export { scenarioTask, ScenarioTargetsError, DEFAULT_SCENARIO_RUNS } from "./scenario.js";
 export { selectEvalSplit, type EvalSelection } from "./eval-split.js";

@@ -2,6 +2,7 @@
 // and the examples all open tasks here.
 import { designTask } from "./design.js";
 import { fixBugTask } from "./fix-bug.js";
+import { scenarioTask } from "./scenario.js";
 import type { OtpTask, TaskName, TaskOptions } from "./task.js";
 import { traceTask } from "./trace.js";
 
@@ -9,6 +10,7 @@ const FACTORIES: Record<TaskName, (options: TaskOptions) => OtpTask<any, any>> =
   trace: () => traceTask(),
   "fix-bug": fixBugTask,
   design: designTask,
+  scenario: scenarioTask,
 };
 
 export const TASK_NAMES = Object.keys(FACTORIES) as TaskName[];

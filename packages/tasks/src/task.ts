@@ -6,7 +6,7 @@ import type { EvalResult } from "@otpforge/metrics";
 import type { CompileTask } from "@otpforge/teleprompters";
 import type { Pool } from "@otpforge/beam";
 
-export type TaskName = "trace" | "fix-bug" | "design";
+export type TaskName = "trace" | "fix-bug" | "design" | "scenario";
 
 export interface TaskEvalOptions {
   /** Examples in flight at once. (Which records to score: selectEvalSplit.) */
@@ -38,7 +38,7 @@ export interface OtpTask<P extends Module = Module, R = unknown> extends Compile
 }
 
 export interface TaskOptions {
-  /** fix-bug: harness runs a fix must pass, in compile and eval alike. */
+  /** fix-bug: harness runs a fix must pass, in compile and eval alike; scenario: runs per side. */
   runs?: number;
   /** fix-bug: time limit of one harness run, ms. */
   timeoutMs?: number;

@@ -120,14 +120,17 @@ Examples:
     const task = await resolveTask(positionals[0]!, io, values.runs !== undefined ? { runs: intOption(values.runs, "runs", 5) } : {});
     const model = resolveModel(values.lm, io, lmOptions(values["lm-option"]));
     if (!model && optimizer !== "labeled") throw new NoLMConfiguredError();
-    const valset = values.valset && model ? resolve(io.cwd, values.valset) : undefined;
+    // A built-in task's data keyword (e.g. `catalog`) is no path.
+    const builtin = (task as { builtinData?: string }).builtinData;
+    const dataPath = (v: string) => (v === builtin ? v : resolve(io.cwd, v));
+    const valset = values.valset && model ? dataPath(values.valset) : undefined;
     if (values.valset && !model && !values.json) io.stderr("note: no model configured, so the valset is not scored\n");
 
     const progress = io.isTTY && !values.json ? progressPrinter(io) : undefined;
     let outcome: CompileTaskResult;
     try {
       outcome = await compileTaskToDir(task, {
-        trainsetFile: resolve(io.cwd, values.trainset),
+        trainsetFile: dataPath(values.trainset),
         ...(valset ? { valsetFile: valset } : {}),
         ...(values.split !== undefined ? { trainSplit: values.split } : {}),
         ...(values["val-split"] !== undefined ? { valSplit: values["val-split"] } : {}),
