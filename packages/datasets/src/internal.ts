@@ -11,4 +11,4 @@ export { runElixirSource } from "./traces/runner.js";
 export { worldSeedOf, TraceResumeError } from "./traces/build.js";
 export { worldHash, structureHash, splitOf } from "./traces/quality.js";
 export { ExportError } from "./export/index.js";
-export { scriptedScenarioAnswers, type ScenarioAnswer } from "./scenarios/testing/index.js";
+export { demoAwareScenarioReply, scriptedScenarioAnswers, validScenarioFor, type ScenarioAnswer } from "./scenarios/testing/index.js";

@@ -73,6 +73,8 @@ export function scenarioTask(options: TaskOptions = {}): OtpTask<ScenarioProgram
       return { score: a.score, feedback: a.feedback };
     },
     metricThreshold: 1,
+    // The compile report's table: acceptance zero-shot and compiled per anti-pattern.
+    reportCategory: (d) => (typeof d.id === "string" ? d.id : undefined),
     readRecords,
     toExample,
     loadExamples: (source) => readRecords(source).map(toExample),

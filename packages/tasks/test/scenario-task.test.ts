@@ -9,32 +9,14 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createPool, type Pool } from "@otpforge/beam";
-import { hashValue, withSettings, type LMRequest } from "@otpforge/core";
-import { chatFields, chatReply, ScriptedLM } from "@otpforge/core/testing";
-import { scriptedScenarioAnswers } from "@otpforge/datasets/internal";
+import { withSettings, type LMRequest } from "@otpforge/core";
+import { ScriptedLM } from "@otpforge/core/testing";
+import { demoAwareScenarioReply, scriptedScenarioAnswers } from "@otpforge/datasets/internal";
 import { LabeledFewShot, compileTaskToDir } from "@otpforge/teleprompters";
 import { scenarioTask } from "../src/index.js";
 
-const answers = scriptedScenarioAnswers();
-const moduleName = (text: string) => "Svc" + hashValue(text).slice(0, 6).replace(/[0-9]/g, (d) => "ABCDEFGHIJ"[Number(d)]!).toUpperCase();
-const valid = (antiPattern: string) => {
-  const a = answers["valid-a"]!;
-  const name = moduleName(antiPattern);
-  return { buggy_code: a.buggy_code!.replaceAll("Lobby", name), fixed_code: a.fixed_code!.replaceAll("Lobby", name), explanation: a.explanation!, harness: a.harness!.replaceAll("Lobby", name) };
-};
-const noBug = answers["no-bug"] as Record<string, string>;
-
-function generator() {
-  return new ScriptedLM((request: LMRequest) => {
-    const users = request.messages.map((m, i) => ({ m, i })).filter(({ m }) => m.role === "user");
-    const query = chatFields(users.at(-1)!.m.content).anti_pattern ?? "";
-    const demos = users.slice(0, -1).map(({ i }) => chatFields(request.messages[i + 1]?.content ?? "").buggy_code ?? "");
-    const good = demos.some((d) => d.includes(".members() |> Enum.reduce"));
-    const bad = demos.some((d) => d.includes("defmodule Tally"));
-    const lucky = parseInt(hashValue(query).slice(0, 8), 16) / 0xffffffff < 1 / 3;
-    return chatReply(bad ? noBug : good || lucky ? valid(query) : noBug);
-  });
-}
+const noBug = scriptedScenarioAnswers()["no-bug"] as Record<string, string>;
+const generator = () => new ScriptedLM((request: LMRequest) => demoAwareScenarioReply(request.messages));
 
 let pool: Pool;
 let dir: string;

@@ -160,7 +160,7 @@ Examples:
     }
     progress?.done();
     await task.close?.();
-    if (values.report) writeReport(resolve(io.cwd, values.report), compileReportInput(task.name, outcome));
+    if (values.report) writeReport(resolve(io.cwd, values.report), compileReportInput(task.name, outcome, task.reportCategory?.bind(task)));
     if (values.json) io.stdout(JSON.stringify(summaryJson(task, outcome)) + "\n");
     else io.stdout(summaryText(task, outcome));
     return EXIT_OK;

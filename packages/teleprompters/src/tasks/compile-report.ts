@@ -6,7 +6,12 @@ import type { ReportInput } from "@otpforge/core";
 import { renderPrompts } from "../artifact/prompts.js";
 import type { CompileTaskResult } from "./compile-to-dir.js";
 
-export function compileReportInput(taskName: string, o: CompileTaskResult): ReportInput {
+/** Which category a valset example counts under in the report's table (default: its `category`, or its `family`). */
+export type ReportCategoryOf = (data: Record<string, unknown>) => string | undefined;
+
+const defaultCategoryOf: ReportCategoryOf = (d) => (typeof d.category === "string" ? d.category : typeof d.family === "string" ? d.family : undefined);
+
+export function compileReportInput(taskName: string, o: CompileTaskResult, categoryOf: ReportCategoryOf = defaultCategoryOf): ReportInput {
   const a = o.result.artifact;
   const valSplit = o.splits.val ?? "valset";
   const overall = [
@@ -36,6 +41,7 @@ export function compileReportInput(taskName: string, o: CompileTaskResult): Repo
     },
     overall,
     ...(a.scores.baseline !== undefined && a.scores.val !== undefined ? { baseline: "zero-shot" } : {}),
+    ...categoryRows(o, categoryOf),
     candidates: a.scores.candidates.map((c) => ({ label: c.id, score: c.score, split: candidateSplit })),
     ...(val
       ? {
@@ -60,4 +66,23 @@ export function compileReportInput(taskName: string, o: CompileTaskResult): Repo
       : {}),
     prompts: Object.values(renderPrompts(o.result.program)).map((p) => ({ predictor: p.predictor, messages: p.messages })),
   };
+}
+
+// Zero-shot beside compiled per category of the valset (0..100, as the overall scores), when both were scored.
+function categoryRows(o: CompileTaskResult, categoryOf: ReportCategoryOf): Pick<ReportInput, "categories"> {
+  const { val, baseline } = o.result.evaluations;
+  if (!val || !baseline) return {};
+  const byCategory = new Map<string, { n: number; sums: Record<string, number> }>();
+  for (const [label, evaluation] of [["zero-shot", baseline], ["compiled", val]] as const) {
+    for (const r of evaluation.results) {
+      const name = categoryOf(r.example.data as Record<string, unknown>);
+      if (name === undefined) continue;
+      const row = byCategory.get(name) ?? byCategory.set(name, { n: 0, sums: { "zero-shot": 0, compiled: 0 } }).get(name)!;
+      if (label === "compiled") row.n += 1;
+      row.sums[label]! += r.score;
+    }
+  }
+  if (byCategory.size === 0) return {};
+  const categories = [...byCategory].sort(([x], [y]) => x.localeCompare(y)).map(([name, { n, sums }]) => ({ name, n, scores: { "zero-shot": (100 * sums["zero-shot"]!) / n, compiled: (100 * sums.compiled!) / n } }));
+  return { categories };
 }

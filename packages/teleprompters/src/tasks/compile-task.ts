@@ -24,6 +24,8 @@ export interface CompileTask<P extends Module = Module> {
    * metric keep partly wrong demos; such tasks set 1.
    */
   metricThreshold?: number;
+  /** The category an example counts under in the compile report (default: its `category` or `family`); e.g. the anti-pattern. */
+  reportCategory?(data: Record<string, unknown>): string | undefined;
   /** Reads a dataset file into examples whose input keys are set (with `split` in the data when the file has splits). */
   loadExamples(file: string): Promise<Example[]> | Example[];
 }

@@ -1,2 +1,2 @@
 // Test helpers of the scenario generator (import from "@otpforge/datasets/internal").
-export { scriptedScenarioAnswers, type ScenarioAnswer } from "./scripted-answers.js";
+export { demoAwareScenarioReply, scriptedScenarioAnswers, validScenarioFor, type ScenarioAnswer } from "./scripted-answers.js";

@@ -1,6 +1,8 @@
 // Answers a scripted scenario generator gives in tests: each kind of answer
 // the checks must tell apart. The code is real Elixir, judged on the BEAM by
 // the tests (nothing here says which verdict an answer gets).
+import { hashValue } from "@otpforge/core";
+import { chatFields, chatReply } from "@otpforge/core/testing";
 import { catalogEntry } from "@otpforge/otp-signatures";
 
 export interface ScenarioAnswer {
@@ -100,4 +102,34 @@ export function scriptedScenarioAnswers(): Record<string, ScenarioAnswer> {
     "catalog-copy": { buggy_code: cs.buggy, fixed_code: cs.fixed, explanation: cs.explanation, harness: cs.harness },
     malformed: { buggy_code: selfCaller("Queue", false), fixed_code: selfCaller("Queue", true), explanation },
   };
+}
+
+/** A module name of the prompt's own (so each anti-pattern's pair is its own program). */
+function moduleNameOf(text: string): string {
+  return "Svc" + hashValue(text).slice(0, 6).replace(/[0-9]/g, (d) => "ABCDEFGHIJ"[Number(d)]!).toUpperCase();
+}
+
+/** A pair that verifies (the calling_self bug) with a module named after `text`. */
+export function validScenarioFor(text: string): Record<string, string> {
+  const a = scriptedScenarioAnswers()["valid-a"]!;
+  const name = moduleNameOf(text);
+  const rename = (t: string) => t.replaceAll("Lobby", name);
+  return { buggy_code: rename(a.buggy_code!), fixed_code: rename(a.fixed_code!), explanation: a.explanation!, harness: rename(a.harness!) };
+}
+
+/**
+ * A scripted scenario generator whose demos matter, as the reply to a chat
+ * prompt: with a demo whose bug never shows (the Tally pair) it writes such a
+ * pair; with a demo of the calling_self pattern it writes a verifying pair;
+ * with neither, a verifying pair for one anti-pattern in three (by a hash of
+ * the anti-pattern). Whether a pair verifies is for the BEAM to say.
+ */
+export function demoAwareScenarioReply(messages: ReadonlyArray<{ role: string; content: string }>): string {
+  const users = messages.map((m, i) => ({ m, i })).filter(({ m }) => m.role === "user");
+  const query = chatFields(users.at(-1)?.m.content ?? "").anti_pattern ?? "";
+  const demos = users.slice(0, -1).map(({ i }) => chatFields(messages[i + 1]?.content ?? "").buggy_code ?? "");
+  const good = demos.some((d) => d.includes(".members() |> Enum.reduce"));
+  const bad = demos.some((d) => d.includes("defmodule Tally"));
+  const lucky = parseInt(hashValue(query).slice(0, 8), 16) / 0xffffffff < 1 / 3;
+  return chatReply(bad ? (scriptedScenarioAnswers()["no-bug"] as Record<string, string>) : good || lucky ? validScenarioFor(query) : (scriptedScenarioAnswers()["no-bug"] as Record<string, string>));
 }
