@@ -368,6 +368,8 @@ defmodule OtpForge.Explore do
   # (Quiet means nothing left in the scheduler's mailbox either: an answer it sends to a request
   # there, such as Channels.empty's, wakes the process up without changing the state.)
   defp settle(st) do
+    st = watch(st)
+
     if quiescent?(st) do
       receive do
         msg -> settle(drain(take(st, msg)))
@@ -384,8 +386,25 @@ defmodule OtpForge.Explore do
   defp quiescent?(st) do
     a = snapshot(st)
 
-    Enum.all?(a, fn {_, info} -> blocked_info?(info) end) and not exiting?(st) and
+    Enum.all?(a, fn {_, info} -> blocked_info?(info) end) and not exiting?(st) and not dying?(st) and
       (:erlang.yield(); a == snapshot(st))
+  end
+
+  # Every process of the run is monitored from the moment the scheduler sees it. A process that
+  # is no longer alive but whose :DOWN has not come yet may still be sending its exit signals
+  # (the runtime sends them, with the :DOWN, as it cleans the process up), and a process that
+  # got one reads as waiting until it handles it: the run is not quiet until every dead
+  # process's :DOWN is in. (exiting?/1 sees most of that window; under load it can miss the
+  # end of it, and then which steps are enabled next would depend on how busy the machine is.)
+  defp watch(st) do
+    watched = Map.get(st, :watched, %{})
+    new = for p <- run_processes(st), not is_map_key(watched, p), into: %{}, do: {p, Process.monitor(p)}
+    Map.put(st, :watched, Map.merge(watched, new))
+  end
+
+  defp dying?(st) do
+    downs = Map.get(st, :downs, MapSet.new())
+    Enum.any?(Map.get(st, :watched, %{}), fn {p, _} -> not MapSet.member?(downs, p) and not Process.alive?(p) end)
   end
 
   # A process of the run that is exiting (killed, or at its end) has still to send its exit
@@ -484,6 +503,7 @@ defmodule OtpForge.Explore do
       {:explore_demonitor, ref} -> Channels.demonitor(st, ref)
       {:explore_empty, pid, token, what} -> Channels.empty(st, pid, token, what)
       {:DOWN, sref, :process, pid, reason} when is_map_key(st.srefs, sref) -> Channels.died(st, sref, pid, reason)
+      {:DOWN, ref, :process, pid, _} when is_map_key(st.watched, pid) and :erlang.map_get(pid, st.watched) == ref -> Map.update(st, :downs, MapSet.new([pid]), &MapSet.put(&1, pid))
       # A :DOWN of a monitor given up, a late message of a finished schedule's process.
       _ -> st
     end
@@ -613,7 +633,7 @@ defmodule OtpForge.Explore do
   defp watched(st) do
     for p <- run_processes(st),
         info = Process.info(p, [:links, :monitored_by]),
-        info != nil and (info[:links] != [] or info[:monitored_by] != []),
+        info != nil and (info[:links] != [] or info[:monitored_by] -- [self()] != []),
         into: MapSet.new(),
         do: p
   end

@@ -146,8 +146,10 @@ defmodule OtpForge.Explore.Rt do
   def ends(other), do: other
 
   defp ending do
+    # (The scheduler's own monitor, which only waits for the :DOWN, is nobody watching.)
     with s when s != nil <- scheduler(),
-         [links: l, monitored_by: m] when l != [] or m != [] <- Process.info(self(), [:links, :monitored_by]) do
+         [links: l, monitored_by: m] <- Process.info(self(), [:links, :monitored_by]),
+         true <- l != [] or m -- [s] != [] do
       yield({:ending})
     end
 
