@@ -75,6 +75,8 @@ describe("design records", () => {
     expect(rec.error).toMatch(/could not be parsed/);
     expect(rec.inputs).toEqual({ problem_description: designExamples([p])[0]!.data.problem_description });
     expect(rec.raw).toBe("I would use a supervisor.");
-    expect(rec.tokens).toEqual({ prompt: 0, completion: 0 });
+    // The call was made (and, with a real model, paid for) though its answer could not be read.
+    expect(rec.tokens!.prompt).toBeGreaterThan(0);
+    expect(rec.tokens!.completion).toBeGreaterThan(0);
   });
 });
