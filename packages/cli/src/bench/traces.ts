@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import os from "node:os";
 import { createPool } from "@otpforge/beam";
 import { beamVersions, buildTraceDataset, poolRunner } from "@otpforge/datasets";
-import { defaultPoolSize } from "../verbs/dataset.js";
+import { defaultPoolSize } from "../pool-size.js";
 import { intOption, parseVerbArgs } from "../args.js";
 import { EXIT_OK, UsageError, type CliIO } from "../verb.js";
 import type { Benchmark } from "./index.js";

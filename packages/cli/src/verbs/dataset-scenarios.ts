@@ -14,7 +14,7 @@ import { loadCompiledFile } from "@otpforge/teleprompters";
 import { intOption, lmOptions, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
 import { checkOutputFile } from "../path-checks.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO } from "../verb.js";
-import { defaultPoolSize } from "./dataset.js";
+import { defaultPoolSize } from "../pool-size.js";
 
 export const SCENARIOS_HELP = `Usage: otpforge dataset scenarios --n N --seed S --out F.jsonl [--lm P/M] [--program ARTIFACT] [options] [--json]
 

@@ -1,7 +1,6 @@
 // `otpforge dataset traces`: an execution-verified trace-prediction dataset.
 // The work is @otpforge/datasets' buildTraceDataset on the beam pool; this verb
 // parses options, resumes from an existing file, checkpoints, and reports.
-import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { createPool } from "@otpforge/beam";
 import { ProgressBar } from "@otpforge/core";
@@ -11,15 +10,12 @@ import {
 } from "@otpforge/datasets";
 import { intOption, parseVerbArgs } from "../args.js";
 import { checkOutputFile } from "../path-checks.js";
+import { defaultPoolSize } from "../pool-size.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 import { scenarios, SCENARIOS_HELP } from "./dataset-scenarios.js";
 
 const DIFFICULTIES: Difficulty[] = ["easy", "medium", "hard"];
 
-// Exploring a world keeps its VM busy (virtual time: no timer is waited for), so one per core.
-export function defaultPoolSize(): number {
-  return Math.min(16, availableParallelism());
-}
 
 const HELP = `Usage: otpforge dataset traces --n N --seed S --out F.jsonl [options] [--json]
 

@@ -29,6 +29,9 @@ Tasks:
   trace       TraceProgram answers trace questions (from \`otpforge dataset
               traces\`), graded against the answers observed on the BEAM
               (also called reasoning, the brief's name)
+  scenario    ScenarioProgram writes a bug/fix scenario per anti-pattern; one
+              scores 1 when the BEAM proves it (--data catalog: the catalog's
+              anti-patterns, dev and test split by anti-pattern)
 
 Options:
   --data F          the eval data (JSONL), or the built-in set named above
