@@ -35,5 +35,13 @@ describe("otpforge compile scenario", () => {
     const dev = scenarioTask().readRecords("catalog").filter((t) => t.split === "dev");
     // One bar per dev anti-pattern for each of zero-shot and compiled.
     for (const t of dev) for (const series of ["zero-shot", "compiled"]) expect(html).toContain(`data-series="${series}" data-group="${t.id}"`);
+
+    // The compiled generator on the held-out test anti-patterns, per anti-pattern.
+    const test = scenarioTask().readRecords("catalog").filter((t) => t.split === "test");
+    const e = await cli(["eval", "scenario", "--data", "catalog", "--program", "build/s", "--lm", "openai/gpt-4o-mini", "--runs", "2", "--json"], env, dir);
+    expect(e.code).toBe(0);
+    const scored = JSON.parse(e.stdout);
+    expect(scored).toMatchObject({ split: "test", n: test.length, score: 1 });
+    expect(Object.keys(scored.byCategory).sort()).toEqual(test.map((t) => t.id).sort());
   });
 });
