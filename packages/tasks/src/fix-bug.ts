@@ -5,7 +5,7 @@
 import { example } from "@otpforge/core";
 import { DEFAULT_FIX_BUG_RUNS, evalFixBug, gradeFix, readFixBugCases } from "@otpforge/metrics";
 import { fixBugCases, FixBugProgram, type FixBugCase } from "@otpforge/otp-signatures";
-import { lazyPool, type OtpTask, type TaskOptions } from "./task.js";
+import { evalRunOptions, lazyPool, type OtpTask, type TaskOptions } from "./task.js";
 
 export function fixBugTask(options: TaskOptions = {}): OtpTask<FixBugProgram, FixBugCase> {
   const pool = lazyPool(options.pool);
@@ -37,8 +37,7 @@ export function fixBugTask(options: TaskOptions = {}): OtpTask<FixBugProgram, Fi
         pool: await pool.get(),
         runs,
         ...timeout,
-        ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
-        ...(o.progress !== undefined ? { progress: o.progress } : {}),
+        ...evalRunOptions(o),
       }),
     close: pool.close,
   };

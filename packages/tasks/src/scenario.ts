@@ -9,7 +9,7 @@ import { example, jsonLines, OtpforgeError } from "@otpforge/core";
 import { SCENARIO_TARGETS, splitOf } from "@otpforge/datasets";
 import { evalScenario, scenarioAcceptance, type ScenarioTargetRecord } from "@otpforge/metrics";
 import { referencePairs, ScenarioProgram } from "@otpforge/otp-signatures";
-import { lazyPool, type OtpTask, type TaskOptions } from "./task.js";
+import { evalRunOptions, lazyPool, type OtpTask, type TaskOptions } from "./task.js";
 
 /** Runs per side when a scenario is checked (the metric runs often, in compile). */
 export const DEFAULT_SCENARIO_RUNS = 3;
@@ -83,8 +83,7 @@ export function scenarioTask(options: TaskOptions = {}): OtpTask<ScenarioProgram
         pool: await pool.get(),
         runs,
         ...timeout,
-        ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
-        ...(o.progress !== undefined ? { progress: o.progress } : {}),
+        ...evalRunOptions(o),
       }),
     close: pool.close,
   };

@@ -37,6 +37,11 @@ export interface OtpTask<P extends Module = Module, R = unknown> extends Compile
   close(): Promise<void>;
 }
 
+/** The eval options a metrics eval takes, only those given (exactOptionalPropertyTypes). */
+export function evalRunOptions(o: TaskEvalOptions): { concurrency?: number; progress?: boolean } {
+  return { ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.progress !== undefined ? { progress: o.progress } : {}) };
+}
+
 export interface TaskOptions {
   /** fix-bug: harness runs a fix must pass, in compile and eval alike; scenario: runs per side. */
   runs?: number;
