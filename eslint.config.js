@@ -1,6 +1,6 @@
 // ESLint for the TypeScript (and the build scripts): rules that find defects, not style.
-// Formatting is not checked here: the tree is not formatted by a tool yet, and reformatting
-// it would collide with the work in flight. `npm test` runs this before the test suites.
+// Layout is Prettier's (.prettierrc.json), checked beside this by scripts/lint.mjs.
+// `npm test` runs both before the test suites.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
@@ -46,7 +46,10 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: "error" },
     rules: {
       ...defects,
-      "@typescript-eslint/no-unused-vars": ["error", { args: "after-used", argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { args: "after-used", argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+      ],
       // An unawaited promise loses its error (an unhandled rejection) and its ordering.
       "@typescript-eslint/no-floating-promises": "error",
       "@typescript-eslint/await-thenable": "error",
@@ -62,7 +65,18 @@ export default tseslint.config(
   {
     files: ["**/*.js", "**/*.mjs"],
     ...js.configs.recommended,
-    languageOptions: { ecmaVersion: 2024, sourceType: "module", globals: { process: "readonly", console: "readonly", URL: "readonly", Buffer: "readonly", setTimeout: "readonly", clearTimeout: "readonly" } },
+    languageOptions: {
+      ecmaVersion: 2024,
+      sourceType: "module",
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        Buffer: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+      },
+    },
     rules: { ...js.configs.recommended.rules, ...defects },
   },
 );

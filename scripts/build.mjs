@@ -1,15 +1,14 @@
 #!/usr/bin/env node
 // `pnpm build`: compiles every package to JavaScript and declaration files in
-// its dist/ (tsc -b over tsconfig.build.json, incremental), then copies the
-// files under each package's src/ that are not TypeScript (the Elixir that
-// datasets and metrics read beside their modules) to the same place in dist/,
-// so code that finds them relative to import.meta.url works from either.
-// Files that are not in src/ (beam's priv/, the catalog) are found from the
-// package root, which is one level above both src/ and dist/.
+// its dist/ (tsc -b over tsconfig.build.json, incremental). src/ holds
+// TypeScript only: a package's Elixir is in its priv/ (the Elixir convention;
+// beam's worker, datasets' trace observer, metrics' design probe) and data such
+// as the catalog in a folder of its own, all found from the package root,
+// which is one level above both src/ and dist/ (and listed in its `files`).
 //   node scripts/build.mjs           build what changed
 //   node scripts/build.mjs --clean   remove every dist/ first
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,8 +49,8 @@ function sourceOf(file) {
   return file;
 }
 
-let copied = 0;
 let removed = 0;
+const strays = [];
 for (const p of packages) {
   const src = join(packagesDir, p, "src");
   const dist = join(packagesDir, p, "dist");
@@ -61,15 +60,13 @@ for (const p of packages) {
     rmSync(join(dist, file));
     removed++;
   }
-  for (const file of filesUnder(src)) {
-    if (file.endsWith(".ts")) continue;
-    const from = join(src, file);
-    const to = join(dist, file);
-    if (existsSync(to) && statSync(to).size === statSync(from).size && readFileSync(to).equals(readFileSync(from))) continue;
-    mkdirSync(dirname(to), { recursive: true });
-    copyFileSync(from, to);
-    copied++;
-  }
+  for (const file of filesUnder(src)) if (!file.endsWith(".ts")) strays.push(join("packages", p, "src", file));
 }
-const notes = [copied ? `${copied} asset files copied` : "", removed ? `${removed} stale files removed` : ""].filter(Boolean);
+if (strays.length) {
+  process.stderr.write(
+    `[build] src/ is for TypeScript only; move these to the package's priv/ (Elixir) or a data folder:\n  ${strays.join("\n  ")}\n`,
+  );
+  process.exit(1);
+}
+const notes = [removed ? `${removed} stale files removed` : ""].filter(Boolean);
 process.stderr.write(`[build] ${packages.length} packages built${notes.length ? `, ${notes.join(", ")}` : ""}\n`);

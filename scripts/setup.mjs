@@ -37,7 +37,8 @@ function fail(msg) {
 
 function checkNode() {
   const [major, minor] = process.versions.node.split(".").map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js >= 20.19 is required, found ${process.versions.node}. Install a newer Node.js and rerun.`);
+  if (major < 20 || (major === 20 && minor < 19))
+    fail(`Node.js >= 20.19 is required, found ${process.versions.node}. Install a newer Node.js and rerun.`);
 }
 
 function ensurePnpm() {
@@ -89,7 +90,13 @@ function ensureTestPackages() {
 // better-sqlite3 (the LM response cache) compiles from source when no prebuilt
 // binary can be downloaded, which needs a C++ toolchain and python3.
 function ensureNativeBuildTools() {
-  const missing = [["g++", "g++"], ["make", "make"], ["python3", "python3"]].filter(([bin]) => !has(bin)).map(([, pkg]) => pkg);
+  const missing = [
+    ["g++", "g++"],
+    ["make", "make"],
+    ["python3", "python3"],
+  ]
+    .filter(([bin]) => !has(bin))
+    .map(([, pkg]) => pkg);
   if (missing.length) aptInstall(missing, "better-sqlite3 (the LM cache) is built from source with node-gyp.");
 }
 

@@ -26,7 +26,11 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
  * would not work for a user either). `expose` names top-level bindings of the
  * snippet to return, for the test to check.
  */
-export async function runSnippet(code: string, modules: SnippetModules, options: { expose?: readonly string[] } = {}): Promise<Record<string, unknown>> {
+export async function runSnippet(
+  code: string,
+  modules: SnippetModules,
+  options: { expose?: readonly string[] } = {},
+): Promise<Record<string, unknown>> {
   const js = ts.transpileModule(code, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: true },
   }).outputText;
@@ -35,7 +39,10 @@ export async function runSnippet(code: string, modules: SnippetModules, options:
   const body = js.replace(/^import \{([^}]+)\} from "([^"]+)";\n/gm, (_, list: string, spec: string) => {
     const mod = modules[spec];
     if (!mod) throw new Error(`the snippet imports ${spec}, which the test does not provide`);
-    for (const name of list.split(",").map((s) => s.trim()).filter(Boolean)) {
+    for (const name of list
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (!(name in mod)) throw new Error(`${spec} does not export ${name}`);
       names.push(name);
       values.push(mod[name]);

@@ -11,7 +11,20 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { ChainOfThought, LMConfigError, noModelMessage, Module, Predict, evaluate, lm as makeLM, signature, withSettings, type Example, type LM, type Prediction } from "@otpforge/core";
+import {
+  ChainOfThought,
+  LMConfigError,
+  noModelMessage,
+  Module,
+  Predict,
+  evaluate,
+  lm as makeLM,
+  signature,
+  withSettings,
+  type Example,
+  type LM,
+  type Prediction,
+} from "@otpforge/core";
 import { BootstrapFewShot, renderPrompts, writeArtifactDir } from "@otpforge/teleprompters";
 import { TRAIN_SNIPPETS, VAL_SNIPPETS, toExamples, type Outcome } from "./snippets.js";
 
@@ -34,7 +47,8 @@ const FollowTheReply = signature({
 
 const CallOutcome = signature({
   name: "CallOutcome",
-  instructions: "Decide what the caller of GenServer.call(server, :work, 1000) experiences. The call exits with :timeout when no reply arrives within 1000 ms.",
+  instructions:
+    "Decide what the caller of GenServer.call(server, :work, 1000) experiences. The call exits with :timeout when no reply arrives within 1000 ms.",
   inputs: {
     snippet: z.string().describe("Elixir: the callbacks of a `use GenServer` module that handle the :work call"),
     reply_path: z.string().describe("how the reply reaches the caller, from the previous step"),
@@ -140,7 +154,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
     .catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : err);
       // 2: the command was used wrongly (no model, a bad model spec or key, a bad flag); 1: the work failed.
-      const usage = err instanceof NoModelError || err instanceof LMConfigError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+      const usage =
+        err instanceof NoModelError ||
+        err instanceof LMConfigError ||
+        String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
       process.exitCode = usage ? 2 : 1;
     });
 }

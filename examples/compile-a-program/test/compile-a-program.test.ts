@@ -29,7 +29,8 @@ const naive = (snippet: string): Outcome => (/sleep|receive/.test(snippet) ? "ti
 // lifts the score to 100% only if the kept demos are right.
 const flip = (o: string) => (o === "timeout" ? "reply" : "timeout");
 const decide = {
-  lookup: (f: Record<string, string>) => (gold.has(f.snippet ?? "") ? { answer: gold.get(f.snippet!)!, kind: naive(f.snippet!) } : undefined),
+  lookup: (f: Record<string, string>) =>
+    gold.has(f.snippet ?? "") ? { answer: gold.get(f.snippet!)!, kind: naive(f.snippet!) } : undefined,
   answerField: "outcome",
   mistake: (k: { answer: string }) => flip(k.answer),
   guess: (_k: unknown, f: Record<string, string>) => naive(f.snippet ?? ""),
@@ -115,6 +116,8 @@ describe("examples/compile-a-program", () => {
       (err: { code: number; stderr: string }) => err,
     );
     expect(failed.code).toBe(2);
-    expect(failed.stderr).toContain("No language model is configured: set OTPFORGE_LM (or pass --lm) to provider/model, e.g. openai/gpt-5-mini");
+    expect(failed.stderr).toContain(
+      "No language model is configured: set OTPFORGE_LM (or pass --lm) to provider/model, e.g. openai/gpt-5-mini",
+    );
   });
 });

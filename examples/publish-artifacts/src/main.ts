@@ -46,16 +46,33 @@ export class StrategyAdvisor extends Module {
   }
 }
 
-const ex = (children: string, requirement: string, strategy: Strategy) => example({ children, requirement, strategy }).withInputs("children", "requirement");
+const ex = (children: string, requirement: string, strategy: Strategy) =>
+  example({ children, requirement, strategy }).withInputs("children", "requirement");
 
 /** Worked examples; the second compile also gets the last two. */
 export const EXAMPLES = [
   ex("Cache, Mailer, Metrics: independent services", "a crash of one must not disturb the others", "one_for_one"),
-  ex("Registry, then Workers that register themselves in it", "if the Registry dies the Workers must re-register; a Worker crash must leave the Registry alone", "rest_for_one"),
-  ex("Producer and Consumer that share a sequence number", "if either crashes, both must start again from a clean, common state", "one_for_all"),
-  ex("Repo, then Cache warmed from Repo, then Web reading Cache", "a Repo restart must refill Cache and restart Web; a Web crash restarts only Web", "rest_for_one"),
+  ex(
+    "Registry, then Workers that register themselves in it",
+    "if the Registry dies the Workers must re-register; a Worker crash must leave the Registry alone",
+    "rest_for_one",
+  ),
+  ex(
+    "Producer and Consumer that share a sequence number",
+    "if either crashes, both must start again from a clean, common state",
+    "one_for_all",
+  ),
+  ex(
+    "Repo, then Cache warmed from Repo, then Web reading Cache",
+    "a Repo restart must refill Cache and restart Web; a Web crash restarts only Web",
+    "rest_for_one",
+  ),
   ex("one Session process per logged-in user", "a crashed session must not log out the other users", "one_for_one"),
-  ex("Leader and Follower that keep each other's pids", "a crash of either must restart both, since the saved pids are stale", "one_for_all"),
+  ex(
+    "Leader and Follower that keep each other's pids",
+    "a crash of either must restart both, since the saved pids are stale",
+    "one_for_all",
+  ),
 ];
 
 export interface PublishExampleOptions {
@@ -116,10 +133,14 @@ export async function main(options: PublishExampleOptions = {}): Promise<Publish
   for (const dir of builds) {
     const p = await publish(dir, { to: registry });
     published.push(p);
-    log(`${p.alreadyPublished ? "already published" : "published"} ${p.name}@${p.version} (content ${p.contentHash.slice(0, 12)}) in ${p.path}`);
+    log(
+      `${p.alreadyPublished ? "already published" : "published"} ${p.name}@${p.version} (content ${p.contentHash.slice(0, 12)}) in ${p.path}`,
+    );
   }
   const index = await readIndex(registry);
-  log(`registry ${registry}: strategy-advisor versions ${index.artifacts["strategy-advisor"]!.versions.map((v) => v.version).join(", ")}, latest ${index.artifacts["strategy-advisor"]!.latest}`);
+  log(
+    `registry ${registry}: strategy-advisor versions ${index.artifacts["strategy-advisor"]!.versions.map((v) => v.version).join(", ")}, latest ${index.artifacts["strategy-advisor"]!.latest}`,
+  );
 
   // 3. Versions are immutable: the second build under 1.0.0 is refused.
   let refused: VersionExistsError | undefined;
@@ -140,7 +161,8 @@ export async function main(options: PublishExampleOptions = {}): Promise<Publish
 
   const question = {
     children: options.children ?? "Db (a connection pool), then Cache (filled from Db at start), then Api (reads Cache)",
-    requirement: options.requirement ?? "when Db restarts, Cache must refill and Api restart after it; an Api crash must not touch Db or Cache",
+    requirement:
+      options.requirement ?? "when Db restarts, Cache must refill and Api restart after it; an Api crash must not touch Db or Cache",
   };
   const prediction = await withSettings({ lm: model }, () => program.forward(question));
   log(`children:    ${question.children}\nrequirement: ${question.requirement}\nstrategy:    ${prediction.outputs.strategy}`);
@@ -158,7 +180,9 @@ export async function main(options: PublishExampleOptions = {}): Promise<Publish
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   Promise.resolve()
     .then(() => {
-      const { values } = parseArgs({ options: { lm: { type: "string" }, out: { type: "string" }, children: { type: "string" }, requirement: { type: "string" } } });
+      const { values } = parseArgs({
+        options: { lm: { type: "string" }, out: { type: "string" }, children: { type: "string" }, requirement: { type: "string" } },
+      });
       return main({
         ...(values.lm ? { lm: values.lm } : {}),
         ...(values.out ? { out: values.out } : {}),
@@ -169,7 +193,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
     .catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : err);
       // 2: the command was used wrongly (no model, a bad model spec or key, a bad flag); 1: the work failed.
-      const usage = err instanceof NoModelError || err instanceof LMConfigError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+      const usage =
+        err instanceof NoModelError ||
+        err instanceof LMConfigError ||
+        String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
       process.exitCode = usage ? 2 : 1;
     });
 }

@@ -95,7 +95,12 @@ export async function main(options: TuneOptions = {}): Promise<TuneResult> {
   // traceAnswer with threshold 1, so a partly right run never becomes a demo.
   const task = traceTask();
   const trainset = train.map(task.toExample);
-  const optimizer = new BootstrapFewShot({ metric: task.metric, metricThreshold: task.metricThreshold, maxBootstrappedDemos: 4, maxLabeledDemos: 4 });
+  const optimizer = new BootstrapFewShot({
+    metric: task.metric,
+    metricThreshold: task.metricThreshold,
+    maxBootstrappedDemos: 4,
+    maxLabeledDemos: 4,
+  });
   log(`Compiling TraceProgram with BootstrapFewShot on ${train.length} train examples (model ${model.id})...`);
   const { program, artifact } = await optimizer.compile(new TraceProgram(), {
     trainset,
@@ -107,7 +112,8 @@ export async function main(options: TuneOptions = {}): Promise<TuneResult> {
 
   // 3. Evaluate both programs on the test split, which compiling never saw.
   log(`Evaluating zero-shot and compiled TraceProgram on ${test.length} test examples...`);
-  const evalOn = (p: TraceProgram) => withSettings({ lm: model }, () => task.evaluate(p, test, { progress: false })) as Promise<ReasoningEvalResult>;
+  const evalOn = (p: TraceProgram) =>
+    withSettings({ lm: model }, () => task.evaluate(p, test, { progress: false })) as Promise<ReasoningEvalResult>;
   const zeroShot = await evalOn(new TraceProgram());
   const compiled = await evalOn(program);
   log("");
@@ -125,7 +131,12 @@ export function comparisonTable(zeroShot: ReasoningEvalResult, compiled: Reasoni
   const families = [...new Set([...Object.keys(zeroShot.byCategory), ...Object.keys(compiled.byCategory)])].sort();
   const rows = [
     ["family", "n", "zero-shot", "compiled"],
-    ...families.map((f) => [f, String(compiled.byCategory[f]?.n ?? zeroShot.byCategory[f]?.n ?? 0), pct(zeroShot.byCategory[f]?.score), pct(compiled.byCategory[f]?.score)]),
+    ...families.map((f) => [
+      f,
+      String(compiled.byCategory[f]?.n ?? zeroShot.byCategory[f]?.n ?? 0),
+      pct(zeroShot.byCategory[f]?.score),
+      pct(compiled.byCategory[f]?.score),
+    ]),
     ["overall", String(compiled.n), pct(zeroShot.score), pct(compiled.score)],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
@@ -141,7 +152,15 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
   };
   Promise.resolve()
     .then(() => {
-      const { values } = parseArgs({ options: { lm: { type: "string" }, n: { type: "string" }, seed: { type: "string" }, runs: { type: "string" }, out: { type: "string" } } });
+      const { values } = parseArgs({
+        options: {
+          lm: { type: "string" },
+          n: { type: "string" },
+          seed: { type: "string" },
+          runs: { type: "string" },
+          out: { type: "string" },
+        },
+      });
       return main({
         ...(values.lm ? { lm: values.lm } : {}),
         ...(values.seed ? { seed: values.seed } : {}),
@@ -153,7 +172,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
     .catch((err: unknown) => {
       console.error(err instanceof Error ? err.message : err);
       // 2: the command was used wrongly (no model, a bad model spec or key, a bad flag); 1: the work failed.
-      const usage = err instanceof UsageError || err instanceof LMConfigError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+      const usage =
+        err instanceof UsageError || err instanceof LMConfigError || String((err as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
       process.exitCode = usage ? 2 : 1;
     });
 }

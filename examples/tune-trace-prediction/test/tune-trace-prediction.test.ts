@@ -27,7 +27,13 @@ const out = join(dir, "out");
 const saved = { ...process.env };
 let server: FakeProviderServer;
 let gold: TraceRecord[] | undefined;
-const fakeModel = traceDemoHandler(() => (gold ??= readFileSync(join(out, "traces.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l))));
+const fakeModel = traceDemoHandler(
+  () =>
+    (gold ??= readFileSync(join(out, "traces.jsonl"), "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l))),
+);
 
 beforeAll(async () => {
   server = await FakeProviderServer.start({ handler: fakeModel });
@@ -52,7 +58,10 @@ describe("examples/tune-trace-prediction", () => {
 
     // The dataset: 40 records observed on the BEAM, written to traces.jsonl, all three splits used.
     expect(r.examples).toHaveLength(40);
-    const onDisk = readFileSync(r.datasetPath, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
+    const onDisk = readFileSync(r.datasetPath, "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(onDisk.map((e) => e.id)).toEqual(r.examples.map((e) => e.id));
     // (Its worlds are sequential ones, each proved deterministic over every explored schedule.)
     for (const e of r.examples) {
@@ -77,7 +86,9 @@ describe("examples/tune-trace-prediction", () => {
     const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
     for (const family of Object.keys(r.compiled.byCategory)) {
       const z = r.zeroShot.byCategory[family]!.score;
-      expect(printed).toMatch(new RegExp(`${family}\\s+${r.compiled.byCategory[family]!.n}\\s+${pct(z)}\\s+${pct(r.compiled.byCategory[family]!.score)}`));
+      expect(printed).toMatch(
+        new RegExp(`${family}\\s+${r.compiled.byCategory[family]!.n}\\s+${pct(z)}\\s+${pct(r.compiled.byCategory[family]!.score)}`),
+      );
     }
     expect(printed).toMatch(new RegExp(`overall\\s+${test.length}\\s+${pct(r.zeroShot.score)}\\s+${pct(r.compiled.score)}`));
 

@@ -61,7 +61,10 @@ end
 }
 
 function median(xs: number[]): number {
-  return percentile([...xs].sort((a, b) => a - b), 50);
+  return percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** Waits until the pool has every VM booted and idle again (spares refilled). */
@@ -139,7 +142,13 @@ export async function runBeamBench(options: BeamBenchOptions = {}): Promise<Beam
     });
     await settle(pool, parallelism);
     const rss = residentMB(pool.osPids());
-    poolSide = { startMs, wallMs, programsPerSecond: (n * 1000) / wallMs, residentMB: rss.reduce((a, b) => a + b, 0), residentMBPerWorker: rss };
+    poolSide = {
+      startMs,
+      wallMs,
+      programsPerSecond: (n * 1000) / wallMs,
+      residentMB: rss.reduce((a, b) => a + b, 0),
+      residentMBPerWorker: rss,
+    };
 
     progress(`reused VMs: ${n} programs on ${parallelism} long submissions`);
     const tenants = Array.from({ length: parallelism }, () => pool.submission());
@@ -170,7 +179,9 @@ export async function runBeamBench(options: BeamBenchOptions = {}): Promise<Beam
   const bare: number[] = [];
   for (let i = 0; i < bootSamples; i++) {
     const s = performance.now();
-    await new Promise<void>((resolve) => execFile(install.erl, ["-noshell", "-eval", "erlang:halt()."], { timeout: 60_000 }, () => resolve()));
+    await new Promise<void>((resolve) =>
+      execFile(install.erl, ["-noshell", "-eval", "erlang:halt()."], { timeout: 60_000 }, () => resolve()),
+    );
     bare.push(performance.now() - s);
   }
   const boots: number[] = [];

@@ -18,8 +18,13 @@ function workerSources(): string[] {
     .map((f) => join(PRIV_DIR, f));
 }
 
+/** @internal */
+export function cacheRoot(): string {
+  return userCacheRoot();
+}
+
 /** A cache root only this user can write (workers may run as another user: it must stay readable). */
-function cacheRoot(): string {
+function userCacheRoot(): string {
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
   const root = join(tmpdir(), `otpforge-beam-${uid}`);
   try {
@@ -51,16 +56,21 @@ export function buildWorker(install: ElixirInstall): Promise<string> {
 }
 
 async function compile(install: ElixirInstall, sources: string[], key: string): Promise<string> {
-  const root = cacheRoot();
+  const root = userCacheRoot();
   const final = join(root, key);
   if (existsSync(join(final, "Elixir.OtpForge.Worker.beam"))) return final;
   const tmp = mkdtempSync(join(root, `${key}.tmp-`));
   const elixirc = join(dirname(install.elixir), "elixirc");
   await new Promise<void>((resolve, reject) => {
-    execFile(existsSync(elixirc) ? elixirc : "elixirc", ["--ignore-module-conflict", "-o", tmp, ...sources], { timeout: 300_000 }, (err, _stdout, stderr) => {
-      if (err) reject(new WorkerBuildError(`${stderr || err.message}`.trim().split("\n").slice(0, 8).join("\n")));
-      else resolve();
-    });
+    execFile(
+      existsSync(elixirc) ? elixirc : "elixirc",
+      ["--ignore-module-conflict", "-o", tmp, ...sources],
+      { timeout: 300_000 },
+      (err, _stdout, stderr) => {
+        if (err) reject(new WorkerBuildError(`${stderr || err.message}`.trim().split("\n").slice(0, 8).join("\n")));
+        else resolve();
+      },
+    );
   }).catch((e) => {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

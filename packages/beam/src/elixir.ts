@@ -37,7 +37,7 @@ function onPath(cmd: string, env: NodeJS.ProcessEnv): string | undefined {
 function run(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(cmd, args, { timeout: 60_000, encoding: "utf8" }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? ((err as { code: number }).code) : 1) : 0;
+      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr: stderr || (err ? err.message : "") });
     });
   });
@@ -74,13 +74,19 @@ export function findElixir(env: NodeJS.ProcessEnv = process.env): Promise<Elixir
 async function probe(env: NodeJS.ProcessEnv): Promise<ElixirInstall> {
   const wanted = env.OTPFORGE_ELIXIR || "elixir";
   const elixir = onPath(wanted, env);
-  if (!elixir) throw new ElixirNotFoundError(env.OTPFORGE_ELIXIR ? `OTPFORGE_ELIXIR=${wanted} does not exist.` : "`elixir` was not found on PATH.");
+  if (!elixir)
+    throw new ElixirNotFoundError(env.OTPFORGE_ELIXIR ? `OTPFORGE_ELIXIR=${wanted} does not exist.` : "`elixir` was not found on PATH.");
   const r = await run(elixir, ["-e", PROBE]);
   if (r.code !== 0) throw new ElixirNotFoundError(`\`${elixir}\` did not run (exit ${r.code}): ${r.stderr.trim().split("\n")[0] ?? ""}.`);
-  const [elixirVersion, otpRelease, elixirEbin, loggerEbin, rootDir] = r.stdout.trim().split("\n").map((l) => l.trim());
+  const [elixirVersion, otpRelease, elixirEbin, loggerEbin, rootDir] = r.stdout
+    .trim()
+    .split("\n")
+    .map((l) => l.trim());
   if (!atLeast(elixirVersion ?? "", MIN_ELIXIR)) throw new ElixirNotFoundError(`Elixir ${elixirVersion} is too old.`);
   if (Number.parseInt(otpRelease ?? "0", 10) < MIN_OTP) throw new ElixirNotFoundError(`Erlang/OTP ${otpRelease} is too old.`);
-  const erlCandidates = [join(rootDir ?? "", "bin", "erl"), join(dirname(elixir), "erl"), onPath("erl", env)].filter((p): p is string => !!p);
+  const erlCandidates = [join(rootDir ?? "", "bin", "erl"), join(dirname(elixir), "erl"), onPath("erl", env)].filter(
+    (p): p is string => !!p,
+  );
   const erl = erlCandidates.find((p) => existsSync(p));
   if (!erl) throw new ElixirNotFoundError("`erl` (Erlang) was not found next to Elixir.");
   return { elixir, erl, elixirVersion: elixirVersion!, otpRelease: otpRelease!, ebins: [elixirEbin!, loggerEbin!] };

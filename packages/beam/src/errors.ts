@@ -35,6 +35,26 @@ export class WorkerBuildError extends BeamError {
   }
 }
 
+/**
+ * A preload (createPool({ preload })) was refused when it was built: a sandboxed one broke the
+ * sandbox policy (it must be no more powerful than job code), or it had top-level code, a
+ * module the runtime or another preload has, or a compile error. `refusals` lists each.
+ */
+export class PreloadRefusedError extends BeamError {
+  constructor(
+    readonly preload: string,
+    readonly refusals: string[],
+  ) {
+    super(
+      "PRELOAD_REFUSED",
+      `the preload "${preload}" was refused: ${refusals.slice(0, 5).join("; ")}${refusals.length > 5 ? ` (and ${refusals.length - 5} more)` : ""}`,
+      {
+        category: "input",
+      },
+    );
+  }
+}
+
 /** A worker VM did not start. */
 export class WorkerStartError extends BeamError {
   constructor(detail: string) {

@@ -133,7 +133,10 @@ end`,
       "A waits in handle_call for B, and B in handle_call for A, which is busy: nobody replies. All three calls started at virtual 0 with 5000 ms; " +
       "the caller's timer started first and fires first (the caller exits :timeout), then A's (A exits with the timeout of its call to B). " +
       "B's timer is due at the same millisecond: it fires with A's (B exits with its own timeout too), or after B has seen A die (B dies with A's reason)",
-    outcomes: ["{:timeout, [a: {:timeout_calling, :b}, b: {:died_calling, :a}]}", "{:timeout, [a: {:timeout_calling, :b}, b: {:timeout_calling, :a}]}"],
+    outcomes: [
+      "{:timeout, [a: {:timeout_calling, :b}, b: {:died_calling, :a}]}",
+      "{:timeout, [a: {:timeout_calling, :b}, b: {:timeout_calling, :a}]}",
+    ],
     // Peers by pid, not by name, so that 200 real runs can wait out their 5 s timeouts side by side.
     concurrentRuns: { waitMs: 12_000 },
     source: `
@@ -306,6 +309,9 @@ end`,
       "the child's :hi is sent at virtual 0, before the 100 ms timeout can fire, so the first receive takes it; " +
       "nothing else comes, so the second times out (its timer's own message is no message of the job's)",
     outcomes: ["[{:got, :hi}, :none]"],
+    // No names: 200 real runs can wait out their 100 ms timeouts side by side (one after another
+    // they took 20 s).
+    concurrentRuns: { waitMs: 3_000 },
     source: `
 defmodule Scenario do
   def run do
@@ -387,6 +393,31 @@ defmodule Scenario do
     {:ok, server} = GenServer.start(Server, relay)
     GenServer.cast(server, {:ask, self()})
     [receive(do: (m -> m)), receive(do: (m -> m))]
+  end
+end`,
+  },
+  {
+    name: "a DynamicSupervisor's children counted, then one started, by two clients",
+    why:
+      "each client starts a child only when it counts none: in order the second sees 1 and is refused (1 running); " +
+      "if both count before either starts, both start (2)",
+    outcomes: ["{[:full, :started], 1}", "{[:started, :started], 2}"],
+    source: `
+defmodule Scenario do
+  def run do
+    {:ok, sup} = DynamicSupervisor.start_link(strategy: :one_for_one)
+    tasks =
+      for _ <- 1..2 do
+        Task.async(fn ->
+          if DynamicSupervisor.count_children(sup).active < 1 do
+            {:ok, _} = DynamicSupervisor.start_child(sup, {Agent, fn -> 0 end})
+            :started
+          else
+            :full
+          end
+        end)
+      end
+    {Enum.sort(Enum.map(tasks, &Task.await/1)), DynamicSupervisor.count_children(sup).active}
   end
 end`,
   },

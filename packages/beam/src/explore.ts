@@ -6,7 +6,7 @@
 // with virtual time. The result lists every outcome reached (inspect text of
 // Scenario.run/0's value, or "deadlock"), how many schedules reached it and a
 // witness schedule that replays to it.
-import type { Pool } from "./pool.js";
+import type { JobRunner } from "./job-runner.js";
 import type { DeliveryModel, ExploreJobOptions, JobResult, Limits } from "./types.js";
 
 export type { DeliveryModel };
@@ -58,7 +58,7 @@ export class ExploreError extends Error {
 }
 
 /** Explores every interleaving of `source`'s Scenario.run/0 (bounded by maxSchedules / maxSteps). */
-export async function explore(pool: Pool, source: string, options: ExploreOptions = {}): Promise<ExploreResult> {
+export async function explore(pool: JobRunner, source: string, options: ExploreOptions = {}): Promise<ExploreResult> {
   const { limits, ...explore } = options;
   const result = await pool.run({ script: source, explore, limits: { timeoutMs: 60_000, ...limits } });
   if (result.status !== "ok" || !result.valueJson || typeof result.valueJson !== "object") throw new ExploreError(result);
@@ -66,7 +66,12 @@ export async function explore(pool: Pool, source: string, options: ExploreOption
 }
 
 /** Replays one witness: the outcome that schedule reaches, with its steps in words. */
-export async function replay(pool: Pool, source: string, witness: number[], options: Omit<ExploreOptions, "replay"> = {}): Promise<ExploredOutcome> {
+export async function replay(
+  pool: JobRunner,
+  source: string,
+  witness: number[],
+  options: Omit<ExploreOptions, "replay"> = {},
+): Promise<ExploredOutcome> {
   const r = (await explore(pool, source, { ...options, replay: witness })) as unknown as ExploredOutcome;
   return r;
 }

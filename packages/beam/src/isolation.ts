@@ -71,7 +71,17 @@ const SYSTEM_DIRS = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx
 
 /** bubblewrap arguments for one VM (everything up to the command). */
 export function sandboxArgs(bwrap: string, dir: string, readOnly: readonly string[]): string[] {
-  const args = [bwrap, "--die-with-parent", "--new-session", "--unshare-user", "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"];
+  const args = [
+    bwrap,
+    "--die-with-parent",
+    "--new-session",
+    "--unshare-user",
+    "--unshare-net",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+  ];
   for (const d of SYSTEM_DIRS) {
     let link: string | undefined;
     try {
@@ -103,7 +113,8 @@ export function isolationPlan(want: IsolationWanted = {}, readOnly: readonly str
   const prlimit = which("prlimit");
   const setpriv = which("setpriv");
   const bwrap = want.sandbox === false ? undefined : which("bwrap");
-  const drop = want.dropPrivileges !== false && isRoot && !!setpriv && works([setpriv, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"]);
+  const drop =
+    want.dropPrivileges !== false && isRoot && !!setpriv && works([setpriv, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"]);
   const dropArgs = drop ? [setpriv!, `--reuid=${NOBODY}`, `--regid=${NOBODY}`, "--clear-groups"] : [];
 
   let limits = false;
@@ -111,7 +122,8 @@ export function isolationPlan(want: IsolationWanted = {}, readOnly: readonly str
     outer.push(prlimit, ...RLIMITS, "--");
     limits = true;
   }
-  if (!limits) notices.push("otpforge: `prlimit` is unavailable, so BEAM workers run without OS resource limits (in-VM limits still apply).");
+  if (!limits)
+    notices.push("otpforge: `prlimit` is unavailable, so BEAM workers run without OS resource limits (in-VM limits still apply).");
 
   // The sandbox is probed as it will run: as the user the VM runs as, with a real directory.
   let sandbox = false;
@@ -155,10 +167,21 @@ export function isolationPlan(want: IsolationWanted = {}, readOnly: readonly str
       notices.push(`otpforge: running untrusted code WITHOUT the OS sandbox, as asked (--unsafe-no-isolation): ${why}`);
     } else {
       untrustedRefusal = why;
-      if (want.sandbox !== false) notices.push(`otpforge: ${why} Trusted jobs run; untrusted (model-written) code will be refused. Install bubblewrap: \`sudo apt-get install -y bubblewrap\`.`);
+      if (want.sandbox !== false)
+        notices.push(
+          `otpforge: ${why} Trusted jobs run; untrusted (model-written) code will be refused. Install bubblewrap: \`sudo apt-get install -y bubblewrap\`.`,
+        );
     }
   }
-  const plan: IsolationPlan = { prefixFor, sandbox, network, dropPrivileges: drop, limits, notices, ...(untrustedRefusal ? { untrustedRefusal } : {}) };
+  const plan: IsolationPlan = {
+    prefixFor,
+    sandbox,
+    network,
+    dropPrivileges: drop,
+    limits,
+    notices,
+    ...(untrustedRefusal ? { untrustedRefusal } : {}),
+  };
   if (probe === host) cachedPlans.set(key, plan);
   return plan;
 }

@@ -9,6 +9,11 @@ export interface JobRunner {
   checkPolicy?(source: string | SourceFile[]): Promise<PolicyResult>;
   /** One tenant VM for several untrusted jobs, e.g. a program's K runs (a Pool has it). */
   submission?(): Submission;
+  /**
+   * Names of the preloads its VMs have (a Pool has it): a package whose code can come preloaded
+   * checks for its preload's name here and ships the code in the job only when it is absent.
+   */
+  readonly preloads?: readonly string[];
   /** Worker VMs: how many jobs are worth keeping in flight (a Pool has it). */
   readonly size?: number;
 }

@@ -11,6 +11,7 @@ import { realpathSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { buildWorker } from "./build.js";
+import { buildPreloads, type BuiltPreload } from "./preload.js";
 import { findElixir, type ElixirInstall } from "./elixir.js";
 import { IsolationUnavailableError, PoolClosedError } from "./errors.js";
 import { isolationPlan, shareReadOnly, type IsolationPlan } from "./isolation.js";
@@ -41,6 +42,8 @@ type Task = {
 export interface Pool {
   /** Number of worker VMs. */
   readonly size: number;
+  /** Names of the preloads every VM of this pool has loaded (PoolOptions.preload). */
+  readonly preloads: readonly string[];
   /** One job. Untrusted: in a fresh VM that is discarded afterwards. Trusted: on a long-lived trusted VM. */
   run(job: Job): Promise<JobResult>;
   /**
@@ -60,12 +63,16 @@ export interface Pool {
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const install = await findElixir();
   const workerDir = await buildWorker(install);
+  const preloads = await buildPreloads(install, workerDir, options.preload ?? []);
   // OTPFORGE_UNSAFE_NO_ISOLATION=1 is how the CLI's --unsafe-no-isolation reaches every pool.
   const unsafe = options.isolation?.unsafeNoIsolation ?? process.env.OTPFORGE_UNSAFE_NO_ISOLATION === "1";
   // OTPFORGE_SANDBOX=off: no bubblewrap (then untrusted code is refused unless unsafe).
   const sandbox = options.isolation?.sandbox ?? process.env.OTPFORGE_SANDBOX !== "off";
-  const plan = isolationPlan({ ...options.isolation, sandbox, unsafeNoIsolation: unsafe }, readOnlyPaths(install, workerDir));
-  if (plan.dropPrivileges) shareReadOnly(workerDir);
+  const plan = isolationPlan(
+    { ...options.isolation, sandbox, unsafeNoIsolation: unsafe },
+    readOnlyPaths(install, [workerDir, ...preloads.map((p) => p.dir)]),
+  );
+  if (plan.dropPrivileges) for (const dir of [workerDir, ...preloads.map((p) => p.dir)]) shareReadOnly(dir);
   const notify = options.onNotice ?? ((m: string) => process.stderr.write(`${m}\n`));
   for (const n of plan.notices) {
     if (!noticed.has(n)) {
@@ -73,13 +80,14 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
       notify(n);
     }
   }
-  const pool = new BeamPool(install, workerDir, plan, options);
+  const pool = new BeamPool(install, workerDir, plan, options, preloads);
   await pool.start();
   return pool;
 }
 
 class BeamPool implements Pool {
   readonly size: number;
+  readonly preloads: readonly string[];
   private idle: Worker[] = [];
   private all = new Set<Worker>();
   private starting = 0;
@@ -97,7 +105,9 @@ class BeamPool implements Pool {
     private workerDir: string,
     private plan: IsolationPlan,
     options: PoolOptions,
+    private built: readonly BuiltPreload[] = [],
   ) {
+    this.preloads = built.map((p) => p.name);
     this.size = Math.max(1, Math.floor(options.size ?? availableParallelism()));
     this.maxJobs = Math.max(1, options.maxJobsPerWorker ?? 500);
     this.limits = { ...DEFAULT_LIMITS, ...definedOnly(options.defaultLimits ?? {}) };
@@ -105,7 +115,9 @@ class BeamPool implements Pool {
   }
 
   async start(): Promise<void> {
-    const results = await Promise.allSettled(Array.from({ length: this.size }, () => Worker.start(this.install, this.workerDir, this.plan)));
+    const results = await Promise.allSettled(
+      Array.from({ length: this.size }, () => Worker.start(this.install, this.workerDir, this.plan, this.built)),
+    );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     const started = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
     if (failed) {
@@ -218,7 +230,12 @@ class BeamPool implements Pool {
   }
 
   /** @internal */
-  async runOn(w: Worker, request: { op: string; job: Record<string, unknown> }, limits: Required<Limits>, mode: "trusted" | "tenant"): Promise<JobResult> {
+  async runOn(
+    w: Worker,
+    request: { op: string; job: Record<string, unknown> },
+    limits: Required<Limits>,
+    mode: "trusted" | "tenant",
+  ): Promise<JobResult> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
     let hung = false;
@@ -302,7 +319,7 @@ class BeamPool implements Pool {
     if (this.closed) return;
     this.counters.workersReplaced++;
     this.starting++;
-    Worker.start(this.install, this.workerDir, this.plan).then(
+    Worker.start(this.install, this.workerDir, this.plan, this.built).then(
       (nw) => {
         this.starting--;
         if (this.closed) this.track(nw.kill());
@@ -375,11 +392,11 @@ class TenantSubmission implements Submission {
   }
 }
 
-/** What a sandboxed VM must be able to read: the Erlang and Elixir installs and the compiled worker. */
-function readOnlyPaths(install: ElixirInstall, workerDir: string): string[] {
+/** What a sandboxed VM must be able to read: the Erlang and Elixir installs, the compiled worker and preloads. */
+function readOnlyPaths(install: ElixirInstall, codeDirs: string[]): string[] {
   const erlRoot = dirname(dirname(realpathSync(install.erl)));
   const ebins = install.ebins.map((e) => realpathSync(e));
-  return [...new Set([erlRoot, ...ebins, realpathSync(workerDir)])];
+  return [...new Set([erlRoot, ...ebins, ...codeDirs.map((d) => realpathSync(d))])];
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

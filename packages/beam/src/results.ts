@@ -12,36 +12,45 @@ export function validateJob(job: Job): void {
   if (job.files !== undefined) {
     if (!Array.isArray(job.files)) throw new InvalidJobError("files must be an array of { name, source }");
     job.files.forEach((f, i) => {
-      if (!f || typeof f.name !== "string" || typeof f.source !== "string") throw new InvalidJobError(`files[${i}] must be { name: string, source: string }`);
+      if (!f || typeof f.name !== "string" || typeof f.source !== "string")
+        throw new InvalidJobError(`files[${i}] must be { name: string, source: string }`);
     });
   }
   if (job.script !== undefined && typeof job.script !== "string") throw new InvalidJobError("script must be a string of Elixir source");
   if (job.call !== undefined) {
     const c = job.call;
-    if (!c || typeof c.module !== "string" || typeof c.fun !== "string") throw new InvalidJobError('call must be { module: "Counter", fun: "run", args?: [...] }');
+    if (!c || typeof c.module !== "string" || typeof c.fun !== "string")
+      throw new InvalidJobError('call must be { module: "Counter", fun: "run", args?: [...] }');
     if (c.args !== undefined && !Array.isArray(c.args)) throw new InvalidJobError("call.args must be an array of JSON values");
   }
   // Removed after 0.2.0; a JavaScript caller would otherwise wait for a trace that never comes.
   if ((job as { trace?: unknown }).trace !== undefined) {
-    throw new InvalidJobError("job.trace was removed after 0.2.0; explore() gives a system's possible outcomes, @otpforge/datasets' trace generator its message timelines");
+    throw new InvalidJobError(
+      "job.trace was removed after 0.2.0; explore() gives a system's possible outcomes, @otpforge/datasets' trace generator its message timelines",
+    );
   }
-  if (!job.files?.length && job.script === undefined && job.call === undefined) throw new InvalidJobError("nothing to run: give files, a script or a call");
+  if (!job.files?.length && job.script === undefined && job.call === undefined)
+    throw new InvalidJobError("nothing to run: give files, a script or a call");
   if (job.explore !== undefined) {
     const e = job.explore;
     if (!e || typeof e !== "object") throw new InvalidJobError("explore must be an object: { maxSchedules?, maxSteps?, replay? }");
     for (const k of ["maxSchedules", "maxSteps"] as const) {
-      if (e[k] !== undefined && !(Number.isInteger(e[k]) && e[k]! > 0 && e[k]! <= 1_000_000)) throw new InvalidJobError(`explore.${k} must be an integer from 1 to 1000000`);
+      if (e[k] !== undefined && !(Number.isInteger(e[k]) && e[k]! > 0 && e[k]! <= 1_000_000))
+        throw new InvalidJobError(`explore.${k} must be an integer from 1 to 1000000`);
     }
     if (e.replay !== undefined && !(Array.isArray(e.replay) && e.replay.every((i) => Number.isInteger(i) && i >= 0))) {
       throw new InvalidJobError("explore.replay must be a witness: an array of choice indexes (integers >= 0)");
     }
-    if (e.reduction !== undefined && e.reduction !== "sleep-sets" && e.reduction !== "none") throw new InvalidJobError('explore.reduction must be "sleep-sets" or "none"');
+    if (e.reduction !== undefined && e.reduction !== "sleep-sets" && e.reduction !== "none")
+      throw new InvalidJobError('explore.reduction must be "sleep-sets" or "none"');
     if (job.script === undefined) throw new InvalidJobError("explore needs the scenario as the job's script (it defines Scenario.run/0)");
   }
   for (const [k, v] of Object.entries(job.limits ?? {})) {
-    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0)) throw new InvalidJobError(`limits.${k} must be a positive number, got ${String(v)}`);
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v) || v <= 0))
+      throw new InvalidJobError(`limits.${k} must be a positive number, got ${String(v)}`);
     // Node's timers hold at most 2^31-1 ms; the pool waits timeoutMs plus a grace period.
-    if (k === "timeoutMs" && v > MAX_TIMEOUT_MS) throw new InvalidJobError(`limits.timeoutMs must be at most ${MAX_TIMEOUT_MS} (a day), got ${String(v)}`);
+    if (k === "timeoutMs" && v > MAX_TIMEOUT_MS)
+      throw new InvalidJobError(`limits.timeoutMs must be at most ${MAX_TIMEOUT_MS} (a day), got ${String(v)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 // The shapes of @otpforge/beam's public API: jobs, limits, verdicts.
+import type { Preload } from "./preload.js";
 
 /** How a job ended. Verdicts are data, never exceptions. */
 export type Verdict =
@@ -13,7 +14,17 @@ export type Verdict =
   /** Untrusted code stopped its own VM (halt, killed a runtime process...). Never retried. */
   | "vm_stopped";
 
-export const VERDICTS: readonly Verdict[] = ["ok", "compile_error", "runtime_error", "policy_violation", "timeout", "memory_limit", "output_limit", "crashed", "vm_stopped"];
+export const VERDICTS: readonly Verdict[] = [
+  "ok",
+  "compile_error",
+  "runtime_error",
+  "policy_violation",
+  "timeout",
+  "memory_limit",
+  "output_limit",
+  "crashed",
+  "vm_stopped",
+];
 
 export interface Limits {
   /** Wall-clock time for compile + run. Default 10 000 ms. */
@@ -107,6 +118,12 @@ export interface JobResult {
 }
 
 export interface PoolOptions {
+  /**
+   * Trusted modules compiled once (cached per source hash) and loaded in every worker VM, so jobs
+   * call them without shipping them (see preload.ts and the README's "Preloads"). Jobs may not
+   * define, redefine or shadow them.
+   */
+  preload?: Preload[];
   /** Worker VMs. Default: the number of cores. */
   size?: number;
   /** A worker is replaced after this many jobs. Default 500. */

@@ -19,6 +19,12 @@ export interface WorkerExit {
   tail: string;
 }
 
+/** A built preload's directory of .beam files and its kind (see preload.ts). */
+export interface WorkerPreload {
+  access: "sandboxed" | "trusted";
+  dir: string;
+}
+
 type Pending = { nonce: string; resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void };
 
 export class WorkerDied extends Error {
@@ -62,18 +68,32 @@ export class Worker {
   readonly exited: Promise<WorkerExit>;
   private ready: Promise<void>;
 
-  private constructor(install: ElixirInstall, workerDir: string, plan: IsolationPlan) {
+  private constructor(install: ElixirInstall, workerDir: string, plan: IsolationPlan, preloads: readonly WorkerPreload[]) {
     this.dir = privateDir(plan);
     const args = [
       "-noinput",
-      "+sbwt", "none", "+sbwtdcpu", "none", "+sbwtdio", "none",
-      "+SDio", "2",
+      "+sbwt",
+      "none",
+      "+sbwtdcpu",
+      "none",
+      "+sbwtdio",
+      "none",
+      "+SDio",
+      "2",
       // A spawn bomb hits this before it eats the machine (jobs get limits.maxProcesses, default 10 000).
-      "+P", "32768",
+      "+P",
+      "32768",
       ...install.ebins.flatMap((e) => ["-pa", e]),
-      "-pa", workerDir,
-      "-elixir", "ansi_enabled", "false",
-      "-s", "Elixir.OtpForge.Worker", "main",
+      "-pa",
+      workerDir,
+      // Preloads after the worker: OtpForge.Preload.install loads each from its own directory.
+      ...preloads.flatMap((p) => ["-pa", p.dir, "-otpforge_preload", p.access, p.dir]),
+      "-elixir",
+      "ansi_enabled",
+      "false",
+      "-s",
+      "Elixir.OtpForge.Worker",
+      "main",
     ];
     const [cmd, ...rest] = [...plan.prefixFor(this.dir), install.erl, ...args];
     this.child = spawn(cmd!, rest, {
@@ -144,7 +164,11 @@ export class Worker {
         // and rmSync removes links a job made there without following them.
         rmSync(this.dir, { recursive: true, force: true });
         const err = this.compromise ?? new WorkerDied(this.exitInfo);
-        readyReject(new WorkerStartError(`the VM exited during start (${signal ?? `code ${code}`}): ${this.tail.trim().split("\n").slice(-5).join(" | ")}`));
+        readyReject(
+          new WorkerStartError(
+            `the VM exited during start (${signal ?? `code ${code}`}): ${this.tail.trim().split("\n").slice(-5).join(" | ")}`,
+          ),
+        );
         for (const p of this.pending.values()) p.reject(err);
         this.pending.clear();
         resolve(this.exitInfo);
@@ -157,8 +181,13 @@ export class Worker {
     });
   }
 
-  static async start(install: ElixirInstall, workerDir: string, plan: IsolationPlan): Promise<Worker> {
-    const w = new Worker(install, workerDir, plan);
+  static async start(
+    install: ElixirInstall,
+    workerDir: string,
+    plan: IsolationPlan,
+    preloads: readonly WorkerPreload[] = [],
+  ): Promise<Worker> {
+    const w = new Worker(install, workerDir, plan, preloads);
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([

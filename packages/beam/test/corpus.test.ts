@@ -27,7 +27,10 @@ async function plainValue(elixir: string, name: string, script: string): Promise
   const { modules, rest } = splitModules(script);
   const restFile = `${file}.rest`;
   writeFileSync(restFile, rest);
-  writeFileSync(file, `${modules}\n{value, _} = Code.eval_string(File.read!(${JSON.stringify(restFile)}), [], file: "script.exs")\nIO.write("\\n<<VALUE>>" <> inspect(value, limit: 100_000, printable_limit: 1_000_000, width: :infinity))\n`);
+  writeFileSync(
+    file,
+    `${modules}\n{value, _} = Code.eval_string(File.read!(${JSON.stringify(restFile)}), [], file: "script.exs")\nIO.write("\\n<<VALUE>>" <> inspect(value, limit: 100_000, printable_limit: 1_000_000, width: :infinity))\n`,
+  );
   return new Promise((resolve) => {
     execFile(elixir, [file], { cwd: dir, timeout: 60_000, encoding: "utf8" }, (err, stdout, stderr) => {
       const m = /<<VALUE>>([\s\S]*)$/.exec(stdout);
@@ -53,12 +56,14 @@ function splitModules(script: string): { modules: string; rest: string } {
 async function inParallel<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return out;
 }
 
@@ -66,7 +71,10 @@ describe("normal OTP code in the sandbox", () => {
   it(`runs every one of ${CORPUS.length} examples with its plain-elixir value`, async () => {
     const { elixir } = await findElixir();
     const rows = await inParallel(CORPUS, 2, async (ex) => {
-      const [sandboxed, plain] = await Promise.all([pool.run({ script: ex.script, limits: { timeoutMs: 20_000 } }), plainValue(elixir, ex.name, ex.script)]);
+      const [sandboxed, plain] = await Promise.all([
+        pool.run({ script: ex.script, limits: { timeoutMs: 20_000 } }),
+        plainValue(elixir, ex.name, ex.script),
+      ]);
       return { name: ex.name, status: sandboxed.status, got: sandboxed.status === "ok" ? sandboxed.value : sandboxed.message, plain };
     });
     const differing = rows.filter((r) => r.status !== "ok" || r.got !== r.plain);

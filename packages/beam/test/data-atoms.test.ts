@@ -25,7 +25,10 @@ end
 
 describe("data atoms that name modules", () => {
   it("accepts :socket and :ssl as map keys, options and values", async () => {
-    const r = await pool.run({ files: [{ name: "conn.ex", source: CONN }], script: "{:ok, _} = Conn.start_link(ssl: false)\nGenServer.call(Conn, :state)" });
+    const r = await pool.run({
+      files: [{ name: "conn.ex", source: CONN }],
+      script: "{:ok, _} = Conn.start_link(ssl: false)\nGenServer.call(Conn, :state)",
+    });
     expect(r.status, `${r.message}\n${r.stderr}`).toBe("ok");
     expect(r.value).toBe("%{mode: :socket, socket: nil, ssl: false}");
   });
@@ -35,12 +38,28 @@ describe("data atoms that name modules", () => {
     ["a literal remote call", ":ssl.start()", /:ssl\.start\/0 is not allowed/],
     ["a literal apply/3", "apply(:socket, :open, [:inet, :stream, :tcp])", /:socket\.open\/3 is not allowed/],
     ["a module held in a variable", "m = :ssl\nm.start()", /:ssl\.start\/0 is not allowed/],
-    ["a module read from an option", "opts = [transport: :socket]\nopts[:transport].open(:inet, :stream, :tcp)", /:socket\.open\/3 is not allowed/],
-    ["apply/3 with a module from data", "m = Enum.at([:socket], 0)\napply(m, :open, [:inet, :stream, :tcp])", /:socket\.open\/3 is not allowed/],
+    [
+      "a module read from an option",
+      "opts = [transport: :socket]\nopts[:transport].open(:inet, :stream, :tcp)",
+      /:socket\.open\/3 is not allowed/,
+    ],
+    [
+      "apply/3 with a module from data",
+      "m = Enum.at([:socket], 0)\napply(m, :open, [:inet, :stream, :tcp])",
+      /:socket\.open\/3 is not allowed/,
+    ],
     ["an MFA given to Task", "m = :ssl\nTask.async(m, :start, []) |> Task.await()", /:ssl\.start\/0 is not allowed/],
     ["an MFA given to Agent", "m = :ssl\nAgent.start(m, :start, [])", /:ssl\.start\/1 is not allowed/],
-    ["a child spec that starts through it", "m = :ssl\nSupervisor.start_link([%{id: :x, start: {m, :start, []}}], strategy: :one_for_one)", /:ssl\.start\/0 is not allowed/],
-    ["an MFA sent to an Agent", "{:ok, a} = Agent.start_link(fn -> 0 end)\nm = :ssl\nAgent.get(a, m, :start, [])", /:ssl\.start\/1 is not allowed/],
+    [
+      "a child spec that starts through it",
+      "m = :ssl\nSupervisor.start_link([%{id: :x, start: {m, :start, []}}], strategy: :one_for_one)",
+      /:ssl\.start\/0 is not allowed/,
+    ],
+    [
+      "an MFA sent to an Agent",
+      "{:ok, a} = Agent.start_link(fn -> 0 end)\nm = :ssl\nAgent.get(a, m, :start, [])",
+      /:ssl\.start\/1 is not allowed/,
+    ],
   ];
 
   for (const [name, script, message] of attacks) {
@@ -73,14 +92,18 @@ end
 `,
       },
     ];
-    const r = await pool.run({ files, script: `{:ok, _} = Rooms.start_link([])\n{:ok, a} = Rooms.start_room("a")\n{:ok, b} = Rooms.start_room("b")\n{is_pid(a) and is_pid(b), PartitionSupervisor.count_children(Rooms.Partitions).specs}` });
+    const r = await pool.run({
+      files,
+      script: `{:ok, _} = Rooms.start_link([])\n{:ok, a} = Rooms.start_room("a")\n{:ok, b} = Rooms.start_room("b")\n{is_pid(a) and is_pid(b), PartitionSupervisor.count_children(Rooms.Partitions).specs}`,
+    });
     expect(r.status, `${r.message}\n${r.stderr}`).toBe("ok");
     expect(r.value).toBe("{true, 2}");
   });
 
   it("still refuses a partition child that starts something off the allowlist", async () => {
     const r = await pool.run({
-      script: "m = :ssl\nSupervisor.start_link([{PartitionSupervisor, child_spec: %{id: :x, start: {m, :start, []}}, name: P}], strategy: :one_for_one)",
+      script:
+        "m = :ssl\nSupervisor.start_link([{PartitionSupervisor, child_spec: %{id: :x, start: {m, :start, []}}, name: P}], strategy: :one_for_one)",
     });
     expect(r.status, `${r.message}\n${r.stderr}`).toBe("policy_violation");
     expect(r.message).toMatch(/:ssl\.start\/0 is not allowed/);

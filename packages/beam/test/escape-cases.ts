@@ -18,22 +18,45 @@ const q = (s: string) => JSON.stringify(s);
 const ERLANG_AT_RUN_TIME = "{:initial_call, {erl, _, _}} = Process.info(self(), :initial_call)";
 
 export const ESCAPES: EscapeCase[] = [
-  { name: "code interpolated in ~w(...)", job: (t) => ({ script: `~w(a #{File.write!(${q(t)}, "x")} b)` }), status: "policy_violation", message: /File/ },
+  {
+    name: "code interpolated in ~w(...)",
+    job: (t) => ({ script: `~w(a #{File.write!(${q(t)}, "x")} b)` }),
+    status: "policy_violation",
+    message: /File/,
+  },
   {
     name: "unquote(...) in a def head",
     job: (t) => ({ files: [{ name: "u.ex", source: `defmodule U do\n  def unquote(File.write!(${q(t)}, "x") && :f)(), do: 1\nend` }] }),
     status: "policy_violation",
     message: /unquote is not allowed|File/,
   },
-  { name: "require File, as: F", job: (t) => ({ script: `require File, as: F\nF.write!(${q(t)}, "x")` }), status: "policy_violation", message: /File/ },
-  { name: "alias :os, as: Os", job: (t) => ({ script: `alias :os, as: Os\nOs.cmd(~c"touch ${t}")` }), status: "policy_violation", message: /:os/ },
   {
-    name: "defdelegate default arguments",
-    job: (t) => ({ files: [{ name: "d.ex", source: `defmodule D do\n  defdelegate f(x \\\\ File.write!(${q(t)}, "x")), to: Enum, as: :count\nend` }], script: "D.f()" }),
+    name: "require File, as: F",
+    job: (t) => ({ script: `require File, as: F\nF.write!(${q(t)}, "x")` }),
     status: "policy_violation",
     message: /File/,
   },
-  { name: ":timer.tc with a module/function pair", job: (t) => ({ script: `:timer.tc(:file, :write_file, [~c"${t}", "x"])` }), status: "policy_violation", message: /:file/ },
+  {
+    name: "alias :os, as: Os",
+    job: (t) => ({ script: `alias :os, as: Os\nOs.cmd(~c"touch ${t}")` }),
+    status: "policy_violation",
+    message: /:os/,
+  },
+  {
+    name: "defdelegate default arguments",
+    job: (t) => ({
+      files: [{ name: "d.ex", source: `defmodule D do\n  defdelegate f(x \\\\ File.write!(${q(t)}, "x")), to: Enum, as: :count\nend` }],
+      script: "D.f()",
+    }),
+    status: "policy_violation",
+    message: /File/,
+  },
+  {
+    name: ":timer.tc with a module/function pair",
+    job: (t) => ({ script: `:timer.tc(:file, :write_file, [~c"${t}", "x"])` }),
+    status: "policy_violation",
+    message: /:file/,
+  },
   {
     name: ":erlang read from Process.info, then :timer.tc",
     job: () => ({ script: `${ERLANG_AT_RUN_TIME}\n:timer.tc(erl, :halt, [])` }),
@@ -42,13 +65,17 @@ export const ESCAPES: EscapeCase[] = [
   },
   {
     name: "Task.Supervisor.async_stream with a module/function pair",
-    job: () => ({ script: `{:ok, s} = Task.Supervisor.start_link()\n${ERLANG_AT_RUN_TIME}\nTask.Supervisor.async_stream(s, [1], erl, :halt, []) |> Enum.to_list()` }),
+    job: () => ({
+      script: `{:ok, s} = Task.Supervisor.start_link()\n${ERLANG_AT_RUN_TIME}\nTask.Supervisor.async_stream(s, [1], erl, :halt, []) |> Enum.to_list()`,
+    }),
     status: "policy_violation",
     message: /:erlang\.halt/,
   },
   {
     name: "a File.Stream struct from an atom in a runtime ETS table",
-    job: (t) => ({ script: `mods = :ets.tab2list(:ac_tab)\nm = Enum.find_value(mods, fn _ -> nil end)\nEnum.into(["x"], %{__struct__: m, path: ${q(t)}, modes: [:write], line_or_bytes: :line, raw: true, node: node()})` }),
+    job: (t) => ({
+      script: `mods = :ets.tab2list(:ac_tab)\nm = Enum.find_value(mods, fn _ -> nil end)\nEnum.into(["x"], %{__struct__: m, path: ${q(t)}, modes: [:write], line_or_bytes: :line, raw: true, node: node()})`,
+    }),
     status: "policy_violation",
     message: /may only read ETS tables its processes own; :ac_tab belongs to the runtime/,
   },
@@ -60,7 +87,10 @@ export const ESCAPES: EscapeCase[] = [
   },
   {
     name: "File mapped to File.Evil inside defmodule File.Evil, then a capture",
-    job: (t) => ({ files: [{ name: "e.ex", source: `defmodule File.Evil do\n  def go, do: (f = &File.write!/2; f.(${q(t)}, "x"))\nend` }], script: "File.Evil.go()" }),
+    job: (t) => ({
+      files: [{ name: "e.ex", source: `defmodule File.Evil do\n  def go, do: (f = &File.write!/2; f.(${q(t)}, "x"))\nend` }],
+      script: "File.Evil.go()",
+    }),
     status: "policy_violation",
     message: /File/,
   },
@@ -118,15 +148,47 @@ raise "the program is broken"`,
     status: "policy_violation",
     message: /Process\.info of .* is not allowed/,
   },
-  { name: "defimpl Inspect, for: [Integer] (list form)", job: () => ({ script: `defimpl Inspect, for: [Integer] do\n  def inspect(i, _), do: "forged(#{i})"\nend\n42` }), status: "policy_violation", message: /redefines a module that already exists/ },
-  { name: "a timer aimed at a name nobody holds yet", job: () => ({ script: `Process.send_after(Counter, {:set, 666}, 50)\n:ok` }), status: "policy_violation", message: /no process of the job holds that name/ },
-  { name: ":ets.init_table on the application controller's table", job: () => ({ script: `:ets.init_table(:ac_tab, fn _ -> :end_of_input end)` }), status: "policy_violation", message: /:ac_tab belongs to the runtime/ },
-  { name: "moving a process to another group leader", job: () => ({ script: `p = spawn(fn -> Process.sleep(:infinity) end)\nProcess.group_leader(p, Process.whereis(:user))` }), status: "policy_violation", message: /group_leader\/2 is not allowed/ },
-  { name: "GenServer.reply({:init, :stop}, ...) to halt the VM", job: () => ({ script: `GenServer.reply({:init, :stop}, :x)` }), status: "policy_violation", message: /GenServer\.reply\/2 to \{:init, :stop\}/ },
-  { name: ":timer.kill_after on a runtime process", job: () => ({ script: `:timer.kill_after(0, Process.whereis(:code_server))\nProcess.sleep(100)` }), status: "policy_violation", message: /:code_server\) belongs to the runtime/ },
+  {
+    name: "defimpl Inspect, for: [Integer] (list form)",
+    job: () => ({ script: `defimpl Inspect, for: [Integer] do\n  def inspect(i, _), do: "forged(#{i})"\nend\n42` }),
+    status: "policy_violation",
+    message: /redefines a module that already exists/,
+  },
+  {
+    name: "a timer aimed at a name nobody holds yet",
+    job: () => ({ script: `Process.send_after(Counter, {:set, 666}, 50)\n:ok` }),
+    status: "policy_violation",
+    message: /no process of the job holds that name/,
+  },
+  {
+    name: ":ets.init_table on the application controller's table",
+    job: () => ({ script: `:ets.init_table(:ac_tab, fn _ -> :end_of_input end)` }),
+    status: "policy_violation",
+    message: /:ac_tab belongs to the runtime/,
+  },
+  {
+    name: "moving a process to another group leader",
+    job: () => ({ script: `p = spawn(fn -> Process.sleep(:infinity) end)\nProcess.group_leader(p, Process.whereis(:user))` }),
+    status: "policy_violation",
+    message: /group_leader\/2 is not allowed/,
+  },
+  {
+    name: "GenServer.reply({:init, :stop}, ...) to halt the VM",
+    job: () => ({ script: `GenServer.reply({:init, :stop}, :x)` }),
+    status: "policy_violation",
+    message: /GenServer\.reply\/2 to \{:init, :stop\}/,
+  },
+  {
+    name: ":timer.kill_after on a runtime process",
+    job: () => ({ script: `:timer.kill_after(0, Process.whereis(:code_server))\nProcess.sleep(100)` }),
+    status: "policy_violation",
+    message: /:code_server\) belongs to the runtime/,
+  },
   {
     name: "Task.shutdown of a task struct holding a runtime pid",
-    job: () => ({ script: `Task.shutdown(%Task{pid: Process.whereis(:code_server), ref: make_ref(), owner: self(), mfa: {Kernel, :self, 0}}, :brutal_kill)` }),
+    job: () => ({
+      script: `Task.shutdown(%Task{pid: Process.whereis(:code_server), ref: make_ref(), owner: self(), mfa: {Kernel, :self, 0}}, :brutal_kill)`,
+    }),
     status: "policy_violation",
     message: /belongs to the runtime/,
   },
@@ -236,22 +298,42 @@ Supervisor.start_link(Plain, {{:one_for_one, 1, 5}, [{:x, {erl, :halt, [7]}, :pe
     status: "policy_violation",
     message: /:erlang\.system_info\(:procs\) is not allowed/,
   },
-  { name: ":erlang.garbage_collect of a runtime process", job: () => ({ script: `:erlang.garbage_collect(Process.whereis(:otpforge_runner))` }), status: "policy_violation", message: /belongs to the runtime/ },
+  {
+    name: ":erlang.garbage_collect of a runtime process",
+    job: () => ({ script: `:erlang.garbage_collect(Process.whereis(:otpforge_runner))` }),
+    status: "policy_violation",
+    message: /belongs to the runtime/,
+  },
   {
     name: "Registry listeners that are runtime processes",
     job: () => ({ script: `Registry.start_link(keys: :unique, name: R, listeners: [:otpforge_runner, :code_server])` }),
     status: "policy_violation",
     message: /is a process of the runtime/,
   },
-  { name: "IO.write to the runner as a device", job: () => ({ script: `IO.write(Process.whereis(:otpforge_runner), "io to runner")` }), status: "policy_violation", message: /belongs to the runtime/ },
-  { name: ":io.format to the code server as a device", job: () => ({ script: `:io.format(Process.whereis(:code_server), ~c"x", [])` }), status: "policy_violation", message: /belongs to the runtime/ },
+  {
+    name: "IO.write to the runner as a device",
+    job: () => ({ script: `IO.write(Process.whereis(:otpforge_runner), "io to runner")` }),
+    status: "policy_violation",
+    message: /belongs to the runtime/,
+  },
+  {
+    name: ":io.format to the code server as a device",
+    job: () => ({ script: `:io.format(Process.whereis(:code_server), ~c"x", [])` }),
+    status: "policy_violation",
+    message: /belongs to the runtime/,
+  },
   {
     name: "silencing the logger through :persistent_term (hides a heap kill)",
     job: () => ({ script: `:persistent_term.put({:logger_config, :"$primary_config$"}, -1)` }),
     status: "policy_violation",
     message: /:persistent_term key .* belongs to the runtime/,
   },
-  { name: ":persistent_term.get/0 lists the runtime's terms", job: () => ({ script: `:persistent_term.get() |> length()` }), status: "policy_violation", message: /:persistent_term\.get\/0 is not allowed/ },
+  {
+    name: ":persistent_term.get/0 lists the runtime's terms",
+    job: () => ({ script: `:persistent_term.get() |> length()` }),
+    status: "policy_violation",
+    message: /:persistent_term\.get\/0 is not allowed/,
+  },
 
   // Second attacker round: OTP building blocks run {M, F, A} from their messages and state.
   {
@@ -309,19 +391,27 @@ Process.sleep(500)`,
   },
   {
     name: "Agent.start_link/4 options: :debug writes a file",
-    job: () => ({ files: [{ name: "ag.ex", source: "defmodule Ag do\n  def init, do: 0\nend" }], script: `Agent.start_link(Ag, :init, [], debug: [{:log_to_file, ~c"pwned.txt"}])` }),
+    job: () => ({
+      files: [{ name: "ag.ex", source: "defmodule Ag do\n  def init, do: 0\nend" }],
+      script: `Agent.start_link(Ag, :init, [], debug: [{:log_to_file, ~c"pwned.txt"}])`,
+    }),
     status: "policy_violation",
     message: /the :debug option is not allowed/,
   },
   {
     name: "Agent.start_link/4 options: spawn_opt lifting the heap limit",
-    job: () => ({ files: [{ name: "ag.ex", source: "defmodule Ag do\n  def init, do: 0\nend" }], script: `Agent.start_link(Ag, :init, [], spawn_opt: [max_heap_size: 0])` }),
+    job: () => ({
+      files: [{ name: "ag.ex", source: "defmodule Ag do\n  def init, do: 0\nend" }],
+      script: `Agent.start_link(Ag, :init, [], spawn_opt: [max_heap_size: 0])`,
+    }),
     status: "policy_violation",
     message: /spawn option \{:max_heap_size, 0\} is not allowed/,
   },
   {
     name: "an IO.Stream struct aimed at the runner",
-    job: () => ({ script: `Enum.into(["hello runner"], %IO.Stream{device: Process.whereis(:otpforge_runner), raw: true, line_or_bytes: :line})` }),
+    job: () => ({
+      script: `Enum.into(["hello runner"], %IO.Stream{device: Process.whereis(:otpforge_runner), raw: true, line_or_bytes: :line})`,
+    }),
     status: "policy_violation",
     message: /IO\.Stream/,
   },

@@ -106,11 +106,15 @@ describe.runIf(isRoot)("escapes, as a normal user (setpriv to an unprivileged ui
     chownSync(home, USER, USER);
     chownSync(join(home, ".env"), USER, USER);
     const tsx = join(here, "..", "..", "..", "node_modules", ".bin", "tsx");
-    const r = spawnSync("setpriv", [`--reuid=${USER}`, `--regid=${USER}`, "--clear-groups", tsx, join(here, "run-escapes.ts"), target, home], {
-      encoding: "utf8",
-      env: { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir() },
-      timeout: 300_000,
-    });
+    const r = spawnSync(
+      "setpriv",
+      [`--reuid=${USER}`, `--regid=${USER}`, "--clear-groups", tsx, join(here, "run-escapes.ts"), target, home],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, HOME: home, TMPDIR: tmpdir() },
+        timeout: 300_000,
+      },
+    );
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as {
       uid: number;

@@ -17,7 +17,8 @@ afterAll(async () => {
 });
 
 const sorted = (xs: string[]) => [...xs].sort();
-const outcomesOf = (r: JobResult) => sorted(((r.valueJson as { outcomes?: Array<{ outcome: string }> })?.outcomes ?? []).map((o) => o.outcome));
+const outcomesOf = (r: JobResult) =>
+  sorted(((r.valueJson as { outcomes?: Array<{ outcome: string }> })?.outcomes ?? []).map((o) => o.outcome));
 const exploreJob = (script: string, timeoutMs = 20_000) => pool.run({ script, explore: {}, limits: { timeoutMs } });
 
 async function benign() {
@@ -29,16 +30,20 @@ async function benign() {
 
 // Every case, whatever it asserts, is followed by a benign exploration on the same pool.
 function hostile(name: string, fn: () => Promise<void>, timeout = 60_000) {
-  it(name, async () => {
-    let failure: unknown;
-    try {
-      await fn();
-    } catch (e) {
-      failure = e;
-    }
-    await benign();
-    if (failure) throw failure;
-  }, timeout);
+  it(
+    name,
+    async () => {
+      let failure: unknown;
+      try {
+        await fn();
+      } catch (e) {
+        failure = e;
+      }
+      await benign();
+      if (failure) throw failure;
+    },
+    timeout,
+  );
 }
 
 // What a read of /etc/passwd (or a shell's `id`) looks like in a result.
@@ -62,10 +67,12 @@ const POLL = `
   end`;
 
 describe("attacks that once got past the explorer (the fifth attacker round), each now stopped", () => {
-  hostile("a script's top-level code runs in the scheduler process and seeds its mailbox with a timer to :file_server_2", async () => {
-    // The script's top level runs in the root, which then becomes the scheduler: a forged
-    // {:explore_timer, ...} waits in its mailbox and the scheduler (the runtime's, to the guards) delivers it.
-    const r = await exploreJob(`
+  hostile(
+    "a script's top-level code runs in the scheduler process and seeds its mailbox with a timer to :file_server_2",
+    async () => {
+      // The script's top level runs in the root, which then becomes the scheduler: a forged
+      // {:explore_timer, ...} waits in its mailbox and the scheduler (the runtime's, to the guards) delivers it.
+      const r = await exploreJob(`
 send(self(), {:explore_timer, make_ref(), 0, :file_server_2, {:"$gen_call", {:c, :t}, {:read_file, ~c"/etc/passwd"}}})
 defmodule Scenario do
   def run do
@@ -75,12 +82,16 @@ defmodule Scenario do
   end
 ${POLL}
 end`);
-    expectNoLoot(r);
-  }, 60_000);
+      expectNoLoot(r);
+    },
+    60_000,
+  );
 
-  hostile("the same forged timer to :code_server loads a module whose on_load runs a shell command", async () => {
-    // pwn.beam (OTP 25): -on_load(go/0). go() -> c ! {t, os:cmd("id; uname -n")}, ok.
-    const r = await exploreJob(`
+  hostile(
+    "the same forged timer to :code_server loads a module whose on_load runs a shell command",
+    async () => {
+      // pwn.beam (OTP 25): -on_load(go/0). go() -> c ! {t, os:cmd("id; uname -n")}, ok.
+      const r = await exploreJob(`
 bin = Base.decode64!("Rk9SMQAAAohCRUFNQXRVOAAAADwAAAAKA3B3bgJnbwJvcwNjbWQBdAFjAm9rC21vZHVsZV9pbmZvBmVybGFuZw9nZXRfbW9kdWxlX2luZm9Db2RlAAAAYAAAABAAAAAAAAAAqQAAAAcAAAADARCZEAISIgABIJUMAABARwADBxAAEDAQpBMXIFIDQGIDFEByAxIAEwEwmQACEoIAAUBAEgNOEBABUJkAAhKCEAFgQAMTQBIDTiAgA1N0clQAAAAASW1wVAAAACgAAAADAAAAAwAAAAQAAAABAAAACQAAAAoAAAABAAAACQAAAAoAAAACRXhwVAAAABwAAAACAAAACAAAAAEAAAAGAAAACAAAAAAAAAAETGl0VAAAACQAAAAYeJxjYGBgZGBgEGjOZuDJTLFWKM1LzE1V0M0DACrBBQVNZXRhAAAAHYNsAAAAAWgCZAAQZW5hYmxlZF9mZWF0dXJlc2pqAAAATG9jVAAAABAAAAABAAAAAgAAAAAAAAACQXR0cgAAACiDbAAAAAFoAmQAA3ZzbmwAAAABbhAAQZWf7odxNpmuOcN1T+oHYmpqQ0luZgAAAESDbAAAAANoAmQAB3ZlcnNpb25rAAU4LjIuM2gCZAAHb3B0aW9uc2poAmQABnNvdXJjZWsADi90bXAveC9wd24uZXJsakRiZ2kAAABHg2gDZAANZGVidWdfaW5mb192MWQAEWVybF9hYnN0cmFjdF9jb2RlaAJkAARub25lbAAAAAFoAmQAA2N3ZGsABi90bXAveGoATGluZQAAABUAAAAAAAAAAAAAAAMAAAABAAAAADEAAABUeXBlAAAAGgAAAAEAAAABH/8AAAAAAAAAAP//////////AAA=")
 sink = spawn(fn -> receive do _ -> :ok end end)
 send(self(), {:explore_timer, make_ref(), 0, :code_server, {:code_call, sink, {:load_binary, :pwn, ~c"pwn", bin}}})
@@ -92,13 +103,17 @@ defmodule Scenario do
   end
 ${POLL}
 end`);
-    expectNoLoot(r);
-  }, 60_000);
+      expectNoLoot(r);
+    },
+    60_000,
+  );
 
-  hostile("a job's Inspect implementation runs inside the scheduler (describing a step) and sends it a forged timer", async () => {
-    // show/1 in explore.ex inspects the message of a parked send in the scheduler process; the
-    // impl erases :otpforge_explorer first so its own send does not park the scheduler on itself.
-    const r = await exploreJob(`
+  hostile(
+    "a job's Inspect implementation runs inside the scheduler (describing a step) and sends it a forged timer",
+    async () => {
+      // show/1 in explore.ex inspects the message of a parked send in the scheduler process; the
+      // impl erases :otpforge_explorer first so its own send does not park the scheduler on itself.
+      const r = await exploreJob(`
 defmodule Evil do
   defstruct [:n]
 end
@@ -121,13 +136,17 @@ defmodule Scenario do
   end
 ${POLL}
 end`);
-    expectNoLoot(r);
-  }, 60_000);
+      expectNoLoot(r);
+    },
+    60_000,
+  );
 
-  hostile("a virtual timer to a free name (Rt checks Guard.dest, not timer_dest), then the scheduler registered under that name", async () => {
-    // Process.register/2 accepts a pid the job does not own; the scheduler resolves the name at
-    // delivery and sends the forged timer to itself.
-    const r = await exploreJob(`
+  hostile(
+    "a virtual timer to a free name (Rt checks Guard.dest, not timer_dest), then the scheduler registered under that name",
+    async () => {
+      // Process.register/2 accepts a pid the job does not own; the scheduler resolves the name at
+      // delivery and sends the forged timer to itself.
+      const r = await exploreJob(`
 defmodule Scenario do
   def run do
     Process.send_after(:later, {:explore_timer, make_ref(), 0, :file_server_2, {:"$gen_call", {:c, :t}, {:read_file, ~c"/etc/passwd"}}}, 1)
@@ -138,8 +157,10 @@ defmodule Scenario do
   end
 ${POLL}
 end`);
-    expectNoLoot(r);
-  }, 60_000);
+      expectNoLoot(r);
+    },
+    60_000,
+  );
 
   const TWO_FACED = `
 defmodule TwoFaced do
@@ -154,8 +175,10 @@ defmodule TwoFaced do
   def send(_, _), do: :ok
 end`;
 
-  hostile("a {:via, Module, name} that resolves differently the second time: Rt.gen_call checks one pid and sends $gen_call to another", async () => {
-    const r = await exploreJob(`${TWO_FACED}
+  hostile(
+    "a {:via, Module, name} that resolves differently the second time: Rt.gen_call checks one pid and sends $gen_call to another",
+    async () => {
+      const r = await exploreJob(`${TWO_FACED}
 defmodule Scenario do
   def run do
     spawn(fn -> :persistent_term.put(:loot, GenServer.call({:via, TwoFaced, :fs}, {:read_file, ~c"/etc/passwd"})) end)
@@ -165,17 +188,26 @@ defmodule Scenario do
   defp wait(0), do: :no_reply
   defp wait(n), do: (case :persistent_term.get(:loot, nil), do: (nil -> wait(n - 1); r -> r))
 end`);
-    expectNoLoot(r);
-  }, 60_000);
+      expectNoLoot(r);
+    },
+    60_000,
+  );
 
-  hostile("the same two-faced {:via} name in a plain job (OtpForge.Guard resolves once, GenServer.call again)", async () => {
-    const r = await pool.run({ script: `${TWO_FACED}\nGenServer.call({:via, TwoFaced, :fs}, {:read_file, ~c"/etc/passwd"})`, limits: { timeoutMs: 20_000 } });
-    // The guard looks the name up once: nobody holds it then, so the call exits with :noproc, as
-    // GenServer.call does for a free name (and nothing was read).
-    expect(JSON.stringify(r)).not.toMatch(LOOT);
-    expect(r.status).toBe("runtime_error");
-    expect(r.message).toMatch(/exited in: GenServer.call/);
-  }, 60_000);
+  hostile(
+    "the same two-faced {:via} name in a plain job (OtpForge.Guard resolves once, GenServer.call again)",
+    async () => {
+      const r = await pool.run({
+        script: `${TWO_FACED}\nGenServer.call({:via, TwoFaced, :fs}, {:read_file, ~c"/etc/passwd"})`,
+        limits: { timeoutMs: 20_000 },
+      });
+      // The guard looks the name up once: nobody holds it then, so the call exits with :noproc, as
+      // GenServer.call does for a free name (and nothing was read).
+      expect(JSON.stringify(r)).not.toMatch(LOOT);
+      expect(r.status).toBe("runtime_error");
+      expect(r.message).toMatch(/exited in: GenServer.call/);
+    },
+    60_000,
+  );
 
   const TWO_SENDERS = `
     parent = self()
@@ -183,8 +215,10 @@ end`);
     spawn(fn -> send(parent, :b) end)
     order = [receive(do: (x -> x)), receive(do: (x -> x))]`;
 
-  hostile("erasing :otpforge_explorer (not a baseline key, so the guard lets the job erase it) turns exploration off: one outcome, complete: true", async () => {
-    const r = await exploreJob(`
+  hostile(
+    "erasing :otpforge_explorer (not a baseline key, so the guard lets the job erase it) turns exploration off: one outcome, complete: true",
+    async () => {
+      const r = await exploreJob(`
 defmodule Scenario do
   def run do
     :persistent_term.erase(:otpforge_explorer)
@@ -192,15 +226,19 @@ ${TWO_SENDERS}
     order
   end
 end`);
-    if (r.status !== "policy_violation") {
-      expect(r.status).toBe("ok");
-      expect(outcomesOf(r)).toEqual(["[:a, :b]", "[:b, :a]"]);
-    }
-  }, 60_000);
+      if (r.status !== "policy_violation") {
+        expect(r.status).toBe("ok");
+        expect(outcomesOf(r)).toEqual(["[:a, :b]", "[:b, :a]"]);
+      }
+    },
+    60_000,
+  );
 
-  hostile("state kept across schedules (a :persistent_term counter) yields an outcome no single run can have and hides a real one", async () => {
-    // On the real BEAM, Scenario.run/0 in a fresh VM always sees 0.
-    const r = await exploreJob(`
+  hostile(
+    "state kept across schedules (a :persistent_term counter) yields an outcome no single run can have and hides a real one",
+    async () => {
+      // On the real BEAM, Scenario.run/0 in a fresh VM always sees 0.
+      const r = await exploreJob(`
 defmodule Scenario do
   def run do
     n = :persistent_term.get(:runs, 0)
@@ -209,16 +247,20 @@ ${TWO_SENDERS}
     {n, order}
   end
 end`);
-    if (r.status !== "policy_violation") {
-      expect(r.status).toBe("ok");
-      expect(outcomesOf(r)).toEqual(["{0, [:a, :b]}", "{0, [:b, :a]}"]);
-    }
-  }, 60_000);
+      if (r.status !== "policy_violation") {
+        expect(r.status).toBe("ok");
+        expect(outcomesOf(r)).toEqual(["{0, [:a, :b]}", "{0, [:b, :a]}"]);
+      }
+    },
+    60_000,
+  );
 
-  hostile("a grandchild whose parent has exited is not a process of the run: the explorer reports a deadlock the code cannot have", async () => {
-    // run_processes/1 follows live parent chains only: the busy grandchild is invisible, the root
-    // looks blocked with nothing parked, "deadlock". On the real BEAM it always gets :late.
-    const r = await exploreJob(`
+  hostile(
+    "a grandchild whose parent has exited is not a process of the run: the explorer reports a deadlock the code cannot have",
+    async () => {
+      // run_processes/1 follows live parent chains only: the busy grandchild is invisible, the root
+      // looks blocked with nothing parked, "deadlock". On the real BEAM it always gets :late.
+      const r = await exploreJob(`
 defmodule Scenario do
   def run do
     parent = self()
@@ -230,12 +272,16 @@ defmodule Scenario do
   defp spin(0), do: :ok
   defp spin(n), do: spin(n - 1)
 end`);
-    expect(r.status).toBe("ok");
-    expect(outcomesOf(r)).toEqual([":late"]);
-  }, 60_000);
+      expect(r.status).toBe("ok");
+      expect(outcomesOf(r)).toEqual([":late"]);
+    },
+    60_000,
+  );
 
-  hostile("receive ... after t with t == 0 at run time becomes a 1 ms virtual timer: the explorer hides the :none the real BEAM shows", async () => {
-    const scenario = `
+  hostile(
+    "receive ... after t with t == 0 at run time becomes a 1 ms virtual timer: the explorer hides the :none the real BEAM shows",
+    async () => {
+      const scenario = `
 defmodule Scenario do
   def run do
     parent = self()
@@ -248,20 +294,27 @@ defmodule Scenario do
     end
   end
 end`;
-    const r = await exploreJob(scenario);
-    expect(r.status).toBe("ok");
-    const explored = outcomesOf(r);
-    // The uninstrumented code on the real BEAM: every outcome it shows must be explored.
-    const real = await pool.run({ script: `${scenario}\nfor(_ <- 1..200, into: MapSet.new(), do: inspect(Scenario.run())) |> MapSet.to_list()`, limits: { timeoutMs: 20_000 } });
-    expect(real.status, real.message).toBe("ok");
-    for (const o of real.valueJson as string[]) expect(explored).toContain(o);
-    expect(explored).toEqual([":msg", ":none"]);
-  }, 60_000);
+      const r = await exploreJob(scenario);
+      expect(r.status).toBe("ok");
+      const explored = outcomesOf(r);
+      // The uninstrumented code on the real BEAM: every outcome it shows must be explored.
+      const real = await pool.run({
+        script: `${scenario}\nfor(_ <- 1..200, into: MapSet.new(), do: inspect(Scenario.run())) |> MapSet.to_list()`,
+        limits: { timeoutMs: 20_000 },
+      });
+      expect(real.status, real.message).toBe("ok");
+      for (const o of real.valueJson as string[]) expect(explored).toContain(o);
+      expect(explored).toEqual([":msg", ":none"]);
+    },
+    60_000,
+  );
 });
 
 describe("attacks on the explorer that were stopped from the start", () => {
-  hostile("an alias for Kernel does not hide a send from the rewrite (the policy hands it the resolved module)", async () => {
-    const r = await exploreJob(`
+  hostile(
+    "an alias for Kernel does not hide a send from the rewrite (the policy hands it the resolved module)",
+    async () => {
+      const r = await exploreJob(`
 defmodule Scenario do
   alias Kernel, as: K
   def run do
@@ -271,53 +324,77 @@ defmodule Scenario do
     [receive(do: (x -> x)), receive(do: (x -> x))]
   end
 end`);
-    expect(r.status).toBe("ok");
-    expect(outcomesOf(r)).toEqual(["[:a, :b]", "[:b, :a]"]);
-  }, 60_000);
+      expect(r.status).toBe("ok");
+      expect(outcomesOf(r)).toEqual(["[:a, :b]", "[:b, :a]"]);
+    },
+    60_000,
+  );
 
-  hostile("a raw :ets read of a runtime table at compile time (a module attribute) is still guarded", async () => {
-    const r = await exploreJob(`
+  hostile(
+    "a raw :ets read of a runtime table at compile time (a module attribute) is still guarded",
+    async () => {
+      const r = await exploreJob(`
 defmodule Scenario do
   @x :ets.tab2list(:ac_tab) |> length()
   def run, do: @x
 end`);
-    expect(r.status).toBe("policy_violation");
-    expect(r.message).toMatch(/:ac_tab belongs to the runtime/);
-  }, 60_000);
+      expect(r.status).toBe("policy_violation");
+      expect(r.message).toMatch(/:ac_tab belongs to the runtime/);
+    },
+    60_000,
+  );
 
-  hostile("a virtual timer straight to the scheduler's pid is refused", async () => {
-    const err = await explore(pool, `
+  hostile(
+    "a virtual timer straight to the scheduler's pid is refused",
+    async () => {
+      const err = await explore(
+        pool,
+        `
 defmodule Scenario do
   def run, do: Process.send_after(:persistent_term.get(:otpforge_explorer), {:explore_timer, make_ref(), 0, :file_server_2, :x}, 1)
-end`).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ExploreError);
-    expect((err as ExploreError).result.status).toBe("policy_violation");
-  }, 60_000);
+end`,
+      ).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ExploreError);
+      expect((err as ExploreError).result.status).toBe("policy_violation");
+    },
+    60_000,
+  );
 
-  hostile("the scheduler registered under a name, then a send to that name, is refused (the guard resolves names)", async () => {
-    const r = await exploreJob(`
+  hostile(
+    "the scheduler registered under a name, then a send to that name, is refused (the guard resolves names)",
+    async () => {
+      const r = await exploreJob(`
 defmodule Scenario do
   def run do
     Process.register(:persistent_term.get(:otpforge_explorer), :sched)
     send(:sched, {:explore_timer, make_ref(), 0, :file_server_2, :x})
   end
 end`);
-    // Refused at the register already: a name may be given only to a process of the job.
-    expect(r.status).toBe("policy_violation");
-    expect(r.message).toMatch(/:sched is a process of the runtime|may only signal or message processes it started/);
-  }, 60_000);
+      // Refused at the register already: a name may be given only to a process of the job.
+      expect(r.status).toBe("policy_violation");
+      expect(r.message).toMatch(/:sched is a process of the runtime|may only signal or message processes it started/);
+    },
+    60_000,
+  );
 
-  hostile("a GenServer.call to a runtime server under exploration is refused by Rt.gen_call's guard", async () => {
-    const r = await exploreJob(`
+  hostile(
+    "a GenServer.call to a runtime server under exploration is refused by Rt.gen_call's guard",
+    async () => {
+      const r = await exploreJob(`
 defmodule Scenario do
   def run, do: GenServer.call(:file_server_2, {:read_file, ~c"/etc/passwd"})
 end`);
-    expect(r.status).toBe("policy_violation");
-    expectNoLoot(r);
-  }, 60_000);
+      expect(r.status).toBe("policy_violation");
+      expectNoLoot(r);
+    },
+    60_000,
+  );
 
-  hostile("an Inspect implementation meant to park the scheduler on itself changes nothing: the scheduler runs no job code", async () => {
-    const r = await exploreJob(`
+  hostile(
+    "an Inspect implementation meant to park the scheduler on itself changes nothing: the scheduler runs no job code",
+    async () => {
+      const r = await exploreJob(
+        `
 defmodule Evil do
   defstruct [:n]
 end
@@ -329,13 +406,19 @@ defmodule Scenario do
     send(self(), %Evil{})
     :ok
   end
-end`, 3_000);
-    expect(r.status).toBe("ok");
-    expect(outcomesOf(r)).toEqual([":ok"]);
-  }, 60_000);
+end`,
+        3_000,
+      );
+      expect(r.status).toBe("ok");
+      expect(outcomesOf(r)).toEqual([":ok"]);
+    },
+    60_000,
+  );
 
-  hostile("a public ETS table made by a module body at compile time does not carry state from one schedule to the next", async () => {
-    const r = await exploreJob(`
+  hostile(
+    "a public ETS table made by a module body at compile time does not carry state from one schedule to the next",
+    async () => {
+      const r = await exploreJob(`
 defmodule Shared do
   @table :ets.new(:explore_shared, [:named_table, :public])
   def table, do: @table
@@ -349,9 +432,11 @@ defmodule Scenario do
     {n, [receive(do: (x -> x)), receive(do: (x -> x))]}
   end
 end`);
-    if (r.status !== "policy_violation") {
-      expect(r.status, r.message).toBe("ok");
-      expect(outcomesOf(r)).toEqual(["{0, [:a, :b]}", "{0, [:b, :a]}"]);
-    }
-  }, 60_000);
+      if (r.status !== "policy_violation") {
+        expect(r.status, r.message).toBe("ok");
+        expect(outcomesOf(r)).toEqual(["{0, [:a, :b]}", "{0, [:b, :a]}"]);
+      }
+    },
+    60_000,
+  );
 });

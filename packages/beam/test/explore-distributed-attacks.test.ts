@@ -121,7 +121,11 @@ ${setup}
 end`;
 const MONITORS: Array<[string, string, string?]> = [
   [":erlang.monitor/3", "    c = spawn(fn -> send(parent, :last) end)\n    ref = :erlang.monitor(:process, c, [])"],
-  ["spawn_monitor/3 (an MFA)", "    _ = parent\n    {_c, ref} = spawn_monitor(Scenario, :child, [self()])", "  def child(parent), do: send(parent, :last)"],
+  [
+    "spawn_monitor/3 (an MFA)",
+    "    _ = parent\n    {_c, ref} = spawn_monitor(Scenario, :child, [self()])",
+    "  def child(parent), do: send(parent, :last)",
+  ],
   ["Process.spawn(fun, [:monitor])", "    {_c, ref} = Process.spawn(fn -> send(parent, :last) end, [:monitor])"],
 ];
 
@@ -406,7 +410,7 @@ describe("the explorer (both models): crashes, hidden outcomes, spurious deadloc
   // named_pids/2 turns every "#PID<a.b.c>" in a step's text (a message's inspect) back into a pid
   // with :erlang.list_to_pid, in the scheduler: a string that reads like a remote pid raises badarg
   // there and the exploration fails ("the explorer stopped").
-  it("a message holding the text \"#PID<1.2.3>\" crashes the scheduler", async () => {
+  it('a message holding the text "#PID<1.2.3>" crashes the scheduler', async () => {
     await thenBenign(async () => {
       expect(outcomes(await dist(PID_TEXT))).toEqual(['"#PID<1.2.3>"']);
       expect(outcomes(await single(PID_TEXT))).toEqual(['"#PID<1.2.3>"']);

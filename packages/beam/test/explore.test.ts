@@ -25,45 +25,66 @@ afterAll(async () => {
 
 const sorted = (xs: string[]) => [...xs].sort();
 
+// The pool has two VMs: per-system checks run two at a time (an exploration's result does not
+// depend on what else runs; "an exploration is a function of the code only" below tests that).
+async function twoAtATime<T>(items: readonly T[], check: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await check(items[next++]!);
+  };
+  await Promise.all([lane(), lane()]);
+}
+
 describe("the explorer's reference suite", () => {
   for (const system of EXPLORE_SUITE) {
-    it(`${system.name}: ${system.outcomes.join(" | ")}`, async () => {
-      const r = await explore(pool, system.source);
-      results.set(system.name, r);
-      expect(r.model).toBe("single-node");
-      expect(r.complete).toBe(true);
-      expect(sorted(r.outcomes.map((o) => o.outcome))).toEqual(sorted(system.outcomes));
-      for (const o of r.outcomes) {
-        expect(o.witness.length).toBe(o.steps.length);
-        expect(o.schedules).toBeGreaterThan(0);
-      }
-    }, 60_000);
+    it.concurrent(
+      `${system.name}: ${system.outcomes.join(" | ")}`,
+      async () => {
+        const r = await explore(pool, system.source);
+        results.set(system.name, r);
+        expect(r.model).toBe("single-node");
+        expect(r.complete).toBe(true);
+        expect(sorted(r.outcomes.map((o) => o.outcome))).toEqual(sorted(system.outcomes));
+        for (const o of r.outcomes) {
+          expect(o.witness.length).toBe(o.steps.length);
+          expect(o.schedules).toBeGreaterThan(0);
+        }
+      },
+      60_000,
+    );
   }
 
   it("every witness replays to its outcome", async () => {
     let replayed = 0;
-    for (const system of EXPLORE_SUITE) {
+    await twoAtATime(EXPLORE_SUITE, async (system) => {
       const r = results.get(system.name) ?? (await explore(pool, system.source));
       for (const o of r.outcomes) {
         const again = await replay(pool, system.source, o.witness);
-        expect({ system: system.name, outcome: again.outcome, steps: again.steps }).toEqual({ system: system.name, outcome: o.outcome, steps: o.steps });
+        expect({ system: system.name, outcome: again.outcome, steps: again.steps }).toEqual({
+          system: system.name,
+          outcome: o.outcome,
+          steps: o.steps,
+        });
         replayed++;
       }
-    }
+    });
     expect(replayed).toBeGreaterThanOrEqual(EXPLORE_SUITE.length + 4);
   }, 180_000);
 
   it("naive enumeration and the reduced search find the same outcomes; the reduced one runs fewer schedules where steps commute", async () => {
     const fewer: string[] = [];
-    for (const system of EXPLORE_SUITE) {
+    await twoAtATime(EXPLORE_SUITE, async (system) => {
       const reduced = results.get(system.name) ?? (await explore(pool, system.source));
       const naive = await explore(pool, system.source, { reduction: "none" });
       expect(naive.complete).toBe(true);
       expect(naive.pruned).toBe(0);
-      expect({ system: system.name, outcomes: sorted(reduced.outcomes.map((o) => o.outcome)) }).toEqual({ system: system.name, outcomes: sorted(naive.outcomes.map((o) => o.outcome)) });
+      expect({ system: system.name, outcomes: sorted(reduced.outcomes.map((o) => o.outcome)) }).toEqual({
+        system: system.name,
+        outcomes: sorted(naive.outcomes.map((o) => o.outcome)),
+      });
       expect(reduced.schedules).toBeLessThanOrEqual(naive.schedules);
       if (reduced.schedules < naive.schedules) fewer.push(system.name);
-    }
+    });
     expect(fewer).toEqual(expect.arrayContaining(["ETS check-then-insert by two processes", "two senders to two receivers"]));
   }, 180_000);
 
@@ -93,15 +114,19 @@ describe("the distributed model", () => {
   const expected = (s: (typeof EXPLORE_SUITE)[number]) => s.distributed?.outcomes ?? s.outcomes;
 
   for (const system of EXPLORE_SUITE) {
-    it(`${system.name}: ${expected(system).join(" | ")}`, async () => {
-      const r = await explore(pool, system.source, { model: "distributed" });
-      distributed.set(system.name, r);
-      expect(r.model).toBe("distributed");
-      expect(r.complete).toBe(true);
-      expect(sorted(r.outcomes.map((o) => o.outcome))).toEqual(sorted(expected(system)));
-      // Messages in flight only add possibilities: nothing one node can show is lost.
-      expect(r.outcomes.map((o) => o.outcome)).toEqual(expect.arrayContaining(system.outcomes));
-    }, 90_000);
+    it.concurrent(
+      `${system.name}: ${expected(system).join(" | ")}`,
+      async () => {
+        const r = await explore(pool, system.source, { model: "distributed" });
+        distributed.set(system.name, r);
+        expect(r.model).toBe("distributed");
+        expect(r.complete).toBe(true);
+        expect(sorted(r.outcomes.map((o) => o.outcome))).toEqual(sorted(expected(system)));
+        // Messages in flight only add possibilities: nothing one node can show is lost.
+        expect(r.outcomes.map((o) => o.outcome)).toEqual(expect.arrayContaining(system.outcomes));
+      },
+      90_000,
+    );
   }
 
   it("shows where the two models differ: a reply racing a message relayed through a third process", async () => {
@@ -120,14 +145,18 @@ describe("the distributed model", () => {
 
   it("every witness replays to its outcome under the model it was found in", async () => {
     let replayed = 0;
-    for (const system of EXPLORE_SUITE) {
+    await twoAtATime(EXPLORE_SUITE, async (system) => {
       const r = distributed.get(system.name) ?? (await explore(pool, system.source, { model: "distributed" }));
       for (const o of r.outcomes) {
         const again = await replay(pool, system.source, o.witness, { model: "distributed" });
-        expect({ system: system.name, outcome: again.outcome, steps: again.steps }).toEqual({ system: system.name, outcome: o.outcome, steps: o.steps });
+        expect({ system: system.name, outcome: again.outcome, steps: again.steps }).toEqual({
+          system: system.name,
+          outcome: o.outcome,
+          steps: o.steps,
+        });
         replayed++;
       }
-    }
+    });
     expect(replayed).toBeGreaterThanOrEqual(EXPLORE_SUITE.length + 5);
   }, 180_000);
 
@@ -135,15 +164,27 @@ describe("the distributed model", () => {
     // The client-side get-then-set has over 3000 naive schedules between nodes (the reduced
     // search needs about 1300): it is left out here, and checked against its hand-derived set above.
     const fewer: string[] = [];
-    for (const system of EXPLORE_SUITE.filter((s) => !s.name.startsWith("client-side get then set"))) {
-      const reduced = distributed.get(system.name) ?? (await explore(pool, system.source, { model: "distributed" }));
-      const naive = await explore(pool, system.source, { model: "distributed", reduction: "none" });
-      expect(naive.complete).toBe(true);
-      expect({ system: system.name, outcomes: sorted(reduced.outcomes.map((o) => o.outcome)) }).toEqual({ system: system.name, outcomes: sorted(naive.outcomes.map((o) => o.outcome)) });
-      expect(reduced.schedules).toBeLessThanOrEqual(naive.schedules);
-      if (reduced.schedules < naive.schedules) fewer.push(system.name);
-    }
-    expect(fewer).toEqual(expect.arrayContaining(["Agent.update from three clients", "two senders to two receivers", "the brief's handle_call counter, two clients"]));
+    await twoAtATime(
+      EXPLORE_SUITE.filter((s) => !s.name.startsWith("client-side get then set")),
+      async (system) => {
+        const reduced = distributed.get(system.name) ?? (await explore(pool, system.source, { model: "distributed" }));
+        const naive = await explore(pool, system.source, { model: "distributed", reduction: "none" });
+        expect(naive.complete).toBe(true);
+        expect({ system: system.name, outcomes: sorted(reduced.outcomes.map((o) => o.outcome)) }).toEqual({
+          system: system.name,
+          outcomes: sorted(naive.outcomes.map((o) => o.outcome)),
+        });
+        expect(reduced.schedules).toBeLessThanOrEqual(naive.schedules);
+        if (reduced.schedules < naive.schedules) fewer.push(system.name);
+      },
+    );
+    expect(fewer).toEqual(
+      expect.arrayContaining([
+        "Agent.update from three clients",
+        "two senders to two receivers",
+        "the brief's handle_call counter, two clients",
+      ]),
+    );
   }, 240_000);
 
   it("a server cannot use the alias in its caller's `from` to reach the scheduler", async () => {
@@ -238,9 +279,17 @@ Soundness.run(200, ${concurrent ? concurrent.waitMs : "nil"})`;
 
 describe("an exploration is a function of the code only", () => {
   it("gives byte-identical results on an idle machine and under two busy loops per core", async () => {
-    const chosen = EXPLORE_SUITE.filter((s) => ["two independent senders to one receiver", "ETS check-then-insert by two processes", "a cast to a registered child while it is killed and restarted", "client-side get then set, two clients"].includes(s.name));
+    const chosen = EXPLORE_SUITE.filter((s) =>
+      [
+        "two independent senders to one receiver",
+        "ETS check-then-insert by two processes",
+        "a cast to a registered child while it is killed and restarted",
+        "client-side get then set, two clients",
+      ].includes(s.name),
+    );
     // Everything but elapsedMs, the time the search took.
-    const result = async (source: string, model?: "distributed") => JSON.stringify({ ...(await explore(pool, source, model ? { model } : {})), elapsedMs: 0 });
+    const result = async (source: string, model?: "distributed") =>
+      JSON.stringify({ ...(await explore(pool, source, model ? { model } : {})), elapsedMs: 0 });
     const relay = EXPLORE_SUITE.find((s) => s.name === "a reply racing a message relayed through a third process")!;
     const cycle = EXPLORE_SUITE.find((s) => s.name === "a call cycle between two GenServers")!;
     const idle = [];
@@ -263,11 +312,23 @@ describe("code under exploration", () => {
   // Each attack must be refused, and must not change the scheduler's work.
   const attacks: Array<[string, string]> = [
     ["names the explorer's runtime", "def run, do: OtpForge.Explore.Rt.yield(:forged)"],
-    ["asks the runtime for the scheduler", "def run, do: send(OtpForge.Explore.Rt.scheduler(), {:explore_result, self(), {:value, :forged}})"],
-    ["sends a forged result to the scheduler it found", "def run, do: send(:persistent_term.get(:otpforge_explorer), {:explore_result, self(), {:value, :forged}})"],
-    ["sends a forged timer to the scheduler", "def run, do: send(:persistent_term.get(:otpforge_explorer), {:explore_timer, make_ref(), 0, self(), :forged})"],
+    [
+      "asks the runtime for the scheduler",
+      "def run, do: send(OtpForge.Explore.Rt.scheduler(), {:explore_result, self(), {:value, :forged}})",
+    ],
+    [
+      "sends a forged result to the scheduler it found",
+      "def run, do: send(:persistent_term.get(:otpforge_explorer), {:explore_result, self(), {:value, :forged}})",
+    ],
+    [
+      "sends a forged timer to the scheduler",
+      "def run, do: send(:persistent_term.get(:otpforge_explorer), {:explore_timer, make_ref(), 0, self(), :forged})",
+    ],
     ["reads the scheduler's mailbox", "def run, do: Process.info(:persistent_term.get(:otpforge_explorer), :messages)"],
-    ["messages its parent's parent (the scheduler)", "def run, do: (with {:parent, p} <- Process.info(self(), :parent), do: send(p, {:explore_park, self(), make_ref(), :forged}))"],
+    [
+      "messages its parent's parent (the scheduler)",
+      "def run, do: (with {:parent, p} <- Process.info(self(), :parent), do: send(p, {:explore_park, self(), make_ref(), :forged}))",
+    ],
   ];
   for (const [what, body] of attacks) {
     it(`refuses a scenario that ${what}`, async () => {
@@ -290,20 +351,24 @@ describe("the hostile corpus, submitted through the explorer", () => {
   const target = join(dir, "escaped.txt");
   const modulesOnly = /a scenario to explore defines modules only/;
   for (const c of ESCAPES) {
-    it.concurrent(`${c.name}: ${c.status} or refused as top-level code`, async () => {
-      const job = c.job(target);
-      const r = await pool.run({ ...job, script: job.script ?? ":ok", explore: {} });
-      if (r.status === "policy_violation" && modulesOnly.test(r.message)) {
-        // Refused before anything of it ran.
-      } else if (c.status === "ok") {
-        expect(r.status).toBe("runtime_error");
-        expect(r.message).toMatch(/Scenario\.run\/0/);
-      } else {
-        expect(r.status, r.message).toBe(c.status);
-        if (c.message) expect(r.message).toMatch(c.message);
-      }
-      expect(existsSync(target), "the attack wrote outside its VM").toBe(false);
-    }, 60_000);
+    it.concurrent(
+      `${c.name}: ${c.status} or refused as top-level code`,
+      async () => {
+        const job = c.job(target);
+        const r = await pool.run({ ...job, script: job.script ?? ":ok", explore: {} });
+        if (r.status === "policy_violation" && modulesOnly.test(r.message)) {
+          // Refused before anything of it ran.
+        } else if (c.status === "ok") {
+          expect(r.status).toBe("runtime_error");
+          expect(r.message).toMatch(/Scenario\.run\/0/);
+        } else {
+          expect(r.status, r.message).toBe(c.status);
+          if (c.message) expect(r.message).toMatch(c.message);
+        }
+        expect(existsSync(target), "the attack wrote outside its VM").toBe(false);
+      },
+      60_000,
+    );
   }
 
   it("a scenario with top-level code is refused, saying where and what to do", async () => {

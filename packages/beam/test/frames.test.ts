@@ -3,7 +3,7 @@ import { encodeFrame, FrameDecoder } from "../src/frames.js";
 
 describe("length-prefixed frames", () => {
   it("round-trips values split at any byte boundary", () => {
-    const values = [{ op: "run", id: 1, job: { script: "IO.puts(\"é ✓\")" } }, [1, 2, 3], "x".repeat(70_000)];
+    const values = [{ op: "run", id: 1, job: { script: 'IO.puts("é ✓")' } }, [1, 2, 3], "x".repeat(70_000)];
     const bytes = Buffer.concat(values.map(encodeFrame));
     for (const step of [1, 3, 4, 5, 1000, bytes.length]) {
       const d = new FrameDecoder();

@@ -13,7 +13,9 @@ describe("OS isolation plan", () => {
     expect(plan).toMatchObject({ sandbox: true, network: true, dropPrivileges: true, limits: true, notices: [] });
     expect(plan.untrustedRefusal).toBeUndefined();
     const prefix = plan.prefixFor("/tmp/w1").join(" ");
-    expect(prefix).toMatch(/^\/usr\/bin\/prlimit --core=0 .*--nproc=4096 -- \/usr\/bin\/setpriv --reuid=65534 .* \/usr\/bin\/bwrap --die-with-parent/);
+    expect(prefix).toMatch(
+      /^\/usr\/bin\/prlimit --core=0 .*--nproc=4096 -- \/usr\/bin\/setpriv --reuid=65534 .* \/usr\/bin\/bwrap --die-with-parent/,
+    );
     expect(prefix).toContain("--unshare-net");
     expect(prefix).toContain("--tmpfs /tmp --tmpfs /run");
     expect(prefix).toContain("--ro-bind /opt/erlang /opt/erlang");

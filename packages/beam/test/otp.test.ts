@@ -49,7 +49,11 @@ Supervisor.stop(sup)
 
 describe("normal OTP code under the sandbox", () => {
   it("GenServer", async () => {
-    expect(await value("{:ok, _} = Counter.start_link(0)\nCounter.inc()\nCounter.inc()\nGenServer.cast(Counter, :reset)\nCounter.get()", [{ name: "counter.ex", source: COUNTER }])).toBe("0");
+    expect(
+      await value("{:ok, _} = Counter.start_link(0)\nCounter.inc()\nCounter.inc()\nGenServer.cast(Counter, :reset)\nCounter.get()", [
+        { name: "counter.ex", source: COUNTER },
+      ]),
+    ).toBe("0");
   });
 
   it("Supervisor one_for_one, one_for_all and rest_for_one", async () => {
@@ -67,7 +71,12 @@ defmodule MySup do
   @impl true
   def init(:ok), do: Supervisor.init([{Child, :x}, {Agent, fn -> 7 end}], strategy: :one_for_one)
 end`;
-    expect(await value("{:ok, _} = MySup.start_link([])\n{GenServer.call(:x, :ping), Supervisor.count_children(MySup).active}", [{ name: "child.ex", source: CHILD }, { name: "sup.ex", source: sup }])).toBe("{:pong, 2}");
+    expect(
+      await value("{:ok, _} = MySup.start_link([])\n{GenServer.call(:x, :ping), Supervisor.count_children(MySup).active}", [
+        { name: "child.ex", source: CHILD },
+        { name: "sup.ex", source: sup },
+      ]),
+    ).toBe("{:pong, 2}");
   });
 
   it("DynamicSupervisor", async () => {
@@ -95,7 +104,11 @@ got = receive do :broadcast -> :got after 500 -> :none end
   });
 
   it("Agent", async () => {
-    expect(await value("{:ok, a} = Agent.start_link(fn -> [] end)\nAgent.update(a, &[1 | &1])\nAgent.update(a, &[2 | &1])\nAgent.get(a, &Enum.reverse/1)")).toBe("[1, 2]");
+    expect(
+      await value(
+        "{:ok, a} = Agent.start_link(fn -> [] end)\nAgent.update(a, &[1 | &1])\nAgent.update(a, &[2 | &1])\nAgent.get(a, &Enum.reverse/1)",
+      ),
+    ).toBe("[1, 2]");
   });
 
   it("Task: async/await, await_many, Task.Supervisor, async_stream", async () => {

@@ -12,7 +12,9 @@ afterAll(async () => {
 
 describe("running jobs", () => {
   it("evaluates a script: value as inspect text and JSON, stdout captured", async () => {
-    const r = await pool.run({ script: 'IO.puts("hello")\nIO.inspect(:x)\n%{sum: Enum.sum([1, 2, 3]), pair: {1, :two}, s: "q\\"\\n", none: nil}' });
+    const r = await pool.run({
+      script: 'IO.puts("hello")\nIO.inspect(:x)\n%{sum: Enum.sum([1, 2, 3]), pair: {1, :two}, s: "q\\"\\n", none: nil}',
+    });
     expect(r.status).toBe("ok");
     expect(r.stdout).toBe("hello\n:x\n");
     expect(r.value).toBe('%{none: nil, pair: {1, :two}, s: "q\\"\\n", sum: 6}');
@@ -25,7 +27,7 @@ describe("running jobs", () => {
       ['"héllo ✓"', "héllo ✓"],
       ["[1.5, true, false, Counter]", [1.5, true, false, "Counter"]],
       ["%{1 => :a}", { "1": "a" }],
-      ["~c\"ab\"", [97, 98]],
+      ['~c"ab"', [97, 98]],
     ];
     for (const [script, json] of cases) {
       const r = await pool.run({ script });
@@ -42,7 +44,7 @@ describe("running jobs", () => {
 
   it("compiles files, then calls Module.fun(args) with JSON arguments", async () => {
     const r = await pool.run({
-      files: [{ name: "math.ex", source: "defmodule MyMath do\n  def scale(%{\"k\" => k}, xs), do: Enum.map(xs, &(&1 * k))\nend" }],
+      files: [{ name: "math.ex", source: 'defmodule MyMath do\n  def scale(%{"k" => k}, xs), do: Enum.map(xs, &(&1 * k))\nend' }],
       call: { module: "MyMath", fun: "scale", args: [{ k: 3 }, [1, 2]] },
     });
     expect(r.status).toBe("ok");
@@ -50,7 +52,10 @@ describe("running jobs", () => {
   });
 
   it("runs a GenServer from a file and its script", async () => {
-    const r = await pool.run({ files: [{ name: "counter.ex", source: COUNTER }], script: "{:ok, _} = Counter.start_link(41)\nCounter.inc()" });
+    const r = await pool.run({
+      files: [{ name: "counter.ex", source: COUNTER }],
+      script: "{:ok, _} = Counter.start_link(41)\nCounter.inc()",
+    });
     expect(r.status).toBe("ok");
     expect(r.value).toBe("42");
   });
@@ -75,13 +80,16 @@ describe("running jobs", () => {
   });
 
   it("reports exceptions, exits and throws as runtime_error with where they happened", async () => {
-    const raised = await pool.run({ files: [{ name: "boom.ex", source: 'defmodule Boom do\n  def go do\n    raise ArgumentError, "bad thing"\n  end\nend' }], call: { module: "Boom", fun: "go" } });
+    const raised = await pool.run({
+      files: [{ name: "boom.ex", source: 'defmodule Boom do\n  def go do\n    raise ArgumentError, "bad thing"\n  end\nend' }],
+      call: { module: "Boom", fun: "go" },
+    });
     expect(raised.status).toBe("runtime_error");
     expect(raised.message).toBe("** (ArgumentError) bad thing (boom.ex:3)");
     const exited = await pool.run({ script: "exit(:shutdown_now)" });
     expect(exited.status).toBe("runtime_error");
     expect(exited.message).toContain("shutdown_now");
-    const linked = await pool.run({ script: "spawn_link(fn -> raise \"in a child\" end)\nProcess.sleep(1000)" });
+    const linked = await pool.run({ script: 'spawn_link(fn -> raise "in a child" end)\nProcess.sleep(1000)' });
     expect(linked.status).toBe("runtime_error");
     expect(linked.message).toBe("the job's main process exited: ** (RuntimeError) in a child");
   });
@@ -101,7 +109,11 @@ describe("running jobs", () => {
 
   it("times out a trusted job, kills its processes and keeps the worker", async () => {
     const before = pool.stats().workersReplaced;
-    const r = await pool.run({ script: "spawn(fn -> Process.sleep(:infinity) end)\nreceive do\n  :never -> :ok\nend", limits: { timeoutMs: 300 }, trusted: true });
+    const r = await pool.run({
+      script: "spawn(fn -> Process.sleep(:infinity) end)\nreceive do\n  :never -> :ok\nend",
+      limits: { timeoutMs: 300 },
+      trusted: true,
+    });
     expect(r.status).toBe("timeout");
     expect(r.message).toContain("300 ms");
     const after = await pool.run({ script: "length(Process.list())", trusted: true });
@@ -111,7 +123,8 @@ describe("running jobs", () => {
 
   it("kills and replaces a worker that stops answering", async () => {
     // A suspension lasts as long as the suspending process: keep one alive.
-    const script = "spawn(fn -> :erlang.suspend_process(Process.whereis(:otpforge_runner)); Process.sleep(:infinity) end)\nProcess.sleep(:infinity)";
+    const script =
+      "spawn(fn -> :erlang.suspend_process(Process.whereis(:otpforge_runner)); Process.sleep(:infinity) end)\nProcess.sleep(:infinity)";
     const r = await pool.run({ script, trusted: true, limits: { timeoutMs: 300 } });
     expect(r.status).toBe("timeout");
     expect(r.message).toContain("killed and replaced");

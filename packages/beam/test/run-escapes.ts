@@ -24,4 +24,12 @@ const os = await pool.run({ trusted: true, script: osLayerProbe(target, home) })
 const forged = await pool.run({ trusted: true, script: RAW_FORGERY });
 const after = await pool.run(BENIGN.job);
 await pool.close();
-process.stdout.write(JSON.stringify({ uid: process.getuid?.(), cases, os: os.valueJson, forged: { status: forged.status, message: forged.message, value: forged.value }, after: after.value }));
+process.stdout.write(
+  JSON.stringify({
+    uid: process.getuid?.(),
+    cases,
+    os: os.valueJson,
+    forged: { status: forged.status, message: forged.message, value: forged.value },
+    after: after.value,
+  }),
+);

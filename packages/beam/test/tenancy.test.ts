@@ -60,7 +60,10 @@ describe("tenancy", () => {
 
   it("calls a VM that died under untrusted code vm_stopped, under trusted code crashed", () => {
     const exit = { code: 3, signal: null, tail: "halted\n" };
-    expect(verdictForDeadWorker(exit, 5, true)).toMatchObject({ status: "vm_stopped", message: expect.stringMatching(/the job stopped its VM \(exit code 3\)/) });
+    expect(verdictForDeadWorker(exit, 5, true)).toMatchObject({
+      status: "vm_stopped",
+      message: expect.stringMatching(/the job stopped its VM \(exit code 3\)/),
+    });
     expect(verdictForDeadWorker(exit, 5, false).status).toBe("crashed");
   });
 

@@ -14,9 +14,19 @@ type VerbArgsConfig<O extends Options> = {
  * node:util parseArgs, with errors turned into UsageErrors that say what to
  * type instead (the verb's name points at its --help).
  */
-export function parseVerbArgs<O extends Options>(verb: string, argv: string[], options: O, allowPositionals = true): ReturnType<typeof parseArgs<VerbArgsConfig<O>>> {
+export function parseVerbArgs<O extends Options>(
+  verb: string,
+  argv: string[],
+  options: O,
+  allowPositionals = true,
+): ReturnType<typeof parseArgs<VerbArgsConfig<O>>> {
   try {
-    return parseArgs({ args: argv, options: { ...options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } }, allowPositionals, strict: true });
+    return parseArgs({
+      args: argv,
+      options: { ...options, json: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+      allowPositionals,
+      strict: true,
+    });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}. See \`otpforge ${verb} --help\`.`);
   }
@@ -43,7 +53,11 @@ export function intOption(value: string | undefined, name: string, fallback: num
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer >= ${min}, got "${value}"`);
   if (n > max) {
     const why =
-      max === MAX_JOB_TIMEOUT_MS ? " (a day)" : max === MAX_INT_OPTION && name.endsWith("-ms") ? " (about 24.8 days, the longest timer Node.js can set)" : "";
+      max === MAX_JOB_TIMEOUT_MS
+        ? " (a day)"
+        : max === MAX_INT_OPTION && name.endsWith("-ms")
+          ? " (about 24.8 days, the longest timer Node.js can set)"
+          : "";
     throw new UsageError(`--${name} must be an integer <= ${max}${why}, got "${value}"`);
   }
   return n;

@@ -22,7 +22,8 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
 }).catch((err: unknown) => {
   // runCli reports every error itself; this is the last resort should printing the report fail.
-  if (!closed.stderr) process.stderr.write(`otpforge: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  if (!closed.stderr)
+    process.stderr.write(`otpforge: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return 1;
 });
 process.exitCode = code;

@@ -49,12 +49,16 @@ export function readInputFile(path: string, role: string): string {
 /** A file the verb will create or replace: an existing folder in its place is refused. */
 export function checkOutputFile(path: string, role: string): void {
   if (statOrNothing(path, role)?.isDirectory()) {
-    throw new PathError("EISDIR", `${role} ${path} is a folder: name the file to write instead (e.g. ${path.replace(/\/+$/, "")}/out.jsonl)`);
+    throw new PathError(
+      "EISDIR",
+      `${role} ${path} is a folder: name the file to write instead (e.g. ${path.replace(/\/+$/, "")}/out.jsonl)`,
+    );
   }
 }
 
 /** A folder the verb will create or write into: an existing file in its place is refused. */
 export function checkOutputDir(path: string, role: string): void {
   const info = statOrNothing(path, role);
-  if (info && !info.isDirectory()) throw new PathError("ENOTDIR", `${role} ${path} is a file, not a folder: choose a folder (it is never replaced by one)`);
+  if (info && !info.isDirectory())
+    throw new PathError("ENOTDIR", `${role} ${path} is a file, not a folder: choose a folder (it is never replaced by one)`);
 }

@@ -24,7 +24,7 @@ function mainHelp(): string {
     "Model-written Elixir runs only in the bubblewrap sandbox; --unsafe-no-isolation (any verb) runs it without",
     "one where the host has none. Use it only on a machine you can afford to lose.",
     "Exit codes: 0 success, 1 the work ran and found a failure, 2 bad usage or bad input. Errors go to stderr as",
-    "`otpforge <verb>: message`; under --json stdout also gets {\"ok\":false,\"error\":{\"code\",\"kind\",\"message\"}}.",
+    '`otpforge <verb>: message`; under --json stdout also gets {"ok":false,"error":{"code","kind","message"}}.',
     "",
   ].join("\n");
 }

@@ -28,7 +28,12 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   server = await FakeProviderServer.start({ handler: fixer });
   dir = await mkdtemp(join(tmpdir(), "otpforge-cli-tasks-"));
-  env = { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-tasks", OPENAI_BASE_URL: server.openaiBaseURL, OTPFORGE_CACHE_DIR: join(dir, "cache") };
+  env = {
+    PATH: process.env.PATH,
+    OPENAI_API_KEY: "sk-test-tasks",
+    OPENAI_BASE_URL: server.openaiBaseURL,
+    OTPFORGE_CACHE_DIR: join(dir, "cache"),
+  };
   // A small trainset: the broken case first, then three the model fixes.
   const lines = [broken, ...cases.filter((c) => c.id !== broken.id).slice(0, 3)].map((c) => JSON.stringify(c));
   await writeFile(join(dir, "fix-train.jsonl"), lines.join("\n") + "\n");
@@ -40,7 +45,25 @@ afterAll(async () => {
 describe("otpforge compile fix-bug", () => {
   it("bootstraps only fixes that pass the held-out harness on the BEAM, and writes a report", async () => {
     const r = await cli(
-      ["compile", "fix-bug", "--trainset", "fix-train.jsonl", "--lm", "openai/gpt-4o-mini", "--max-demos", "2", "--max-labeled", "2", "--concurrency", "2", "--out", "build/fix", "--report", "reports/fix.html", "--json"],
+      [
+        "compile",
+        "fix-bug",
+        "--trainset",
+        "fix-train.jsonl",
+        "--lm",
+        "openai/gpt-4o-mini",
+        "--max-demos",
+        "2",
+        "--max-labeled",
+        "2",
+        "--concurrency",
+        "2",
+        "--out",
+        "build/fix",
+        "--report",
+        "reports/fix.html",
+        "--json",
+      ],
       env,
       dir,
     );

@@ -21,16 +21,34 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   server = await FakeProviderServer.start({ handler: spell });
   dir = await mkdtemp(join(tmpdir(), "otpforge-cli-compile-"));
-  const jsonl = (words: string[]) => words.map((w) => JSON.stringify({ question: `spell ${w}`, answer: w.toUpperCase() })).join("\n") + "\n";
+  const jsonl = (words: string[]) =>
+    words.map((w) => JSON.stringify({ question: `spell ${w}`, answer: w.toUpperCase() })).join("\n") + "\n";
   await writeFile(join(dir, "train.jsonl"), jsonl(WORDS.slice(0, 8)));
   await writeFile(join(dir, "dev.jsonl"), jsonl(WORDS.slice(8)));
-  env = { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-cli", OPENAI_BASE_URL: server.openaiBaseURL, OTPFORGE_CACHE_DIR: join(dir, "cache") };
+  env = {
+    PATH: process.env.PATH,
+    OPENAI_API_KEY: "sk-test-cli",
+    OPENAI_BASE_URL: server.openaiBaseURL,
+    OTPFORGE_CACHE_DIR: join(dir, "cache"),
+  };
 });
 afterAll(async () => {
   await server.close();
 });
 
-const args = (out: string, ...more: string[]) => ["compile", TASK, "--trainset", "train.jsonl", "--valset", "dev.jsonl", "--lm", "openai/gpt-4o-mini", "--out", out, ...more];
+const args = (out: string, ...more: string[]) => [
+  "compile",
+  TASK,
+  "--trainset",
+  "train.jsonl",
+  "--valset",
+  "dev.jsonl",
+  "--lm",
+  "openai/gpt-4o-mini",
+  "--out",
+  out,
+  ...more,
+];
 
 describe("otpforge compile", () => {
   it("compiles a task module into an artifact and rendered prompts, and prints a summary", async () => {
@@ -48,7 +66,21 @@ describe("otpforge compile", () => {
 
   it("--lm-option puts provider parameters into every request, JSON values parsed, and says how to write one", async () => {
     server.reset();
-    const r = await cli(args("build/opts", "--lm-option", "seed=7", "--lm-option", "top_p=0.5", "--lm-option", 'stop=["END"]', "--lm-option", "user=otpforge"), env, dir);
+    const r = await cli(
+      args(
+        "build/opts",
+        "--lm-option",
+        "seed=7",
+        "--lm-option",
+        "top_p=0.5",
+        "--lm-option",
+        'stop=["END"]',
+        "--lm-option",
+        "user=otpforge",
+      ),
+      env,
+      dir,
+    );
     expect(r.code, r.stderr).toBe(0);
     const bodies = server.requests.map((q) => q.body as Record<string, unknown>);
     expect(bodies.length).toBeGreaterThan(0);
@@ -62,7 +94,15 @@ describe("otpforge compile", () => {
     const first = await cli(args("build/json", "--json", "--seed", "3"), env, dir);
     expect(first.code).toBe(0);
     const summary = JSON.parse(first.stdout);
-    expect(summary).toMatchObject({ ok: true, task: "spell", optimizer: "BootstrapFewShot", seed: 3, trainset: 8, valset: 4, stoppedBy: null });
+    expect(summary).toMatchObject({
+      ok: true,
+      task: "spell",
+      optimizer: "BootstrapFewShot",
+      seed: 3,
+      trainset: 8,
+      valset: 4,
+      stoppedBy: null,
+    });
     const before = server.requests.length;
     const again = JSON.parse((await cli(args("build/json-again", "--json", "--seed", "3"), env, dir)).stdout);
     expect(server.requests.length).toBe(before);
@@ -83,10 +123,38 @@ describe("otpforge compile", () => {
   });
 
   it("runs random search and the labeled optimizer", async () => {
-    const rs = JSON.parse((await cli(args("build/rs", "--json", "--optimizer", "random-search", "--candidates", "2", "--max-demos", "2"), env, dir)).stdout);
+    const rs = JSON.parse(
+      (await cli(args("build/rs", "--json", "--optimizer", "random-search", "--candidates", "2", "--max-demos", "2"), env, dir)).stdout,
+    );
     expect(rs.optimizer).toBe("BootstrapFewShotWithRandomSearch");
-    expect(rs.scores.candidates.map((c: { id: string }) => c.id).sort()).toEqual(["bootstrap", "labeled", "shuffle-0", "shuffle-1", "zero-shot"]);
-    const labeled = JSON.parse((await cli(["compile", TASK, "--trainset", "train.jsonl", "--optimizer", "labeled", "--max-labeled", "2", "--out", "build/labeled", "--json"], { PATH: process.env.PATH }, dir)).stdout);
+    expect(rs.scores.candidates.map((c: { id: string }) => c.id).sort()).toEqual([
+      "bootstrap",
+      "labeled",
+      "shuffle-0",
+      "shuffle-1",
+      "zero-shot",
+    ]);
+    const labeled = JSON.parse(
+      (
+        await cli(
+          [
+            "compile",
+            TASK,
+            "--trainset",
+            "train.jsonl",
+            "--optimizer",
+            "labeled",
+            "--max-labeled",
+            "2",
+            "--out",
+            "build/labeled",
+            "--json",
+          ],
+          { PATH: process.env.PATH },
+          dir,
+        )
+      ).stdout,
+    );
     expect(labeled).toMatchObject({ optimizer: "LabeledFewShot", demos: { answer: 2 }, spend: { calls: 0 } });
   });
 

@@ -57,7 +57,21 @@ beforeAll(async () => {
   const nodeTypes = versionOf(createRequire(join(root, "package.json")).resolve("@types/node/package.json"));
   // --ignore-scripts: better-sqlite3 would compile from source (no prebuilt binary
   // is reachable here), which costs minutes; its binding is taken from the workspace below.
-  await ok("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts", ...PACKAGES.map(tgz), `typescript@${ts}`, `@types/node@${nodeTypes}`], app, 240_000);
+  await ok(
+    "npm",
+    [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--prefer-offline",
+      "--ignore-scripts",
+      ...PACKAGES.map(tgz),
+      `typescript@${ts}`,
+      `@types/node@${nodeTypes}`,
+    ],
+    app,
+    240_000,
+  );
 
   const wsSqlite = dirname(workspaceRequire.resolve("better-sqlite3/package.json"));
   const appSqlite = join(app, "node_modules", "better-sqlite3");
@@ -78,8 +92,14 @@ describe("the packed packages", () => {
       const files = await list(name);
       expect(files, name).toContain("package/dist/index.js");
       expect(files, name).toContain("package/dist/index.d.ts");
-      expect(files.filter((f) => f.startsWith("package/src/") || f.endsWith(".tsbuildinfo") || /\/test\//.test(f)), name).toEqual([]);
-      const manifest = JSON.parse((await ok("tar", ["xzf", tgz(name), "-O", "package/package.json"], dir)).stdout) as Record<string, unknown>;
+      expect(
+        files.filter((f) => f.startsWith("package/src/") || f.endsWith(".tsbuildinfo") || /\/test\//.test(f)),
+        name,
+      ).toEqual([]);
+      const manifest = JSON.parse((await ok("tar", ["xzf", tgz(name), "-O", "package/package.json"], dir)).stdout) as Record<
+        string,
+        unknown
+      >;
       expect(manifest.private, name).toBeUndefined();
       expect(JSON.stringify(manifest.dependencies ?? {}), name).not.toContain("workspace:");
       // publishConfig.exports took the place of exports: no source condition, nothing in src/.
@@ -88,8 +108,8 @@ describe("the packed packages", () => {
       expect((manifest.exports as Record<string, unknown>)["."], name).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js" });
     }
     expect(await list("beam")).toContain("package/priv/worker/worker.ex");
-    expect(await list("datasets")).toContain("package/dist/traces/elixir/driver.ex");
-    expect(await list("metrics")).toContain("package/dist/design/probe/run.exs");
+    expect(await list("datasets")).toContain("package/priv/traces/driver.ex");
+    expect(await list("metrics")).toContain("package/priv/design_probe/run.ex");
     expect((await list("otp-signatures")).some((f) => f.startsWith("package/catalog/") && f.endsWith("/buggy.ex"))).toBe(true);
     expect(await list("cli")).toContain("package/bin/otpforge.mjs");
   });
@@ -171,7 +191,18 @@ export const used = [good, bad, m, isModule, FakeProviderServer, createPool, loa
     );
     writeFileSync(
       join(app, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: false, types: ["node"] }, files: ["typed.ts"] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ["node"],
+        },
+        files: ["typed.ts"],
+      }),
     );
     // skipLibCheck: false reads every published declaration: minutes on 2 busy cores.
     await ok(join(app, "node_modules", ".bin", "tsc"), ["-p", "tsconfig.json"], app, 290_000);
@@ -215,7 +246,23 @@ console.log(JSON.stringify({ twoCopies: copy.Module !== Module, made: made insta
     const out = join(app, "traces.jsonl");
     // Sequential worlds only (--concurrent-share 0): 8 examples of two families can meet the balance
     // rule; the concurrent worlds have their own CLI test (dataset-concurrent.test.ts), from source.
-    const r = await ok(bin, ["dataset", "traces", "--n", "8", "--seed", "consumer-1", "--out", out, "--families", "final_state,call_result", "--concurrent-share", "0", "--pool-size", "2", "--json"]);
+    const r = await ok(bin, [
+      "dataset",
+      "traces",
+      "--n",
+      "8",
+      "--seed",
+      "consumer-1",
+      "--out",
+      out,
+      "--families",
+      "final_state,call_result",
+      "--concurrent-share",
+      "0",
+      "--pool-size",
+      "2",
+      "--json",
+    ]);
     expect(JSON.parse(r.stdout)).toMatchObject({ complete: true, examples: 8 });
     expect(readFileSync(out, "utf8").trimEnd().split("\n")).toHaveLength(8);
     expect(readdirSync(app)).toContain("traces.stats.json");

@@ -12,7 +12,23 @@ import { cli } from "./helpers.js";
 const dir = mkdtempSync(join(tmpdir(), "otpforge-dataset-concurrent-"));
 const out = join(dir, "traces.jsonl");
 // 6 examples, half from concurrent worlds.
-const args = ["dataset", "traces", "--n", "6", "--seed", "cli-c", "--out", out, "--families", "final_state", "--concurrent-share", "0.5", "--pool-size", "2", "--json"];
+const args = [
+  "dataset",
+  "traces",
+  "--n",
+  "6",
+  "--seed",
+  "cli-c",
+  "--out",
+  out,
+  "--families",
+  "final_state",
+  "--concurrent-share",
+  "0.5",
+  "--pool-size",
+  "2",
+  "--json",
+];
 let first: { code: number; stdout: string; stderr: string };
 
 beforeAll(async () => {
@@ -47,16 +63,53 @@ describe("otpforge dataset traces --concurrent-share", () => {
   }, 60_000);
 
   it("says what to do on bad options", async () => {
-    const r = await cli(["dataset", "traces", "--seed", "x", "--out", join(dir, "u.jsonl"), "--concurrent-share", "0", "--max-schedules", "10"]);
+    const r = await cli([
+      "dataset",
+      "traces",
+      "--seed",
+      "x",
+      "--out",
+      join(dir, "u.jsonl"),
+      "--concurrent-share",
+      "0",
+      "--max-schedules",
+      "10",
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--max-schedules bounds the exploration of concurrent worlds: with --concurrent-share 0 there are none/);
     const share = await cli(["dataset", "traces", "--seed", "x", "--out", join(dir, "v.jsonl"), "--concurrent-share", "half"]);
     expect(share.code).toBe(2);
     expect(share.stderr).toMatch(/--concurrent-share must be a number from 0 to 1/);
-    const other = await cli(["dataset", "traces", "--n", "6", "--seed", "other", "--out", out, "--families", "final_state", "--concurrent-share", "0.5"]);
+    const other = await cli([
+      "dataset",
+      "traces",
+      "--n",
+      "6",
+      "--seed",
+      "other",
+      "--out",
+      out,
+      "--families",
+      "final_state",
+      "--concurrent-share",
+      "0.5",
+    ]);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/generated with seed cli-c/);
-    const otherShare = await cli(["dataset", "traces", "--n", "6", "--seed", "cli-c", "--out", out, "--families", "final_state", "--concurrent-share", "0.25"]);
+    const otherShare = await cli([
+      "dataset",
+      "traces",
+      "--n",
+      "6",
+      "--seed",
+      "cli-c",
+      "--out",
+      out,
+      "--families",
+      "final_state",
+      "--concurrent-share",
+      "0.25",
+    ]);
     expect(otherShare.code).toBe(2);
     expect(otherShare.stderr).toMatch(/generated with --concurrent-share 0.5, not --concurrent-share 0.25/);
   });

@@ -9,7 +9,23 @@ import { cli } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "otpforge-dataset-"));
 const out = join(dir, "traces.jsonl");
-const args = ["dataset", "traces", "--n", "6", "--seed", "cli-1", "--out", out, "--families", "final_state,call_result", "--concurrent-share", "0", "--pool-size", "2", "--json"];
+const args = [
+  "dataset",
+  "traces",
+  "--n",
+  "6",
+  "--seed",
+  "cli-1",
+  "--out",
+  out,
+  "--families",
+  "final_state,call_result",
+  "--concurrent-share",
+  "0",
+  "--pool-size",
+  "2",
+  "--json",
+];
 let first: { code: number; stdout: string; stderr: string };
 let bytes: string;
 
@@ -62,14 +78,44 @@ describe("otpforge dataset traces", () => {
   }, 240_000);
 
   it("refuses to complete a file with another seed (exit 2)", async () => {
-    const r = await cli(["dataset", "traces", "--n", "8", "--seed", "cli-2", "--out", out, "--families", "final_state,call_result", "--concurrent-share", "0", "--pool-size", "2"]);
+    const r = await cli([
+      "dataset",
+      "traces",
+      "--n",
+      "8",
+      "--seed",
+      "cli-2",
+      "--out",
+      out,
+      "--families",
+      "final_state,call_result",
+      "--concurrent-share",
+      "0",
+      "--pool-size",
+      "2",
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/generated with seed cli-1/);
   }, 120_000);
 
   it("exits 1 when the world budget runs out, keeping what it made", async () => {
     const small = join(dir, "small.jsonl");
-    const r = await cli(["dataset", "traces", "--n", "30", "--seed", "cli-3", "--out", small, "--max-worlds", "1", "--concurrent-share", "0", "--pool-size", "2"]);
+    const r = await cli([
+      "dataset",
+      "traces",
+      "--n",
+      "30",
+      "--seed",
+      "cli-3",
+      "--out",
+      small,
+      "--max-worlds",
+      "1",
+      "--concurrent-share",
+      "0",
+      "--pool-size",
+      "2",
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/world budget ran out/);
     expect(existsSync(small)).toBe(true);
@@ -77,7 +123,18 @@ describe("otpforge dataset traces", () => {
 
   it("rejects bad usage with exit 2 and says what to fix", async () => {
     expect((await cli(["dataset", "traces", "--n", "5", "--seed", "1"])).stderr).toMatch(/--out F.jsonl is required/);
-    const fam = await cli(["dataset", "traces", "--n", "5", "--seed", "1", "--out", join(dir, "x.jsonl"), "--families", "final_state,vibes"]);
+    const fam = await cli([
+      "dataset",
+      "traces",
+      "--n",
+      "5",
+      "--seed",
+      "1",
+      "--out",
+      join(dir, "x.jsonl"),
+      "--families",
+      "final_state,vibes",
+    ]);
     expect(fam.code).toBe(2);
     expect(fam.stderr).toMatch(/unknown vibes; known: final_state/);
     const diff = await cli(["dataset", "traces", "--n", "5", "--seed", "1", "--out", join(dir, "x.jsonl"), "--difficulty", "extreme"]);

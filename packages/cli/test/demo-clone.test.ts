@@ -7,7 +7,10 @@ import { fileURLToPath } from "node:url";
 
 // What a newcomer does: clone the repository and run the README's first command,
 // offline and without a model. The dataset is kept small through OTPFORGE_DEMO_N.
-const repo = execFileSync("git", ["rev-parse", "--show-toplevel"], { cwd: dirname(fileURLToPath(import.meta.url)), encoding: "utf8" }).trim();
+const repo = execFileSync("git", ["rev-parse", "--show-toplevel"], {
+  cwd: dirname(fileURLToPath(import.meta.url)),
+  encoding: "utf8",
+}).trim();
 const dir = mkdtempSync(join(tmpdir(), "otpforge-clone-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -15,7 +18,10 @@ function readmeCommands(): string[] {
   const readme = readFileSync(join(repo, "README.md"), "utf8");
   const block = /^```sh\n([\s\S]*?)\n```/m.exec(readme);
   expect(block, "README.md must open with a ```sh block of the set-up commands").not.toBeNull();
-  return block![1]!.split("\n").map((line) => line.replace(/#.*$/, "").trim()).filter(Boolean);
+  return block![1]!
+    .split("\n")
+    .map((line) => line.replace(/#.*$/, "").trim())
+    .filter(Boolean);
 }
 
 describe("a fresh clone", () => {
@@ -36,7 +42,9 @@ describe("a fresh clone", () => {
     expect(r.stdout).toContain("execution-verified trace examples");
     expect(r.stdout).toContain("every verdict as expected");
     expect(r.stdout).toContain("No language model is configured: set OTPFORGE_LM to provider/model");
-    const lines = readFileSync(join(clone, "out", "demo", "traces.jsonl"), "utf8").trimEnd().split("\n");
+    const lines = readFileSync(join(clone, "out", "demo", "traces.jsonl"), "utf8")
+      .trimEnd()
+      .split("\n");
     expect(lines).toHaveLength(16);
     expect(existsSync(join(clone, "reports", "demo.html"))).toBe(false);
   }, 900_000);

@@ -15,7 +15,13 @@ import { cli } from "./helpers.js";
 const dir = mkdtempSync(join(tmpdir(), "otpforge-demo-"));
 let server: FakeProviderServer;
 let gold: TraceRecord[] | undefined;
-const answer = traceDemoHandler(() => (gold ??= readFileSync(join(dir, "out", "demo", "traces.jsonl"), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l))));
+const answer = traceDemoHandler(
+  () =>
+    (gold ??= readFileSync(join(dir, "out", "demo", "traces.jsonl"), "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l))),
+);
 
 beforeAll(async () => {
   server = await FakeProviderServer.start({ handler: answer });

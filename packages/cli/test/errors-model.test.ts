@@ -32,21 +32,40 @@ beforeAll(async () => {
   server = await FakeProviderServer.start({ handler: spell });
   dir = await mkdtemp(join(tmpdir(), "otpforge-cli-errors-"));
   const jsonl = WORDS.map((w) => JSON.stringify({ question: `spell ${w}`, answer: w.toUpperCase() })).join("\n") + "\n";
-  for (const f of ["train.jsonl", "run-error.jsonl", "input-error.jsonl", "eacces.jsonl", "bug.jsonl"]) await writeFile(join(dir, f), jsonl);
-  env = { PATH: process.env.PATH, OPENAI_API_KEY: "sk-test-cli", OPENAI_BASE_URL: server.openaiBaseURL, OTPFORGE_CACHE_DIR: join(dir, "cache") };
+  for (const f of ["train.jsonl", "run-error.jsonl", "input-error.jsonl", "eacces.jsonl", "bug.jsonl"])
+    await writeFile(join(dir, f), jsonl);
+  env = {
+    PATH: process.env.PATH,
+    OPENAI_API_KEY: "sk-test-cli",
+    OPENAI_BASE_URL: server.openaiBaseURL,
+    OTPFORGE_CACHE_DIR: join(dir, "cache"),
+  };
 });
 afterAll(async () => {
   await server.close();
 });
 
-const labeled = (trainset: string, ...more: string[]) => ["compile", THROWING, "--trainset", trainset, "--optimizer", "labeled", "--out", "build/x", ...more];
+const labeled = (trainset: string, ...more: string[]) => [
+  "compile",
+  THROWING,
+  "--trainset",
+  trainset,
+  "--optimizer",
+  "labeled",
+  "--out",
+  "build/x",
+  ...more,
+];
 
 describe("one error model", () => {
   it("bad usage: exit 2, `otpforge <verb>: message`, and under --json {ok:false,error:{code:USAGE,kind:input}}", async () => {
     const r = await cli(["export", "a.jsonl", "b.jsonl", "--format", "hf", "--out", "x", "--json"], env, dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^otpforge export: give exactly one dataset file/);
-    expect(jsonError(r.stdout)).toEqual({ ok: false, error: { code: "USAGE", kind: "input", message: expect.stringContaining("give exactly one dataset file") } });
+    expect(jsonError(r.stdout)).toEqual({
+      ok: false,
+      error: { code: "USAGE", kind: "input", message: expect.stringContaining("give exactly one dataset file") },
+    });
 
     const unknown = await cli(["frobnicate", "--json"], env, dir);
     expect(unknown.code).toBe(2);
@@ -62,12 +81,18 @@ describe("one error model", () => {
     expect(file).toMatch(/\.checkpoint\.json$/);
     const path = join(out, ".checkpoint", file!);
 
-    for (const garbage of ["{ not json", "null", JSON.stringify({ kind: "otpforge.checkpoint", version: 1, runKey: "x", sections: { s: null } })]) {
+    for (const garbage of [
+      "{ not json",
+      "null",
+      JSON.stringify({ kind: "otpforge.checkpoint", version: 1, runKey: "x", sections: { s: null } }),
+    ]) {
       await writeFile(path, garbage);
       const r = await cli([...args, "--budget-calls", "100", "--json"], env, dir);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`otpforge compile: checkpoint ${path} is unreadable`);
-      expect(r.stderr).toContain(`delete it to start the run afresh (or delete ${join(out, ".checkpoint")}, every checkpoint of this output)`);
+      expect(r.stderr).toContain(
+        `delete it to start the run afresh (or delete ${join(out, ".checkpoint")}, every checkpoint of this output)`,
+      );
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       expect(jsonError(r.stdout).error).toMatchObject({ code: "CHECKPOINT_UNREADABLE", kind: "input" });
     }
@@ -77,7 +102,10 @@ describe("one error model", () => {
     const input = await cli(labeled("input-error.jsonl", "--json"), env, dir);
     expect(input.code).toBe(2);
     expect(input.stderr).toBe("otpforge compile: the fixture's input is wrong\n");
-    expect(jsonError(input.stdout)).toEqual({ ok: false, error: { code: "FIXTURE_BAD_INPUT", kind: "input", message: "the fixture's input is wrong" } });
+    expect(jsonError(input.stdout)).toEqual({
+      ok: false,
+      error: { code: "FIXTURE_BAD_INPUT", kind: "input", message: "the fixture's input is wrong" },
+    });
 
     const run = await cli(labeled("run-error.jsonl", "--json"), env, dir);
     expect(run.code).toBe(1);
@@ -104,8 +132,15 @@ describe("one error model", () => {
   });
 
   it("a version clash on publish is a failed run (VERSION_EXISTS, exit 1), a tampered artifact bad input", async () => {
-    for (const [out, seed] of [["build/a", "1"], ["build/b", "2"]] as const) {
-      const c = await cli(["compile", SPELL, "--trainset", "train.jsonl", "--optimizer", "labeled", "--max-labeled", "2", "--seed", seed, "--out", out], env, dir);
+    for (const [out, seed] of [
+      ["build/a", "1"],
+      ["build/b", "2"],
+    ] as const) {
+      const c = await cli(
+        ["compile", SPELL, "--trainset", "train.jsonl", "--optimizer", "labeled", "--max-labeled", "2", "--seed", seed, "--out", out],
+        env,
+        dir,
+      );
       expect(c.code).toBe(0);
     }
     expect((await cli(["publish", "build/a", "--to", "registry", "--version", "1.0.0"], env, dir)).code).toBe(0);

@@ -16,7 +16,10 @@ const cases = fixBugCases().filter((c) => ["calling-self", "lost-update-separate
 const designs = ["query-cache", "connection-pool", "game-session"].map(designProblem);
 
 function transientPool(reference: string): string {
-  const skeleton = reference.replace("defmodule Pool.Connection do\n  use GenServer\n", "defmodule Pool.Connection do\n  use GenServer, restart: :transient\n");
+  const skeleton = reference.replace(
+    "defmodule Pool.Connection do\n  use GenServer\n",
+    "defmodule Pool.Connection do\n  use GenServer, restart: :transient\n",
+  );
   if (skeleton === reference) throw new Error("the pool mutation no longer applies");
   return skeleton;
 }
@@ -32,6 +35,17 @@ function transientPool(reference: string): string {
 function handler(req: FakeRequest): string {
   const request = { messages: req.messages } as LMRequest;
   const prompt = req.messages.map((m) => m.content).join("\n");
+  // The architecture critic (it also reads the problem): it rejects an architecture that says
+  // closed connections are replaced beside a skeleton whose connections are :transient.
+  const skeleton = inputOf(request, "code_skeleton");
+  if (inputOf(request, "execution") !== undefined && skeleton !== undefined) {
+    const transient = skeleton.includes("restart: :transient");
+    return chatReply({
+      matches_skeleton: !transient,
+      meets_story: !transient,
+      critique: transient ? "CRITIC: the connections are transient, so a closed one is never replaced." : "CRITIC: holds.",
+    });
+  }
   if (inputOf(request, "problem_description") !== undefined) {
     const p = designs.find((q) => prompt.includes(`\`${q.topModule}\` with \`start_link(opts)\``))!;
     const skeleton =
@@ -55,8 +69,20 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "otpforge-eval-"));
   data = join(dir, "fix-bug.jsonl");
   await writeFile(data, cases.map((c) => JSON.stringify(c)).join("\n") + "\n");
-  await writeFile(join(dir, "design.jsonl"), designs.slice(0, 2).map((p) => JSON.stringify({ problem_id: p.id })).join("\n") + "\n");
-  await writeFile(join(dir, "design-text.jsonl"), designs.slice(1).map((p) => JSON.stringify({ problem_id: p.id })).join("\n") + "\n");
+  await writeFile(
+    join(dir, "design.jsonl"),
+    designs
+      .slice(0, 2)
+      .map((p) => JSON.stringify({ problem_id: p.id }))
+      .join("\n") + "\n",
+  );
+  await writeFile(
+    join(dir, "design-text.jsonl"),
+    designs
+      .slice(1)
+      .map((p) => JSON.stringify({ problem_id: p.id }))
+      .join("\n") + "\n",
+  );
 });
 afterAll(async () => {
   await server?.close();
@@ -81,7 +107,10 @@ describe("otpforge eval fix-bug", () => {
     expect(result.score).toBeCloseTo(2 / 3);
     expect(result.byCategory).toMatchObject({ deadlock: { n: 1, score: 1 }, race: { n: 1, score: 1 }, timers: { n: 1, score: 0 } });
     expect(Object.keys(result.byCategory)).toEqual(["deadlock", "race", "timers"]);
-    const records = (await readFile(out, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    const records = (await readFile(out, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(records.map((x: { id: string; passed: boolean }) => [x.id, x.passed])).toEqual([
       ["lost-update-separate-calls", true],
       ["calling-self", true],
@@ -103,14 +132,24 @@ describe("otpforge eval fix-bug", () => {
   it("evaluates a compiled program given with --program, and refuses an artifact of another program", { timeout: 90_000 }, async () => {
     const tuned = new FixBugProgram();
     tuned.fix.instructions = "TUNED: keep the API, fix the mechanism.";
-    const info = { name: "fix-bug", lm: { id: "openai/gpt-4o-mini" }, optimizer: { name: "LabeledFewShot", options: {}, seed: 0 }, scores: { candidates: [] }, stoppedBy: null, datasets: { trainset: { size: 0, hash: "none" } } };
+    const info = {
+      name: "fix-bug",
+      lm: { id: "openai/gpt-4o-mini" },
+      optimizer: { name: "LabeledFewShot", options: {}, seed: 0 },
+      scores: { candidates: [] },
+      stoppedBy: null,
+      datasets: { trainset: { size: 0, hash: "none" } },
+    };
     const artifactDir = join(dir, "artifact");
     await writeArtifactDir(artifactDir, buildArtifact(tuned, info));
     server.reset();
-    const r = await cli(["eval", "fix-bug", "--data", data, "--program", artifactDir, "--lm", "openai/gpt-4o-mini", "--runs", "1", "--json"], {
-      ...env(),
-      OTPFORGE_CACHE_DIR: join(dir, "cache-tuned"),
-    });
+    const r = await cli(
+      ["eval", "fix-bug", "--data", data, "--program", artifactDir, "--lm", "openai/gpt-4o-mini", "--runs", "1", "--json"],
+      {
+        ...env(),
+        OTPFORGE_CACHE_DIR: join(dir, "cache-tuned"),
+      },
+    );
     expect(r.code).toBe(0);
     expect(server.requests.length).toBe(3);
     expect(JSON.stringify(server.requests[0]!.body)).toContain("TUNED: keep the API, fix the mechanism.");
@@ -146,21 +185,38 @@ describe("otpforge eval fix-bug", () => {
 });
 
 describe("otpforge eval design, and bad trace data", () => {
-  it("grades design skeletons on the BEAM and reports per category, per requirement kind and per failed requirement", { timeout: 120_000 }, async () => {
-    const r = await cli(["eval", "design", "--data", join(dir, "design.jsonl"), "--lm", "openai/gpt-4o-mini", "--json"], env());
-    expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout);
-    expect(result).toMatchObject({ task: "design", n: 2, errors: 0 });
-    expect(result.byCategory["timers"]).toMatchObject({ n: 1, score: 1 });
-    // 3 of 4 requirements hold, but a behaviour the story requires fails: at most 0.5.
-    expect(result.byCategory["dynamic-workers"]).toMatchObject({ n: 1, score: 0.5 });
-    expect(result.byKind["normal_exit"]).toEqual({ n: 1, passed: 0, rate: 0 });
-    expect(result.byKind["crash_isolation"]).toEqual({ n: 1, passed: 1, rate: 1 });
-    expect(result.failedRequirements).toHaveLength(1);
-    const failed = result.failedRequirements[0];
-    expect(failed).toMatchObject({ problem_id: "connection-pool", id: "closed-connection-replaced", kind: "normal_exit" });
-    expect(failed.scenario.join("\n")).toMatch(/exited normally and was not replaced/);
-  });
+  it(
+    "grades design skeletons on the BEAM and reports per category, per requirement kind and per failed requirement (and the critic apart)",
+    { timeout: 120_000 },
+    async () => {
+      const r = await cli(
+        ["eval", "design", "--data", join(dir, "design.jsonl"), "--lm", "openai/gpt-4o-mini", "--critic", "auto", "--json"],
+        env(),
+      );
+      expect(r.code).toBe(0);
+      const result = JSON.parse(r.stdout);
+      expect(result).toMatchObject({ task: "design", n: 2, errors: 0 });
+      // The critic's score is its own: it lowered the pool's 0.5 to 0 and left execution's mean alone.
+      expect(result.score).toBeCloseTo(0.75);
+      expect(result.architecture).toEqual({ n: 2, score: 0.5, judged_by: "openai/gpt-4o-mini" });
+      const reviews = Object.fromEntries(
+        result.records.map((x: { problem_id: string; architecture_review: { score: number } }) => [
+          x.problem_id,
+          x.architecture_review.score,
+        ]),
+      );
+      expect(reviews).toEqual({ "query-cache": 1, "connection-pool": 0 });
+      expect(result.byCategory["timers"]).toMatchObject({ n: 1, score: 1 });
+      // 3 of 4 requirements hold, but a behaviour the story requires fails: at most 0.5.
+      expect(result.byCategory["dynamic-workers"]).toMatchObject({ n: 1, score: 0.5 });
+      expect(result.byKind["normal_exit"]).toEqual({ n: 1, passed: 0, rate: 0 });
+      expect(result.byKind["crash_isolation"]).toEqual({ n: 1, passed: 1, rate: 1 });
+      expect(result.failedRequirements).toHaveLength(1);
+      const failed = result.failedRequirements[0];
+      expect(failed).toMatchObject({ problem_id: "connection-pool", id: "closed-connection-replaced", kind: "normal_exit" });
+      expect(failed.scenario.join("\n")).toMatch(/exited normally and was not replaced/);
+    },
+  );
 
   it("prints pass rates by requirement kind and the scenario behind each failed requirement", { timeout: 120_000 }, async () => {
     const r = await cli(["eval", "design", "--data", join(dir, "design-text.jsonl"), "--lm", "openai/gpt-4o-mini"], env());
@@ -174,6 +230,13 @@ describe("otpforge eval design, and bad trace data", () => {
     expect(r.stdout).toMatch(/^ {4}connection-pool closed-connection-replaced \[normal_exit\]: A connection that ends normally/m);
     expect(r.stdout).toMatch(/^ {6}.*exited normally and was not replaced/m);
     expect(r.stdout).not.toMatch(/game-session [\w-]+ \[/);
+    expect(r.stdout).not.toContain("architecture critic");
+  });
+
+  it("refuses --critic on an eval that has no architecture to read", async () => {
+    const r = await cli(["eval", "fix-bug", "--data", data, "--lm", "openai/gpt-4o-mini", "--critic", "auto"], env());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--critic is for the design eval only");
   });
 
   it("exits 2 on bad design or trace data", async () => {

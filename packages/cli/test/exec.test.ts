@@ -25,7 +25,10 @@ describe("otpforge exec", () => {
   it("prints one JSON object per file and exits 1 when one is not ok", async () => {
     const r = await cli(["exec", "hello.exs", "evil.exs", "slow.exs", "--timeout-ms", "500", "--json"], process.env, dir);
     expect(r.code).toBe(1);
-    const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l.file, l.status])).toEqual([
       ["hello.exs", "ok"],
       ["evil.exs", "policy_violation"],

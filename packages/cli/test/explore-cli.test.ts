@@ -14,7 +14,7 @@ writeFileSync(join(dir, "race.exs"), race);
 // A reply racing a relayed message: one outcome on one node, two between nodes.
 const relay = EXPLORE_SUITE.find((s) => s.name === "a reply racing a message relayed through a third process")!.source;
 writeFileSync(join(dir, "relay.exs"), relay);
-writeFileSync(join(dir, "broken.exs"), "defmodule Scenario do\n  def run, do: File.read!(\"/etc/passwd\")\nend\n");
+writeFileSync(join(dir, "broken.exs"), 'defmodule Scenario do\n  def run, do: File.read!("/etc/passwd")\nend\n');
 
 describe("otpforge explore", () => {
   it("prints every outcome with a witness in words, and --json", async () => {
@@ -49,7 +49,9 @@ describe("otpforge explore", () => {
     expect(again.stdout).toMatch(/^outcome \[:relayed, :reply\] \(model distributed\)\n/);
     const wrong = await cli(["explore", "relay.exs", "--model", "multi-node"], {}, dir);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toMatch(/--model multi-node is not a delivery model: use --model single-node \(the default\) or --model distributed/);
+    expect(wrong.stderr).toMatch(
+      /--model multi-node is not a delivery model: use --model single-node \(the default\) or --model distributed/,
+    );
   }, 60_000);
 
   it("exits 2 on a missing file, a bad witness, or a scenario the policy refuses", async () => {
@@ -60,6 +62,9 @@ describe("otpforge explore", () => {
     expect(bad.stderr).toMatch(/a witness is a JSON array of choice indexes/);
     const refused = await cli(["explore", "broken.exs", "--json"], {}, dir);
     expect(refused.code).toBe(2);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, error: { code: "EXPLORE_FAILED", message: expect.stringContaining("policy_violation") } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      ok: false,
+      error: { code: "EXPLORE_FAILED", message: expect.stringContaining("policy_violation") },
+    });
   }, 60_000);
 });

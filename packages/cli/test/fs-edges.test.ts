@@ -171,7 +171,20 @@ describe("dataset traces refuses a bad --out before starting any BEAM", () => {
     expect(races.stderr).toContain("was generated with no --races, not --races: pass no --races");
     const difficulty = await cli(["dataset", "traces", "--n", "4", ...same, "--difficulty", "hard", "--out", out]);
     expect(difficulty.stderr).toContain("was generated with no --difficulty (a mix), not --difficulty hard");
-    const order = await cli(["dataset", "traces", "--n", "4", "--seed", "fs-edges", "--runs", "1", "--families", "call_result,final_state", "--out", out]);
+    const order = await cli([
+      "dataset",
+      "traces",
+      "--n",
+      "4",
+      "--seed",
+      "fs-edges",
+      "--runs",
+      "1",
+      "--families",
+      "call_result,final_state",
+      "--out",
+      out,
+    ]);
     expect(order.stderr).toContain("was generated with --families final_state,call_result, not --families call_result,final_state");
     expect(existsSync(out)).toBe(false);
     expect(readFileSync(`${out}.partial`, "utf8")).toBe(readFileSync(FIXTURE, "utf8"));
@@ -180,7 +193,10 @@ describe("dataset traces refuses a bad --out before starting any BEAM", () => {
 
 describe("publish, exec and verify name the path they cannot use", () => {
   it("publish --to naming a file (exit 2, the file untouched)", async () => {
-    const c = await cli(["compile", SPELL, "--trainset", spellTrainset(), "--optimizer", "labeled", "--max-labeled", "1", "--out", join(dir, "build")], { PATH: process.env.PATH });
+    const c = await cli(
+      ["compile", SPELL, "--trainset", spellTrainset(), "--optimizer", "labeled", "--max-labeled", "1", "--out", join(dir, "build")],
+      { PATH: process.env.PATH },
+    );
     expect(c.code).toBe(0);
     const file = join(dir, "registry-file");
     writeFileSync(file, "not a registry\n");
@@ -233,7 +249,9 @@ describe("numeric options are bounded", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--pool-size must be an integer <= 256, got "100000"');
     expect(intOption(String(2 ** 31 - 1), "timeout-ms", 1)).toBe(2 ** 31 - 1);
-    expect(() => intOption(String(2 ** 31), "timeout-ms", 1)).toThrow(/<= 2147483647 \(about 24\.8 days, the longest timer Node\.js can set\)/);
+    expect(() => intOption(String(2 ** 31), "timeout-ms", 1)).toThrow(
+      /<= 2147483647 \(about 24\.8 days, the longest timer Node\.js can set\)/,
+    );
     expect(() => intOption("7", "runs", 1, 1, 5)).toThrow('--runs must be an integer <= 5, got "7"');
     expect(() => intOption("0", "runs", 1)).toThrow('--runs must be an integer >= 1, got "0"');
   });

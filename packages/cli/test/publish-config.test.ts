@@ -13,12 +13,21 @@ const packages = readdirSync(packagesDir).filter((p) => existsSync(join(packages
 
 type Exports = string | { [key: string]: Exports };
 const withoutSource = (e: Exports): Exports =>
-  typeof e === "string" ? e : Object.fromEntries(Object.entries(e).filter(([k]) => k !== "@otpforge/source").map(([k, v]) => [k, withoutSource(v)]));
+  typeof e === "string"
+    ? e
+    : Object.fromEntries(
+        Object.entries(e)
+          .filter(([k]) => k !== "@otpforge/source")
+          .map(([k, v]) => [k, withoutSource(v)]),
+      );
 const targets = (e: Exports): string[] => (typeof e === "string" ? [e] : Object.values(e).flatMap(targets));
 
 describe("publishConfig.exports", () => {
   it.each(packages)("%s publishes its exports without the source condition", (name) => {
-    const manifest = JSON.parse(readFileSync(join(packagesDir, name, "package.json"), "utf8")) as { exports: Exports; publishConfig?: { exports?: Exports } };
+    const manifest = JSON.parse(readFileSync(join(packagesDir, name, "package.json"), "utf8")) as {
+      exports: Exports;
+      publishConfig?: { exports?: Exports };
+    };
     const published = manifest.publishConfig?.exports;
     expect(published, "publishConfig.exports is missing").toBeDefined();
     expect(published).toEqual(withoutSource(manifest.exports));

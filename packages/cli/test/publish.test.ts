@@ -10,14 +10,21 @@ let dir: string;
 
 /** Compiles the spell task with the labeled optimizer (no model needed) into `out`. */
 async function compileLabeled(out: string, seed: number) {
-  const r = await cli(["compile", TASK, "--trainset", "train.jsonl", "--optimizer", "labeled", "--max-labeled", "2", "--seed", String(seed), "--out", out], { PATH: process.env.PATH }, dir);
+  const r = await cli(
+    ["compile", TASK, "--trainset", "train.jsonl", "--optimizer", "labeled", "--max-labeled", "2", "--seed", String(seed), "--out", out],
+    { PATH: process.env.PATH },
+    dir,
+  );
   expect(r.code).toBe(0);
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "otpforge-cli-publish-"));
   const words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot"];
-  await writeFile(join(dir, "train.jsonl"), words.map((w) => JSON.stringify({ question: `spell ${w}`, answer: w.toUpperCase() })).join("\n"));
+  await writeFile(
+    join(dir, "train.jsonl"),
+    words.map((w) => JSON.stringify({ question: `spell ${w}`, answer: w.toUpperCase() })).join("\n"),
+  );
   await compileLabeled("build/a", 1);
   await compileLabeled("build/b", 2);
 });
@@ -53,7 +60,9 @@ describe("otpforge publish", () => {
     expect(tampered.code).toBe(2);
     expect(tampered.stderr).toMatch(/content hash mismatch/);
     expect((await cli(["publish", "build/a"], {}, dir)).stderr).toMatch(/missing --to DIR/);
-    expect((await cli(["publish", "build/a", "--to", "registry", "--version", "latest"], {}, dir)).stderr).toMatch(/not a semantic version/);
+    expect((await cli(["publish", "build/a", "--to", "registry", "--version", "latest"], {}, dir)).stderr).toMatch(
+      /not a semantic version/,
+    );
     expect((await cli(["publish", "nowhere", "--to", "registry"], {}, dir)).code).toBe(2);
   });
 });

@@ -35,7 +35,13 @@ describe("otpforge verify pair", () => {
   it("shows run progress on stderr only on a terminal", { timeout: 60_000 }, async () => {
     let stdout = "";
     let stderr = "";
-    const io = { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), isTTY: true, cwd: process.cwd(), env: process.env };
+    const io = {
+      stdout: (t: string) => (stdout += t),
+      stderr: (t: string) => (stderr += t),
+      isTTY: true,
+      cwd: process.cwd(),
+      env: process.env,
+    };
     const code = await runCli(["verify", "pair", ...pair("calling-self"), "--runs", "2"], io);
     expect(code).toBe(0);
     expect(stderr).toContain("runs: buggy 2/2  fixed 2/2");
@@ -46,7 +52,11 @@ describe("otpforge verify pair", () => {
   it("resolves relative paths against the working directory", { timeout: 60_000 }, async () => {
     const e = catalogEntry("calling-self");
     const dir = join(e.paths.buggy, "..");
-    const r = await cli(["verify", "pair", "--buggy", "buggy.ex", "--fixed", "fixed.ex", "--harness", "harness.exs", "--runs", "1", "--json"], process.env, dir);
+    const r = await cli(
+      ["verify", "pair", "--buggy", "buggy.ex", "--fixed", "fixed.ex", "--harness", "harness.exs", "--runs", "1", "--json"],
+      process.env,
+      dir,
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).verdict).toBe("valid");
   });

@@ -2,7 +2,13 @@
 export { Rng, rng } from "./rng.js";
 export { stableStringify, sha256, hashValue } from "./hash.js";
 export {
-  type Role, type ChatMessage, type ResponseFormat, type LMRequest, type Usage, type Completion, type LMResponse,
+  type Role,
+  type ChatMessage,
+  type ResponseFormat,
+  type LMRequest,
+  type Usage,
+  type Completion,
+  type LMResponse,
   type LM,
 } from "./lm/types.js";
 export { renderReport, writeReport, type ReportInput } from "./report/index.js";
@@ -17,8 +23,13 @@ export { Prediction } from "./prediction.js";
 export { type PredictionMeta } from "./prediction.js";
 export { Adapter, AdapterParseError } from "./adapters/adapter.js";
 export {
-  type AdapterOptions, type AdapterCallOptions, type AdapterResult, type FormatRequest, type ParseFailure,
-  type ParseResult, type Issue,
+  type AdapterOptions,
+  type AdapterCallOptions,
+  type AdapterResult,
+  type FormatRequest,
+  type ParseFailure,
+  type ParseResult,
+  type Issue,
 } from "./adapters/adapter.js";
 export { ChatAdapter } from "./adapters/chat-adapter.js";
 export { JSONAdapter } from "./adapters/json-adapter.js";
@@ -35,20 +46,53 @@ export { withTrace, traceOfError } from "./trace.js";
 export { type Trace, type TraceStep, type WithTraceOptions } from "./trace.js";
 export { evaluate, EvaluationAbortedError } from "./evaluate/evaluate.js";
 export {
-  type Metric, type MetricValue, type EvaluateOptions, type EvaluateProgress, type EvaluationRecord,
-  type EvaluationResult, type ProgramLike,
+  type Metric,
+  type MetricValue,
+  type EvaluateOptions,
+  type EvaluateProgress,
+  type EvaluationRecord,
+  type EvaluationResult,
+  type ProgramLike,
 } from "./evaluate/evaluate.js";
 export { type RunUsage } from "./evaluate/run-usage.js";
 export {
-  diffLines, diffSequences, type DiffOp, type ReportDiff, type ReportRun, type ConfusionTable, type ScoreBreakdown,
+  diffLines,
+  diffSequences,
+  type DiffOp,
+  type ReportDiff,
+  type ReportRun,
+  type ConfusionTable,
+  type ScoreBreakdown,
 } from "./report/index.js";
 export { ProgressBar } from "./evaluate/progress-bar.js";
 export { type ProgressBarOptions } from "./evaluate/progress-bar.js";
 export {
-  lm, lmFromEnv, LMClient, type LMOptions, LMConfigError, MissingAPIKeyError, UnknownProviderError, LMRequestError,
-  type RetryOptions, type FailureKind, type AttemptRecord, type ClassifiedFailure, LMCache, type CachedResponse,
-  UsageTracker, trackUsage, processUsage, type UsageTotals, type UsageReport, registerPrice, PRICES_CHECKED,
-  SUGGESTED_MODELS, noModelMessage, type ModelPrice, inspectHistory, type HistoryEntry,
+  lm,
+  lmFromEnv,
+  LMClient,
+  type LMOptions,
+  LMConfigError,
+  MissingAPIKeyError,
+  UnknownProviderError,
+  LMRequestError,
+  type RetryOptions,
+  type FailureKind,
+  type AttemptRecord,
+  type ClassifiedFailure,
+  LMCache,
+  type CachedResponse,
+  UsageTracker,
+  trackUsage,
+  processUsage,
+  type UsageTotals,
+  type UsageReport,
+  registerPrice,
+  PRICES_CHECKED,
+  SUGGESTED_MODELS,
+  noModelMessage,
+  type ModelPrice,
+  inspectHistory,
+  type HistoryEntry,
 } from "./lm/index.js";
 export { writeFileAtomicSync, writeJsonAtomic } from "./io/atomic-write.js";
 export { jsonLines, type JsonLine, type JsonLinesOptions } from "./io/jsonl.js";

@@ -6,6 +6,15 @@ export { MISSING_FIELD, PARTIAL_DEMO_PREFIX } from "./adapters/values.js";
 export { currentSettings } from "./settings.js";
 export { traceUsage } from "./trace.js";
 export {
-  envLM, parseLMSpec, backoffDelay, parseRetryAfter, lmCacheKey, defaultCacheDir, CACHE_FILE, priceFor,
-  estimateCostUSD, unpricedAdvice, cacheOpenError,
+  envLM,
+  parseLMSpec,
+  backoffDelay,
+  parseRetryAfter,
+  lmCacheKey,
+  defaultCacheDir,
+  CACHE_FILE,
+  priceFor,
+  estimateCostUSD,
+  unpricedAdvice,
+  cacheOpenError,
 } from "./lm/index.js";

@@ -18,8 +18,7 @@ export class NoLMConfiguredError extends OtpforgeError {
   constructor() {
     super(
       "NO_LM_CONFIGURED",
-      `${noModelMessage()}; or pass one in code: ` +
-        "configure({ lm }), withSettings({ lm }, fn), or new Predict(sig, { lm }).",
+      `${noModelMessage()}; or pass one in code: ` + "configure({ lm }), withSettings({ lm }, fn), or new Predict(sig, { lm }).",
       { category: "input" },
     );
   }

@@ -19,7 +19,9 @@ describe("ChatAdapter.format", () => {
     const c = system!.content;
     expect(c).toContain("Your input fields are:\n1. `question` (string): the question\n2. `context` (string[])");
     expect(c).toContain("Your output fields are:\n1. `answer` (string): a short answer\n2. `confidence` (number)");
-    expect(c).toContain("[[ ## question ## ]]\n{question}\n\n[[ ## context ## ]]\n{context}\n\n[[ ## answer ## ]]\n{answer}\n\n[[ ## confidence ## ]]\n{confidence}        # note: the value you produce must be a single number value\n\n[[ ## completed ## ]]");
+    expect(c).toContain(
+      "[[ ## question ## ]]\n{question}\n\n[[ ## context ## ]]\n{context}\n\n[[ ## answer ## ]]\n{answer}\n\n[[ ## confidence ## ]]\n{confidence}        # note: the value you produce must be a single number value\n\n[[ ## completed ## ]]",
+    );
     expect(c.endsWith("your objective is: \n        Answer briefly.\n        Use the context.")).toBe(true);
   });
 
@@ -70,7 +72,10 @@ describe("ChatAdapter.format", () => {
 
 describe("ChatAdapter.parse", () => {
   it("reads sections, decodes non-text values, ignores text before the first header and unknown fields", () => {
-    const r = adapter.parse(QA, "Sure!\n[[ ## answer ## ]]\nParis\nis the capital\n\n[[ ## notes ## ]]\nx\n[[ ## confidence ## ]]\n0.75\n\n[[ ## completed ## ]]");
+    const r = adapter.parse(
+      QA,
+      "Sure!\n[[ ## answer ## ]]\nParis\nis the capital\n\n[[ ## notes ## ]]\nx\n[[ ## confidence ## ]]\n0.75\n\n[[ ## completed ## ]]",
+    );
     expect(r).toEqual({ ok: true, value: { answer: "Paris\nis the capital", confidence: 0.75 } });
   });
 
@@ -141,7 +146,9 @@ describe("parse-failure retry", () => {
   it("retries a cut-off answer once with twice the token limit (not at the same limit), then says it was cut off", async () => {
     const lm = new ScriptedLM({ text: "[[ ## answer ## ]]\nPar", finishReason: "length" });
     const p = new Predict(QA, { lm, adapter: new ChatAdapter({ maxRetries: 0, jsonFallback: false }) });
-    await expect(p.forward({ question: "q", context: [] }, { maxTokens: 100 })).rejects.toThrow(/cut off at the token limit twice, the second time at maxTokens=200: raise maxTokens/);
+    await expect(p.forward({ question: "q", context: [] }, { maxTokens: 100 })).rejects.toThrow(
+      /cut off at the token limit twice, the second time at maxTokens=200: raise maxTokens/,
+    );
     expect(lm.calls).toBe(2);
     expect(lm.requests.map((r) => r.maxTokens)).toEqual([100, 200]);
     // The retry is the same prompt, not a "fix your format" message.
@@ -159,7 +166,12 @@ describe("parse-failure retry", () => {
     expect(r.outputs).toEqual({ answer: "Paris", confidence: 0.9 });
     expect(lm.calls).toBe(3);
     const off = new ScriptedLM("no sections at all");
-    await expect(new Predict(QA, { lm: off, adapter: new ChatAdapter({ maxRetries: 1, jsonFallback: false }) }).forward({ question: "q", context: [] })).rejects.toBeInstanceOf(AdapterParseError);
+    await expect(
+      new Predict(QA, { lm: off, adapter: new ChatAdapter({ maxRetries: 1, jsonFallback: false }) }).forward({
+        question: "q",
+        context: [],
+      }),
+    ).rejects.toBeInstanceOf(AdapterParseError);
     expect(off.calls).toBe(2);
   });
 

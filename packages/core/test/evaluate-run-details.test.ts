@@ -93,9 +93,23 @@ describe("evaluation records with an LMClient", () => {
     const r = await evaluate(new Predict(Double, { lm: model }), devset, () => 1, { concurrency: 3 });
     const oneCall = (1000 * 0.15 + 100 * 0.6) / 1e6;
     const [one, two, three] = r.results;
-    expect(one!.usage).toEqual({ promptTokens: 1000, completionTokens: 100, cachedTokens: 0, calls: 1, cacheHits: 0, costUSD: expect.closeTo(oneCall, 12) });
+    expect(one!.usage).toEqual({
+      promptTokens: 1000,
+      completionTokens: 100,
+      cachedTokens: 0,
+      calls: 1,
+      cacheHits: 0,
+      costUSD: expect.closeTo(oneCall, 12),
+    });
     expect(three!.usage.calls).toBe(1);
     expect(two!.trace[0]!.prediction.attempts).toBe(2);
-    expect(two!.usage).toEqual({ promptTokens: 2000, completionTokens: 200, cachedTokens: 0, calls: 2, cacheHits: 0, costUSD: expect.closeTo(2 * oneCall, 12) });
+    expect(two!.usage).toEqual({
+      promptTokens: 2000,
+      completionTokens: 200,
+      cachedTokens: 0,
+      calls: 2,
+      cacheHits: 0,
+      costUSD: expect.closeTo(2 * oneCall, 12),
+    });
   });
 });

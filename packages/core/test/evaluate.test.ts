@@ -18,7 +18,8 @@ const devset = Array.from({ length: 20 }, (_, n) => example({ n, doubled: 2 * n 
 describe("evaluate", () => {
   it("scores every example, records failures with failureScore, and keeps dataset order at any concurrency", async () => {
     const program = new Predict(Double, { lm });
-    const metric = (ex: (typeof devset)[number], pred: Awaited<ReturnType<typeof program.forward>>) => pred.outputs.doubled === ex.labels().doubled;
+    const metric = (ex: (typeof devset)[number], pred: Awaited<ReturnType<typeof program.forward>>) =>
+      pred.outputs.doubled === ex.labels().doubled;
     const seen: number[] = [];
     const r16 = await evaluate(program, devset, metric, { concurrency: 16, onProgress: (p) => seen.push(p.done) });
     const r1 = await evaluate(program, devset, metric, { concurrency: 1 });

@@ -33,7 +33,14 @@ describe("Prediction", () => {
     const usage = { promptTokens: 10, completionTokens: 3, cachedTokens: 0 };
     const p = new Prediction({ answer: "4" }, { raw: "[[ ## answer ## ]]\n4", lm: "openai/gpt-4o-mini", usage, attempts: 2 });
     expect(p.outputs.answer).toBe("4");
-    expect(p.toJSON()).toEqual({ outputs: { answer: "4" }, raw: "[[ ## answer ## ]]\n4", lm: "openai/gpt-4o-mini", usage, attempts: 2, cacheHit: false });
+    expect(p.toJSON()).toEqual({
+      outputs: { answer: "4" },
+      raw: "[[ ## answer ## ]]\n4",
+      lm: "openai/gpt-4o-mini",
+      usage,
+      attempts: 2,
+      cacheHit: false,
+    });
     expect(new Prediction({}, { raw: "", lm: "x/y" }).usage).toEqual(ZERO_USAGE);
   });
 });

@@ -28,7 +28,10 @@ describe("JSONAdapter", () => {
 
   it("formats demos as JSON answers, partial ones with placeholders", () => {
     const messages = adapter.format(Sum, {
-      demos: [{ numbers: [1], total: 1, steps: ["1"] }, { numbers: [2], total: 2 }],
+      demos: [
+        { numbers: [1], total: 1, steps: ["1"] },
+        { numbers: [2], total: 2 },
+      ],
       inputs: { numbers: [5] },
     });
     expect(messages.map((m) => m.role)).toEqual(["system", "user", "assistant", "user", "assistant", "user"]);

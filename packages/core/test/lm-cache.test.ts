@@ -10,8 +10,14 @@ import { FakeProviderServer } from "../src/testing/index.js";
 import { SECRET, TempDirs, user } from "./lm-helpers.js";
 
 describe("lmCacheKey", () => {
-  const base = { provider: "openai", model: "gpt-4o-mini", baseURL: "http://127.0.0.1:8080/v1", request: { messages: user("hi") } as LMRequest };
-  const key = (patch: Partial<typeof base> = {}, req: Partial<LMRequest> = {}) => lmCacheKey({ ...base, ...patch, request: { ...base.request, ...req } });
+  const base = {
+    provider: "openai",
+    model: "gpt-4o-mini",
+    baseURL: "http://127.0.0.1:8080/v1",
+    request: { messages: user("hi") } as LMRequest,
+  };
+  const key = (patch: Partial<typeof base> = {}, req: Partial<LMRequest> = {}) =>
+    lmCacheKey({ ...base, ...patch, request: { ...base.request, ...req } });
 
   it("changes with everything that can change the answer", () => {
     const variants = [
@@ -122,7 +128,9 @@ describe("the cache behind an LM", () => {
   it("keeps different base URLs and models apart", async () => {
     const dir = dirs.make();
     await make(dir).generate({ messages: user("same") });
-    await lm("openai/gpt-other", { env: { OPENAI_API_KEY: SECRET }, cacheDir: dir, baseURL: server.openaiBaseURL }).generate({ messages: user("same") });
+    await lm("openai/gpt-other", { env: { OPENAI_API_KEY: SECRET }, cacheDir: dir, baseURL: server.openaiBaseURL }).generate({
+      messages: user("same"),
+    });
     await lm("openai-compatible/gpt-test", { env: {}, cacheDir: dir, baseURL: server.openaiBaseURL }).generate({ messages: user("same") });
     expect(server.modelRequests).toHaveLength(3);
   });

@@ -10,7 +10,10 @@ import { SECRET, user } from "./lm-helpers.js";
 describe("parseLMSpec", () => {
   it("splits provider and model; the model may contain slashes", () => {
     expect(parseLMSpec("openai/gpt-4o-mini")).toEqual({ provider: "openai", model: "gpt-4o-mini" });
-    expect(parseLMSpec("openai-compatible/Qwen/Qwen2.5-Coder-7B")).toEqual({ provider: "openai-compatible", model: "Qwen/Qwen2.5-Coder-7B" });
+    expect(parseLMSpec("openai-compatible/Qwen/Qwen2.5-Coder-7B")).toEqual({
+      provider: "openai-compatible",
+      model: "Qwen/Qwen2.5-Coder-7B",
+    });
     expect(parseLMSpec(" anthropic/claude-sonnet-4-5 ")).toEqual({ provider: "anthropic", model: "claude-sonnet-4-5" });
     expect(parseLMSpec("ax/groq/openai/gpt-oss-20b")).toEqual({ provider: "ax", axProvider: "groq", model: "openai/gpt-oss-20b" });
   });
@@ -70,7 +73,9 @@ describe("lm()", () => {
 
   it("openai-compatible needs a base URL, and says where to find one", () => {
     expect(() => lm("openai-compatible/qwen", { env: {} })).toThrow(/needs the server's base URL.*Ollama: http:\/\/localhost:11434\/v1/);
-    expect(lm("openai-compatible/qwen", { env: { OPENAI_BASE_URL: "http://localhost:11434/v1" } }).baseURL).toBe("http://localhost:11434/v1");
+    expect(lm("openai-compatible/qwen", { env: { OPENAI_BASE_URL: "http://localhost:11434/v1" } }).baseURL).toBe(
+      "http://localhost:11434/v1",
+    );
   });
 
   it("shows no key, header or environment when printed or serialised", () => {
@@ -79,7 +84,12 @@ describe("lm()", () => {
       headers: { "x-secret": SECRET },
       baseURL: `https://user:${SECRET}@example.com/v1`,
     });
-    expect(JSON.parse(JSON.stringify(model))).toEqual({ id: "openai/gpt-4o-mini", provider: "openai", model: "gpt-4o-mini", baseURL: "https://example.com/v1" });
+    expect(JSON.parse(JSON.stringify(model))).toEqual({
+      id: "openai/gpt-4o-mini",
+      provider: "openai",
+      model: "gpt-4o-mini",
+      baseURL: "https://example.com/v1",
+    });
     expect(inspect(model, { depth: 10, showHidden: true })).not.toContain(SECRET);
     expect(String(model)).toBe("openai/gpt-4o-mini");
   });
@@ -109,7 +119,10 @@ describe("base URLs and keys over HTTP", () => {
 
   it("anthropic/ honours ANTHROPIC_BASE_URL", async () => {
     server.reset();
-    const model = lm("anthropic/claude-test", { env: { ANTHROPIC_API_KEY: SECRET, ANTHROPIC_BASE_URL: server.anthropicBaseURL }, cache: false });
+    const model = lm("anthropic/claude-test", {
+      env: { ANTHROPIC_API_KEY: SECRET, ANTHROPIC_BASE_URL: server.anthropicBaseURL },
+      cache: false,
+    });
     expect((await model.generate({ messages: user("ping") })).completions[0]?.text).toBe("pong");
     expect(server.requests[0]?.path).toBe("/v1/messages");
     // This SDK version sends the key as a bearer token (older ones used x-api-key).
@@ -123,7 +136,11 @@ describe("base URLs and keys over HTTP", () => {
     await model.generate({ messages: user("ping") });
     expect(JSON.stringify(server.requests[0]?.headers)).not.toContain(SECRET);
     // ...but its own variable is used.
-    const keyed = lm("openai-compatible/qwen", { env: { OPENAI_COMPATIBLE_API_KEY: "local-key" }, baseURL: server.openaiBaseURL, cache: false });
+    const keyed = lm("openai-compatible/qwen", {
+      env: { OPENAI_COMPATIBLE_API_KEY: "local-key" },
+      baseURL: server.openaiBaseURL,
+      cache: false,
+    });
     await keyed.generate({ messages: user("ping") });
     expect(server.requests[1]?.headers.authorization).toBe("Bearer local-key");
   });
@@ -157,7 +174,10 @@ describe("base URLs and keys over HTTP", () => {
 describe("OTPFORGE_LM", () => {
   const saved = { lm: process.env.OTPFORGE_LM, key: process.env.OPENAI_API_KEY };
   afterEach(() => {
-    for (const [k, v] of [["OTPFORGE_LM", saved.lm], ["OPENAI_API_KEY", saved.key]] as const) {
+    for (const [k, v] of [
+      ["OTPFORGE_LM", saved.lm],
+      ["OPENAI_API_KEY", saved.key],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

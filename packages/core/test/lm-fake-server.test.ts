@@ -49,7 +49,12 @@ describe("FakeProviderServer", () => {
       [1, "reply 1", "stop"],
     ]);
     // The prompt is counted once for all choices; completions add up.
-    expect(body.usage).toEqual({ prompt_tokens: 50, completion_tokens: 10, total_tokens: 60, prompt_tokens_details: { cached_tokens: 10 } });
+    expect(body.usage).toEqual({
+      prompt_tokens: 50,
+      completion_tokens: 10,
+      total_tokens: 60,
+      prompt_tokens_details: { cached_tokens: 10 },
+    });
     expect(seen[0]).toMatchObject({
       protocol: "openai",
       messages: [
@@ -76,7 +81,9 @@ describe("FakeProviderServer", () => {
     expect(body.content).toEqual([{ type: "tool_use", id: expect.any(String), name: "out", input: { answer: 4 } }]);
     expect(body.stop_reason).toBe("tool_use");
     server.handler = () => ({ text: "plain", usage: { promptTokens: 30, completionTokens: 2, cachedTokens: 12 } });
-    const plain = (await (await post("/v1/messages", { model: "c", max_tokens: 10, messages: [{ role: "user", content: "x" }] })).json()) as any;
+    const plain = (await (
+      await post("/v1/messages", { model: "c", max_tokens: 10, messages: [{ role: "user", content: "x" }] })
+    ).json()) as any;
     expect(plain.content).toEqual([{ type: "text", text: "plain" }]);
     expect(plain.stop_reason).toBe("end_turn");
     // Anthropic reports cache reads apart from input_tokens.
@@ -91,7 +98,9 @@ describe("FakeProviderServer", () => {
   });
 
   it("injects faults in order, each for as many requests as asked", async () => {
-    server.injectFault({ kind: "rate_limit", retryAfterSeconds: 3, retryAfterMs: 2500 }).injectFault({ kind: "server_error", status: 503 }, 2);
+    server
+      .injectFault({ kind: "rate_limit", retryAfterSeconds: 3, retryAfterMs: 2500 })
+      .injectFault({ kind: "server_error", status: 503 }, 2);
     const r1 = await post("/v1/chat/completions", { model: "m", messages: [] });
     expect(r1.status).toBe(429);
     expect(r1.headers.get("retry-after")).toBe("3");
@@ -119,7 +128,12 @@ describe("FakeProviderServer", () => {
   it("records requests (headers, body) and answers 404 for other paths", async () => {
     const res = await fetch(`${server.url}/v1/embeddings`, { method: "POST", body: "{}", headers: { authorization: "Bearer k" } });
     expect(res.status).toBe(404);
-    expect(server.requests[0]).toMatchObject({ protocol: "unknown", path: "/v1/embeddings", headers: { authorization: "Bearer k" }, body: {} });
+    expect(server.requests[0]).toMatchObject({
+      protocol: "unknown",
+      path: "/v1/embeddings",
+      headers: { authorization: "Bearer k" },
+      body: {},
+    });
     expect(server.modelRequests).toHaveLength(0);
   });
 

@@ -15,12 +15,26 @@ afterAll(async () => {
   dirs.cleanup();
 });
 
-const schema = { type: "json_schema" as const, name: "Answer", schema: { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] } };
+const schema = {
+  type: "json_schema" as const,
+  name: "Answer",
+  schema: { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] },
+};
 
 describe("structured-output fallbacks", () => {
   it("falls back from json_schema to a JSON object when the server refuses the schema, and keeps to it", async () => {
-    server.reset().injectFault({ kind: "server_error", status: 400, message: "Invalid schema for response_format 'Answer': json_schema is not supported" });
-    const model = lm("openai-compatible/local-llm", { env: {}, apiKey: "none", baseURL: server.openaiBaseURL, cacheDir: dirs.make(), onNotice: () => {} });
+    server.reset().injectFault({
+      kind: "server_error",
+      status: 400,
+      message: "Invalid schema for response_format 'Answer': json_schema is not supported",
+    });
+    const model = lm("openai-compatible/local-llm", {
+      env: {},
+      apiKey: "none",
+      baseURL: server.openaiBaseURL,
+      cacheDir: dirs.make(),
+      onNotice: () => {},
+    });
     const r = await model.generate({ messages: user("JSON please"), responseFormat: schema });
     expect(r.completions[0]!.text).toBe('{"answer": "ok"}');
     await model.generate({ messages: user("again, JSON"), responseFormat: schema });
@@ -30,7 +44,13 @@ describe("structured-output fallbacks", () => {
 
   it("does not hide other 400s", async () => {
     server.reset().injectFault({ kind: "server_error", status: 400, message: "messages: too long" });
-    const model = lm("openai-compatible/local-llm", { env: {}, apiKey: "none", baseURL: server.openaiBaseURL, cacheDir: dirs.make(), onNotice: () => {} });
+    const model = lm("openai-compatible/local-llm", {
+      env: {},
+      apiKey: "none",
+      baseURL: server.openaiBaseURL,
+      cacheDir: dirs.make(),
+      onNotice: () => {},
+    });
     await expect(model.generate({ messages: user("x"), responseFormat: schema })).rejects.toThrow(/too long/);
     expect(server.requests).toHaveLength(1);
   });

@@ -20,10 +20,34 @@ export interface ProviderPath {
 }
 
 export const PROVIDER_PATHS: ProviderPath[] = [
-  { spec: "openai/gpt-4o-mini", keyVar: "OPENAI_API_KEY", protocol: "openai", baseURL: (s) => s.openaiBaseURL, structured: "response_format" },
-  { spec: "openai-compatible/qwen2.5-coder", keyVar: "OPENAI_COMPATIBLE_API_KEY", protocol: "openai", baseURL: (s) => s.openaiBaseURL, structured: "response_format" },
-  { spec: "anthropic/claude-test", keyVar: "ANTHROPIC_API_KEY", protocol: "anthropic", baseURL: (s) => s.anthropicBaseURL, structured: "native_format" },
-  { spec: "ax/openai/gpt-4o-mini", keyVar: "OPENAI_API_KEY", protocol: "openai", baseURL: (s) => s.openaiBaseURL, structured: "response_format" },
+  {
+    spec: "openai/gpt-4o-mini",
+    keyVar: "OPENAI_API_KEY",
+    protocol: "openai",
+    baseURL: (s) => s.openaiBaseURL,
+    structured: "response_format",
+  },
+  {
+    spec: "openai-compatible/qwen2.5-coder",
+    keyVar: "OPENAI_COMPATIBLE_API_KEY",
+    protocol: "openai",
+    baseURL: (s) => s.openaiBaseURL,
+    structured: "response_format",
+  },
+  {
+    spec: "anthropic/claude-test",
+    keyVar: "ANTHROPIC_API_KEY",
+    protocol: "anthropic",
+    baseURL: (s) => s.anthropicBaseURL,
+    structured: "native_format",
+  },
+  {
+    spec: "ax/openai/gpt-4o-mini",
+    keyVar: "OPENAI_API_KEY",
+    protocol: "openai",
+    baseURL: (s) => s.openaiBaseURL,
+    structured: "response_format",
+  },
   { spec: "ax/anthropic/claude-test", keyVar: "ANTHROPIC_API_KEY", protocol: "anthropic", baseURL: (s) => s.url, structured: "none" },
 ];
 

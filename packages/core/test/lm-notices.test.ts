@@ -23,7 +23,12 @@ describe("one-time notices", () => {
     const impl = (...args: unknown[]) => void seen.push(String(args[0]));
     warn.mockImplementation(impl);
     try {
-      const model = lm("anthropic/claude-sonnet-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make(), onNotice: () => {} });
+      const model = lm("anthropic/claude-sonnet-4-5", {
+        env: { ANTHROPIC_API_KEY: SECRET },
+        baseURL: server.anthropicBaseURL,
+        cacheDir: dirs.make(),
+        onNotice: () => {},
+      });
       for (let i = 0; i < 12; i++) await model.generate({ messages: user(`q${i}`) });
       expect(server.requests.length).toBeGreaterThanOrEqual(12);
     } finally {
@@ -36,13 +41,20 @@ describe("one-time notices", () => {
 
   it("reports an unpriced model once, with how to price it", async () => {
     const notices: string[] = [];
-    const model = lm("openai/gpt-5.4-mini", { env: { OPENAI_API_KEY: SECRET }, baseURL: server.openaiBaseURL, cacheDir: dirs.make(), onNotice: (m) => notices.push(m) });
+    const model = lm("openai/gpt-5.4-mini", {
+      env: { OPENAI_API_KEY: SECRET },
+      baseURL: server.openaiBaseURL,
+      cacheDir: dirs.make(),
+      onNotice: (m) => notices.push(m),
+    });
     for (let i = 0; i < 5; i++) {
       const r = await model.generate({ messages: user(`p${i}`) });
       expect(r.costUSD).toBeUndefined();
     }
     expect(notices).toEqual([unpricedAdvice("openai/gpt-5.4-mini")]);
-    expect(notices[0]).toMatch(/is not in the price table \(prices checked \d{4}-\d{2}-\d{2}\).*registerPrice\("gpt-5\.4-mini", \{ inputPerMTok, outputPerMTok, cachedInputPerMTok \}\)/);
+    expect(notices[0]).toMatch(
+      /is not in the price table \(prices checked \d{4}-\d{2}-\d{2}\).*registerPrice\("gpt-5\.4-mini", \{ inputPerMTok, outputPerMTok, cachedInputPerMTok \}\)/,
+    );
     expect(model.usage.unpricedCalls).toBe(5);
   });
 });

@@ -22,14 +22,24 @@ const bodies = () => server.requests.map((r) => r.body as Record<string, unknown
 describe("provider parameters", () => {
   it("OpenAI: reasoning_effort and passthrough options (top_p, stop, seed) reach the request body", async () => {
     server.reset();
-    const model = lm("openai/gpt-5-mini", { env: { OPENAI_API_KEY: SECRET }, baseURL: server.openaiBaseURL, cacheDir: dirs.make(), reasoningEffort: "low", providerOptions: { seed: 7 } });
+    const model = lm("openai/gpt-5-mini", {
+      env: { OPENAI_API_KEY: SECRET },
+      baseURL: server.openaiBaseURL,
+      cacheDir: dirs.make(),
+      reasoningEffort: "low",
+      providerOptions: { seed: 7 },
+    });
     await model.generate({ messages: user("a"), providerOptions: { top_p: 0.5, stop: ["END"] } });
     expect(bodies()[0]).toMatchObject({ reasoning_effort: "low", seed: 7, top_p: 0.5, stop: ["END"] });
   });
 
   it("Anthropic: a thinking budget and an effort reach the request body", async () => {
     server.reset();
-    const model = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make() });
+    const model = lm("anthropic/claude-haiku-4-5", {
+      env: { ANTHROPIC_API_KEY: SECRET },
+      baseURL: server.anthropicBaseURL,
+      cacheDir: dirs.make(),
+    });
     await model.generate({ messages: user("b"), thinkingBudgetTokens: 2048, reasoningEffort: "high", providerOptions: { top_k: 5 } });
     expect(bodies()[0]).toMatchObject({ thinking: { type: "enabled", budget_tokens: 2048 }, output_config: { effort: "high" }, top_k: 5 });
   });
@@ -41,7 +51,10 @@ describe("provider parameters", () => {
     const p = new Predict(QA, { lm: model, reasoningEffort: "medium", providerOptions: { seed: 1 } });
     await p.forward({ q: "x" });
     await p.forward({ q: "y" }, { reasoningEffort: "high", providerOptions: { seed: 2 } });
-    expect(bodies().map((b) => [b.reasoning_effort, b.seed])).toEqual([["medium", 1], ["high", 2]]);
+    expect(bodies().map((b) => [b.reasoning_effort, b.seed])).toEqual([
+      ["medium", 1],
+      ["high", 2],
+    ]);
   });
 
   it("the parameters are part of the cache key (and requests without them keep their old keys)", async () => {
@@ -70,9 +83,15 @@ describe("provider parameters", () => {
 
 describe("Anthropic requests", () => {
   it("mark the system prompt and the last demo for prompt caching, and count cache reads in usage and cost", async () => {
-    const cached = await FakeProviderServer.start({ handler: () => ({ text: "ok", usage: { promptTokens: 1000, completionTokens: 10, cachedTokens: 800 } }) });
+    const cached = await FakeProviderServer.start({
+      handler: () => ({ text: "ok", usage: { promptTokens: 1000, completionTokens: 10, cachedTokens: 800 } }),
+    });
     try {
-      const model = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: cached.anthropicBaseURL, cacheDir: dirs.make() });
+      const model = lm("anthropic/claude-haiku-4-5", {
+        env: { ANTHROPIC_API_KEY: SECRET },
+        baseURL: cached.anthropicBaseURL,
+        cacheDir: dirs.make(),
+      });
       const r = await model.generate({
         messages: [
           { role: "system", content: "instructions and fields" },
@@ -97,8 +116,17 @@ describe("Anthropic requests", () => {
 
   it("use native structured output, and honour structuredOutput: false (neither format nor tool)", async () => {
     server.reset();
-    const on = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make() });
-    const off = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make(), structuredOutput: false });
+    const on = lm("anthropic/claude-haiku-4-5", {
+      env: { ANTHROPIC_API_KEY: SECRET },
+      baseURL: server.anthropicBaseURL,
+      cacheDir: dirs.make(),
+    });
+    const off = lm("anthropic/claude-haiku-4-5", {
+      env: { ANTHROPIC_API_KEY: SECRET },
+      baseURL: server.anthropicBaseURL,
+      cacheDir: dirs.make(),
+      structuredOutput: false,
+    });
     await on.generate({ messages: user("s1"), responseFormat: schema });
     await off.generate({ messages: user("s2"), responseFormat: schema });
     const [a, b] = bodies();
@@ -110,8 +138,16 @@ describe("Anthropic requests", () => {
   });
 
   it("fall back to the forced tool when the model refuses native structured output, and keep to it", async () => {
-    server.reset().injectFault({ kind: "server_error", status: 400, message: "output_config.format: structured outputs are not supported by this model" });
-    const model = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: server.anthropicBaseURL, cacheDir: dirs.make() });
+    server.reset().injectFault({
+      kind: "server_error",
+      status: 400,
+      message: "output_config.format: structured outputs are not supported by this model",
+    });
+    const model = lm("anthropic/claude-haiku-4-5", {
+      env: { ANTHROPIC_API_KEY: SECRET },
+      baseURL: server.anthropicBaseURL,
+      cacheDir: dirs.make(),
+    });
     server.handler = () => '{"a": "x"}';
     const r = await model.generate({ messages: user("f1"), responseFormat: schema });
     expect(JSON.parse(r.completions[0]!.text)).toEqual({ a: "x" });
@@ -125,7 +161,12 @@ describe("Ax providers", () => {
     server.reset();
     server.handler = () => "ok";
     // (a non-reasoning model: Ax leaves sampling parameters out for reasoning ones)
-    const model = lm("ax/openai/gpt-4o-mini", { env: { OPENAI_API_KEY: SECRET }, baseURL: server.openaiBaseURL, cacheDir: dirs.make(), onNotice: () => {} });
+    const model = lm("ax/openai/gpt-4o-mini", {
+      env: { OPENAI_API_KEY: SECRET },
+      baseURL: server.openaiBaseURL,
+      cacheDir: dirs.make(),
+      onNotice: () => {},
+    });
     await model.generate({ messages: user("ax"), providerOptions: { topP: 0.25 } });
     expect(bodies()[0]).toMatchObject({ top_p: 0.25 });
   });

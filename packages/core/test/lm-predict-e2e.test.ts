@@ -23,7 +23,10 @@ const Add = signature({
  * JSON in the text, or ChatAdapter's [[ ## field ## ]] sections).
  */
 function arithmeticModel(req: FakeRequest): string {
-  const asked = req.messages.filter((x) => x.role === "user").map((x) => x.content).join("\n");
+  const asked = req.messages
+    .filter((x) => x.role === "user")
+    .map((x) => x.content)
+    .join("\n");
   const m = /What is (\d+) \+ (\d+)\?/.exec(asked);
   if (!m) return "I cannot tell what to add.";
   const a = Number(m[1]);

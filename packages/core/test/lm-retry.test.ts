@@ -114,7 +114,9 @@ describe("retries against the fake server", () => {
   it("follows the provider's x-should-retry: false stops retries of a 503, true retries a 400", async () => {
     const { retry } = recordingRetry();
     server.reset().injectFault({ kind: "server_error", status: 503, headers: { "x-should-retry": "false" } }, 3);
-    const err = (await openai({ retry }).generate({ messages: user("no retry") }).catch((e: unknown) => e)) as LMRequestError;
+    const err = (await openai({ retry })
+      .generate({ messages: user("no retry") })
+      .catch((e: unknown) => e)) as LMRequestError;
     expect(err.attempts).toHaveLength(1);
     server.reset().injectFault({ kind: "server_error", status: 400, message: "try again", headers: { "x-should-retry": "true" } });
     const ok = await openai({ retry }).generate({ messages: user("retry") });
@@ -139,7 +141,9 @@ describe("retries against the fake server", () => {
 
   it("does not retry a bad request", async () => {
     server.reset().injectFault({ kind: "server_error", status: 400, message: "model not found" });
-    const err = (await openai().generate({ messages: user("x") }).catch((e: unknown) => e)) as LMRequestError;
+    const err = (await openai()
+      .generate({ messages: user("x") })
+      .catch((e: unknown) => e)) as LMRequestError;
     expect(err.kind).toBe("client_error");
     expect(err.status).toBe(400);
     expect(err.message).toContain("model not found");

@@ -9,7 +9,9 @@ let server: FakeProviderServer;
 const dirs = new TempDirs();
 const TEXT = "a long answer that arrives in several pieces";
 beforeAll(async () => {
-  server = await FakeProviderServer.start({ handler: () => ({ text: TEXT, usage: { promptTokens: 50, completionTokens: 9, cachedTokens: 10 } }) });
+  server = await FakeProviderServer.start({
+    handler: () => ({ text: TEXT, usage: { promptTokens: 50, completionTokens: 9, cachedTokens: 10 } }),
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -73,8 +75,20 @@ describe("streaming", () => {
   it("Anthropic: a forced-tool (structured) answer is put back together from its JSON deltas", async () => {
     const json = await FakeProviderServer.start({ handler: () => '{"answer": "streamed", "n": 3}' });
     try {
-      const model = lm("anthropic/claude-haiku-4-5", { env: { ANTHROPIC_API_KEY: SECRET }, baseURL: json.anthropicBaseURL, cacheDir: dirs.make(), stream: true });
-      const r = await model.generate({ messages: user("json"), responseFormat: { type: "json_schema", name: "A", schema: { type: "object", properties: { answer: { type: "string" }, n: { type: "number" } } } } });
+      const model = lm("anthropic/claude-haiku-4-5", {
+        env: { ANTHROPIC_API_KEY: SECRET },
+        baseURL: json.anthropicBaseURL,
+        cacheDir: dirs.make(),
+        stream: true,
+      });
+      const r = await model.generate({
+        messages: user("json"),
+        responseFormat: {
+          type: "json_schema",
+          name: "A",
+          schema: { type: "object", properties: { answer: { type: "string" }, n: { type: "number" } } },
+        },
+      });
       expect(JSON.parse(r.completions[0]!.text)).toEqual({ answer: "streamed", n: 3 });
     } finally {
       await json.close();

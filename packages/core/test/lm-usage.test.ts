@@ -19,7 +19,14 @@ describe("price table", () => {
   it("never prices a model by a name it starts with (o3-mini is not o3, claude-opus-4-6 is not claude-opus-4)", () => {
     expect(priceFor("openai/o3-mini")).toEqual({ inputPerMTok: 1.1, outputPerMTok: 4.4, cachedInputPerMTok: 0.55 });
     expect(priceFor("openai/o3-mini")).not.toEqual(priceFor("openai/o3"));
-    for (const unknown of ["anthropic/claude-opus-4-6", "anthropic/claude-opus-4-7", "openai/gpt-5.1", "openai/gpt-5.2", "openai/gpt-5.4-mini", "openai/gpt-4o-mini-2099-01-01"]) {
+    for (const unknown of [
+      "anthropic/claude-opus-4-6",
+      "anthropic/claude-opus-4-7",
+      "openai/gpt-5.1",
+      "openai/gpt-5.2",
+      "openai/gpt-5.4-mini",
+      "openai/gpt-4o-mini-2099-01-01",
+    ]) {
       expect(priceFor(unknown), unknown).toBeUndefined();
     }
   });
@@ -32,7 +39,9 @@ describe("price table", () => {
     const { dirname, join } = await import("node:path");
     const req = createRequire(import.meta.url);
     // Not an export of the SDK: read the file the SDK itself uses to warn.
-    const sdkData = req(join(dirname(req.resolve("@anthropic-ai/sdk")), "internal", "data", "deprecated-models.js")) as { DEPRECATED_MODELS: Record<string, string> };
+    const sdkData = req(join(dirname(req.resolve("@anthropic-ai/sdk")), "internal", "data", "deprecated-models.js")) as {
+      DEPRECATED_MODELS: Record<string, string>;
+    };
     expect(Object.keys(sdkData.DEPRECATED_MODELS)).toContain("claude-sonnet-4-5");
     expect(Object.keys(sdkData.DEPRECATED_MODELS)).not.toContain(SUGGESTED_MODELS.anthropic.id.split("/")[1]);
     expect(noModelMessage()).toContain(SUGGESTED_MODELS.anthropic.id);
@@ -60,7 +69,9 @@ describe("usage of LM calls", () => {
   let server: FakeProviderServer;
   const dirs = new TempDirs();
   beforeAll(async () => {
-    server = await FakeProviderServer.start({ handler: () => ({ text: "ok", usage: { promptTokens: 1000, completionTokens: 100, cachedTokens: 200 } }) });
+    server = await FakeProviderServer.start({
+      handler: () => ({ text: "ok", usage: { promptTokens: 1000, completionTokens: 100, cachedTokens: 200 } }),
+    });
   });
   afterAll(async () => {
     await server.close();
@@ -135,8 +146,14 @@ describe("history", () => {
 
   it("keeps the last N calls with messages, response, usage, latency and cache hits", async () => {
     const dirs = new TempDirs();
-    const model = lm("openai/gpt-4o-mini", { env: { OPENAI_API_KEY: SECRET }, baseURL: server.openaiBaseURL, cacheDir: dirs.make(), historySize: 3 });
-    for (const q of ["q1", "q2", "q3", "q3"]) await model.generate({ messages: [{ role: "system", content: "Be brief." }, ...user(q)], temperature: 0 });
+    const model = lm("openai/gpt-4o-mini", {
+      env: { OPENAI_API_KEY: SECRET },
+      baseURL: server.openaiBaseURL,
+      cacheDir: dirs.make(),
+      historySize: 3,
+    });
+    for (const q of ["q1", "q2", "q3", "q3"])
+      await model.generate({ messages: [{ role: "system", content: "Be brief." }, ...user(q)], temperature: 0 });
     const h = model.history();
     expect(h.map((e) => [e.messages[1]?.content, e.completions[0]?.text, e.cacheHit])).toEqual([
       ["q2", "reply to q2", false],

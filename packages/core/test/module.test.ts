@@ -129,9 +129,9 @@ describe("program state", () => {
 
   it("rejects malformed state with a typed error", () => {
     expect(() => new Program().loadState({ version: 2, predictors: {} })).toThrow(InvalidStateError);
-    expect(() => new Program().loadState({ version: 1, predictors: { draft: { signatureHash: "x", instructions: 1, demos: [] } } })).toThrow(
-      /draft.signatureHash.*draft.instructions/s,
-    );
+    expect(() =>
+      new Program().loadState({ version: 1, predictors: { draft: { signatureHash: "x", instructions: 1, demos: [] } } }),
+    ).toThrow(/draft.signatureHash.*draft.instructions/s);
     expect(() => new Program().loadState(null)).toThrow(/Not a valid program state/);
   });
 });

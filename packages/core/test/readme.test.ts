@@ -20,7 +20,9 @@ describe("README examples", () => {
       }),
     );
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await core.withSettings({ lm }, () => runSnippet(tsBlock(new URL("../../../README.md", import.meta.url), "## A program in ten lines"), MODULES));
+    await core.withSettings({ lm }, () =>
+      runSnippet(tsBlock(new URL("../../../README.md", import.meta.url), "## A program in ten lines"), MODULES),
+    );
     expect(log).toHaveBeenCalledWith(
       `Asked "What happens to a GenServer's mailbox when it restarts?": the restarted process starts with an empty mailbox.`,
       true,

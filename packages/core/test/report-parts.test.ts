@@ -57,7 +57,13 @@ const input: ReportInput = {
       gold: "[:a, :b]",
       diff: { kind: "elements", ops: diffSequences([":a", ":b"], [":a", XSS]) },
       score: 0.5,
-      run: { reasoning: `because ${XSS}`, raw: `[[ ## prediction ## ]]\n${XSS}`, tokens: { prompt: 1200, completion: 80 }, costUSD: 0.000228, latencyMs: 812.4 },
+      run: {
+        reasoning: `because ${XSS}`,
+        raw: `[[ ## prediction ## ]]\n${XSS}`,
+        tokens: { prompt: 1200, completion: 80 },
+        costUSD: 0.000228,
+        latencyMs: 812.4,
+      },
     },
   ],
   prompts: [{ predictor: "predict", messages: [{ role: "system", content: "You are..." }] }],
@@ -103,7 +109,13 @@ describe("report parts", () => {
 
   it("labels candidates with the split they were scored on", () => {
     expect(html).toContain("Optimizer candidates (dev score, 0-100)");
-    const mixed = renderReport({ ...input, candidates: [{ label: "bootstrap", score: 70, split: "dev" }, { label: "compiled", score: 62, split: "test" }] });
+    const mixed = renderReport({
+      ...input,
+      candidates: [
+        { label: "bootstrap", score: 70, split: "dev" },
+        { label: "compiled", score: 62, split: "test" },
+      ],
+    });
     expect(mixed).toContain('data-group="bootstrap [dev]"');
     expect(mixed).toContain('data-group="compiled [test]"');
     expect(renderReport({ ...input, candidates: [{ label: "x", score: 1 }] })).toContain("split not recorded");
@@ -113,12 +125,23 @@ describe("report parts", () => {
     const path = writeReport(join(dir, "parts.html"), input);
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     try {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(path).href);
-      const cells = (sel: string) => page.$$eval(sel, (rows) => rows.map((r) => Array.from(r.querySelectorAll("th,td") as Iterable<{ textContent: string | null }>, (c) => c.textContent)));
+      const cells = (sel: string) =>
+        page.$$eval(sel, (rows) =>
+          rows.map((r) => Array.from(r.querySelectorAll("th,td") as Iterable<{ textContent: string | null }>, (c) => c.textContent)),
+        );
       expect(await cells("#by-difficulty tr")).toEqual([
         ["difficulty", "n", "zero-shot", "compiled"],
         ["easy", "4", "50.0", "75.0"],

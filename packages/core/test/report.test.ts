@@ -27,10 +27,26 @@ const input: ReportInput = {
     { label: "bootstrap", score: 63 },
   ],
   failures: [
-    { id: "ex-1", category: "call_result", question: "What does call 2 return?", predicted: "{:ok, 3}", gold: "{:exit, :timeout}", score: 0, feedback: "exit class differs" },
+    {
+      id: "ex-1",
+      category: "call_result",
+      question: "What does call 2 return?",
+      predicted: "{:ok, 3}",
+      gold: "{:exit, :timeout}",
+      score: 0,
+      feedback: "exit class differs",
+    },
     { id: "ex-2", category: "final_state", predicted: "<script>alert(1)</script>", gold: "%{count: 2}", score: 0.5 },
   ],
-  prompts: [{ predictor: "predict", messages: [{ role: "system", content: "Your input fields are:\n1. `process_code`" }, { role: "user", content: "{process_code}" }] }],
+  prompts: [
+    {
+      predictor: "predict",
+      messages: [
+        { role: "system", content: "Your input fields are:\n1. `process_code`" },
+        { role: "user", content: "{process_code}" },
+      ],
+    },
+  ],
 };
 
 describe("HTML report", () => {
@@ -47,7 +63,15 @@ describe("HTML report", () => {
     expect(readFileSync(path, "utf8")).toContain("<svg");
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     try {
       const page = await browser.newPage();
@@ -56,15 +80,21 @@ describe("HTML report", () => {
       await page.goto(pathToFileURL(path).href);
       // Only the file itself was loaded: nothing from the network.
       expect(requests.every((u) => u.startsWith("file:"))).toBe(true);
-      const bars = await page.$$eval("#by-category rect.bar", (els) => els.map((e) => ({ w: e.getBoundingClientRect().width, v: e.getAttribute("data-value") })));
+      const bars = await page.$$eval("#by-category rect.bar", (els) =>
+        els.map((e) => ({ w: e.getBoundingClientRect().width, v: e.getAttribute("data-value") })),
+      );
       expect(bars).toHaveLength(6);
       // The compiled bar for call_result (62.5) is drawn wider than zero-shot's (25).
       const widths = Object.fromEntries(
-        await page.$$eval("#by-category rect.bar", (els) => els.map((e) => [`${e.getAttribute("data-group")}/${e.getAttribute("data-series")}`, e.getBoundingClientRect().width])),
+        await page.$$eval("#by-category rect.bar", (els) =>
+          els.map((e) => [`${e.getAttribute("data-group")}/${e.getAttribute("data-series")}`, e.getBoundingClientRect().width]),
+        ),
       );
       expect(widths["call_result/compiled"]).toBeGreaterThan(widths["call_result/zero-shot"] * 2);
       expect(await page.$$eval("#candidates rect.bar", (els) => els.length)).toBe(3);
-      const rows = await page.$$eval("#failures tbody tr", (els) => els.map((e) => Array.from(e.querySelectorAll("td") as Iterable<{ textContent: string | null }>, (td) => td.textContent)));
+      const rows = await page.$$eval("#failures tbody tr", (els) =>
+        els.map((e) => Array.from(e.querySelectorAll("td") as Iterable<{ textContent: string | null }>, (td) => td.textContent)),
+      );
       expect(rows).toHaveLength(2);
       expect(rows[0]?.[3]).toBe("{:ok, 3}");
       expect(rows[0]?.[4]).toBe("{:exit, :timeout}");

@@ -3,7 +3,9 @@ import { rng, hashValue, stableStringify } from "../src/index.js";
 
 describe("Rng", () => {
   it("gives the same sequence for the same seed and another for another seed", () => {
-    const a = rng(42), b = rng(42), c = rng(43);
+    const a = rng(42),
+      b = rng(42),
+      c = rng(43);
     const seqA = Array.from({ length: 5 }, () => a.next());
     expect(Array.from({ length: 5 }, () => b.next())).toEqual(seqA);
     expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(seqA);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { chatReply, inputOf, ScriptedLM, ScriptedLMNoMatchError } from "../src/testing/index.js";
 
-const ask = (content: string) => ({ messages: [{ role: "system" as const, content: "sys" }, { role: "user" as const, content }] });
+const ask = (content: string) => ({
+  messages: [
+    { role: "system" as const, content: "sys" },
+    { role: "user" as const, content },
+  ],
+});
 
 describe("ScriptedLM", () => {
   it("answers from the first matching rule, honours `times`, and records requests", async () => {

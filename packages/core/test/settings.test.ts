@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ChatAdapter, configure, currentAdapter, currentLM, JSONAdapter, NoLMConfiguredError, Predict, signature, withSettings } from "../src/index.js";
+import {
+  ChatAdapter,
+  configure,
+  currentAdapter,
+  currentLM,
+  JSONAdapter,
+  NoLMConfiguredError,
+  Predict,
+  signature,
+  withSettings,
+} from "../src/index.js";
 import { currentSettings } from "../src/internal.js";
 import { chatReply, ScriptedLM } from "../src/testing/index.js";
 

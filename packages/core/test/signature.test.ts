@@ -98,7 +98,12 @@ describe("signature (object form)", () => {
 describe("signature (shorthand)", () => {
   it("builds the same fields as the object form", () => {
     const sig = signature("question: string, context: string[], k?: int, flag: bool -> answer, score: number, tags: string[][]");
-    expect(sig.inputFields.map((f) => `${f.name}:${f.typeLabel}`)).toEqual(["question:string", "context:string[]", "k:integer", "flag:boolean"]);
+    expect(sig.inputFields.map((f) => `${f.name}:${f.typeLabel}`)).toEqual([
+      "question:string",
+      "context:string[]",
+      "k:integer",
+      "flag:boolean",
+    ]);
     expect(sig.outputFields.map((f) => `${f.name}:${f.typeLabel}`)).toEqual(["answer:string", "score:number", "tags:string[][]"]);
     expect(sig.inputSchema().safeParse({ question: "q", context: [], flag: true }).success).toBe(true);
     expect(sig.inputSchema().safeParse({ question: "q", context: [], flag: true, k: 1.5 }).success).toBe(false);

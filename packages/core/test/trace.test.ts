@@ -65,7 +65,10 @@ describe("withTrace", () => {
     expect(outer.trace.map((s) => s.predictor)).toEqual([program.solve, program.explain]);
     expect(outer.trace[0]!.name).toBeUndefined();
 
-    const failing = new ScriptedLM([{ when: "[[ ## explanation ## ]]", reply: "garbage" }, { reply: chatReply({ reasoning: "r", answer: 2 }) }]);
+    const failing = new ScriptedLM([
+      { when: "[[ ## explanation ## ]]", reply: "garbage" },
+      { reply: chatReply({ reasoning: "r", answer: 2 }) },
+    ]);
     for (const p of program.predictors()) p.lm = failing;
     const error = await withTrace(() => program.forward({ problem: "1+1" }), { program }).catch((e: unknown) => e);
     expect(traceOfError(error)?.map((s) => s.name)).toEqual(["solve"]);

@@ -64,7 +64,10 @@ function goldens(): Golden[] {
   // is the message {:EXIT, W, reason}, after W's own messages (one sender, one receiver). The other
   // sender's single message may come anywhere among them: every interleaving of [W's..., exit] with it.
   {
-    const world = golden(template("arrival_order", "trapExits"), (w) => P<{ mine: string[]; reason: string }>(w).mine.length === 1 && P<{ reason: string }>(w).reason !== "normal");
+    const world = golden(
+      template("arrival_order", "trapExits"),
+      (w) => P<{ mine: string[]; reason: string }>(w).mine.length === 1 && P<{ reason: string }>(w).reason !== "normal",
+    );
     const { mine, other, reason } = P<{ mine: string[]; other: string; reason: string }>(world);
     const expected = interleavings([[...mine.map((m) => `:${m}`), `{:exit, :${reason}}`], [`:${other}`]]).map(list);
     expect(expected).toHaveLength(3);
@@ -79,7 +82,11 @@ function goldens(): Golden[] {
   {
     const world = golden(template("arrival_order", "continueReports"), (w) => (w.shape as { viaContinue: boolean }).viaContinue);
     const { a, b } = P<{ a: string; b: string }>(world);
-    out.push({ name: "arrival_order continue_reports", world, expected: { reports: set([`[[:${a}], [:${a}, :${b}]]`, `[[:${b}], [:${b}, :${a}]]`]) } });
+    out.push({
+      name: "arrival_order continue_reports",
+      world,
+      expected: { reports: set([`[[:${a}], [:${a}, :${b}]]`, `[[:${b}], [:${b}, :${a}]]`]) },
+    });
   }
 
   // possible_final_states, struct_state: each client's cast is one message, applied whole by the
@@ -109,7 +116,11 @@ function goldens(): Golden[] {
   {
     const world = golden(template("possible_replies", "viaRestart"), () => true);
     const { initial, k } = P<{ initial: number; k: number }>(world);
-    out.push({ name: "possible_replies via_restart", world, expected: { t2: set([String(initial + k), String(initial), "{:exit, :killed}", "{:exit, :noproc}"]) } });
+    out.push({
+      name: "possible_replies via_restart",
+      world,
+      expected: { t2: set([String(initial + k), String(initial), "{:exit, :killed}", "{:exit, :noproc}"]) },
+    });
   }
 
   // possible_replies, dynamic_start with two clients: the DynamicSupervisor handles start_child calls
@@ -118,7 +129,11 @@ function goldens(): Golden[] {
   {
     const world = golden(template("possible_replies", "dynamicStart"), (w) => (w.shape as { clients: number }).clients === 2);
     const [a, b] = P<{ tags: string[] }>(world).tags as [string, string];
-    out.push({ name: "possible_replies dynamic_start", world, expected: { all: set([`{:ok, :already_started, :${a}}`, `{:already_started, :ok, :${b}}`]) } });
+    out.push({
+      name: "possible_replies dynamic_start",
+      world,
+      expected: { all: set([`{:ok, :already_started, :${a}}`, `{:already_started, :ok, :${b}}`]) },
+    });
   }
 
   // possible_replies, late_message: t2 sends {:get, self()} and waits `timeout` ms, less than the slow
@@ -128,7 +143,11 @@ function goldens(): Golden[] {
   {
     const world = golden(template("possible_replies", "lateReply"), (w) => (w.shape as { raw: boolean }).raw);
     const { initial, k } = P<{ initial: number; k: number }>(world);
-    out.push({ name: "possible_replies late_message", world, expected: { t2: set([`{{:reply, ${initial}}, :none}`, `{:timeout, {:late, {:value, ${initial + k}}}}`]) } });
+    out.push({
+      name: "possible_replies late_message",
+      world,
+      expected: { t2: set([`{{:reply, ${initial}}, :none}`, `{:timeout, {:late, {:value, ${initial + k}}}}`]) },
+    });
   }
 
   // possible_replies, late_reply: the same race through GenServer.call with a timeout. The call waits on
@@ -153,7 +172,11 @@ function goldens(): Golden[] {
   {
     const world = golden(template("message_loss", "stopFlush"), () => true);
     const { first, items } = P<{ first: string; items: string[] }>(world);
-    out.push({ name: "message_loss stop_flush", world, expected: { flushed: set([`[:${first}]`, list([first, ...items].map((x) => `:${x}`))]) } });
+    out.push({
+      name: "message_loss stop_flush",
+      world,
+      expected: { flushed: set([`[:${first}]`, list([first, ...items].map((x) => `:${x}`))]) },
+    });
   }
 
   // message_loss, escalation: main casts :boom twice (in order, one sender). The first stops the
@@ -163,7 +186,11 @@ function goldens(): Golden[] {
   // max_restarts 2 the second restart is allowed: :same in every run.
   for (const maxRestarts of [1, 2]) {
     const world = golden(template("message_loss", "escalation"), (w) => (w.shape as { maxRestarts: number }).maxRestarts === maxRestarts);
-    out.push({ name: `message_loss escalation, max_restarts ${maxRestarts}`, world, expected: { inner: maxRestarts === 1 ? "[:restarted, :same]" : "[:same]" } });
+    out.push({
+      name: `message_loss escalation, max_restarts ${maxRestarts}`,
+      world,
+      expected: { inner: maxRestarts === 1 ? "[:restarted, :same]" : "[:same]" },
+    });
   }
 
   // deadlock, agent_cycle: t1's update runs add_b inside Agent a (it calls b), t2's runs times_a inside
@@ -173,7 +200,11 @@ function goldens(): Golden[] {
   {
     const world = golden(template("deadlock", "agentCycle"), (w) => w.variant === "agent_cycle");
     const { x, y } = P<{ x: number; y: number }>(world);
-    out.push({ name: "deadlock agent_cycle", world, expected: { run: set([`{${x + y}, ${y * (x + y)}}`, `{${x + y * x}, ${y * x}}`, ":deadlock"]) } });
+    out.push({
+      name: "deadlock agent_cycle",
+      world,
+      expected: { run: set([`{${x + y}, ${y * (x + y)}}`, `{${x + y * x}, ${y * x}}`, ":deadlock"]) },
+    });
   }
 
   // deadlock, agent_one_way: t2 only doubles b; t1's read of b comes before or after that: a is x + y or
@@ -194,7 +225,9 @@ describe("golden worlds of the broader-OTP templates, against hand-derived outco
     if (!labels.has(g.name)) {
       labels.set(
         g.name,
-        labelWorld(pool, g.world).then((l) => (l.kind === "labelled" ? Object.fromEntries(l.questions.map((q) => [q.question.key, q.answer])) : `${g.name}: ${l.kind}`)),
+        labelWorld(pool, g.world).then((l) =>
+          l.kind === "labelled" ? Object.fromEntries(l.questions.map((q) => [q.question.key, q.answer])) : `${g.name}: ${l.kind}`,
+        ),
       );
     }
     return labels.get(g.name) as Promise<Record<string, string> | string>;
@@ -205,11 +238,15 @@ describe("golden worlds of the broader-OTP templates, against hand-derived outco
   });
 
   for (const g of worlds) {
-    it(g.name, async () => {
-      // Start every exploration at once (the pool takes two at a time); each test awaits its own.
-      for (const other of worlds) void answers(other);
-      expect(await answers(g)).toEqual(g.expected);
-    }, 60_000);
+    it(
+      g.name,
+      async () => {
+        // Start every exploration at once (the pool takes two at a time); each test awaits its own.
+        for (const other of worlds) void answers(other);
+        expect(await answers(g)).toEqual(g.expected);
+      },
+      60_000,
+    );
   }
 });
 

@@ -4,7 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ChatAdapter } from "@otpforge/core";
 import { TraceProgram } from "@otpforge/otp-signatures";
-import { buildTraceDataset, localElixirRunner, exportOpenAIChat, exportHuggingFace, traceExampleSchema, EXPORT_MANIFEST, type TraceDatasetRecord } from "../src/index.js";
+import {
+  buildTraceDataset,
+  localElixirRunner,
+  exportOpenAIChat,
+  exportHuggingFace,
+  traceExampleSchema,
+  EXPORT_MANIFEST,
+  type TraceDatasetRecord,
+} from "../src/index.js";
 import { ExportError } from "../src/internal.js";
 
 let examples: TraceDatasetRecord[];
@@ -21,7 +29,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function jsonl(path: string): unknown[] {
   const text = readFileSync(path, "utf8");
   expect(text.endsWith("\n")).toBe(true);
-  return text.trimEnd().split("\n").map((line) => JSON.parse(line));
+  return text
+    .trimEnd()
+    .split("\n")
+    .map((line) => JSON.parse(line));
 }
 
 describe("openai-chat export", () => {
@@ -43,7 +54,9 @@ describe("openai-chat export", () => {
         // The assistant turn parses back, with the adapter the program uses, into the observed answer.
         const parsed = adapter.parse(sig, line.messages[2]!.content);
         expect(parsed.ok).toBe(true);
-        const gold = examples.find((e) => line.messages[1]!.content.includes(e.question) && line.messages[1]!.content.includes(e.event_trace));
+        const gold = examples.find(
+          (e) => line.messages[1]!.content.includes(e.question) && line.messages[1]!.content.includes(e.event_trace),
+        );
         expect(gold).toBeDefined();
         if (parsed.ok) expect((parsed.value as { prediction: string }).prediction).toBe(gold!.answer);
       }

@@ -7,7 +7,17 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkResume, exportHuggingFace, exportOpenAIChat, EXPORT_MANIFEST, generationOptions, parseTraceRecords, readTraceDataset, TraceFileError, type TraceExample } from "../src/index.js";
+import {
+  checkResume,
+  exportHuggingFace,
+  exportOpenAIChat,
+  EXPORT_MANIFEST,
+  generationOptions,
+  parseTraceRecords,
+  readTraceDataset,
+  TraceFileError,
+  type TraceExample,
+} from "../src/index.js";
 import { ExportError, TraceResumeError } from "../src/internal.js";
 
 const FIXTURE = join(import.meta.dirname, "fixtures", "traces-2.jsonl");
@@ -108,9 +118,13 @@ describe("checkResume", () => {
 
   it("checks the records when no options were recorded (older files), and the options when no record survived", () => {
     // The fixture's worlds were explored: their records say so, whatever --runs was.
-    expect(thrown(() => checkResume("f.jsonl", examples, undefined, { ...made, observation: "runs" })).message).toContain("with --observe explore, not --observe runs");
+    expect(thrown(() => checkResume("f.jsonl", examples, undefined, { ...made, observation: "runs" })).message).toContain(
+      "with --observe explore, not --observe runs",
+    );
     expect(() => checkResume("f.jsonl", examples, undefined, { ...made, runs: 4 })).not.toThrow();
-    expect(thrown(() => checkResume("f.jsonl", examples, undefined, { ...made, difficulty: "hard" })).message).toMatch(/holds (easy|medium) examples/);
+    expect(thrown(() => checkResume("f.jsonl", examples, undefined, { ...made, difficulty: "hard" })).message).toMatch(
+      /holds (easy|medium) examples/,
+    );
     expect(() => checkResume("f.jsonl", examples, undefined, { ...made, n: 9 })).not.toThrow();
     expect(thrown(() => checkResume("f.jsonl", [], made, { ...made, races: true })).message).toContain("with no --races, not --races");
   });

@@ -20,7 +20,9 @@ export async function testRunner(): Promise<ElixirRunner> {
   if (shared) return shared.runner;
   const beam = (await import("@otpforge/beam")) as Record<string, unknown>;
   if (typeof beam.createPool === "function") {
-    const pool = await (beam.createPool as (o: object) => Promise<Parameters<typeof poolRunner>[0] & { close(): Promise<void> }>)({ size: 2 });
+    const pool = await (beam.createPool as (o: object) => Promise<Parameters<typeof poolRunner>[0] & { close(): Promise<void> }>)({
+      size: 2,
+    });
     shared = { runner: poolRunner(pool), close: () => pool.close() };
   } else {
     shared = { runner: localElixirRunner(2), close: async () => {} };

@@ -14,7 +14,13 @@ const specs: QuestionSpec[] = [
 
 function observation(answersPerRun: string[][]): WorldObservation {
   const runs = answersPerRun.map((answers) => ({ answers, events: [], lag: 0 }));
-  return { runs, outcomes: specs.map((_, i) => [...new Set(runs.map((r) => r.answers[i]))].sort()), eventsAgree: true, orderSensitive: false, lagged: false };
+  return {
+    runs,
+    outcomes: specs.map((_, i) => [...new Set(runs.map((r) => r.answers[i]))].sort()),
+    eventsAgree: true,
+    orderSensitive: false,
+    lagged: false,
+  };
 }
 
 describe("question candidates from observed runs", () => {

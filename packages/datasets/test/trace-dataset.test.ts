@@ -1,7 +1,14 @@
 // The dataset pipeline end to end on a real BEAM: reproducibility, resume,
 // balance, splits, and replay scripts rerun with plain `elixir`.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTraceDataset, FAMILIES, serializeTraceRecords, traceExampleSchema, type TraceDatasetResult, type TraceExample } from "@otpforge/datasets";
+import {
+  buildTraceDataset,
+  FAMILIES,
+  serializeTraceRecords,
+  traceExampleSchema,
+  type TraceDatasetResult,
+  type TraceExample,
+} from "@otpforge/datasets";
 import { generateWorld, runElixirSource, splitOf, worldHash, worldSeedOf } from "../src/internal.js";
 import { closeTestRunner, testRunner } from "./helpers.js";
 
@@ -77,13 +84,21 @@ describe("trace dataset", () => {
     const cut = first.examples[Math.floor(N / 2)].provenance.worldIndex;
     const kept = (first.examples as TraceExample[]).filter((e) => e.provenance.worldIndex < cut);
     const added: Array<{ id: string }> = [];
-    const resumed = await buildTraceDataset({ n: N, seed: "ds-test", runner: await testRunner(), existing: kept, onAccepted: (r) => void added.push(...r) });
+    const resumed = await buildTraceDataset({
+      n: N,
+      seed: "ds-test",
+      runner: await testRunner(),
+      existing: kept,
+      onAccepted: (r) => void added.push(...r),
+    });
     expect(serializeTraceRecords(resumed.examples)).toBe(serializeTraceRecords(first.examples));
     expect(added.map((e) => e.id)).toEqual(first.examples.slice(kept.length).map((e) => e.id));
   }, 300_000);
 
   it("refuses to complete a file made with another seed", async () => {
-    await expect(buildTraceDataset({ n: N, seed: "other", runner: await testRunner(), existing: first.examples.slice(0, 2) })).rejects.toThrow(/generated with seed ds-test/);
+    await expect(
+      buildTraceDataset({ n: N, seed: "other", runner: await testRunner(), existing: first.examples.slice(0, 2) }),
+    ).rejects.toThrow(/generated with seed ds-test/);
   });
 
   it("draws different worlds for a different seed", () => {

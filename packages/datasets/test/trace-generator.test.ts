@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { generateWorld, renderEventTrace, renderProcessCode, runElixirSource, structureHash, worldHash, splitOf, worldSchema, type World } from "../src/internal.js";
+import {
+  generateWorld,
+  renderEventTrace,
+  renderProcessCode,
+  runElixirSource,
+  structureHash,
+  worldHash,
+  splitOf,
+  worldSchema,
+  type World,
+} from "../src/internal.js";
 
 const worlds: World[] = Array.from({ length: 30 }, (_, i) => generateWorld(`gen-test-${i}`, (["easy", "medium", "hard"] as const)[i % 3]));
 
@@ -16,7 +26,13 @@ describe("world generator", () => {
       if (w.difficulty === "easy") expect(w.processes).toHaveLength(2);
       if (w.difficulty === "hard") expect(w.processes.length).toBeGreaterThanOrEqual(3);
     }
-    const knobbed = generateWorld("knobs", "easy", { processes: [5, 5], steps: [9, 9], crashProbability: 0, timerProbability: 0, supervisorProbability: 1 });
+    const knobbed = generateWorld("knobs", "easy", {
+      processes: [5, 5],
+      steps: [9, 9],
+      crashProbability: 0,
+      timerProbability: 0,
+      supervisorProbability: 1,
+    });
     expect(knobbed.processes).toHaveLength(5);
     expect(knobbed.supervisor).not.toBeNull();
     expect(knobbed.schedule.some((s) => s.op === "kill")).toBe(false);
@@ -48,7 +64,7 @@ describe("world generator", () => {
     const codes = worlds.map(renderProcessCode);
     const script = [
       `codes = ${JSON.stringify(codes)}`,
-      "bad = Enum.reject(codes, fn c -> IO.iodata_to_binary(Code.format_string!(c)) <> \"\\n\" == c end)",
+      'bad = Enum.reject(codes, fn c -> IO.iodata_to_binary(Code.format_string!(c)) <> "\\n" == c end)',
       "Enum.each(codes, fn c -> mods = Code.compile_string(c); for {m, _} <- mods, do: (:code.purge(m); :code.delete(m)) end)",
       'IO.puts("unformatted=#{length(bad)}")',
     ].join("\n");

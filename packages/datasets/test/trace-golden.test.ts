@@ -13,8 +13,20 @@ interface Golden {
 const cycle: Golden = {
   world: world({
     processes: [
-      { name: "Counter", state: "int", initial: 0, restart: "permanent", handlers: [{ kind: "get_call" }, { kind: "ask_call", target: "Stack", timeout: 60, safe: false }] },
-      { name: "Stack", state: "list", initial: [], restart: "permanent", handlers: [{ kind: "pop_call" }, { kind: "ask_call", target: "Counter", timeout: 120, safe: false }] },
+      {
+        name: "Counter",
+        state: "int",
+        initial: 0,
+        restart: "permanent",
+        handlers: [{ kind: "get_call" }, { kind: "ask_call", target: "Stack", timeout: 60, safe: false }],
+      },
+      {
+        name: "Stack",
+        state: "list",
+        initial: [],
+        restart: "permanent",
+        handlers: [{ kind: "pop_call" }, { kind: "ask_call", target: "Counter", timeout: 120, safe: false }],
+      },
     ],
     supervisor: null,
     schedule: [
@@ -23,7 +35,12 @@ const cycle: Golden = {
     ],
     endAt: 180,
   }),
-  specs: [{ family: "call_result", step: 1 }, { family: "call_result", step: 2 }, { family: "alive_at_end" }, { family: "handling_order", proc: "Counter" }],
+  specs: [
+    { family: "call_result", step: 1 },
+    { family: "call_result", step: 2 },
+    { family: "alive_at_end" },
+    { family: "handling_order", proc: "Counter" },
+  ],
 };
 
 // Counter blocks in a call from handle_cast while three casts queue behind it;
@@ -31,7 +48,13 @@ const cycle: Golden = {
 const queuedCrash: Golden = {
   world: world({
     processes: [
-      { name: "Counter", state: "int", initial: 0, restart: "permanent", handlers: [{ kind: "add_cast", limit: 10 }, { kind: "get_call" }, { kind: "sync_cast", target: "Peer", timeout: 240 }] },
+      {
+        name: "Counter",
+        state: "int",
+        initial: 0,
+        restart: "permanent",
+        handlers: [{ kind: "add_cast", limit: 10 }, { kind: "get_call" }, { kind: "sync_cast", target: "Peer", timeout: 240 }],
+      },
       { name: "Peer", state: "int", initial: 0, restart: "permanent", handlers: [{ kind: "later_call" }] },
     ],
     supervisor: { strategy: "one_for_one", maxRestarts: 3, maxSeconds: 5, children: ["Counter", "Peer"] },
@@ -57,7 +80,15 @@ const queuedCrash: Golden = {
 
 const timers: Golden = {
   world: world({
-    processes: [{ name: "Meter", state: "int", initial: 0, restart: "permanent", handlers: [{ kind: "add_cast" }, { kind: "get_call" }, { kind: "schedule_cast" }, { kind: "tick_info" }] }],
+    processes: [
+      {
+        name: "Meter",
+        state: "int",
+        initial: 0,
+        restart: "permanent",
+        handlers: [{ kind: "add_cast" }, { kind: "get_call" }, { kind: "schedule_cast" }, { kind: "tick_info" }],
+      },
+    ],
     supervisor: null,
     schedule: [
       { op: "cast", at: 0, target: "Meter", msg: t(a("schedule"), 90), via: "name", wait: true },
@@ -69,12 +100,26 @@ const timers: Golden = {
     ],
     endAt: 120,
   }),
-  specs: [{ family: "call_result", step: 4 }, { family: "call_result", step: 5 }, { family: "call_result", step: 6 }, { family: "handling_order", proc: "Meter" }, { family: "next_handled", proc: "Meter", afterStep: 4 }],
+  specs: [
+    { family: "call_result", step: 4 },
+    { family: "call_result", step: 5 },
+    { family: "call_result", step: 6 },
+    { family: "handling_order", proc: "Meter" },
+    { family: "next_handled", proc: "Meter", afterStep: 4 },
+  ],
 };
 
 const callSelf: Golden = {
   world: world({
-    processes: [{ name: "Gauge", state: "int", initial: 1, restart: "permanent", handlers: [{ kind: "get_call" }, { kind: "ask_call", target: "Gauge", timeout: 60, safe: false }] }],
+    processes: [
+      {
+        name: "Gauge",
+        state: "int",
+        initial: 1,
+        restart: "permanent",
+        handlers: [{ kind: "get_call" }, { kind: "ask_call", target: "Gauge", timeout: 60, safe: false }],
+      },
+    ],
     supervisor: null,
     schedule: [
       { op: "call", at: 0, target: "Gauge", msg: t(a("ask"), a("get")), via: "name", wait: true },
@@ -149,7 +194,9 @@ function events(name: keyof typeof goldens): ObservedEvent[] {
 beforeAll(async () => {
   const runner = await testRunner();
   const names = Object.keys(goldens) as Array<keyof typeof goldens>;
-  const results = await Promise.all(names.map((n) => exploreWorld(runner, { world: goldens[n].world, specs: goldens[n].specs, seeds: [] })));
+  const results = await Promise.all(
+    names.map((n) => exploreWorld(runner, { world: goldens[n].world, specs: goldens[n].specs, seeds: [] })),
+  );
   results.forEach((r, i) => {
     if (r instanceof Error) throw r;
     observed.set(names[i], r);
@@ -178,7 +225,9 @@ describe("golden worlds on the BEAM", () => {
   });
 
   it("a supervised crash loses the casts queued behind it and restarts with the init state", () => {
-    expect(answer("queuedCrash", { family: "message_fate", proc: "Counter", msg: t(a("add"), 20), step: 3 })).toBe(":crashed_while_handling");
+    expect(answer("queuedCrash", { family: "message_fate", proc: "Counter", msg: t(a("add"), 20), step: 3 })).toBe(
+      ":crashed_while_handling",
+    );
     expect(answer("queuedCrash", { family: "message_fate", proc: "Counter", msg: t(a("add"), 1), step: 4 })).toBe(":lost_in_mailbox");
     expect(answer("queuedCrash", { family: "message_fate", proc: "Counter", msg: t(a("add"), 2), step: 5 })).toBe(":lost_in_mailbox");
     expect(answer("queuedCrash", { family: "restart_count", proc: "Counter" })).toBe("1");
@@ -190,9 +239,15 @@ describe("golden worlds on the BEAM", () => {
     expect(answer("timers", { family: "call_result", step: 4 })).toBe("5");
     expect(answer("timers", { family: "call_result", step: 5 })).toBe("6");
     expect(answer("timers", { family: "call_result", step: 6 })).toBe("7");
-    expect(answer("timers", { family: "handling_order", proc: "Meter" })).toBe("[{:schedule, 90}, {:schedule, 30}, {:add, 5}, :get, :tick, :get, :tick, :get]");
+    expect(answer("timers", { family: "handling_order", proc: "Meter" })).toBe(
+      "[{:schedule, 90}, {:schedule, 30}, {:add, 5}, :get, :tick, :get, :tick, :get]",
+    );
     // The tick at T=30 fires before step 5 starts, so it is part of what is observed "after step 4".
-    expect(events("timers").filter((e) => e.seg === 4 && e.type === "handle").map((e) => e.msg)).toEqual([":get", ":tick"]);
+    expect(
+      events("timers")
+        .filter((e) => e.seg === 4 && e.type === "handle")
+        .map((e) => e.msg),
+    ).toEqual([":get", ":tick"]);
     expect(answer("timers", { family: "next_handled", proc: "Meter", afterStep: 4 })).toBe(":get");
   });
 

@@ -74,12 +74,19 @@ export const ExplanationJudge = signature({
 });
 
 /** Scores one candidate scenario. */
-export async function scoreScenario(candidate: ScenarioCandidate, options: ScenarioMetricOptions & { antiPattern?: string }): Promise<ScenarioScore> {
+export async function scoreScenario(
+  candidate: ScenarioCandidate,
+  options: ScenarioMetricOptions & { antiPattern?: string },
+): Promise<ScenarioScore> {
   const buggy = stripCodeFence(candidate.buggy_code ?? "");
   const fixed = stripCodeFence(candidate.fixed_code ?? "");
   const harness = stripCodeFence(candidate.harness ?? "");
   const verdict = await verifyPair(
-    { buggy: buggy.trim() ? buggy : "# (empty)\n", fixed: fixed.trim() ? fixed : "# (empty)\n", harness: harness.trim() ? harness : "# (empty)\n" },
+    {
+      buggy: buggy.trim() ? buggy : "# (empty)\n",
+      fixed: fixed.trim() ? fixed : "# (empty)\n",
+      harness: harness.trim() ? harness : "# (empty)\n",
+    },
     { pool: options.pool, runs: options.runs ?? 3, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) },
   );
   const parts = executionParts(verdict);
@@ -101,7 +108,13 @@ export function scenarioMetric(options: ScenarioMetricOptions): Metric {
 }
 
 function executionParts(v: PairVerdict): ScenarioPart[] {
-  const part = (name: ScenarioPartName, score: number, feedback: string): ScenarioPart => ({ name, score, weight: WEIGHTS[name], included: true, feedback });
+  const part = (name: ScenarioPartName, score: number, feedback: string): ScenarioPart => ({
+    name,
+    score,
+    weight: WEIGHTS[name],
+    included: true,
+    feedback,
+  });
   const problems = [v.buggy.problem, v.fixed.problem].filter((p) => p !== undefined);
   const policyBroken = problems.some((p) => p.kind === "policy_violation");
   const compileBroken = problems.some((p) => p.kind === "compile_error");
@@ -125,7 +138,9 @@ function executionParts(v: PairVerdict): ScenarioPart[] {
     part(
       "bug_reproduced",
       v.buggyFailures > 0 ? 1 : 0,
-      v.buggyFailures > 0 ? `the harness failed on the buggy code in ${v.buggyFailures} of ${v.runs} runs` : `bug not reproduced in ${v.runs} runs: the buggy code passes the harness`,
+      v.buggyFailures > 0
+        ? `the harness failed on the buggy code in ${v.buggyFailures} of ${v.runs} runs`
+        : `bug not reproduced in ${v.runs} runs: the buggy code passes the harness`,
     ),
     part(
       "fix_holds",
@@ -138,8 +153,18 @@ function executionParts(v: PairVerdict): ScenarioPart[] {
   return parts;
 }
 
-async function explanationPart(candidate: ScenarioCandidate, verdict: PairVerdict, options: ScenarioMetricOptions & { antiPattern?: string }): Promise<ScenarioPart> {
-  const excluded = (feedback: string): ScenarioPart => ({ name: "explanation", score: 0, weight: WEIGHTS.explanation, included: false, feedback });
+async function explanationPart(
+  candidate: ScenarioCandidate,
+  verdict: PairVerdict,
+  options: ScenarioMetricOptions & { antiPattern?: string },
+): Promise<ScenarioPart> {
+  const excluded = (feedback: string): ScenarioPart => ({
+    name: "explanation",
+    score: 0,
+    weight: WEIGHTS.explanation,
+    included: false,
+    feedback,
+  });
   if (options.judge === false) return excluded("not judged (judge disabled); left out of the score");
   let lm: LM;
   try {

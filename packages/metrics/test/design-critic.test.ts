@@ -34,11 +34,15 @@ const program = (designs: Record<string, { architecture: string; fail?: string[]
   forward: async (inputs: { problem_description: string }) => {
     const p = [shop, pooled].find((q) => inputs.problem_description.includes(`\`${q.topModule}\``))!;
     const d = designs[p.id]!;
-    return { otp_architecture: d.architecture, code_skeleton: `${p.reference.skeleton}\n${(d.fail ?? []).map((id) => `# FAIL ${id}`).join("\n")}\n` };
+    return {
+      otp_architecture: d.architecture,
+      code_skeleton: `${p.reference.skeleton}\n${(d.fail ?? []).map((id) => `# FAIL ${id}`).join("\n")}\n`,
+    };
   },
 });
 
-const verdict = (matches: boolean, meets: boolean, critique: string) => chatReply({ matches_skeleton: matches, meets_story: meets, critique });
+const verdict = (matches: boolean, meets: boolean, critique: string) =>
+  chatReply({ matches_skeleton: matches, meets_story: meets, critique });
 
 describe("architectureScore", () => {
   it("is the critic's share of verdicts that held, never above the execution score", () => {
@@ -75,7 +79,9 @@ describe("evalDesign with an architecture critic", () => {
     expect(prompt).toContain(shop.story.slice(0, 60));
     expect(prompt).toMatch(/5 of 5 requirements hold/);
     // Printed apart from the execution score, with the critique of a design it marked down.
-    expect(formatDesignDetails(judged)).toMatch(/^ {2}architecture critic \(scripted\/test; a secondary score, never above execution's\): 50\.0% over 1 designs\n {4}shop-backend: 50\.0%: The text says one_for_one/m);
+    expect(formatDesignDetails(judged)).toMatch(
+      /^ {2}architecture critic \(scripted\/test; a secondary score, never above execution's\): 50\.0% over 1 designs\n {4}shop-backend: 50\.0%: The text says one_for_one/m,
+    );
     expect(formatDesignDetails(plain)).not.toMatch(/architecture critic/);
   });
 
@@ -106,7 +112,9 @@ describe("evalDesign with an architecture critic", () => {
     const off = await withSettings({ lm }, () => evalDesign(program(designs) as never, [shop, pooled], { pool, progress: false }));
     expect(lm.calls).toBe(0);
     expect(off.architecture).toBeUndefined();
-    const auto = await withSettings({ lm }, () => evalDesign(program(designs) as never, [shop, pooled], { pool, progress: false, critic: "auto" }));
+    const auto = await withSettings({ lm }, () =>
+      evalDesign(program(designs) as never, [shop, pooled], { pool, progress: false, critic: "auto" }),
+    );
     // The pool's design wrote no architecture: nothing to review.
     expect(lm.calls).toBe(1);
     expect(auto.architecture).toEqual({ n: 1, score: 0, judged_by: "scripted/test" });

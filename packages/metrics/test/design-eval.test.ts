@@ -58,7 +58,12 @@ describe.concurrent("evalDesign", () => {
     expect(result.score).toBeCloseTo((1 + 1 + 0 + 3 / 4) / 4);
 
     const byId = Object.fromEntries(result.records.map((r) => [r.id, r]));
-    expect(byId["connection-pool"]).toMatchObject({ status: "checked", passed: 3, total: 4, otp_architecture: "architecture for connection-pool" });
+    expect(byId["connection-pool"]).toMatchObject({
+      status: "checked",
+      passed: 3,
+      total: 4,
+      otp_architecture: "architecture for connection-pool",
+    });
     expect(byId["connection-pool"]!.requirements.find((r) => r.id === "pool-size")).toMatchObject({
       pass: false,
       detail: "the top supervisor runs 10 Pool.Connection workers, the limit is 4",
@@ -107,7 +112,7 @@ describe("design eval data files", () => {
     writeFileSync(file, designProblemsJsonl([DESIGN_PROBLEMS[0]!]) + "{not json\n");
     expect(() => readDesignProblems(file)).toThrow(new DesignDataError(`${file}:2: not valid JSON. Each line must be one JSON object.`));
     const evil = structuredClone(DESIGN_PROBLEMS[0]!) as any;
-    evil.startOptions = '[ttl_ms: System.halt()]';
+    evil.startOptions = "[ttl_ms: System.halt()]";
     writeFileSync(file, JSON.stringify(evil) + "\n");
     expect(() => readDesignProblems(file)).toThrow(/bad\.jsonl:1 is invalid: .*startOptions/);
     writeFileSync(file, designProblemsJsonl([DESIGN_PROBLEMS[0]!, DESIGN_PROBLEMS[0]!]));

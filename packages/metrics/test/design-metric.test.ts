@@ -5,14 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool } from "@otpforge/beam";
 import { Prediction, example } from "@otpforge/core";
 import { DESIGN_PROBLEMS, designExamples, designProblem } from "@otpforge/otp-signatures";
-import { designMetric, type DesignVerification } from "@otpforge/metrics";
+import { designMetric, designProbePreload, type DesignVerification } from "@otpforge/metrics";
 import { verifyDesign, verifyDesignBatch } from "../src/internal.js";
 
 type Pool = Awaited<ReturnType<typeof createPool>>;
 let pool: Pool;
 
 beforeAll(async () => {
-  pool = await createPool({ size: 2 });
+  // The probe preloaded, as the design task's and the eval's own pools have it.
+  pool = await createPool({ size: 2, preload: [designProbePreload()] });
 });
 afterAll(async () => {
   await pool?.close();
@@ -25,7 +26,10 @@ const failed = (v: DesignVerification) => v.requirements.filter((r) => !r.pass).
 describe.concurrent("design verification", () => {
   it("scores every reference skeleton 1.0 on its own problem", { timeout: 120_000 }, async () => {
     // The references are ours: several share a job (two at a time), which spares a VM and a probe compile each.
-    const results = await verifyDesignBatch(DESIGN_PROBLEMS.map((p) => ({ skeleton: p.reference.skeleton, problem: p })), { pool, jobs: 2 });
+    const results = await verifyDesignBatch(
+      DESIGN_PROBLEMS.map((p) => ({ skeleton: p.reference.skeleton, problem: p })),
+      { pool, jobs: 2 },
+    );
     expect(results.map((v) => v.problemId)).toEqual(DESIGN_PROBLEMS.map((p) => p.id));
     for (const v of results) {
       expect({ id: v.problemId, status: v.status, failed: failed(v), message: v.message }).toEqual({
@@ -76,7 +80,10 @@ describe.concurrent("design verification", () => {
   });
 
   it("gives 0 with the start error when a child cannot start", { timeout: 60_000 }, async () => {
-    const skeleton = shop.reference.skeleton.replace("def init(_opts), do: {:ok, %{connected: true}}", "def init(_opts), do: {:stop, :no_database}");
+    const skeleton = shop.reference.skeleton.replace(
+      "def init(_opts), do: {:ok, %{connected: true}}",
+      "def init(_opts), do: {:stop, :no_database}",
+    );
     const v = await verifyDesign(skeleton, shop, { pool });
     expect(v.status).toBe("not_started");
     expect(v.message).toContain("failed_to_start_child, Shop.Repo, :no_database");
@@ -90,7 +97,10 @@ describe.concurrent("design verification", () => {
   });
 
   it("refuses a skeleton that breaks the sandbox policy before running it", { timeout: 60_000 }, async () => {
-    const skeleton = shop.reference.skeleton.replace("def init(_opts), do: {:ok, %{connected: true}}", 'def init(_opts), do: {:ok, File.read!("/etc/passwd")}');
+    const skeleton = shop.reference.skeleton.replace(
+      "def init(_opts), do: {:ok, %{connected: true}}",
+      'def init(_opts), do: {:ok, File.read!("/etc/passwd")}',
+    );
     const v = await verifyDesign(skeleton, shop, { pool });
     expect(v.status).toBe("policy_violation");
     expect(v.message).toMatch(/File\.read!/);
@@ -131,23 +141,32 @@ describe("every requirement kind can fail", () => {
       expect(skeleton, `${id}: mutation applies`).not.toBe(p.reference.skeleton);
       return { skeleton, problem: p };
     };
-    const [game, sensors, reports, chat] = await verifyDesignBatch(
+    const [game, sensors, reports, chat] = (await verifyDesignBatch(
       [
         mutate("game-session", "strategy: :one_for_all", "strategy: :one_for_one"),
         mutate("sensor-escalation", ", max_restarts: 2, max_seconds: 10", ""),
         mutate("report-tasks", "use GenServer, restart: :temporary", "use GenServer"),
-        mutate("chat-rooms", "GenServer.start_link(__MODULE__, name, name: {:via, Registry, {Chat.Registry, name}})", "GenServer.start_link(__MODULE__, name)"),
+        mutate(
+          "chat-rooms",
+          "GenServer.start_link(__MODULE__, name, name: {:via, Registry, {Chat.Registry, name}})",
+          "GenServer.start_link(__MODULE__, name)",
+        ),
       ],
       { pool, jobs: 2 },
-    ) as [DesignVerification, DesignVerification, DesignVerification, DesignVerification];
-    expect(failed(game).sort()).toEqual(["board-crash-restarts-all", "clock-crash-restarts-all", "restart-starts-clean", "strategy-one-for-all"]);
+    )) as [DesignVerification, DesignVerification, DesignVerification, DesignVerification];
+    expect(failed(game).sort()).toEqual([
+      "board-crash-restarts-all",
+      "clock-crash-restarts-all",
+      "restart-starts-clean",
+      "strategy-one-for-all",
+    ]);
     expect(game.requirements[1]!.detail).toMatch(/^killed Game\.Clock: not restarted: Game\.Board, Game\.Referee$/);
     expect(failed(sensors).sort()).toEqual(["exits-on-3-crashes", "intensity-2-in-10"]);
     expect(sensors.requirements.find((r) => r.id === "exits-on-3-crashes")!.detail).toBe(
       "the top supervisor survived 3 crashes of Sensors.Reader; expected it to give up and exit",
     );
     expect(failed(reports).sort()).toEqual(["crashed-generator-frees-its-slot", "generator-temporary", "generators-isolated"]);
-    expect(reports.requirements[0]!.detail).toBe('Reports.Registry key 1 is declared :permanent, expected :temporary');
+    expect(reports.requirements[0]!.detail).toBe("Reports.Registry key 1 is declared :permanent, expected :temporary");
     expect(failed(chat).sort()).toEqual(["concurrent-joins-one-room", "room-per-name", "rooms-isolated"]);
     expect(chat.requirements[0]!.detail).toBe('no process is registered under "lobby" in Chat.Registry');
   });
@@ -157,9 +176,14 @@ describe("designMetric", () => {
   it("scores a Prediction with feedback per requirement, for optimizers", { timeout: 60_000 }, async () => {
     const metric = designMetric({ pool });
     const ex = designExamples([shop])[0]!;
-    const good = await metric(ex, new Prediction({ otp_architecture: "", code_skeleton: "```elixir\n" + shop.reference.skeleton + "\n```" }, { raw: "", lm: "t" }));
+    const good = await metric(
+      ex,
+      new Prediction({ otp_architecture: "", code_skeleton: "```elixir\n" + shop.reference.skeleton + "\n```" }, { raw: "", lm: "t" }),
+    );
     expect(good).toMatchObject({ score: 1 });
-    expect((good as { feedback: string }).feedback).toMatch(/^Design check: 5 of 5 requirements hold \(score 1\.00\)\.\nPASS strategy-rest-for-one/);
+    expect((good as { feedback: string }).feedback).toMatch(
+      /^Design check: 5 of 5 requirements hold \(score 1\.00\)\.\nPASS strategy-rest-for-one/,
+    );
 
     const bad = await metric(example({ problem_id: "shop-backend", problem_description: "x" }), {
       code_skeleton: shop.reference.skeleton.replace("strategy: :rest_for_one", "strategy: :one_for_all"),
@@ -167,7 +191,9 @@ describe("designMetric", () => {
     expect(bad).toMatchObject({ score: 0.4 });
     expect((bad as { feedback: string }).feedback).toContain("FAIL strategy-rest-for-one (strategy): ");
     expect((bad as { feedback: string }).feedback).toContain("Observed: strategy of the top supervisor is :one_for_all");
-    expect((bad as { feedback: string }).feedback).toContain("Live tree after start:\n  Shop.Supervisor [Supervisor one_for_all, max_restarts 3 in 5s]");
+    expect((bad as { feedback: string }).feedback).toContain(
+      "Live tree after start:\n  Shop.Supervisor [Supervisor one_for_all, max_restarts 3 in 5s]",
+    );
   });
 
   it("scores an empty answer 0 without running anything", async () => {

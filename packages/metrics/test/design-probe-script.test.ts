@@ -39,11 +39,17 @@ end
 describe("buildProbeScript", () => {
   it("renders requirements as Elixir data for the probe", () => {
     const script = buildProbeScript(designProblem("chat-rooms"), [{ kind: "supervisor", module: "Chat.Sup" }]);
-    expect(script).toContain("defmodule OtpforgeDesignProbe do");
+    // The probe is preloaded: the script is the call alone.
+    expect(script.startsWith("OtpForge.DesignProbe.run(%{")).toBe(true);
+    expect(script).not.toContain("defmodule");
     // The conventional top first, then the fallbacks, each started through a closure with a literal module.
-    expect(script).toMatch(/tops: \[\n    %\{module: "Chat\.Supervisor", via: "convention", defined: function_exported\?\(Chat\.Supervisor, :start_link, 1\)/);
+    expect(script).toMatch(
+      /tops: \[\n    %\{module: "Chat\.Supervisor", via: "convention", defined: function_exported\?\(Chat\.Supervisor, :start_link, 1\)/,
+    );
     expect(script).toContain('%{module: "Chat.Sup", via: "fallback"');
-    expect(script).toContain("start: fn opts -> if function_exported?(Chat.Sup, :start_link, 1), do: Chat.Sup.start_link(opts), else: Chat.Sup.start_link() end}");
+    expect(script).toContain(
+      "start: fn opts -> if function_exported?(Chat.Sup, :start_link, 1), do: Chat.Sup.start_link(opts), else: Chat.Sup.start_link() end}",
+    );
     expect(script).toContain(
       '%{id: "room-per-name", kind: :registry, registry: Chat.Registry, ensure: {"Chat.ensure_room", fn arg -> Chat.ensure_room(arg) end}, keys: ["lobby", "elixir"], sup: {:name, Chat.RoomSupervisor}}',
     );
@@ -52,9 +58,18 @@ describe("buildProbeScript", () => {
     expect(script.trimEnd().endsWith("})")).toBe(true);
   });
 
+  it("ships the probe, under a job name of its own, to a runner without the preload", () => {
+    const script = buildProbeScript(designProblem("chat-rooms"), [], DEFAULT_PROBE_TIMING, { preloaded: false });
+    // Job code may not define OtpForge.* modules: the shipped copy is renamed throughout.
+    expect(script).toContain("defmodule OtpforgeShippedDesignProbe do");
+    expect(script).toContain("defmodule OtpforgeShippedDesignProbe.Tree do");
+    expect(script).not.toContain("OtpForge.DesignProbe");
+    expect(script).toMatch(/\nOtpforgeShippedDesignProbe\.run\(%\{/);
+  });
+
   it("refuses a problem that slipped code past validation", () => {
     const p = structuredClone(designProblem("query-cache")) as DesignProblem;
-    p.startOptions = "[ttl_ms: File.rm!(\"x\")]";
+    p.startOptions = '[ttl_ms: File.rm!("x")]';
     expect(() => buildProbeScript(p, [])).toThrow(/startOptions: .* is not a plain Elixir literal/);
     const q = structuredClone(designProblem("query-cache")) as DesignProblem;
     q.topModule = "QueryCache.Supervisor; System.halt()";
@@ -65,7 +80,12 @@ describe("buildProbeScript", () => {
     const plain = jobTimeoutMs(designProblem("game-session"), DEFAULT_PROBE_TIMING);
     const timers = jobTimeoutMs(designProblem("query-cache"), DEFAULT_PROBE_TIMING);
     expect(plain).toBeGreaterThan(30_000);
-    expect(timers).toBeGreaterThan(jobTimeoutMs({ ...designProblem("query-cache"), requirements: designProblem("query-cache").requirements.slice(1) }, DEFAULT_PROBE_TIMING));
+    expect(timers).toBeGreaterThan(
+      jobTimeoutMs(
+        { ...designProblem("query-cache"), requirements: designProblem("query-cache").requirements.slice(1) },
+        DEFAULT_PROBE_TIMING,
+      ),
+    );
   });
 });
 
@@ -83,12 +103,27 @@ describe("verifyDesignBatch (trusted skeletons, several a job)", () => {
       if (new Set(modules).size !== modules.length) throw new Error(`two skeletons define one module: ${modules.join(", ")}`);
       const base = { message: "", stdout: "", stderr: "", durationMs: 1 };
       if (files.some((f) => f.source.includes("broken"))) return { ...base, status: "compile_error", message: "broken does not compile" };
-      const report = (id: string) => ({ started: true, startError: null, top: "T.start_link/1", via: "convention", tree: "", results: [{ id, kind: "strategy", pass: true, detail: "ok" }] });
+      const report = (id: string) => ({
+        started: true,
+        startError: null,
+        top: "T.start_link/1",
+        via: "convention",
+        tree: "",
+        results: [{ id, kind: "strategy", pass: true, detail: "ok" }],
+      });
       const ids = [...job.script!.matchAll(/requirements: \[\n {4}%\{id: "([^"]+)"/g)].map((m) => m[1]!);
-      return { ...base, status: "ok", valueJson: files.length === 1 && !job.script!.trimEnd().endsWith("]") ? report(ids[0]!) : ids.map(report) };
+      return {
+        ...base,
+        status: "ok",
+        valueJson: files.length === 1 && !job.script!.trimEnd().endsWith("]") ? report(ids[0]!) : ids.map(report),
+      };
     },
   };
-  const problem = (id: string) => ({ ...designProblem("shop-backend"), id, requirements: [{ ...designProblem("shop-backend").requirements[0]!, id: `req-${id}` }] });
+  const problem = (id: string) => ({
+    ...designProblem("shop-backend"),
+    id,
+    requirements: [{ ...designProblem("shop-backend").requirements[0]!, id: `req-${id}` }],
+  });
   const skeleton = (mod: string, extra = "") => `defmodule ${mod}.Supervisor do\n  # ${extra}\nend\n`;
 
   it("never puts two skeletons that define one module in a job, and gives each its own report, in order", async () => {

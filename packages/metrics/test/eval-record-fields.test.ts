@@ -8,13 +8,37 @@ import { designExamples, designProblem, fixBugCases, FixBugProgram, SystemDesign
 import { evalDesign, evalFixBug, evalReasoning, type TraceEvalExample } from "../src/index.js";
 
 const rows: TraceEvalExample[] = [
-  { id: "t1", family: "message_fate", difficulty: "easy", split: "test", process_code: "code 1", event_trace: "trace 1", question: "q1", answer: ":handled", answer_kind: "term" },
-  { id: "t2", family: "handling_order", difficulty: "hard", split: "test", process_code: "code 2", event_trace: "trace 2", question: "q2", answer: "[:a, :b]", answer_kind: "ordered_list" },
+  {
+    id: "t1",
+    family: "message_fate",
+    difficulty: "easy",
+    split: "test",
+    process_code: "code 1",
+    event_trace: "trace 1",
+    question: "q1",
+    answer: ":handled",
+    answer_kind: "term",
+  },
+  {
+    id: "t2",
+    family: "handling_order",
+    difficulty: "hard",
+    split: "test",
+    process_code: "code 2",
+    event_trace: "trace 2",
+    question: "q2",
+    answer: "[:a, :b]",
+    answer_kind: "ordered_list",
+  },
 ];
 
 describe("reasoning records", () => {
   it("keep inputs, reasoning, raw answer, tokens, latency, split and answer kind", async () => {
-    const model = new ScriptedLM((req) => (inputOf(req, "question") === "q2" ? "gibberish" : chatReply({ reasoning: `thinking about ${inputOf(req, "question")}`, prediction: ":handled" })));
+    const model = new ScriptedLM((req) =>
+      inputOf(req, "question") === "q2"
+        ? "gibberish"
+        : chatReply({ reasoning: `thinking about ${inputOf(req, "question")}`, prediction: ":handled" }),
+    );
     const result = await withSettings({ lm: model }, () => evalReasoning(new TraceProgram(), rows, { concurrency: 1 }));
     const [ok, failed] = result.records;
     expect(ok!.inputs).toEqual({ process_code: "code 1", event_trace: "trace 1", question: "q1" });
@@ -35,12 +59,21 @@ describe("reasoning records", () => {
   describe("with a priced LMClient", () => {
     let server: FakeProviderServer;
     beforeAll(async () => {
-      server = await FakeProviderServer.start({ handler: () => ({ text: chatReply({ reasoning: "r", prediction: ":handled" }), usage: { promptTokens: 1000, completionTokens: 100, cachedTokens: 0 } }) });
+      server = await FakeProviderServer.start({
+        handler: () => ({
+          text: chatReply({ reasoning: "r", prediction: ":handled" }),
+          usage: { promptTokens: 1000, completionTokens: 100, cachedTokens: 0 },
+        }),
+      });
     });
     afterAll(() => server.close());
 
     it("keep the estimated cost", async () => {
-      const model = lm("openai/gpt-4o-mini", { env: { OPENAI_API_KEY: "sk-test-eval-records" }, baseURL: server.openaiBaseURL, cache: false });
+      const model = lm("openai/gpt-4o-mini", {
+        env: { OPENAI_API_KEY: "sk-test-eval-records" },
+        baseURL: server.openaiBaseURL,
+        cache: false,
+      });
       const result = await withSettings({ lm: model }, () => evalReasoning(new TraceProgram(), rows.slice(0, 1)));
       expect(result.records[0]!.tokens).toEqual({ prompt: 1000, completion: 100 });
       expect(result.records[0]!.costUSD).toBeCloseTo((1000 * 0.15 + 100 * 0.6) / 1e6, 12);

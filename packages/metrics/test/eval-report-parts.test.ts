@@ -7,7 +7,15 @@ import { renderReport } from "@otpforge/core";
 import { evalReportInput, type EvalRecord, type ReasoningEvalResult, type ReasoningRecord } from "../src/index.js";
 import { summarizeEval } from "../src/internal.js";
 
-function rec(id: string, family: string, difficulty: string, expected: string, predicted: string | undefined, score: number, extra: Partial<ReasoningRecord> = {}): ReasoningRecord {
+function rec(
+  id: string,
+  family: string,
+  difficulty: string,
+  expected: string,
+  predicted: string | undefined,
+  score: number,
+  extra: Partial<ReasoningRecord> = {},
+): ReasoningRecord {
   return {
     id,
     category: family,
@@ -38,7 +46,13 @@ function reasoningResult(records: ReasoningRecord[]): ReasoningEvalResult {
 
 const records = [
   rec("m1", "message_fate", "hard", ":handled", ":handled", 1),
-  rec("m2", "message_fate", "easy", ":lost_in_mailbox", ":handled", 0, { reasoning: "it is handled", raw: "[[ ## prediction ## ]]\n:handled", tokens: { prompt: 900, completion: 40 }, costUSD: 0.0002, latencyMs: 640 }),
+  rec("m2", "message_fate", "easy", ":lost_in_mailbox", ":handled", 0, {
+    reasoning: "it is handled",
+    raw: "[[ ## prediction ## ]]\n:handled",
+    tokens: { prompt: 900, completion: 40 },
+    costUSD: 0.0002,
+    latencyMs: 640,
+  }),
   rec("m3", "message_fate", "easy", ":lost_in_mailbox", "maybe it crashes?", 0),
   rec("m4", "message_fate", "medium", ":never_delivered", undefined, 0, { error: "boom" }),
   rec("c1", "call_result", "easy", "{:exit, :noproc}", "{:exit, {:noproc, {GenServer, :call, [A, :get, 5000]}}}", 1),
@@ -73,7 +87,7 @@ describe("evalReportInput for the reasoning eval", () => {
     expect(table.rows.map((r) => [r.name, r.n, r.scores])).toEqual([
       ["easy", 4, { "zero-shot": 0, compiled: 25 }],
       ["medium", 1, { "zero-shot": 0, compiled: 0 }],
-      ["hard", 3, { "zero-shot": 0, compiled: expect.closeTo(100 * (1 + 0.667 + 0.333) / 3, 6) }],
+      ["hard", 3, { "zero-shot": 0, compiled: expect.closeTo((100 * (1 + 0.667 + 0.333)) / 3, 6) }],
     ]);
     expect(renderReport(both)).toMatch(/data-label="compiled">.*vs zero-shot/);
   });
@@ -126,7 +140,13 @@ describe("evalReportInput for the reasoning eval", () => {
   });
 
   it("carries the model run of a failure and the spend of the run", () => {
-    expect(failure("m2").run).toEqual({ reasoning: "it is handled", raw: "[[ ## prediction ## ]]\n:handled", tokens: { prompt: 900, completion: 40 }, costUSD: 0.0002, latencyMs: 640 });
+    expect(failure("m2").run).toEqual({
+      reasoning: "it is handled",
+      raw: "[[ ## prediction ## ]]\n:handled",
+      tokens: { prompt: 900, completion: 40 },
+      costUSD: 0.0002,
+      latencyMs: 640,
+    });
     expect(failure("m3").run).toBeUndefined();
     const priced = reasoningResult([records[1]!, { ...records[2]!, tokens: { prompt: 100, completion: 10 }, costUSD: 0.0001 }]);
     expect(evalReportInput(priced).meta).toMatchObject({ tokens: "1000 prompt + 50 completion", cost: "$0.0003" });
@@ -134,7 +154,9 @@ describe("evalReportInput for the reasoning eval", () => {
   });
 
   it("escapes a question that holds a script tag", () => {
-    const evil = reasoningResult([rec("x", "message_fate", "easy", ":handled", "<script>alert(1)</script>", 0, { inputs: { question: "<script>alert(2)</script>" } })]);
+    const evil = reasoningResult([
+      rec("x", "message_fate", "easy", ":handled", "<script>alert(1)</script>", 0, { inputs: { question: "<script>alert(2)</script>" } }),
+    ]);
     const html = renderReport(evalReportInput(evil));
     expect(html).not.toMatch(/<script/i);
     expect(html).toContain("&lt;script&gt;alert(2)&lt;/script&gt;");
@@ -165,11 +187,21 @@ describe("evalReportInput for fix-bug and design records", () => {
     const f = evalReportInput(summarizeEval("fix-bug", [fix])).failures![0]!;
     expect(f.question).toBe("It calls itself.");
     expect(f.diff!.kind).toBe("lines");
-    expect(f.diff!.ops.filter((o) => o.op !== "both").map((o) => `${o.op}:${o.text}`)).toEqual(["gold:  def f, do: :x", "predicted:  def f, do: GenServer.call(self(), :x)"]);
+    expect(f.diff!.ops.filter((o) => o.op !== "both").map((o) => `${o.op}:${o.text}`)).toEqual([
+      "gold:  def f, do: :x",
+      "predicted:  def f, do: GenServer.call(self(), :x)",
+    ]);
   });
 
   it("shows the problem description as the design question", () => {
-    const design = { id: "cache", category: "caching", score: 0.5, requirements: [], code_skeleton: "defmodule C do end", inputs: { problem_description: "Build a cache." } };
+    const design = {
+      id: "cache",
+      category: "caching",
+      score: 0.5,
+      requirements: [],
+      code_skeleton: "defmodule C do end",
+      inputs: { problem_description: "Build a cache." },
+    };
     expect(evalReportInput(summarizeEval("design", [design])).failures![0]!.question).toBe("Build a cache.");
   });
 });

@@ -27,7 +27,10 @@ describe("evalReportInput", () => {
   });
 
   it("compares with a baseline as a second series", () => {
-    const baseline = summarizeEval("reasoning", records.map((r) => ({ ...r, score: 0 })));
+    const baseline = summarizeEval(
+      "reasoning",
+      records.map((r) => ({ ...r, score: 0 })),
+    );
     const input = evalReportInput(result, { label: "compiled", baseline: { label: "zero-shot", result: baseline } });
     expect(input.overall.map((o) => o.label)).toEqual(["zero-shot", "compiled"]);
     expect(input.categories![1]!.scores).toEqual({ "zero-shot": 0, compiled: 50 });
@@ -37,7 +40,19 @@ describe("evalReportInput", () => {
 
 describe("evalReportInput on fix-bug records", () => {
   it("shows the candidate fix against the behaviour the harness demands, with why it failed", () => {
-    const rec = { id: "call-cycle", category: "deadlock", score: 0, status: "failed", passed: false, reason: "fix failed in 2 of 3 runs", runs: 3, failures: 2, failureRate: 2 / 3, firstFailure: "exit: timeout", fixed_code: "defmodule A do end" };
+    const rec = {
+      id: "call-cycle",
+      category: "deadlock",
+      score: 0,
+      status: "failed",
+      passed: false,
+      reason: "fix failed in 2 of 3 runs",
+      runs: 3,
+      failures: 2,
+      failureRate: 2 / 3,
+      firstFailure: "exit: timeout",
+      fixed_code: "defmodule A do end",
+    };
     const input = evalReportInput(summarizeEval("fix-bug", [rec]));
     const f = input.failures![0]!;
     expect(f.predicted).toBe("defmodule A do end");
@@ -48,13 +63,40 @@ describe("evalReportInput on fix-bug records", () => {
 
   it("names the check that failed and lists review findings apart, in the report and in the text summary", () => {
     const failed = {
-      id: "call-cycle", category: "deadlock", score: 0, status: "failed", passed: false, runs: 2, failures: 0, failureRate: 0,
-      reason: "api_shape: public functions removed or changed in arity: Audit.record/2", failedCheck: "api_shape",
-      checks: [{ name: "api_shape", passed: false }], findings: [], fixed_code: "defmodule Audit do end",
+      id: "call-cycle",
+      category: "deadlock",
+      score: 0,
+      status: "failed",
+      passed: false,
+      runs: 2,
+      failures: 0,
+      failureRate: 0,
+      reason: "api_shape: public functions removed or changed in arity: Audit.record/2",
+      failedCheck: "api_shape",
+      checks: [{ name: "api_shape", passed: false }],
+      findings: [],
+      fixed_code: "defmodule Audit do end",
     };
     const flagged = {
-      id: "linked-task-crash", category: "links", score: 1, status: "passed", passed: true, runs: 2, failures: 0, failureRate: 0,
-      reason: "passed", checks: [], findings: [{ kind: "swallows_every_exit", module: "Crawler", function: "handle_info", line: 31, message: "handle_info takes every {:EXIT, _, _}" }],
+      id: "linked-task-crash",
+      category: "links",
+      score: 1,
+      status: "passed",
+      passed: true,
+      runs: 2,
+      failures: 0,
+      failureRate: 0,
+      reason: "passed",
+      checks: [],
+      findings: [
+        {
+          kind: "swallows_every_exit",
+          module: "Crawler",
+          function: "handle_info",
+          line: 31,
+          message: "handle_info takes every {:EXIT, _, _}",
+        },
+      ],
     };
     const result = summarizeEval("fix-bug", [failed, flagged]);
     const f = evalReportInput(result).failures![0]!;
@@ -62,6 +104,8 @@ describe("evalReportInput on fix-bug records", () => {
     expect(f.gold).toContain("failed check: api_shape");
     const text = formatEvalSummary(result);
     expect(text).toMatch(/^  failed checks:\n    call-cycle: api_shape: public functions removed or changed in arity: Audit\.record\/2$/m);
-    expect(text).toMatch(/^  review findings \(reported, not scored\):\n    linked-task-crash: swallows_every_exit in Crawler\.handle_info \(line 31\)$/m);
+    expect(text).toMatch(
+      /^  review findings \(reported, not scored\):\n    linked-task-crash: swallows_every_exit in Crawler\.handle_info \(line 31\)$/m,
+    );
   });
 });

@@ -34,7 +34,12 @@ const byId = (id: string) => cases.find((x) => x.id === id)!;
 describe("gradeFix", () => {
   const c = byId("calling-self");
   it("passes the reference fix and fails the buggy code in every run", async () => {
-    expect(await gradeFix(c.reference_fix!, c.harness, { pool, runs: 2 })).toMatchObject({ status: "passed", passed: true, runs: 2, failures: 0 });
+    expect(await gradeFix(c.reference_fix!, c.harness, { pool, runs: 2 })).toMatchObject({
+      status: "passed",
+      passed: true,
+      runs: 2,
+      failures: 0,
+    });
     const bad = await gradeFix(c.buggy_code, c.harness, { pool, runs: 2 });
     expect(bad).toMatchObject({ status: "failed", passed: false, runs: 2, failures: 2, failureRate: 1, failedCheck: "fail_to_pass" });
     expect(bad.reason).toMatch(/^fail_to_pass: failed 2 of 2 runs; seed 1: /);
@@ -43,7 +48,11 @@ describe("gradeFix", () => {
 
   it("tells an empty answer, a policy violation and a compile error apart", async () => {
     expect(await gradeFix("  ", c.harness, { pool })).toMatchObject({ status: "empty", passed: false });
-    const policy = await gradeFix(c.reference_fix!.replace("def init(items), do: {:ok, items}", "def init(items), do: {:ok, System.get_env()}"), c.harness, { pool, runs: 1 });
+    const policy = await gradeFix(
+      c.reference_fix!.replace("def init(items), do: {:ok, items}", "def init(items), do: {:ok, System.get_env()}"),
+      c.harness,
+      { pool, runs: 1 },
+    );
     expect(policy).toMatchObject({ status: "policy_violation", passed: false });
     expect(policy.reason).toMatch(/^the fix breaks the sandbox policy/);
     const broken = await gradeFix("defmodule Cart do\n  def total(, do: 1\nend\n", c.harness, { pool, runs: 1 });
@@ -54,7 +63,9 @@ describe("gradeFix", () => {
 
 describe("evalFixBug", () => {
   it("grades each fix by the held-out harness and summarises by category (ScriptedLM)", async () => {
-    const model = new ScriptedLM((req: LMRequest) => answer(inputOf(req, "buggy_code"), ["calling-self", "ets-read-then-write", "wrong-restart-strategy"]));
+    const model = new ScriptedLM((req: LMRequest) =>
+      answer(inputOf(req, "buggy_code"), ["calling-self", "ets-read-then-write", "wrong-restart-strategy"]),
+    );
     const program = new FixBugProgram();
     program.fix.lm = model;
     const result = await evalFixBug(program, cases, { pool, runs: 2, concurrency: 2 });
@@ -79,7 +90,9 @@ describe("evalFixBug", () => {
   });
 
   it("runs end to end against the fake OpenAI server", async () => {
-    const server = await FakeProviderServer.start({ handler: (req: FakeRequest) => answer(lastInput(req, "buggy_code"), ["lost-update-separate-calls", "ets-read-then-write"]) });
+    const server = await FakeProviderServer.start({
+      handler: (req: FakeRequest) => answer(lastInput(req, "buggy_code"), ["lost-update-separate-calls", "ets-read-then-write"]),
+    });
     try {
       const cacheDir = await mkdtemp(join(tmpdir(), "otpforge-fixbug-cache-"));
       const program = new FixBugProgram();

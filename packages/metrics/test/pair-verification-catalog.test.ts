@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, type JobRunner } from "@otpforge/beam";
 import { catalog, falseFriends, referencePairs } from "@otpforge/otp-signatures";
-import { verifyCatalog } from "../src/index.js";
+import { searchSide, verifyCatalog } from "../src/index.js";
 
 // The whole reference catalog, verified on the BEAM: every reference pair
 // must be valid and every false friend invalid. K = 2 keeps CI fast; the
@@ -40,4 +40,41 @@ describe("the reference catalog", () => {
       expect(c.verdict.buggy.runs + c.verdict.fixed.runs, c.id).toBe(4);
     }
   });
+});
+
+// The catalog's explore flag (an entry's opt-in to the fix-bug eval's
+// interleavings check) is a claim about the BEAM: for run 1's inputs (seed 1,
+// what the check searches by default), every interleaving of the reference
+// fix is covered within the flag's bound with only :ok, and the buggy code
+// fails in one of them. A flag on a harness the explorer cannot cover fails here.
+describe("the catalog's explorable entries", () => {
+  const flagged = referencePairs.filter((e) => e.explore);
+
+  it("flags only reference pairs, and some", () => {
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(falseFriends.filter((e) => e.explore)).toEqual([]);
+  });
+
+  it(
+    "explores each flagged fix completely with only :ok and finds a failing schedule of its buggy code",
+    { timeout: 240_000 },
+    async () => {
+      const problems: string[] = [];
+      await Promise.all(
+        flagged.map(async (e) => {
+          const max = e.explore!.maxSchedules;
+          const [fix, buggy] = await Promise.all([
+            searchSide(pool, e.fixed, e.harness, max, { seed: 1 }),
+            searchSide(pool, e.buggy, e.harness, max, { seed: 1 }),
+          ]);
+          if (!fix.ran) problems.push(`${e.id}: the fix: ${fix.why}`);
+          else if (fix.failing) problems.push(`${e.id}: the fix fails in a schedule (${fix.failing.outcome})`);
+          else if (!fix.complete) problems.push(`${e.id}: the fix's search was cut at ${fix.schedules} schedules (bound ${max})`);
+          if (!buggy.ran) problems.push(`${e.id}: the buggy code: ${buggy.why}`);
+          else if (!buggy.failing) problems.push(`${e.id}: no schedule of the buggy code fails within ${max}`);
+        }),
+      );
+      expect(problems).toEqual([]);
+    },
+  );
 });

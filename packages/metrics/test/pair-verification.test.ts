@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, type JobRunner } from "@otpforge/beam";
+import { createPool, explore, type JobRunner } from "@otpforge/beam";
 import { catalogEntry } from "@otpforge/otp-signatures";
-import { verifyPair } from "../src/index.js";
+import { scenarioSource, searchSide, verifyPair } from "../src/index.js";
 import { InvalidPairInputError, runScenario, sameProgram, stripCodeFence } from "../src/internal.js";
 
 // Pair verification on the BEAM: each case below is one of the outcomes the
@@ -49,7 +49,10 @@ describe("verifyPair", () => {
   });
 
   it("finds a pair invalid when its pass-to-pass suite fails on the buggy version (it must test only what already worked)", async () => {
-    const suite = callingSelf.suite!.replace("expect(:items_after_adds, Cart.items(), Enum.reverse(added))", "expect(:total_after_adds, Cart.total(), 1)");
+    const suite = callingSelf.suite!.replace(
+      "expect(:items_after_adds, Cart.items(), Enum.reverse(added))",
+      "expect(:total_after_adds, Cart.total(), 1)",
+    );
     const v = await verifyPair({ ...callingSelf, suite }, { runs: 1, pool });
     expect(v.verdict).toBe("invalid");
     expect(v.code).toBe("suite_fails");
@@ -133,7 +136,10 @@ describe("verifyPair", () => {
   });
 
   it("refuses a buggy side that breaks the sandbox policy, before running anything", async () => {
-    const sneaky = callingSelf.buggy.replace("def init(items), do: {:ok, items}", 'def init(items) do\n    File.read!("/etc/passwd")\n    {:ok, items}\n  end');
+    const sneaky = callingSelf.buggy.replace(
+      "def init(items), do: {:ok, items}",
+      'def init(items) do\n    File.read!("/etc/passwd")\n    {:ok, items}\n  end',
+    );
     const v = await verifyPair({ buggy: sneaky, fixed: callingSelf.fixed, harness: callingSelf.harness }, { runs: 2, pool });
     expect(v.verdict).toBe("invalid");
     expect(v.code).toBe("policy_violation");
@@ -155,6 +161,41 @@ describe("verifyPair", () => {
   it("rejects bad options and empty sources with a typed error", async () => {
     await expect(verifyPair(callingSelf, { runs: 0, pool })).rejects.toThrow(InvalidPairInputError);
     await expect(verifyPair({ ...callingSelf, harness: "  " }, { pool })).rejects.toThrow(/harness source is empty/);
+  });
+});
+
+describe("searchSide", () => {
+  // The input is drawn in every schedule; the race between the task and the
+  // root gives two outcomes. The harness calls itself by name (Scenario.draw/0).
+  const code = "defmodule Box do\n  def start, do: Agent.start(fn -> 0 end)\nend\n";
+  const harness = `defmodule Scenario do
+  def run do
+    {:ok, a} = Box.start()
+    n = Scenario.draw()
+    t = Task.async(fn -> Agent.update(a, &(&1 + 1)) end)
+    Agent.update(a, &(&1 * 2))
+    Task.await(t)
+    if n < 0, do: :ok, else: {n, Agent.get(a, & &1)}
+  end
+
+  def draw, do: Enum.random(1..1_000_000)
+end
+`;
+  it("seeded, draws the same inputs in every schedule, so the search covers one run's interleavings and repeats", async () => {
+    const [a, b] = await Promise.all([1, 2].map(() => explore(pool, scenarioSource(code, harness, 42), { maxSchedules: 50 })));
+    expect(a!.complete).toBe(true);
+    const drawn = new Set(a!.outcomes.map((o) => /^\{(\d+), [12]\}$/.exec(o.outcome)?.[1]));
+    expect(a!.outcomes.map((o) => o.outcome.replace(/^\{\d+,/, "{n,")).sort()).toEqual(["{n, 1}", "{n, 2}"]);
+    expect(drawn.size).toBe(1);
+    expect(b!.outcomes.map((o) => o.outcome).sort()).toEqual(a!.outcomes.map((o) => o.outcome).sort());
+    const r = await searchSide(pool, code, harness, 50, { seed: 42 });
+    expect(r).toMatchObject({ ran: true, complete: true, failing: { outcome: expect.stringMatching(/^\{\d+, [12]\}$/) } });
+  });
+
+  it("says why the explorer could not run a side", async () => {
+    const r = await searchSide(pool, "defmodule Box do\n  def start, do: :ok\nend\nIO.puts(:top)\n", harness, 5);
+    expect(r).toMatchObject({ ran: false });
+    if (!r.ran) expect(r.why).toMatch(/^the explorer could not run it \(/);
   });
 });
 

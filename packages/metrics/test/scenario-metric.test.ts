@@ -27,7 +27,12 @@ afterAll(() => {
 });
 
 const entry = catalogEntry("calling-self");
-const good: ScenarioCandidate = { buggy_code: entry.buggy, fixed_code: entry.fixed, explanation: entry.explanation, harness: entry.harness };
+const good: ScenarioCandidate = {
+  buggy_code: entry.buggy,
+  fixed_code: entry.fixed,
+  explanation: entry.explanation,
+  harness: entry.harness,
+};
 const part = (s: ScenarioScore, name: string) => s.parts.find((p) => p.name === name)!;
 
 describe("scoreScenario", () => {
@@ -35,7 +40,8 @@ describe("scoreScenario", () => {
     const s = await scoreScenario(good, { pool, runs: 2 });
     expect(s.score).toBe(1);
     expect(s.verdict.verdict).toBe("valid");
-    for (const name of ["policy", "compiles", "bug_reproduced", "fix_holds"]) expect(part(s, name)).toMatchObject({ score: 1, included: true });
+    for (const name of ["policy", "compiles", "bug_reproduced", "fix_holds"])
+      expect(part(s, name)).toMatchObject({ score: 1, included: true });
     expect(part(s, "explanation")).toMatchObject({ included: false });
     expect(part(s, "explanation").feedback).toMatch(/no LM is configured/);
     expect(s.feedback).toMatch(/explanation: not scored/);
@@ -81,7 +87,10 @@ describe("scoreScenario", () => {
 
   it("scores a false friend below a real pair: the bug never shows", async () => {
     const ff = catalogEntry("local-variable-counter");
-    const s = await scoreScenario({ buggy_code: ff.buggy, fixed_code: ff.fixed, explanation: ff.explanation, harness: ff.harness }, { pool, runs: 2, judge: false });
+    const s = await scoreScenario(
+      { buggy_code: ff.buggy, fixed_code: ff.fixed, explanation: ff.explanation, harness: ff.harness },
+      { pool, runs: 2, judge: false },
+    );
     expect(part(s, "bug_reproduced")).toMatchObject({ score: 0 });
     expect(part(s, "bug_reproduced").feedback).toMatch(/bug not reproduced in 2 runs/);
     expect(part(s, "fix_holds").score).toBe(1);
@@ -89,7 +98,10 @@ describe("scoreScenario", () => {
   });
 
   it("gives nothing past the policy to code that breaks it", async () => {
-    const s = await scoreScenario({ ...good, harness: good.harness.replace("def run do", 'def run do\n    System.cmd("ls", [])') }, { pool, runs: 2, judge: false });
+    const s = await scoreScenario(
+      { ...good, harness: good.harness.replace("def run do", 'def run do\n    System.cmd("ls", [])') },
+      { pool, runs: 2, judge: false },
+    );
     expect(s.score).toBe(0);
     expect(part(s, "policy").feedback).toMatch(/harness breaks the sandbox policy/);
     expect(part(s, "compiles").feedback).toMatch(/policy check failed first/);
@@ -116,7 +128,9 @@ describe("a ScenarioProgram scored by scenarioMetric", () => {
     const lm = new ScriptedLM((req) => chatReply({ ...answers[inputOf(req, "anti_pattern") ?? ""]! }));
     const program = new ScenarioProgram();
     program.write.lm = lm;
-    program.write.demos = scenarioDemos().slice(0, 1).map((d) => ({ ...d.data }));
+    program.write.demos = scenarioDemos()
+      .slice(0, 1)
+      .map((d) => ({ ...d.data }));
     const devset = [entry, ff].map((e) => example({ anti_pattern: e.antiPattern }).withInputs("anti_pattern"));
     const result = await evaluate(program, devset, scenarioMetric({ pool, runs: 2, judge: false }), { concurrency: 2, progress: false });
     expect(result.results.map((r) => r.score)).toEqual([1, 4 / 6]);

@@ -35,8 +35,8 @@ describe("Elixir term literal parser", () => {
     expect(p("[:alias | :ref]")).toBe("[:alias | :ref]");
     expect(p("[1 | [2, 3]]")).toBe("[1, 2, 3]");
     expect(p("{:exit, {:noproc, {GenServer, :call, [A, :get, 5000]}}}")).toBe("{:exit, {:noproc, {GenServer, :call, [A, :get, 5000]}}}");
-    expect(p("%{\"b\" => [2], a: 1}")).toBe('%{"b" => [2], :a => 1}');
-    expect(p("%RuntimeError{message: \"boom\"}")).toBe('%{:__struct__ => RuntimeError, :message => "boom"}');
+    expect(p('%{"b" => [2], a: 1}')).toBe('%{"b" => [2], :a => 1}');
+    expect(p('%RuntimeError{message: "boom"}')).toBe('%{:__struct__ => RuntimeError, :message => "boom"}');
     expect(p("{}")).toBe("{}");
     expect(p("[ 1 , 2 , ]")).toBe("[1, 2]");
   });

@@ -12,7 +12,13 @@ describe("traceAnswer scoring", () => {
   });
 
   it("compares call exits by class, and says so when the class is wrong", () => {
-    expect(scoreTraceAnswer("{:exit, :timeout}", "term", "{:exit, {{:timeout, {GenServer, :call, [B, :get, 60]}}, {GenServer, :call, [A, {:ask, :get}, 5000]}}}").score).toBe(1);
+    expect(
+      scoreTraceAnswer(
+        "{:exit, :timeout}",
+        "term",
+        "{:exit, {{:timeout, {GenServer, :call, [B, :get, 60]}}, {GenServer, :call, [A, {:ask, :get}, 5000]}}}",
+      ).score,
+    ).toBe(1);
     expect(scoreTraceAnswer("{:exit, RuntimeError}", "term", '{:exit, {%RuntimeError{message: "limit exceeded"}, []}}').score).toBe(1);
     const r = scoreTraceAnswer("{:exit, :noproc}", "term", "{:exit, :timeout}");
     expect(r.score).toBe(0);
@@ -61,7 +67,11 @@ describe("traceAnswer scoring", () => {
 });
 
 describe("traceAnswer as a metric", () => {
-  const ex = example({ process_code: "...", event_trace: "...", question: "?", answer: "[Counter]", answer_kind: "set" }).withInputs("process_code", "event_trace", "question");
+  const ex = example({ process_code: "...", event_trace: "...", question: "?", answer: "[Counter]", answer_kind: "set" }).withInputs(
+    "process_code",
+    "event_trace",
+    "question",
+  );
 
   it("reads the prediction output of a Prediction, an object, or plain text", () => {
     const pred = new Prediction({ reasoning: "r", prediction: "[Counter]" }, { raw: "", lm: "test/none" });

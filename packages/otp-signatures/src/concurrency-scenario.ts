@@ -19,9 +19,7 @@ export const ConcurrencyScenario = signature({
     anti_pattern: z.string().describe("the concurrency anti-pattern to demonstrate, e.g. 'lost update: get then set in two calls'"),
   },
   outputs: {
-    buggy_code: z
-      .string()
-      .describe(`Elixir source of the module(s) with the bug; no Scenario module here. ${SANDBOX_RULES}`),
+    buggy_code: z.string().describe(`Elixir source of the module(s) with the bug; no Scenario module here. ${SANDBOX_RULES}`),
     fixed_code: z
       .string()
       .describe(

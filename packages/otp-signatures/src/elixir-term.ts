@@ -55,7 +55,12 @@ class Parser {
     for (;;) {
       const c = this.src[this.pos];
       if (c === " " || c === "\t" || c === "\n" || c === "\r") this.pos++;
-      else if (c === "#" && !this.src.startsWith("#PID<", this.pos) && !this.src.startsWith("#Reference<", this.pos) && !this.src.startsWith("#Port<", this.pos)) {
+      else if (
+        c === "#" &&
+        !this.src.startsWith("#PID<", this.pos) &&
+        !this.src.startsWith("#Reference<", this.pos) &&
+        !this.src.startsWith("#Port<", this.pos)
+      ) {
         while (this.pos < this.src.length && this.src[this.pos] !== "\n") this.pos++;
       } else return;
     }
@@ -192,7 +197,18 @@ class Parser {
       if (c === "#" && this.src[this.pos + 1] === "{") this.fail("interpolation #{...} is code, not a literal");
       if (c === "\\") {
         const e = this.src[this.pos + 1];
-        const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'", "#": "#", e: "\x1b", s: " " };
+        const map: Record<string, string> = {
+          n: "\n",
+          t: "\t",
+          r: "\r",
+          "0": "\0",
+          "\\": "\\",
+          '"': '"',
+          "'": "'",
+          "#": "#",
+          e: "\x1b",
+          s: " ",
+        };
         if (e !== undefined && e in map) {
           out += map[e];
           this.pos += 2;
@@ -233,7 +249,7 @@ class Parser {
       if (sep === "|") {
         this.pos++;
         tail = this.value();
-        if (this.peek() !== "]") this.fail("expected \"]\" after the tail of an improper list");
+        if (this.peek() !== "]") this.fail('expected "]" after the tail of an improper list');
         break;
       }
       if (sep === ",") this.pos++;

@@ -17,9 +17,7 @@ export const FixBug = signature({
     explanation: z.string().describe("what goes wrong at run time and why"),
   },
   outputs: {
-    fixed_code: z
-      .string()
-      .describe(`the complete corrected Elixir source (all modules, not a diff, no markdown fences). ${SANDBOX_RULES}`),
+    fixed_code: z.string().describe(`the complete corrected Elixir source (all modules, not a diff, no markdown fences). ${SANDBOX_RULES}`),
   },
 });
 
@@ -39,6 +37,13 @@ export const fixBugCaseSchema = z.object({
    * the buggy code, so a fix must keep what already worked. Optional.
    */
   suite: z.string().min(1).optional(),
+  /**
+   * The harness is explorable: the explorer covers every interleaving of the
+   * reference fix within max_schedules with only :ok and finds a failing one
+   * on the buggy code. A fix is then also searched (the `interleavings`
+   * check), so one that only narrows a race window fails. Optional.
+   */
+  explore: z.object({ max_schedules: z.number().int().positive() }).optional(),
   /** The reference fix: never shown to the program; kept for reports. */
   reference_fix: z.string().optional(),
 });

@@ -9,7 +9,9 @@ afterEach(() => vi.restoreAllMocks());
 describe("README", () => {
   it("runs the catalog usage example", async () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    await runSnippet(tsBlock(new URL("../README.md", import.meta.url), "## Bug/fix scenarios and the reference catalog"), { "@otpforge/otp-signatures": signatures });
+    await runSnippet(tsBlock(new URL("../README.md", import.meta.url), "## Bug/fix scenarios and the reference catalog"), {
+      "@otpforge/otp-signatures": signatures,
+    });
     expect(log).toHaveBeenNthCalledWith(1, "deadlock", "valid", true);
     expect(log).toHaveBeenNthCalledWith(2, true, true, signatures.falseFriends.length);
   });

@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import {
-  CATEGORIES, catalog, catalogEntry, ConcurrencyScenario, falseFriends, FixBug, fixBugCases, fixBugCaseSchema,
-  fixBugExamples, referencePairs, scenarioDemos, UnknownCatalogEntryError, HARNESS_CONVENTION,
+  CATEGORIES,
+  catalog,
+  catalogEntry,
+  ConcurrencyScenario,
+  falseFriends,
+  FixBug,
+  fixBugCases,
+  fixBugCaseSchema,
+  fixBugExamples,
+  referencePairs,
+  scenarioDemos,
+  UnknownCatalogEntryError,
+  HARNESS_CONVENTION,
 } from "../src/index.js";
 
 describe("reference catalog", () => {
@@ -18,16 +29,33 @@ describe("reference catalog", () => {
   it("names the anti-patterns the issue asks for", () => {
     const ids = new Set(referencePairs.map((e) => e.id));
     for (const id of [
-      "lost-update-separate-calls", "ets-read-then-write", "call-cycle", "calling-self", "blocking-handle-call",
-      "unbounded-mailbox", "messages-lost-on-crash", "state-lost-on-restart", "spawn-then-register", "duplicate-timers",
-      "infinity-call", "linked-task-crash", "restart-intensity-escalation", "wrong-restart-strategy", "late-reply-mismatch",
-    ]) expect(ids.has(id), id).toBe(true);
+      "lost-update-separate-calls",
+      "ets-read-then-write",
+      "call-cycle",
+      "calling-self",
+      "blocking-handle-call",
+      "unbounded-mailbox",
+      "messages-lost-on-crash",
+      "state-lost-on-restart",
+      "spawn-then-register",
+      "duplicate-timers",
+      "infinity-call",
+      "linked-task-crash",
+      "restart-intensity-escalation",
+      "wrong-restart-strategy",
+      "late-reply-mismatch",
+    ])
+      expect(ids.has(id), id).toBe(true);
     expect(falseFriends.map((e) => e.id)).toEqual(expect.arrayContaining(["local-variable-counter", "missing-handle-info"]));
   });
 
   it("uses only taxonomy categories, and every category has a reference pair", () => {
     for (const e of catalog) expect(Object.keys(CATEGORIES)).toContain(e.category);
-    for (const c of Object.keys(CATEGORIES)) expect(referencePairs.some((e) => e.category === c), c).toBe(true);
+    for (const c of Object.keys(CATEGORIES))
+      expect(
+        referencePairs.some((e) => e.category === c),
+        c,
+      ).toBe(true);
   });
 
   it("loads three distinct Elixir sources per entry, the harness defining Scenario.run/0", () => {
@@ -68,7 +96,8 @@ describe("signatures", () => {
     const harness = ConcurrencyScenario.outputFields.find((f) => f.name === "harness");
     expect(harness?.description).toBe(HARNESS_CONVENTION);
     expect(harness?.description).toMatch(/Scenario\.run\(\)/);
-    for (const f of [...ConcurrencyScenario.inputFields, ...ConcurrencyScenario.outputFields]) expect(f.description?.length).toBeGreaterThan(20);
+    for (const f of [...ConcurrencyScenario.inputFields, ...ConcurrencyScenario.outputFields])
+      expect(f.description?.length).toBeGreaterThan(20);
   });
 
   it("FixBug: buggy_code, explanation -> fixed_code", () => {

@@ -21,7 +21,11 @@ describe("ConcurrencyTrace signature", () => {
       return chatReply({ reasoning: `A call to a dead name exits (${question.length} chars read).`, prediction: "{:exit, :noproc}" });
     });
     const pred = await withSettings({ lm }, () =>
-      program.forward({ process_code: "defmodule A do\nend", event_trace: "T=0ms (step 1): System -> A: GenServer.call(A, :get)", question: "What does the call in step 1 return?" }),
+      program.forward({
+        process_code: "defmodule A do\nend",
+        event_trace: "T=0ms (step 1): System -> A: GenServer.call(A, :get)",
+        question: "What does the call in step 1 return?",
+      }),
     );
     expect(pred.outputs.prediction).toBe("{:exit, :noproc}");
     expect(pred.outputs.reasoning).toMatch(/dead name/);

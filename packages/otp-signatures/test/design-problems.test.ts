@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { DESIGN_PROBLEMS, InvalidDesignProblemError, REQUIREMENT_KINDS, designExamples, designProblem, parseDesignProblem } from "@otpforge/otp-signatures";
+import {
+  DESIGN_PROBLEMS,
+  InvalidDesignProblemError,
+  REQUIREMENT_KINDS,
+  designExamples,
+  designProblem,
+  parseDesignProblem,
+} from "@otpforge/otp-signatures";
 import { designDemos, isElixirLiteral, problemDescription } from "../src/internal.js";
 
 describe("the reference design problems", () => {
@@ -53,7 +60,18 @@ describe("the reference design problems", () => {
 
 describe("Elixir literals in design problems", () => {
   it("accepts plain data", () => {
-    for (const ok of ['"users:1"', "42", ":ok", "{:ok, 42}", "[ttl_ms: 1_000, size: 4]", "{Pool.Connection, 2}", "Chat.Registry", "nil", "[]", "-3"]) {
+    for (const ok of [
+      '"users:1"',
+      "42",
+      ":ok",
+      "{:ok, 42}",
+      "[ttl_ms: 1_000, size: 4]",
+      "{Pool.Connection, 2}",
+      "Chat.Registry",
+      "nil",
+      "[]",
+      "-3",
+    ]) {
       expect(isElixirLiteral(ok), ok).toBe(true);
     }
   });

@@ -2,11 +2,11 @@
 // skeleton is compiled, started, inspected and faulted on the BEAM, one point
 // per requirement. Only designs that meet every requirement become demos.
 import { designExamples, DESIGN_PROBLEMS, SystemDesignProgram, type DesignProblem } from "@otpforge/otp-signatures";
-import { designMetric, evalDesign, readDesignProblems, type DesignMetric } from "@otpforge/metrics";
-import { lazyPool, type OtpTask, type TaskOptions } from "./task.js";
+import { designMetric, designProbePreload, evalDesign, readDesignProblems, type DesignMetric } from "@otpforge/metrics";
+import { evalRunOptions, lazyPool, type OtpTask, type TaskOptions } from "./task.js";
 
 export function designTask(options: TaskOptions = {}): OtpTask<SystemDesignProgram, DesignProblem> {
-  const pool = lazyPool(options.pool);
+  const pool = lazyPool(options.pool, [designProbePreload()]);
   let metric: DesignMetric | undefined;
   const readRecords = (source: string): DesignProblem[] => (source === "reference" ? [...DESIGN_PROBLEMS] : readDesignProblems(source));
   const toExample = (p: DesignProblem) => designExamples([p])[0]!;
@@ -25,8 +25,8 @@ export function designTask(options: TaskOptions = {}): OtpTask<SystemDesignProgr
     evaluate: async (program, problems, o = {}) =>
       evalDesign(program, problems, {
         pool: await pool.get(),
-        ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
-        ...(o.progress !== undefined ? { progress: o.progress } : {}),
+        ...evalRunOptions(o),
+        ...(o.critic ? { critic: o.critic } : {}),
       }),
     close: pool.close,
   };

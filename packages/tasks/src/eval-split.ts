@@ -9,7 +9,11 @@ export interface EvalSelection<R> {
   records: R[];
 }
 
-export function selectEvalSplit<R extends { split?: unknown }>(records: readonly R[], asked: string | undefined, source: string): EvalSelection<R> {
+export function selectEvalSplit<R extends { split?: unknown }>(
+  records: readonly R[],
+  asked: string | undefined,
+  source: string,
+): EvalSelection<R> {
   const hasSplits = records.some((r) => typeof r.split === "string");
   if (!hasSplits) {
     if (asked !== undefined) throw new EvalSplitError(`--split: the records of ${source} carry no split; drop --split.`);
@@ -17,6 +21,7 @@ export function selectEvalSplit<R extends { split?: unknown }>(records: readonly
   }
   const split = asked ?? "test";
   const chosen = split === "all" ? [...records] : records.filter((r) => r.split === split);
-  if (chosen.length === 0) throw new EvalSplitError(`${source} holds no records of split "${split}"; choose one with --split (or --split all).`);
+  if (chosen.length === 0)
+    throw new EvalSplitError(`${source} holds no records of split "${split}"; choose one with --split (or --split all).`);
   return { split, records: chosen };
 }

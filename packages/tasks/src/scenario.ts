@@ -39,12 +39,15 @@ function readTargets(file: string): ScenarioTargetRecord[] {
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
-    throw new ScenarioTargetsError(`cannot read scenario targets ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); or pass \`catalog\` for the catalog's anti-patterns`);
+    throw new ScenarioTargetsError(
+      `cannot read scenario targets ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); or pass \`catalog\` for the catalog's anti-patterns`,
+    );
   }
   const out: ScenarioTargetRecord[] = [];
   for (const { line, value } of jsonLines(text, { invalid: (l) => new ScenarioTargetsError(`${file}:${l}: not valid JSON`) })) {
     const target = asTarget(value);
-    if (typeof target === "string") throw new ScenarioTargetsError(`${file}:${line}: not a scenario target ({id, category, anti_pattern, split?}): needs ${target}`);
+    if (typeof target === "string")
+      throw new ScenarioTargetsError(`${file}:${line}: not a scenario target ({id, category, anti_pattern, split?}): needs ${target}`);
     out.push(target);
   }
   return out;

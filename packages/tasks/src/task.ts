@@ -2,9 +2,9 @@
 // need to tune or score a program on it, in one object. Each verb looks a task
 // up by name (registry.ts) instead of keeping its own copy.
 import type { Example, EvaluateProgress, Module } from "@otpforge/core";
-import type { EvalResult } from "@otpforge/metrics";
+import type { CriticOption, EvalResult } from "@otpforge/metrics";
 import type { CompileTask } from "@otpforge/teleprompters";
-import type { Pool } from "@otpforge/beam";
+import type { Pool, Preload } from "@otpforge/beam";
 
 export type TaskName = "trace" | "fix-bug" | "design" | "scenario";
 
@@ -13,6 +13,8 @@ export interface TaskEvalOptions {
   concurrency?: number;
   progress?: boolean;
   onProgress?: (progress: EvaluateProgress) => void;
+  /** design only: the architecture critic (a secondary score, reported apart; see evalDesign). Other tasks ignore it. */
+  critic?: CriticOption;
 }
 
 /**
@@ -39,7 +41,10 @@ export interface OtpTask<P extends Module = Module, R = unknown> extends Compile
 
 /** The eval options a metrics eval takes, only those given (exactOptionalPropertyTypes). */
 export function evalRunOptions(o: TaskEvalOptions): { concurrency?: number; progress?: boolean } {
-  return { ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.progress !== undefined ? { progress: o.progress } : {}) };
+  return {
+    ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+    ...(o.progress !== undefined ? { progress: o.progress } : {}),
+  };
 }
 
 export interface TaskOptions {
@@ -51,11 +56,15 @@ export interface TaskOptions {
   pool?: Pool;
 }
 
-/** A BEAM pool made on first use, so opening a task stays cheap; a given pool is used and left open. */
-export function lazyPool(given?: Pool) {
+/**
+ * A BEAM pool made on first use, so opening a task stays cheap; a given pool is used and left open.
+ * `preload`: what a pool made here preloads (the design task's probe).
+ */
+export function lazyPool(given?: Pool, preload?: Preload[]) {
   let made: Promise<Pool> | undefined;
   return {
-    get: (): Promise<Pool> => (given ? Promise.resolve(given) : (made ??= import("@otpforge/beam").then((b) => b.createPool()))),
+    get: (): Promise<Pool> =>
+      given ? Promise.resolve(given) : (made ??= import("@otpforge/beam").then((b) => b.createPool(preload ? { preload } : {}))),
     close: async (): Promise<void> => {
       if (made) await (await made).close();
       made = undefined;

@@ -23,7 +23,10 @@ export function traceTask(): OtpTask<TraceProgram, TraceDatasetRecord> {
     const records = parseTraceRecords(text, file);
     const seen = new Set<string>();
     for (const r of records) {
-      if (seen.has(r.id)) throw new TraceFileError(`${file}: the id ${r.id} occurs twice; a trace dataset holds each example once (rebuild it, or remove the duplicate)`);
+      if (seen.has(r.id))
+        throw new TraceFileError(
+          `${file}: the id ${r.id} occurs twice; a trace dataset holds each example once (rebuild it, or remove the duplicate)`,
+        );
       seen.add(r.id);
     }
     return records;

@@ -35,14 +35,22 @@ describe("the scenario task", () => {
     const dev = records.filter((r) => r.split === "dev");
     expect(dev.length).toBeGreaterThan(0);
     const lm = generator();
-    const out = await compileTaskToDir(task, { trainsetFile: "catalog", lm, optimizer: "bootstrap", maxBootstrappedDemos: 2, maxLabeledDemos: 0, scoreBaseline: true, out: join(dir, "build") });
+    const out = await compileTaskToDir(task, {
+      trainsetFile: "catalog",
+      lm,
+      optimizer: "bootstrap",
+      maxBootstrappedDemos: 2,
+      maxLabeledDemos: 0,
+      scoreBaseline: true,
+      out: join(dir, "build"),
+    });
     expect(out.splits).toEqual({ train: "train", val: "dev" });
     const { baseline, val } = out.result.artifact.scores as { baseline: number; val: number };
     expect(val).toBeGreaterThan(baseline);
     // Every demo kept is a scenario the BEAM proved (checked again here, not trusted from compile).
     const demos = out.result.program.namedPredictors()[0]![1].demos as Array<Record<string, string>>;
     expect(demos.length).toBeGreaterThan(0);
-    for (const d of demos) expect((await task.metric({ data: d } as never, { outputs: d } as never) as { score: number }).score).toBe(1);
+    for (const d of demos) expect(((await task.metric({ data: d } as never, { outputs: d } as never)) as { score: number }).score).toBe(1);
 
     const score = (p: ReturnType<typeof task.program>) => withSettings({ lm }, () => task.evaluate(p, dev, { progress: false }));
     const zero = await score(task.program());
@@ -50,7 +58,10 @@ describe("the scenario task", () => {
     expect(tuned.score).toBeGreaterThan(zero.score);
     expect(Object.keys(tuned.byCategory).sort()).toEqual(dev.map((r) => r.id).sort());
     // Demos whose bug never shows, given as labels: acceptance falls to none.
-    const poisonedTrain = records.filter((r) => r.split === "train").map((r) => task.toExample(r)).map((e) => e.with(noBug));
+    const poisonedTrain = records
+      .filter((r) => r.split === "train")
+      .map((r) => task.toExample(r))
+      .map((e) => e.with(noBug));
     const poisoned = await new LabeledFewShot({ k: 2 }).compile(task.program(), { trainset: poisonedTrain, seed: 0 });
     expect((await score(poisoned.program as ReturnType<typeof task.program>)).score).toBeLessThan(tuned.score);
   }, 300_000);

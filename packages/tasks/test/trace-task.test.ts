@@ -54,7 +54,15 @@ describe("the trace task", () => {
   it("compiling from a file of all splits trains on train, validates on dev, never shows the test split, and says so in the artifact", async () => {
     const lm = traceDemoLM(records);
     const prompts = recording(lm);
-    const out = await compileTaskToDir(task, { trainsetFile: allSplits, lm, optimizer: "bootstrap", maxBootstrappedDemos: 4, maxLabeledDemos: 4, out: join(dir, "build-splits"), scoreBaseline: true });
+    const out = await compileTaskToDir(task, {
+      trainsetFile: allSplits,
+      lm,
+      optimizer: "bootstrap",
+      maxBootstrappedDemos: 4,
+      maxLabeledDemos: 4,
+      out: join(dir, "build-splits"),
+      scoreBaseline: true,
+    });
     expect(out.trainsetSize).toBe(ofSplit("train").length);
     expect(out.valsetSize).toBe(ofSplit("dev").length);
     expect(out.splits).toEqual({ train: "train", val: "dev" });
@@ -68,18 +76,30 @@ describe("the trace task", () => {
 
   it("refuses the test split for training or validation unless allowed", async () => {
     const base = { trainsetFile: allSplits, lm: traceDemoLM(records), optimizer: "labeled" as const, out: join(dir, "build-test") };
-    await expect(compileTaskToDir(task, { ...base, trainSplit: "test" })).rejects.toThrow(/test split is for reporting.*--allow-test-split/);
+    await expect(compileTaskToDir(task, { ...base, trainSplit: "test" })).rejects.toThrow(
+      /test split is for reporting.*--allow-test-split/,
+    );
     await expect(compileTaskToDir(task, { ...base, valSplit: "test" })).rejects.toThrow(/--allow-test-split/);
     const testOnly = join(dir, "test-only.jsonl");
     writeFileSync(testOnly, serializeTraceRecords(ofSplit("test")));
-    await expect(compileTaskToDir(task, { ...base, trainsetFile: testOnly })).rejects.toThrow(/holds no examples of split "train" \(it holds: test \d+\)/);
+    await expect(compileTaskToDir(task, { ...base, trainsetFile: testOnly })).rejects.toThrow(
+      /holds no examples of split "train" \(it holds: test \d+\)/,
+    );
     const allowed = await compileTaskToDir(task, { ...base, trainSplit: "test", allowTestSplit: true, validate: false });
     expect(allowed.result.artifact.datasets.trainset.splits).toEqual(["test"]);
   });
 
   it("never keeps a demo whose answer is not exactly right, though the teacher gave partly right ones", async () => {
     const lm = traceDemoLM(records);
-    const out = await compileTaskToDir(task, { trainsetFile: allSplits, lm, optimizer: "bootstrap", maxBootstrappedDemos: 6, maxLabeledDemos: 0, validate: false, out: join(dir, "build-threshold") });
+    const out = await compileTaskToDir(task, {
+      trainsetFile: allSplits,
+      lm,
+      optimizer: "bootstrap",
+      maxBootstrappedDemos: 6,
+      maxLabeledDemos: 0,
+      validate: false,
+      out: join(dir, "build-threshold"),
+    });
     const demos = out.result.program.namedPredictors()[0]![1].demos as Array<{ question: string; event_trace: string; prediction: string }>;
     expect(demos.length).toBeGreaterThan(0);
     for (const d of demos) {
@@ -99,7 +119,14 @@ describe("the trace task", () => {
   it("compiled beats zero-shot on test, and poisoned demos do not help", async () => {
     const lm = traceDemoLM(records);
     const test = ofSplit("test");
-    const compiled = await compileTaskToDir(task, { trainsetFile: allSplits, lm, optimizer: "bootstrap", maxBootstrappedDemos: 4, maxLabeledDemos: 16, out: join(dir, "build-compare") });
+    const compiled = await compileTaskToDir(task, {
+      trainsetFile: allSplits,
+      lm,
+      optimizer: "bootstrap",
+      maxBootstrappedDemos: 4,
+      maxLabeledDemos: 16,
+      out: join(dir, "build-compare"),
+    });
     // Poisoned: every labeled demo carries the model's own mistake as its answer.
     const poisonedTrain = ofSplit("train").map((r) => task.toExample({ ...r, answer: traceMistake({ answer: r.answer, kind: r.family }) }));
     const poisoned = await new LabeledFewShot({ k: 16 }).compile(task.program(), { trainset: poisonedTrain, seed: 0 });
@@ -117,7 +144,10 @@ describe("the trace task", () => {
     const trainset = ofSplit("train").map(task.toExample);
     // A budget as large as the trainset, so every train question is tried
     // (with a small one the bootstrap may fill up on lucky answers first).
-    const lax = await new BootstrapFewShot({ metric: task.metric, maxBootstrappedDemos: trainset.length, maxLabeledDemos: 0 }).compile(task.program(), { trainset, lm });
+    const lax = await new BootstrapFewShot({ metric: task.metric, maxBootstrappedDemos: trainset.length, maxLabeledDemos: 0 }).compile(
+      task.program(),
+      { trainset, lm },
+    );
     const demos = lax.program.predict.demos as Array<{ question: string; event_trace: string; prediction: string }>;
     const wrong = demos.filter((d) => {
       const gold = records.find((r) => r.question === d.question && r.event_trace === d.event_trace)!;
@@ -125,7 +155,12 @@ describe("the trace task", () => {
     });
     expect(wrong.length).toBeGreaterThan(0);
     // The same budget with the task's threshold keeps none of them.
-    const strict = await new BootstrapFewShot({ metric: task.metric, metricThreshold: task.metricThreshold, maxBootstrappedDemos: trainset.length, maxLabeledDemos: 0 }).compile(task.program(), { trainset, lm });
+    const strict = await new BootstrapFewShot({
+      metric: task.metric,
+      metricThreshold: task.metricThreshold,
+      maxBootstrappedDemos: trainset.length,
+      maxLabeledDemos: 0,
+    }).compile(task.program(), { trainset, lm });
     const kept = strict.program.predict.demos as Array<{ question: string; event_trace: string; prediction: string }>;
     expect(kept.length).toBeGreaterThan(0);
     expect(kept.length).toBe(demos.length - wrong.length);

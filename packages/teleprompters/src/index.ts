@@ -6,7 +6,13 @@ export { type ArtifactContent } from "./artifact/finalize.js";
 export { writeArtifactDir, readArtifact, type RenderedPrompts } from "./artifact/files.js";
 export { ArtifactMismatchError, VersionExistsError } from "./artifact/errors.js";
 export {
-  publish, load, readIndex, type PublishOptions, type PublishResult, type LoadedArtifact, type RegistryIndex,
+  publish,
+  load,
+  readIndex,
+  type PublishOptions,
+  type PublishResult,
+  type LoadedArtifact,
+  type RegistryIndex,
 } from "./registry/registry.js";
 export { UnpricedModelError, type Budget, type Spend } from "./run/budget.js";
 export { buildArtifact, type ArtifactRunInfo } from "./artifact/build.js";
@@ -22,5 +28,11 @@ export { loadTaskModule, type CompileTask } from "./tasks/compile-task.js";
 export { loadJsonlExamples } from "./tasks/examples-file.js";
 export { compileReportInput } from "./tasks/compile-report.js";
 export {
-  compileTaskToDir, OPTIMIZERS, type OptimizerName, type CompileTaskOptions, type CompileTaskResult,
+  compileTaskToDir,
+  OPTIMIZERS,
+  type OptimizerName,
+  type CompileTaskOptions,
+  type CompileTaskResult,
 } from "./tasks/compile-to-dir.js";
+// The otpforge-vs-Ax compile comparison behind `otpforge bench compile` (needs the optional peer @ax-llm/ax).
+export { runCompileBench, COMPILE_BENCH_SETUP, type CompileBenchOptions, type CompileBenchResult } from "./bench/compile.js";

@@ -9,3 +9,4 @@ export { CheckpointStore, CheckpointError } from "./run/checkpoint.js";
 export { summarizeDataset } from "./optimizers/instruction-proposal.js";
 export { toCompileTask, TaskModuleError } from "./tasks/compile-task.js";
 export { ExamplesFileError } from "./tasks/examples-file.js";
+export { SpellerServer, promptTokensOf } from "./bench/compile-server.js";

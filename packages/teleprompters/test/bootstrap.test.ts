@@ -28,11 +28,14 @@ describe("BootstrapFewShot", () => {
   it("selects demos exactly as DSPy does: passing traces in trainset order, then labeled fill from the rest", async () => {
     const train = trainset(10);
     const lm = spellingLM({ wrong: ["alpha", "charlie"], latency: false });
-    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 3, maxLabeledDemos: 5 }).compile(new SpellProgram(), {
-      trainset: train,
-      lm,
-      concurrency: 1,
-    });
+    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 3, maxLabeledDemos: 5 }).compile(
+      new SpellProgram(),
+      {
+        trainset: train,
+        lm,
+        concurrency: 1,
+      },
+    );
     const demos = result.program.answer.demos;
     // alpha and charlie fail the metric; bravo, delta, echo pass and are the 3 bootstrapped demos, in order.
     expect(demos.slice(0, 3)).toEqual([
@@ -55,7 +58,11 @@ describe("BootstrapFewShot", () => {
     const train = trainset(6);
     const lm = spellingLM({ latency: false });
     // maxLabeledDemos 16 > trainset: the primed teacher holds every example as a demo.
-    await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 6, maxLabeledDemos: 16 }).compile(new SpellProgram(), { trainset: train, lm, concurrency: 1 });
+    await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 6, maxLabeledDemos: 16 }).compile(new SpellProgram(), {
+      trainset: train,
+      lm,
+      concurrency: 1,
+    });
     expect(lm.requests).toHaveLength(6);
     for (const request of lm.requests) {
       const asked = inputOf(request, "question")!;
@@ -68,11 +75,14 @@ describe("BootstrapFewShot", () => {
   it("retries failed examples in later rounds at temperature 1.0 with a fresh rolloutId", async () => {
     const train = trainset(4);
     const lm = spellingLM({ wrongOnlyCold: ["bravo"], latency: false });
-    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 4, maxLabeledDemos: 4, maxRounds: 3 }).compile(new SpellProgram(), {
-      trainset: train,
-      lm,
-      concurrency: 1,
-    });
+    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 4, maxLabeledDemos: 4, maxRounds: 3 }).compile(
+      new SpellProgram(),
+      {
+        trainset: train,
+        lm,
+        concurrency: 1,
+      },
+    );
     const bravo = lm.requests.filter((r) => wordOf(r) === "bravo");
     expect(bravo.map((r) => [r.temperature, r.rolloutId])).toEqual([
       [undefined, undefined],
@@ -85,15 +95,26 @@ describe("BootstrapFewShot", () => {
     const train = trainset(4);
     const lm = spellingLM({ latency: false });
     const partial = () => 0.5;
-    const strict = await new BootstrapFewShot({ metric: partial, metricThreshold: 0.8, maxBootstrappedDemos: 2, maxLabeledDemos: 0 }).compile(new SpellProgram(), { trainset: train, lm, concurrency: 1 });
+    const strict = await new BootstrapFewShot({
+      metric: partial,
+      metricThreshold: 0.8,
+      maxBootstrappedDemos: 2,
+      maxLabeledDemos: 0,
+    }).compile(new SpellProgram(), { trainset: train, lm, concurrency: 1 });
     expect(strict.program.answer.demos).toEqual([]);
-    const lenient = await new BootstrapFewShot({ metric: partial, maxBootstrappedDemos: 2, maxLabeledDemos: 0 }).compile(new SpellProgram(), { trainset: train, lm, concurrency: 1 });
+    const lenient = await new BootstrapFewShot({ metric: partial, maxBootstrappedDemos: 2, maxLabeledDemos: 0 }).compile(
+      new SpellProgram(),
+      { trainset: train, lm, concurrency: 1 },
+    );
     expect(lenient.program.answer.demos).toHaveLength(2);
 
     // A teacher with its own LM: its answers become the demos.
     const teacher = new SpellProgram();
     teacher.answer.lm = new ScriptedLM(chatReply({ answer: "FROM TEACHER" }));
-    const taught = await new BootstrapFewShot({ metric: () => true, maxBootstrappedDemos: 1, maxLabeledDemos: 1 }).compile(new SpellProgram(), { trainset: train, lm, teacher, concurrency: 1 });
+    const taught = await new BootstrapFewShot({ metric: () => true, maxBootstrappedDemos: 1, maxLabeledDemos: 1 }).compile(
+      new SpellProgram(),
+      { trainset: train, lm, teacher, concurrency: 1 },
+    );
     expect(taught.program.answer.demos).toEqual([{ question: "spell alpha", answer: "FROM TEACHER" }]);
     // The compiled student keeps no teacher LM and no run-time wrappers.
     expect(taught.program.answer.lm).toBeUndefined();
@@ -105,11 +126,14 @@ describe("BootstrapFewShot", () => {
       if (q !== undefined) return chatReply({ reasoning: "it is named", word: q.replace("spell ", "") });
       return chatReply({ answer: inputOf(request, "word")!.toUpperCase() });
     });
-    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 2 }).compile(new TwoStepProgram(), {
-      trainset: trainset(3),
-      lm,
-      concurrency: 1,
-    });
+    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 2 }).compile(
+      new TwoStepProgram(),
+      {
+        trainset: trainset(3),
+        lm,
+        concurrency: 1,
+      },
+    );
     expect(result.program.find.demos).toEqual([
       { question: "spell alpha", reasoning: "it is named", word: "alpha" },
       { question: "spell bravo", reasoning: "it is named", word: "bravo" },
@@ -124,11 +148,14 @@ describe("BootstrapFewShot", () => {
   it("tunes a bare Predict as a one-predictor program", async () => {
     const { Predict } = await import("@otpforge/core");
     const { QA } = await import("./helpers/qa.js");
-    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 2 }).compile(new Predict(QA), {
-      trainset: trainset(3),
-      lm: spellingLM({ latency: false }),
-      concurrency: 1,
-    });
+    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 2 }).compile(
+      new Predict(QA),
+      {
+        trainset: trainset(3),
+        lm: spellingLM({ latency: false }),
+        concurrency: 1,
+      },
+    );
     expect(result.artifact.predictors.map((p) => [p.name, p.demos.length])).toEqual([["self", 2]]);
   });
 
@@ -139,12 +166,27 @@ describe("BootstrapFewShot", () => {
     const runs = [];
     for (const concurrency of [1, 16]) {
       const lm = spellingLM({ wrong, wrongOnlyCold: ["bravo"] });
-      runs.push({ lm, result: await new BootstrapFewShot(opts).compile(new SpellProgram(), { trainset: train, valset: trainset(4, 12), lm, concurrency, seed: 3, now: FIXED_NOW }) });
+      runs.push({
+        lm,
+        result: await new BootstrapFewShot(opts).compile(new SpellProgram(), {
+          trainset: train,
+          valset: trainset(4, 12),
+          lm,
+          concurrency,
+          seed: 3,
+          now: FIXED_NOW,
+        }),
+      });
     }
     const [one, sixteen] = runs as [(typeof runs)[0], (typeof runs)[0]];
     expect(sixteen.result.artifact).toEqual(one.result.artifact);
     expect(artifactContent(sixteen.result.artifact)).toEqual(artifactContent(one.result.artifact));
-    expect(one.result.program.answer.demos.slice(0, 4).map((d) => d.question)).toEqual(["spell bravo", "spell charlie", "spell foxtrot", "spell golf"]);
+    expect(one.result.program.answer.demos.slice(0, 4).map((d) => d.question)).toEqual([
+      "spell bravo",
+      "spell charlie",
+      "spell foxtrot",
+      "spell golf",
+    ]);
     // Concurrency did run ahead (more teacher calls), yet the decision is the sequential one.
     // (All 16 examples start before any finishes, so this holds whatever the timing.)
     expect(sixteen.lm.calls).toBeGreaterThan(one.lm.calls);
@@ -160,7 +202,12 @@ describe("BootstrapFewShot", () => {
     expect((err as Error).message).toMatch(/^2 program runs failed \(maxErrors 2\); first error: AdapterParseError/);
     // One failure under a limit of 2 is tolerated.
     const once = new ScriptedLM((r) => (wordOf(r) === "alpha" ? "not in the chat format" : chatReply({ answer: wordOf(r).toUpperCase() })));
-    const ok = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2 }).compile(new SpellProgram(), { trainset: trainset(4), lm: once, maxErrors: 2, concurrency: 1 });
+    const ok = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2 }).compile(new SpellProgram(), {
+      trainset: trainset(4),
+      lm: once,
+      maxErrors: 2,
+      concurrency: 1,
+    });
     expect(ok.program.answer.demos.slice(0, 2).map((d) => d.question)).toEqual(["spell bravo", "spell charlie"]);
   });
 
@@ -181,11 +228,14 @@ describe("BootstrapFewShot", () => {
     });
     const judged = async (_ex: unknown, prediction: unknown) =>
       Boolean((await new Predict(Judge).forward({ candidate: (prediction as { outputs: { answer: string } }).outputs.answer })).outputs.ok);
-    const result = await new BootstrapFewShot({ metric: judged, maxBootstrappedDemos: 3, maxLabeledDemos: 0, maxRounds: 2 }).compile(new SpellProgram(), {
-      trainset: trainset(3, 1),
-      lm,
-      concurrency: 1,
-    });
+    const result = await new BootstrapFewShot({ metric: judged, maxBootstrappedDemos: 3, maxLabeledDemos: 0, maxRounds: 2 }).compile(
+      new SpellProgram(),
+      {
+        trainset: trainset(3, 1),
+        lm,
+        concurrency: 1,
+      },
+    );
     // Charlie passed in round 1, judged like the others.
     expect(result.program.answer.demos.map((d) => d.question)).toEqual(["spell bravo", "spell charlie", "spell delta"]);
     expect(judgeTemperatures).toHaveLength(4);
@@ -195,8 +245,15 @@ describe("BootstrapFewShot", () => {
   it("refuses bad options and inputs with a message that says what to do", async () => {
     expect(() => new BootstrapFewShot({ metric: exactAnswer, maxRounds: 0 })).toThrow(/maxRounds must be an integer >= 1/);
     const lm = spellingLM();
-    await expect(new BootstrapFewShot({ metric: exactAnswer }).compile(new SpellProgram(), { trainset: [], lm })).rejects.toThrow(/trainset is empty/);
+    await expect(new BootstrapFewShot({ metric: exactAnswer }).compile(new SpellProgram(), { trainset: [], lm })).rejects.toThrow(
+      /trainset is empty/,
+    );
     const { example } = await import("@otpforge/core");
-    await expect(new BootstrapFewShot({ metric: exactAnswer }).compile(new SpellProgram(), { trainset: [example({ question: "x", answer: "y" })], lm })).rejects.toThrow(/call \.withInputs/);
+    await expect(
+      new BootstrapFewShot({ metric: exactAnswer }).compile(new SpellProgram(), {
+        trainset: [example({ question: "x", answer: "y" })],
+        lm,
+      }),
+    ).rejects.toThrow(/call \.withInputs/);
   });
 });

@@ -14,7 +14,8 @@ const data = (lm: LM): CompileOptions => ({ trainset: trainset(12), valset: trai
 
 const optimizers = {
   bootstrap: () => new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 3, maxLabeledDemos: 4 }),
-  "random-search": () => new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 3, numCandidates: 2 }),
+  "random-search": () =>
+    new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 3, numCandidates: 2 }),
 };
 
 async function compileAt(which: keyof typeof optimizers, concurrency: number, budget: Budget) {
@@ -49,7 +50,11 @@ describe("a budget stops the run at the same point at every concurrency", () => 
 
   it("a call budget the sequential run fits in suffices at concurrency 8 too (speculative calls take none of it)", async () => {
     const run = (concurrency: number, budget: Budget) =>
-      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 4, maxLabeledDemos: 4 }).compile(new SpellProgram(), { ...data(lmOf()), concurrency, budget });
+      new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 4, maxLabeledDemos: 4 }).compile(new SpellProgram(), {
+        ...data(lmOf()),
+        concurrency,
+        budget,
+      });
     const needed = (await run(1, {})).spend.calls;
     const one = await run(1, { maxLMCalls: needed });
     const eight = await run(8, { maxLMCalls: needed });

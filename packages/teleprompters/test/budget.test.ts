@@ -14,7 +14,9 @@ function countingLM(opts: { tokens?: number; cost?: number; hit?: (r: LMRequest)
       if (!cacheHit) sent++;
       return {
         completions: [{ text: "ok" }],
-        usage: cacheHit ? { promptTokens: 0, completionTokens: 0, cachedTokens: 0 } : { promptTokens: opts.tokens ?? 10, completionTokens: 0, cachedTokens: 0 },
+        usage: cacheHit
+          ? { promptTokens: 0, completionTokens: 0, cachedTokens: 0 }
+          : { promptTokens: opts.tokens ?? 10, completionTokens: 0, cachedTokens: 0 },
         model: "test/lm",
         cacheHit,
         ...(opts.cost !== undefined && !cacheHit ? { costUSD: opts.cost } : {}),

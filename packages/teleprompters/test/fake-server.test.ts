@@ -33,10 +33,23 @@ const NOW = () => new Date("2025-01-01T00:00:00Z");
 describe("BootstrapFewShot against the fake OpenAI server", () => {
   it("gives the same artifact at concurrency 1 and 16", async () => {
     const data = { trainset: trainset(12), valset: trainset(4, 12), seed: 2, now: NOW };
-    const one = await optimizer().compile(new SpellProgram(), { ...data, lm: client(await mkdtemp(join(tmpdir(), "otpforge-cache-"))), concurrency: 1 });
-    const sixteen = await optimizer().compile(new SpellProgram(), { ...data, lm: client(await mkdtemp(join(tmpdir(), "otpforge-cache-"))), concurrency: 16 });
+    const one = await optimizer().compile(new SpellProgram(), {
+      ...data,
+      lm: client(await mkdtemp(join(tmpdir(), "otpforge-cache-"))),
+      concurrency: 1,
+    });
+    const sixteen = await optimizer().compile(new SpellProgram(), {
+      ...data,
+      lm: client(await mkdtemp(join(tmpdir(), "otpforge-cache-"))),
+      concurrency: 16,
+    });
     expect(sixteen.artifact).toEqual(one.artifact);
-    expect(one.program.answer.demos.slice(0, 4).map((d) => d.question)).toEqual(["spell alpha", "spell bravo", "spell delta", "spell echo"]);
+    expect(one.program.answer.demos.slice(0, 4).map((d) => d.question)).toEqual([
+      "spell alpha",
+      "spell bravo",
+      "spell delta",
+      "spell echo",
+    ]);
   });
 
   it("makes no LM request on a second compile with a warm cache", async () => {

@@ -21,7 +21,10 @@ async function openWith(content: string | undefined) {
 describe("an unusable checkpoint", () => {
   it.each([
     ["JSON that is not an object", "null"],
-    ["a section that is not an object", JSON.stringify({ kind: "otpforge.checkpoint", version: 1, runKey: KEY, sections: { examples: 3 } })],
+    [
+      "a section that is not an object",
+      JSON.stringify({ kind: "otpforge.checkpoint", version: 1, runKey: KEY, sections: { examples: 3 } }),
+    ],
     ["no run key", JSON.stringify({ kind: "otpforge.checkpoint", version: 1, sections: {} })],
     ["a folder in the file's place", undefined],
   ])("%s is a CheckpointError of category input naming the file and the folder to delete", async (_what, content) => {
@@ -47,6 +50,9 @@ describe("publish into a misnamed registry", () => {
   });
 
   it("a version clash is a failed run, not bad input", () => {
-    expect(new VersionExistsError("qa", "1.0.0", "a".repeat(64), "b".repeat(64))).toMatchObject({ code: "VERSION_EXISTS", category: "run" });
+    expect(new VersionExistsError("qa", "1.0.0", "a".repeat(64), "b".repeat(64))).toMatchObject({
+      code: "VERSION_EXISTS",
+      category: "run",
+    });
   });
 });

@@ -4,17 +4,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { Module, Predict, signature } from "@otpforge/core";
-import { BootstrapFewShot, loadCompiled, loadCompiledFile, readArtifact, renderPrompts, writeArtifactDir, ArtifactMismatchError, type CompiledProgram } from "../src/index.js";
+import {
+  BootstrapFewShot,
+  loadCompiled,
+  loadCompiledFile,
+  readArtifact,
+  renderPrompts,
+  writeArtifactDir,
+  ArtifactMismatchError,
+  type CompiledProgram,
+} from "../src/index.js";
 import { ArtifactIntegrityError } from "../src/internal.js";
 import { SpellProgram, TwoStepProgram, exactAnswer, spellingLM, trainset } from "./helpers/qa.js";
 
 async function compiled() {
-  const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 3 }).compile(new SpellProgram(), {
-    trainset: trainset(6),
-    valset: trainset(2, 10),
-    lm: spellingLM({ wrong: ["bravo"] }),
-    name: "spell",
-  });
+  const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 3 }).compile(
+    new SpellProgram(),
+    {
+      trainset: trainset(6),
+      valset: trainset(2, 10),
+      lm: spellingLM({ wrong: ["bravo"] }),
+      name: "spell",
+    },
+  );
   const dir = await mkdtemp(join(tmpdir(), "otpforge-compiled-"));
   await writeArtifactDir(dir, result.artifact, renderPrompts(result.program));
   return { result, dir };
@@ -42,10 +54,19 @@ describe("loadCompiled", () => {
     expect(artifact).toEqual(result.artifact);
     expect(artifact.name).toBe("spell");
     expect(artifact.predictors[0]!.signature.outputs).toEqual([
-      { name: "answer", type: "string", description: "the word in capitals", jsonSchema: { type: "string", description: "the word in capitals" } },
+      {
+        name: "answer",
+        type: "string",
+        description: "the word in capitals",
+        jsonSchema: { type: "string", description: "the word in capitals" },
+      },
     ]);
     expect(artifact.lm).toEqual({ id: "scripted/test", adapter: "ChatAdapter" });
-    expect(artifact.optimizer).toEqual({ name: "BootstrapFewShot", options: { maxBootstrappedDemos: 2, maxLabeledDemos: 3, maxRounds: 1 }, seed: 0 });
+    expect(artifact.optimizer).toEqual({
+      name: "BootstrapFewShot",
+      options: { maxBootstrappedDemos: 2, maxLabeledDemos: 3, maxRounds: 1 },
+      seed: 0,
+    });
     expect(Object.keys(artifact.versions)).toEqual(expect.arrayContaining(["@otpforge/teleprompters", "@otpforge/core", "zod"]));
 
     const fresh = await loadCompiledFile(new SpellProgram(), dir);
@@ -57,10 +78,18 @@ describe("loadCompiled", () => {
   it("exports each predictor's prompt with input placeholders", async () => {
     const { result, dir } = await compiled();
     const prompt = JSON.parse(await readFile(join(dir, "prompts", "answer.json"), "utf8"));
-    expect(prompt).toMatchObject({ kind: "otpforge.rendered-prompt", predictor: "answer", adapter: "ChatAdapter", signatureHash: result.artifact.predictors[0]!.signatureHash });
+    expect(prompt).toMatchObject({
+      kind: "otpforge.rendered-prompt",
+      predictor: "answer",
+      adapter: "ChatAdapter",
+      signatureHash: result.artifact.predictors[0]!.signatureHash,
+    });
     expect(prompt.inputs).toEqual([{ name: "question", placeholder: "{{question}}", type: "string", description: "the request" }]);
     // Filling the placeholder gives exactly the messages otpforge sends.
-    const filled = prompt.messages.map((m: { role: string; content: string }) => ({ ...m, content: m.content.replaceAll("{{question}}", "spell kilo") }));
+    const filled = prompt.messages.map((m: { role: string; content: string }) => ({
+      ...m,
+      content: m.content.replaceAll("{{question}}", "spell kilo"),
+    }));
     expect(filled).toEqual(result.program.answer.format({ question: "spell kilo" }));
     expect(prompt.messages.length).toBe(2 + 2 * result.program.answer.demos.length);
   });
@@ -86,7 +115,9 @@ describe("loadCompiled", () => {
     const { dir } = await compiled();
     const artifact = await readArtifact(dir);
     const program = new TwoStepProgram();
-    expect(() => loadCompiled(program, artifact)).toThrow(/predictor "find": the program has this predictor but the artifact has none by that name \(artifact has: answer\)/);
+    expect(() => loadCompiled(program, artifact)).toThrow(
+      /predictor "find": the program has this predictor but the artifact has none by that name \(artifact has: answer\)/,
+    );
     expect(program.find.demos).toEqual([]);
   });
 

@@ -42,7 +42,8 @@ describe("checkpoint and resume", () => {
   });
 
   it("continues a crashed random search after its last scored candidate", async () => {
-    const search = () => new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, maxBootstrappedDemos: 3, maxLabeledDemos: 4, numCandidates: 3 });
+    const search = () =>
+      new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, maxBootstrappedDemos: 3, maxLabeledDemos: 4, numCandidates: 3 });
     const full = await search().compile(new SpellProgram(), base(spellingLM(LM_OPTS)));
     expect(full.leaderboard.map((c) => c.id).sort()).toEqual(["bootstrap", "labeled", "shuffle-0", "shuffle-1", "shuffle-2", "zero-shot"]);
 
@@ -70,7 +71,12 @@ describe("checkpoint and resume", () => {
     const dir = await tempDir();
     const crash = new AbortController();
     await bootstrap()
-      .compile(new SpellProgram(), { ...base(spellingLM(LM_OPTS)), checkpointDir: dir, signal: crash.signal, onProgress: () => crash.abort(new Error("stop")) })
+      .compile(new SpellProgram(), {
+        ...base(spellingLM(LM_OPTS)),
+        checkpointDir: dir,
+        signal: crash.signal,
+        onProgress: () => crash.abort(new Error("stop")),
+      })
       .catch(() => undefined);
     const other = await bootstrap().compile(new SpellProgram(), { ...base(spellingLM(LM_OPTS)), seed: 6, checkpointDir: dir });
     expect(other.resumedSteps).toBe(0);
@@ -87,11 +93,14 @@ describe("budgets", () => {
 
   it("maxLMCalls stops the run with the best program so far and says which budget stopped it", async () => {
     const lm = allRight();
-    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 6, maxLabeledDemos: 6 }).compile(new SpellProgram(), {
-      ...base(lm),
-      concurrency: 1,
-      budget: { maxLMCalls: 3 },
-    });
+    const result = await new BootstrapFewShot({ metric: exactAnswer, maxBootstrappedDemos: 6, maxLabeledDemos: 6 }).compile(
+      new SpellProgram(),
+      {
+        ...base(lm),
+        concurrency: 1,
+        budget: { maxLMCalls: 3 },
+      },
+    );
     expect(lm.calls).toBe(3);
     expect(result.stoppedBy).toMatchObject({ budget: "maxLMCalls", limit: 3 });
     expect(result.artifact.stoppedBy).toEqual(result.stoppedBy);
@@ -119,7 +128,8 @@ describe("budgets", () => {
 
   it("a random search stopped by a budget returns its best complete candidate and keeps the checkpoint", async () => {
     const dir = await tempDir();
-    const search = () => new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 2, numCandidates: 2 });
+    const search = () =>
+      new BootstrapFewShotWithRandomSearch({ metric: exactAnswer, maxBootstrappedDemos: 2, maxLabeledDemos: 2, numCandidates: 2 });
     const lm = allRight();
     const stopped = await search().compile(new SpellProgram(), { ...base(lm), checkpointDir: dir, budget: { maxLMCalls: 10 } });
     expect(stopped.stoppedBy?.budget).toBe("maxLMCalls");

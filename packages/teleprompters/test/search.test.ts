@@ -47,14 +47,20 @@ describe("BootstrapFewShotWithRandomSearch", () => {
   });
 
   it("without a valset scores candidates on the trainset and reports that as the train score", async () => {
-    const result = await new BootstrapFewShotWithRandomSearch({ ...options, numCandidates: 0 }).compile(new SpellProgram(), { trainset: trainset(8), lm: demoHungryLM() });
+    const result = await new BootstrapFewShotWithRandomSearch({ ...options, numCandidates: 0 }).compile(new SpellProgram(), {
+      trainset: trainset(8),
+      lm: demoHungryLM(),
+    });
     expect(result.artifact.scores.val).toBeUndefined();
     expect(result.artifact.scores.train).toBe(100);
     expect(result.leaderboard.map((c) => c.id)).toEqual(["zero-shot", "labeled", "bootstrap"]);
   });
 
   it("stops at stopAtScore", async () => {
-    const result = await new BootstrapFewShotWithRandomSearch({ ...options, stopAtScore: 100 }).compile(new SpellProgram(), { ...data(), lm: demoHungryLM() });
+    const result = await new BootstrapFewShotWithRandomSearch({ ...options, stopAtScore: 100 }).compile(new SpellProgram(), {
+      ...data(),
+      lm: demoHungryLM(),
+    });
     expect(result.leaderboard.map((c) => c.id)).toEqual(["bootstrap", "zero-shot", "labeled"]);
   });
 });
@@ -62,10 +68,13 @@ describe("BootstrapFewShotWithRandomSearch", () => {
 /** Proposals by slot; the task LM is right only when the instructions say UPPERCASE. */
 function proposerLM() {
   const proposals = ["Answer with the word.", "Return the word in UPPERCASE letters.", "Answer with the word."];
-  return new ScriptedLM((r) => {
-    const slot = Number(String(r.rolloutId).split(":").pop());
-    return chatReply({ proposed_instruction: proposals[slot]! });
-  }, { id: "scripted/proposer" });
+  return new ScriptedLM(
+    (r) => {
+      const slot = Number(String(r.rolloutId).split(":").pop());
+      return chatReply({ proposed_instruction: proposals[slot]! });
+    },
+    { id: "scripted/proposer" },
+  );
 }
 const instructionSensitiveLM = () =>
   new ScriptedLM((r) => {

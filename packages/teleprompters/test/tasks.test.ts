@@ -51,10 +51,19 @@ describe("task modules", () => {
 
   it("compile into a directory with artifact.json and prompts/", async () => {
     const dir = await tmp();
-    await writeFile(join(dir, "train.jsonl"), ["alpha", "bravo", "charlie"].map((w) => JSON.stringify({ question: `spell ${w}`, answer: w.toUpperCase() })).join("\n"));
+    await writeFile(
+      join(dir, "train.jsonl"),
+      ["alpha", "bravo", "charlie"].map((w) => JSON.stringify({ question: `spell ${w}`, answer: w.toUpperCase() })).join("\n"),
+    );
     const task = await loadTaskModule("fixtures/default-task.ts", import.meta.dirname);
     const out = join(dir, "out");
-    const r = await compileTaskToDir(task, { trainsetFile: join(dir, "train.jsonl"), optimizer: "bootstrap", lm: spellingLM(), out, maxBootstrappedDemos: 2 });
+    const r = await compileTaskToDir(task, {
+      trainsetFile: join(dir, "train.jsonl"),
+      optimizer: "bootstrap",
+      lm: spellingLM(),
+      out,
+      maxBootstrappedDemos: 2,
+    });
     expect(r.trainsetSize).toBe(3);
     expect((await readArtifact(out)).name).toBe("spell-default");
     expect(r.result.program.namedPredictors()[0]![1].demos.length).toBe(3);

@@ -434,7 +434,7 @@ defmodule OtpForge.Allowlist do
         false
 
       # Reflection (__protocol__, __impl__, __info__...) hands out module names as data.
-      reflection?(fun) and
+      reflection?(fun) and fun != :module_info and
           fun not in [:__struct__, :__should_log__, :__do_log__, :__using__, :__before_compile__] ->
         false
 
@@ -451,7 +451,10 @@ defmodule OtpForge.Allowlist do
     end
   end
 
-  defp reflection?(fun) do
+  @doc "__info__, __protocol__, ..., and module_info: functions that hand out names as data."
+  def reflection?(:module_info), do: true
+
+  def reflection?(fun) do
     name = Atom.to_string(fun)
     String.starts_with?(name, "__") and String.ends_with?(name, "__")
   end
@@ -481,6 +484,12 @@ defmodule OtpForge.Allowlist do
   end
 
   def job_module?(_), do: false
+
+  @doc """
+  May sandboxed code start or call `mod` from data (an MFA, a child, a callback module)? Its own
+  modules, and the sandboxed preloads, which passed the same policy (OtpForge.Preload).
+  """
+  def own_module?(mod), do: job_module?(mod) or OtpForge.Preload.sandboxed?(mod)
 
   @doc "How a module reads in a message: File, :os."
   def name(mod) when is_atom(mod) do

@@ -21,14 +21,21 @@ defmodule OtpForge.Explore do
     scenario = Module.concat([opts["module"] || "Scenario"])
 
     unless function_exported?(scenario, :run, 0) do
-      raise ArgumentError, "the scenario defines no #{inspect(scenario)}.run/0 (see the scenario harness convention)"
+      raise ArgumentError,
+            "the scenario defines no #{inspect(scenario)}.run/0 (see the scenario harness convention)"
     end
 
     model =
       case opts["model"] || "single-node" do
-        "single-node" -> :single_node
-        "distributed" -> :distributed
-        other -> raise ArgumentError, "unknown delivery model #{inspect(other)}: use \"single-node\" or \"distributed\""
+        "single-node" ->
+          :single_node
+
+        "distributed" ->
+          :distributed
+
+        other ->
+          raise ArgumentError,
+                "unknown delivery model #{inspect(other)}: use \"single-node\" or \"distributed\""
       end
 
     max_schedules = opts["maxSchedules"] || @default_max_schedules
@@ -47,7 +54,9 @@ defmodule OtpForge.Explore do
         Process.group_leader(self(), Process.whereis(:user) || Process.whereis(:init))
         Process.put(:otpforge_job_gl, job_gl)
         # Before any scheduler is set, so that the code runs as written on the real scheduler.
-        one_run = if is_integer(opts["oneRun"]), do: uncontrolled(scenario, job_gl, opts["oneRun"])
+        one_run =
+          if is_integer(opts["oneRun"]), do: uncontrolled(scenario, job_gl, opts["oneRun"])
+
         Rt.set_scheduler(self(), model)
         Process.put(:otpforge_router, if(model == :distributed, do: Channels.start_router()))
         started = System.monotonic_time(:microsecond)
@@ -64,7 +73,11 @@ defmodule OtpForge.Explore do
           |> Map.put("model", model_name(model))
           |> then(fn r -> if one_run, do: Map.put(r, "oneRun", one_run), else: r end)
 
-        send(parent, {ref, Map.put(result, "elapsedMs", (System.monotonic_time(:microsecond) - started) / 1000)})
+        send(
+          parent,
+          {ref,
+           Map.put(result, "elapsedMs", (System.monotonic_time(:microsecond) - started) / 1000)}
+        )
       end)
 
     try do
@@ -74,7 +87,8 @@ defmodule OtpForge.Explore do
           result
 
         {:DOWN, ^mref, :process, ^pid, reason} ->
-          raise RuntimeError, "the explorer stopped: " <> inspect(reason, limit: 20, structs: false)
+          raise RuntimeError,
+                "the explorer stopped: " <> inspect(reason, limit: 20, structs: false)
       end
     after
       Rt.clear_scheduler()
@@ -123,9 +137,24 @@ defmodule OtpForge.Explore do
 
       asleep = MapSet.new(node.sleep_entries, & &1.key)
 
-      case Enum.find(node.enabled, &(not MapSet.member?(done, &1.key) and not MapSet.member?(asleep, &1.key))) do
-        nil -> nil
-        next -> Enum.take(nodes, i) ++ [%{node | done: done, done_died: Map.put(node.done_died, node.chosen.key, node.died), chosen: next, died: nil}]
+      case Enum.find(
+             node.enabled,
+             &(not MapSet.member?(done, &1.key) and not MapSet.member?(asleep, &1.key))
+           ) do
+        nil ->
+          nil
+
+        next ->
+          Enum.take(nodes, i) ++
+            [
+              %{
+                node
+                | done: done,
+                  done_died: Map.put(node.done_died, node.chosen.key, node.died),
+                  chosen: next,
+                  died: nil
+              }
+            ]
       end
     end)
   end
@@ -146,34 +175,53 @@ defmodule OtpForge.Explore do
   # receiver's steps) commute. A step that did something the runtime orders at once (it emptied
   # channels first: a link, an exit signal, a send to a trapping linked process) was marked as
   # one that commutes with nothing, as a step that ended a watched process is.
-  defp commute_in_flight?(%{kind: ka}, %{kind: kb}) when ka in [:msg, :handle, :deliver] and kb in [:msg, :handle, :deliver], do: true
+  defp commute_in_flight?(%{kind: ka}, %{kind: kb})
+       when ka in [:msg, :handle, :deliver] and kb in [:msg, :handle, :deliver],
+       do: true
+
   defp commute_in_flight?(a, b), do: commute?(a, b)
 
   # Deliveries (distributed model) to two receivers; a delivery to r and a step touching r nowhere.
   defp commute?(%{kind: :deliver}, %{kind: :deliver}), do: true
   defp commute?(%{kind: :deliver} = a, b), do: untouched?(b, [a.label])
   defp commute?(a, %{kind: :deliver} = b), do: untouched?(a, [b.label])
-  defp commute?(%{kind: :msg} = a, %{kind: :msg} = b), do: a.target != b.target and a.target != b.label and b.target != a.label
-  defp commute?(%{kind: :ets} = a, %{kind: :ets} = b), do: a.table != b.table or (a.read and b.read)
+
+  defp commute?(%{kind: :msg} = a, %{kind: :msg} = b),
+    do: a.target != b.target and a.target != b.label and b.target != a.label
+
+  defp commute?(%{kind: :ets} = a, %{kind: :ets} = b),
+    do: a.table != b.table or (a.read and b.read)
+
   defp commute?(%{kind: :ets} = a, %{kind: :msg} = b), do: b.target != a.label
   defp commute?(%{kind: :msg} = a, %{kind: :ets} = b), do: a.target != b.label
   # A callback of server x may reply to its caller c: the other step touches neither.
   defp commute?(%{kind: :handle} = a, b), do: untouched?(b, [a.label, a.target])
+
   # An await by p of task t: p takes t's reply; the other step is not t's and sends nothing to p or t.
   defp commute?(%{kind: :await} = a, b), do: untouched?(b, [a.label, a.target])
-  defp commute?(%{kind: k} = a, %{kind: bk} = b) when k in [:msg, :ets] and bk in [:handle, :await], do: commute?(b, a)
+
+  defp commute?(%{kind: k} = a, %{kind: bk} = b)
+       when k in [:msg, :ets] and bk in [:handle, :await],
+       do: commute?(b, a)
+
   defp commute?(_, _), do: false
 
   # A message, ETS, callback or await step whose process and target are none of `labels`.
   defp untouched?(step, labels) do
     labels = Enum.reject(labels, &is_nil/1)
-    step.kind in [:msg, :ets, :handle, :await, :deliver] and step.label not in labels and (step.target == nil or step.target not in labels)
+
+    step.kind in [:msg, :ets, :handle, :await, :deliver] and step.label not in labels and
+      (step.target == nil or step.target not in labels)
   end
 
   defp child_sleep(parent, reduce) do
     if reduce do
       chosen = Map.put(parent.chosen, :died, parent.died)
-      done = for e <- parent.enabled, Map.has_key?(parent.done_died, e.key), do: Map.put(e, :died, parent.done_died[e.key])
+
+      done =
+        for e <- parent.enabled,
+            Map.has_key?(parent.done_died, e.key),
+            do: Map.put(e, :died, parent.done_died[e.key])
 
       MapSet.union(parent.sleep_entries, MapSet.new(done))
       |> Enum.filter(&(&1.key != chosen.key and independent?(&1, chosen)))
@@ -197,7 +245,9 @@ defmodule OtpForge.Explore do
       "outcomes" =>
         outcomes
         |> Enum.sort_by(fn {text, _} -> text end)
-        |> Enum.map(fn {_text, %{count: c, run: run}} -> Map.put(report_run(run), "schedules", c) end)
+        |> Enum.map(fn {_text, %{count: c, run: run}} ->
+          Map.put(report_run(run), "schedules", c)
+        end)
     }
   end
 
@@ -262,9 +312,12 @@ defmodule OtpForge.Explore do
 
         value =
           try do
-            {:value, inspect(scenario.run(), limit: 1000, printable_limit: 4096, width: :infinity)}
+            {:value,
+             inspect(scenario.run(), limit: 1000, printable_limit: 4096, width: :infinity)}
           catch
-            kind, reason -> {:crash, Exception.format_banner(kind, reason, __STACKTRACE__) |> String.split("\n") |> hd()}
+            kind, reason ->
+              {:crash,
+               Exception.format_banner(kind, reason, __STACKTRACE__) |> String.split("\n") |> hd()}
           end
 
         send(me, {tag, self(), value})
@@ -288,22 +341,23 @@ defmodule OtpForge.Explore do
 
     root = start_root(scenario, job_gl, :explore_result)
 
-    st = %{
-      root: root,
-      job_gl: job_gl,
-      before: before,
-      plan: plan,
-      reduce: reduce,
-      nodes: [],
-      parked: %{},
-      timers: [],
-      clock: 0,
-      seq: 0,
-      labels: %{root => "main"},
-      result: nil,
-      max_steps: max_steps
-    }
-    |> Map.merge(Channels.fresh(Process.get(:otpforge_router)))
+    st =
+      %{
+        root: root,
+        job_gl: job_gl,
+        before: before,
+        plan: plan,
+        reduce: reduce,
+        nodes: [],
+        parked: %{},
+        timers: [],
+        clock: 0,
+        seq: 0,
+        labels: %{root => "main"},
+        result: nil,
+        max_steps: max_steps
+      }
+      |> Map.merge(Channels.fresh(Process.get(:otpforge_router)))
 
     st = loop(st)
     Channels.cleanup(st)
@@ -318,7 +372,13 @@ defmodule OtpForge.Explore do
         nil -> if st[:deadlock], do: "deadlock", else: "cut"
       end
 
-    %{outcome: outcome, nodes: Enum.reverse(st.nodes), deadlock: st[:deadlock], cut: st[:cut] == true, asleep: st[:asleep] == true}
+    %{
+      outcome: outcome,
+      nodes: Enum.reverse(st.nodes),
+      deadlock: st[:deadlock],
+      cut: st[:cut] == true,
+      asleep: st[:asleep] == true
+    }
   end
 
   defp loop(st) do
@@ -387,7 +447,10 @@ defmodule OtpForge.Explore do
     a = snapshot(st)
 
     Enum.all?(a, fn {_, info} -> blocked_info?(info) end) and not exiting?(st) and not dying?(st) and
-      (:erlang.yield(); a == snapshot(st))
+      (
+        :erlang.yield()
+        a == snapshot(st)
+      )
   end
 
   # Every process of the run is monitored from the moment the scheduler sees it. A process that
@@ -398,13 +461,22 @@ defmodule OtpForge.Explore do
   # end of it, and then which steps are enabled next would depend on how busy the machine is.)
   defp watch(st) do
     watched = Map.get(st, :watched, %{})
-    new = for p <- run_processes(st), not is_map_key(watched, p), into: %{}, do: {p, Process.monitor(p)}
+
+    new =
+      for p <- run_processes(st),
+          not is_map_key(watched, p),
+          into: %{},
+          do: {p, Process.monitor(p)}
+
     Map.put(st, :watched, Map.merge(watched, new))
   end
 
   defp dying?(st) do
     downs = Map.get(st, :downs, MapSet.new())
-    Enum.any?(Map.get(st, :watched, %{}), fn {p, _} -> not MapSet.member?(downs, p) and not Process.alive?(p) end)
+
+    Enum.any?(Map.get(st, :watched, %{}), fn {p, _} ->
+      not MapSet.member?(downs, p) and not Process.alive?(p)
+    end)
   end
 
   # A process of the run that is exiting (killed, or at its end) has still to send its exit
@@ -412,7 +484,9 @@ defmodule OtpForge.Explore do
   # not quiet, or what happens next would depend on how busy the machine is. erlang:processes/0
   # still lists it; it answers no Process.info.
   defp exiting?(st) do
-    Enum.any?(Process.list(), fn p -> p != self() and not MapSet.member?(st.before, p) and Process.info(p, :status) == nil end)
+    Enum.any?(Process.list(), fn p ->
+      p != self() and not MapSet.member?(st.before, p) and Process.info(p, :status) == nil
+    end)
   end
 
   # (Not reductions: asking a process for its info costs it reductions, so they move under observation.)
@@ -435,7 +509,11 @@ defmodule OtpForge.Explore do
   # The schedule's processes: every process started since the schedule began that is in the job's
   # group (a group leader is inherited and the job cannot change it), orphans included.
   defp run_processes(st) do
-    for p <- Process.list(), p != self(), not MapSet.member?(st.before, p), job_process?(p, st.job_gl), do: p
+    for p <- Process.list(),
+        p != self(),
+        not MapSet.member?(st.before, p),
+        job_process?(p, st.job_gl),
+        do: p
   end
 
   defp job_process?(p, job_gl) do
@@ -468,7 +546,12 @@ defmodule OtpForge.Explore do
 
   defp job_pterms do
     baseline? = :ets.whereis(:otpforge_pterm_baseline) != :undefined
-    for {k, v} <- :persistent_term.get(), not (baseline? and :ets.member(:otpforge_pterm_baseline, k)), k not in [:otpforge_explorer, :otpforge_explorer_model], into: %{}, do: {k, v}
+
+    for {k, v} <- :persistent_term.get(),
+        not (baseline? and :ets.member(:otpforge_pterm_baseline, k)),
+        k not in [:otpforge_explorer, :otpforge_explorer_model],
+        into: %{},
+        do: {k, v}
   end
 
   defp restore_pterms(before) do
@@ -488,24 +571,54 @@ defmodule OtpForge.Explore do
 
   defp take(st, msg) do
     case msg do
-      {:explore_park, pid, token, what} -> %{st | parked: Map.put(st.parked, pid, {token, what})}
-      {:explore_timer, ref, ms, dest, msg} -> add_timer(st, ref, ms, dest, msg)
+      {:explore_park, pid, token, what} ->
+        %{st | parked: Map.put(st.parked, pid, {token, what})}
+
+      {:explore_timer, ref, ms, dest, msg} ->
+        add_timer(st, ref, ms, dest, msg)
+
       # (A timer due at a virtual instant, not after a delay: Rt.sleep_until/1, for trusted observers.)
-      {:explore_timer_at, ref, due, dest, msg} -> add_timer(st, ref, max(due - st.clock, 0), dest, msg)
-      {:explore_cancel, ref} -> %{st | timers: Enum.reject(st.timers, &(&1.ref == ref))}
-      {:explore_result, pid, value} when pid == st.root -> %{st | result: value}
+      {:explore_timer_at, ref, due, dest, msg} ->
+        add_timer(st, ref, max(due - st.clock, 0), dest, msg)
+
+      {:explore_cancel, ref} ->
+        %{st | timers: Enum.reject(st.timers, &(&1.ref == ref))}
+
+      {:explore_result, pid, value} when pid == st.root ->
+        %{st | result: value}
+
       # The distributed model's traffic (OtpForge.Explore.Net sends it, Channels keeps it).
-      {:explore_send, from, to, wire} -> Channels.enqueue(st, from, to, {:send, wire})
-      {:explore_call, from, server, tag, msg} -> Channels.call(st, from, server, tag, msg)
-      {:explore_reply, a, reply} -> Channels.reply(st, a, reply)
-      {:explore_forget, tag} -> Channels.forget(st, tag)
-      {:explore_monitor, watcher, pid, object, ref} -> Channels.monitor(st, watcher, pid, object, ref)
-      {:explore_demonitor, ref} -> Channels.demonitor(st, ref)
-      {:explore_empty, pid, token, what} -> Channels.empty(st, pid, token, what)
-      {:DOWN, sref, :process, pid, reason} when is_map_key(st.srefs, sref) -> Channels.died(st, sref, pid, reason)
-      {:DOWN, ref, :process, pid, _} when is_map_key(st.watched, pid) and :erlang.map_get(pid, st.watched) == ref -> Map.update(st, :downs, MapSet.new([pid]), &MapSet.put(&1, pid))
+      {:explore_send, from, to, wire} ->
+        Channels.enqueue(st, from, to, {:send, wire})
+
+      {:explore_call, from, server, tag, msg} ->
+        Channels.call(st, from, server, tag, msg)
+
+      {:explore_reply, a, reply} ->
+        Channels.reply(st, a, reply)
+
+      {:explore_forget, tag} ->
+        Channels.forget(st, tag)
+
+      {:explore_monitor, watcher, pid, object, ref} ->
+        Channels.monitor(st, watcher, pid, object, ref)
+
+      {:explore_demonitor, ref} ->
+        Channels.demonitor(st, ref)
+
+      {:explore_empty, pid, token, what} ->
+        Channels.empty(st, pid, token, what)
+
+      {:DOWN, sref, :process, pid, reason} when is_map_key(st.srefs, sref) ->
+        Channels.died(st, sref, pid, reason)
+
+      {:DOWN, ref, :process, pid, _}
+      when is_map_key(st.watched, pid) and :erlang.map_get(pid, st.watched) == ref ->
+        Map.update(st, :downs, MapSet.new([pid]), &MapSet.put(&1, pid))
+
       # A :DOWN of a monitor given up, a late message of a finished schedule's process.
-      _ -> st
+      _ ->
+        st
     end
   end
 
@@ -536,11 +649,29 @@ defmodule OtpForge.Explore do
     if length(due) < 2 do
       []
     else
-      {names, _st} = Enum.map_reduce(due, st, fn t, st -> timer_label(st, t.dest) |> then(fn {st, l} -> {l, st} end) end)
+      {names, _st} =
+        Enum.map_reduce(due, st, fn t, st ->
+          timer_label(st, t.dest) |> then(fn {st, l} -> {l, st} end)
+        end)
 
       for n <- 1..length(due) do
-        text = "at #{first.due} ms, " <> if(n == 1, do: "the timer for #{hd(names)} fires", else: "the timers for #{Enum.join(Enum.take(names, n), ", ")} fire at once")
-        %{label: "clock", text: text, key: "clock | " <> text, kind: :timer, target: nil, table: nil, read: false, fire: n}
+        text =
+          "at #{first.due} ms, " <>
+            if(n == 1,
+              do: "the timer for #{hd(names)} fires",
+              else: "the timers for #{Enum.join(Enum.take(names, n), ", ")} fire at once"
+            )
+
+        %{
+          label: "clock",
+          text: text,
+          key: "clock | " <> text,
+          kind: :timer,
+          target: nil,
+          table: nil,
+          read: false,
+          fire: n
+        }
       end
     end
   end
@@ -551,7 +682,10 @@ defmodule OtpForge.Explore do
   # A name is resolved at delivery, as for erlang:send_after: nobody holding it, the message is
   # dropped. Only a process of the job gets it: the scheduler sends on the job's behalf.
   defp deliver(st, dest, msg) when is_atom(dest), do: deliver(st, Process.whereis(dest), msg)
-  defp deliver(st, dest, msg) when is_pid(dest), do: if(job_process?(dest, st.job_gl), do: send(dest, msg))
+
+  defp deliver(st, dest, msg) when is_pid(dest),
+    do: if(job_process?(dest, st.job_gl), do: send(dest, msg))
+
   defp deliver(_st, _, _), do: :ok
 
   defp choose(st) do
@@ -596,9 +730,15 @@ defmodule OtpForge.Explore do
 
         st =
           case pick do
-            %{chan: chan} -> Channels.deliver(st, chan)
-            %{fire: n} -> fire(st, n)
-            _ -> (send(pick.pid, {:explore_go, pick.token}); %{st | parked: Map.delete(st.parked, pick.pid), running: pick.pid})
+            %{chan: chan} ->
+              Channels.deliver(st, chan)
+
+            %{fire: n} ->
+              fire(st, n)
+
+            _ ->
+              send(pick.pid, {:explore_go, pick.token})
+              %{st | parked: Map.delete(st.parked, pick.pid), running: pick.pid}
           end
 
         strip = fn e -> Map.drop(e, [:pid, :token, :chan, :fire]) end
@@ -624,7 +764,10 @@ defmodule OtpForge.Explore do
   # nobody watches, such as a spawned sender that is done, ends without effect on the others.)
   defp observe_previous_step(%{nodes: [last | rest]} = st) do
     now = MapSet.new(run_processes(st))
-    died = Enum.any?(Map.get(st, :watched_at_choice, MapSet.new()), &(not MapSet.member?(now, &1)))
+
+    died =
+      Enum.any?(Map.get(st, :watched_at_choice, MapSet.new()), &(not MapSet.member?(now, &1)))
+
     %{st | nodes: [%{last | died: died or st.direct} | rest], direct: false}
   end
 
@@ -652,12 +795,22 @@ defmodule OtpForge.Explore do
   defp entry(st, label, what) do
     {st, text} = describe(st, label, what)
     {st, text} = named_pids(st, text)
-    base = %{label: label, text: text, key: label <> " | " <> text, kind: :other, target: nil, table: nil, read: false}
+
+    base = %{
+      label: label,
+      text: text,
+      key: label <> " | " <> text,
+      kind: :other,
+      target: nil,
+      table: nil,
+      read: false
+    }
 
     case what do
       # (A {:via, ...}, {:global, ...} or {name, node} name is not the label of the process holding it:
       # such a step is taken to touch every process, below.)
-      {k, dest, _} when k in [:send, :cast, :call, :reply] and (not is_tuple(dest) or elem(dest, 0) == :pid) ->
+      {k, dest, _}
+      when k in [:send, :cast, :call, :reply] and (not is_tuple(dest) or elem(dest, 0) == :pid) ->
         {st, target} = target_label(st, dest)
         {st, %{base | kind: :msg, target: target}}
 
@@ -670,7 +823,31 @@ defmodule OtpForge.Explore do
         {st, %{base | kind: :await, target: awaited}}
 
       {:ets, fun, table, _} ->
-        {st, %{base | kind: :ets, table: table, read: fun in [:lookup, :member, :lookup_element, :select, :match, :match_object, :tab2list, :first, :next, :last, :prev, :select_count, :select_reverse, :foldl, :foldr, :slot]}}
+        {st,
+         %{
+           base
+           | kind: :ets,
+             table: table,
+             read:
+               fun in [
+                 :lookup,
+                 :member,
+                 :lookup_element,
+                 :select,
+                 :match,
+                 :match_object,
+                 :tab2list,
+                 :first,
+                 :next,
+                 :last,
+                 :prev,
+                 :select_count,
+                 :select_reverse,
+                 :foldl,
+                 :foldr,
+                 :slot
+               ]
+         }}
 
       _ ->
         {st, base}
@@ -698,7 +875,10 @@ defmodule OtpForge.Explore do
 
             [registered_name: _, parent: parent] when is_pid(parent) ->
               {st, pl} = label(st, parent)
-              siblings = for p <- run_processes(st), Process.info(p, :parent) == {:parent, parent}, do: p
+
+              siblings =
+                for p <- run_processes(st), Process.info(p, :parent) == {:parent, parent}, do: p
+
               rank = Enum.find_index(Enum.sort(siblings), &(&1 == pid)) || length(siblings)
               {st, "#{pl}.#{rank + 1}", true}
 
@@ -717,30 +897,68 @@ defmodule OtpForge.Explore do
 
   defp unique_label(st, l) do
     taken = MapSet.new(Map.values(st.labels))
-    if MapSet.member?(taken, l), do: Enum.find(Stream.map(2..1_000_000, &"#{l}~#{&1}"), &(not MapSet.member?(taken, &1))), else: l
+
+    if MapSet.member?(taken, l),
+      do: Enum.find(Stream.map(2..1_000_000, &"#{l}~#{&1}"), &(not MapSet.member?(taken, &1))),
+      else: l
   end
 
   defp describe(st, label, what) do
     {st, text} =
       case what do
-        {:send, dest, msg} -> with_dest(st, dest, &"#{label} sends #{show(msg)} to #{&1}")
-        {:cast, dest, msg} -> with_dest(st, dest, &"#{label} casts #{show(msg)} to #{&1}")
-        {:call, dest, msg} -> with_dest(st, dest, &"#{label} calls #{&1} with #{show(msg)}")
-        {:reply, dest, msg} -> with_dest(st, dest, &"#{label} replies #{show(msg)} to #{&1}")
-        {:exit, dest, reason} -> with_dest(st, dest, &"#{label} sends exit #{show(reason)} to #{&1}")
-        {:timer, dest, msg, ms} -> with_dest(st, dest, &"#{label} starts a #{ms} ms timer for #{show(msg)} to #{&1}")
-        {:await, task} -> with_dest(st, task, &"#{label} awaits task #{&1}")
-        {:poll} -> {st, "#{label} looks at its mailbox"}
-        {:ending} -> {st, "#{label} ends"}
-        {:trap_exit, on} -> {st, "#{label} sets trap_exit to #{on}"}
-        {:handle, :init, mod, _, _} -> {st, "#{label} runs #{inspect(mod)}.init"}
-        {:handle, :handle_call, _mod, msg, from} -> with_dest(st, from, &"#{label} handles call #{show(msg)} from #{&1}")
-        {:handle, :handle_cast, _mod, msg, _} -> {st, "#{label} handles cast #{show(msg)}"}
-        {:handle, :handle_info, _mod, msg, _} -> {st, "#{label} handles #{show(msg)}"}
-        {:ets, fun, table, _} -> {st, "#{label} does :ets.#{fun} on #{show(table)}"}
-        {:op, mod, fun, nil} -> {st, "#{label} calls #{inspect(mod)}.#{fun}"}
-        {:op, mod, fun, dest} -> with_dest(st, dest, &"#{label} calls #{inspect(mod)}.#{fun} on #{&1}")
-        other -> {st, "#{label} #{show(other)}"}
+        {:send, dest, msg} ->
+          with_dest(st, dest, &"#{label} sends #{show(msg)} to #{&1}")
+
+        {:cast, dest, msg} ->
+          with_dest(st, dest, &"#{label} casts #{show(msg)} to #{&1}")
+
+        {:call, dest, msg} ->
+          with_dest(st, dest, &"#{label} calls #{&1} with #{show(msg)}")
+
+        {:reply, dest, msg} ->
+          with_dest(st, dest, &"#{label} replies #{show(msg)} to #{&1}")
+
+        {:exit, dest, reason} ->
+          with_dest(st, dest, &"#{label} sends exit #{show(reason)} to #{&1}")
+
+        {:timer, dest, msg, ms} ->
+          with_dest(st, dest, &"#{label} starts a #{ms} ms timer for #{show(msg)} to #{&1}")
+
+        {:await, task} ->
+          with_dest(st, task, &"#{label} awaits task #{&1}")
+
+        {:poll} ->
+          {st, "#{label} looks at its mailbox"}
+
+        {:ending} ->
+          {st, "#{label} ends"}
+
+        {:trap_exit, on} ->
+          {st, "#{label} sets trap_exit to #{on}"}
+
+        {:handle, :init, mod, _, _} ->
+          {st, "#{label} runs #{inspect(mod)}.init"}
+
+        {:handle, :handle_call, _mod, msg, from} ->
+          with_dest(st, from, &"#{label} handles call #{show(msg)} from #{&1}")
+
+        {:handle, :handle_cast, _mod, msg, _} ->
+          {st, "#{label} handles cast #{show(msg)}"}
+
+        {:handle, :handle_info, _mod, msg, _} ->
+          {st, "#{label} handles #{show(msg)}"}
+
+        {:ets, fun, table, _} ->
+          {st, "#{label} does :ets.#{fun} on #{show(table)}"}
+
+        {:op, mod, fun, nil} ->
+          {st, "#{label} calls #{inspect(mod)}.#{fun}"}
+
+        {:op, mod, fun, dest} ->
+          with_dest(st, dest, &"#{label} calls #{inspect(mod)}.#{fun} on #{&1}")
+
+        other ->
+          {st, "#{label} #{show(other)}"}
       end
 
     {st, text}
@@ -764,7 +982,11 @@ defmodule OtpForge.Explore do
     |> Enum.uniq()
     |> Enum.reduce({st, text}, fn [shown], {st, text} ->
       # Only a pid of the run's processes: the text may be anything the job put in a message.
-      pid = try(do: :erlang.list_to_pid(String.to_charlist(String.trim_leading(shown, "#PID"))), rescue: (_ -> nil))
+      pid =
+        try(
+          do: :erlang.list_to_pid(String.to_charlist(String.trim_leading(shown, "#PID"))),
+          rescue: (_ -> nil)
+        )
 
       if is_pid(pid) and (Map.has_key?(st.labels, pid) or job_process?(pid, st.job_gl)) do
         {st, l} = label(st, pid)
@@ -777,10 +999,13 @@ defmodule OtpForge.Explore do
   end
 
   # structs: false: a struct's own Inspect is job code, and the scheduler runs none.
-  def show(term), do: inspect(term, limit: 20, printable_limit: 200, width: :infinity, structs: false)
+  def show(term),
+    do: inspect(term, limit: 20, printable_limit: 200, width: :infinity, structs: false)
 
   defp blocked(st) do
-    for p <- run_processes(st), info = Process.info(p, [:current_function, :registered_name]), info != nil do
+    for p <- run_processes(st),
+        info = Process.info(p, [:current_function, :registered_name]),
+        info != nil do
       {_st, l} = label(st, p)
       {m, f, a} = info[:current_function]
       %{"process" => l, "waitsIn" => "#{inspect(m)}.#{f}/#{a}"}

@@ -13,7 +13,17 @@ defmodule OtpForge.Explore.Channels do
 
   @doc "The fields a schedule's state holds for the model (empty ones for single-node, whose router is nil)."
   def fresh(router) do
-    %{router: router, chans: %{}, calls: %{}, aliases: %{}, monitors: %{}, srefs: %{}, deaths: [], running: nil, direct: false}
+    %{
+      router: router,
+      chans: %{},
+      calls: %{},
+      aliases: %{},
+      monitors: %{},
+      srefs: %{},
+      deaths: [],
+      running: nil,
+      direct: false
+    }
   end
 
   # ---- the router: owns the aliases replies are sent to, and passes on only replies to them
@@ -21,7 +31,13 @@ defmodule OtpForge.Explore.Channels do
   def start_router do
     secret = make_ref()
     sched = self()
-    pid = spawn(fn -> (Process.monitor(sched); route(sched, secret, MapSet.new())) end)
+
+    pid =
+      spawn(fn ->
+        Process.monitor(sched)
+        route(sched, secret, MapSet.new())
+      end)
+
     {pid, secret}
   end
 
@@ -102,6 +118,7 @@ defmodule OtpForge.Explore.Channels do
         from = st.running || st.calls[tag].server
         to = st.calls[tag].caller
         st = enqueue(st, from, to, {:reply, {tag, reply}, reply})
+
         # A caller trapping exits and linked to the replier gets the reply before any :EXIT from it.
         if exit_ordered?(from, to), do: deliver_all({from, to}, st), else: st
 
@@ -118,7 +135,14 @@ defmodule OtpForge.Explore.Channels do
         drop_alias(st, call.alias)
         st = drop_queued(st, call.caller, &match?({_, {^tag, _}, _}, &1))
         st = drop_queued(st, call.caller, &match?({:down, {:DOWN, ^tag, _, _, _}, _}, &1))
-        %{st | calls: Map.delete(st.calls, tag), aliases: Map.delete(st.aliases, call.alias), srefs: Map.delete(st.srefs, call.sref), deaths: Enum.reject(st.deaths, &(elem(&1, 0) == call.sref))}
+
+        %{
+          st
+          | calls: Map.delete(st.calls, tag),
+            aliases: Map.delete(st.aliases, call.alias),
+            srefs: Map.delete(st.srefs, call.sref),
+            deaths: Enum.reject(st.deaths, &(elem(&1, 0) == call.sref))
+        }
 
       _ ->
         st
@@ -136,7 +160,12 @@ defmodule OtpForge.Explore.Channels do
     {st, _} = Explore.label(st, pid)
     sref = Process.monitor(pid)
     send(watcher, {:explore_monitoring, ref})
-    %{st | monitors: Map.put(st.monitors, ref, %{watcher: watcher, object: object, sref: sref}), srefs: Map.put(st.srefs, sref, {:monitor, ref})}
+
+    %{
+      st
+      | monitors: Map.put(st.monitors, ref, %{watcher: watcher, object: object, sref: sref}),
+        srefs: Map.put(st.srefs, sref, {:monitor, ref})
+    }
   end
 
   def demonitor(st, ref) do
@@ -144,7 +173,13 @@ defmodule OtpForge.Explore.Channels do
       %{^ref => m} ->
         Process.demonitor(m.sref, [:flush])
         st = drop_queued(st, m.watcher, &match?({:down, {:DOWN, ^ref, _, _, _}, _}, &1))
-        %{st | monitors: Map.delete(st.monitors, ref), srefs: Map.delete(st.srefs, m.sref), deaths: Enum.reject(st.deaths, &(elem(&1, 0) == m.sref))}
+
+        %{
+          st
+          | monitors: Map.delete(st.monitors, ref),
+            srefs: Map.delete(st.srefs, m.sref),
+            deaths: Enum.reject(st.deaths, &(elem(&1, 0) == m.sref))
+        }
 
       _ ->
         st
@@ -163,7 +198,14 @@ defmodule OtpForge.Explore.Channels do
         {:call, tag} ->
           call = st.calls[tag]
           drop_alias(st, call.alias)
-          st = %{st | calls: Map.delete(st.calls, tag), aliases: Map.delete(st.aliases, call.alias), srefs: Map.delete(st.srefs, sref)}
+
+          st = %{
+            st
+            | calls: Map.delete(st.calls, tag),
+              aliases: Map.delete(st.aliases, call.alias),
+              srefs: Map.delete(st.srefs, sref)
+          }
+
           enqueue(st, pid, call.caller, {:down, {:DOWN, tag, :process, pid, reason}, reason})
 
         {:monitor, ref} ->
@@ -192,7 +234,8 @@ defmodule OtpForge.Explore.Channels do
     %{st | direct: true}
   end
 
-  defp exit_ordered?(from, to), do: from in links(to) and Process.info(to, :trap_exit) == {:trap_exit, true}
+  defp exit_ordered?(from, to),
+    do: from in links(to) and Process.info(to, :trap_exit) == {:trap_exit, true}
 
   defp links(pid) do
     case Process.info(pid, :links) do
@@ -219,7 +262,21 @@ defmodule OtpForge.Explore.Channels do
       {st, sl} = Explore.label(st, from)
       {st, rl} = Explore.label(st, to)
       {st, text} = Explore.named_pids(st, "#{rl} receives " <> what(item) <> " from #{sl}")
-      {st, [%{label: rl, text: text, key: rl <> " | " <> text, kind: :deliver, target: sl, table: nil, read: false, chan: chan} | acc]}
+
+      {st,
+       [
+         %{
+           label: rl,
+           text: text,
+           key: rl <> " | " <> text,
+           kind: :deliver,
+           target: sl,
+           table: nil,
+           read: false,
+           chan: chan
+         }
+         | acc
+       ]}
     end)
   end
 
@@ -241,7 +298,13 @@ defmodule OtpForge.Explore.Channels do
   defp wire({_, w, _}), do: w
 
   defp drop_queued(st, to, drop?) do
-    %{st | chans: Map.new(st.chans, fn {{_, r} = c, q} -> if r == to, do: {c, Enum.reject(q, drop?)}, else: {c, q} end)}
+    %{
+      st
+      | chans:
+          Map.new(st.chans, fn {{_, r} = c, q} ->
+            if r == to, do: {c, Enum.reject(q, drop?)}, else: {c, q}
+          end)
+    }
   end
 
   @doc "The end of a schedule: the scheduler's monitors go, and the router forgets every alias."

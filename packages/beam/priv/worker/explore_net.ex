@@ -48,9 +48,14 @@ defmodule OtpForge.Explore.Net do
   end
 
   # What goes on the wire for the sends that can stay in flight, and what the call returns.
-  defp in_flight(mod, :send, [_, _]) when mod in [Kernel, Process], do: fn [_, msg] -> {msg, msg} end
+  defp in_flight(mod, :send, [_, _]) when mod in [Kernel, Process],
+    do: fn [_, msg] -> {msg, msg} end
+
   defp in_flight(GenServer, :cast, [_, _]), do: fn [_, msg] -> {{:"$gen_cast", msg}, :ok} end
-  defp in_flight(Agent, :cast, [_, f]) when is_function(f, 1), do: fn [_, f] -> {{:"$gen_cast", {:cast, f}}, :ok} end
+
+  defp in_flight(Agent, :cast, [_, f]) when is_function(f, 1),
+    do: fn [_, f] -> {{:"$gen_cast", {:cast, f}}, :ok} end
+
   defp in_flight(_, _, _), do: nil
 
   defp local_pid(pid) when is_pid(pid), do: if(node(pid) == node(), do: pid)
@@ -106,8 +111,18 @@ defmodule OtpForge.Explore.Net do
   end
 
   # A task's reply is sent by Task's own code, at once: what the task sent before goes first.
-  def direct(mod, fun, args, at) when {mod, fun} in [{Task, :async}, {Task.Supervisor, :async}, {Task.Supervisor, :async_nolink}] do
-    args = Enum.map(args, fn f when is_function(f, 0) -> fn -> try(do: f.(), after: empty([{:from, self()}])) end; a -> a end)
+  def direct(mod, fun, args, at)
+      when {mod, fun} in [
+             {Task, :async},
+             {Task.Supervisor, :async},
+             {Task.Supervisor, :async_nolink}
+           ] do
+    args =
+      Enum.map(args, fn
+        f when is_function(f, 0) -> fn -> try(do: f.(), after: empty([{:from, self()}])) end
+        a -> a
+      end)
+
     Guard.call(mod, fun, args, at)
   end
 
@@ -124,7 +139,8 @@ defmodule OtpForge.Explore.Net do
   end
 
   # spawn_monitor and Process.spawn(..., [:monitor]) with a module, function and arguments.
-  def direct(mod, :spawn_monitor, [m, f, a], at) when mod in [Kernel, :erlang] and is_atom(m) and is_list(a) do
+  def direct(mod, :spawn_monitor, [m, f, a], at)
+      when mod in [Kernel, :erlang] and is_atom(m) and is_list(a) do
     Guard.mfa(m, f, a)
     direct(mod, :spawn_monitor, [fn -> apply(m, f, a) end], at)
   end
@@ -137,7 +153,8 @@ defmodule OtpForge.Explore.Net do
     end
   end
 
-  def direct(Process, :spawn, [m, f, a, opts], at) when is_atom(m) and is_list(a) and is_list(opts) do
+  def direct(Process, :spawn, [m, f, a, opts], at)
+      when is_atom(m) and is_list(a) and is_list(opts) do
     Guard.mfa(m, f, a)
     direct(Process, :spawn, [fn -> apply(m, f, a) end, opts], at)
   end
@@ -205,7 +222,8 @@ defmodule OtpForge.Explore.Net do
 
       # Watching a process of the runtime: nothing the job sends is involved. (A process that has
       # ended has no group leader left: watched virtually, its :noproc :DOWN waits behind its messages.)
-      pid != nil and Process.alive?(pid) and Process.info(pid, :group_leader) != {:group_leader, Process.group_leader()} ->
+      pid != nil and Process.alive?(pid) and
+          Process.info(pid, :group_leader) != {:group_leader, Process.group_leader()} ->
         Process.monitor(target)
 
       true ->

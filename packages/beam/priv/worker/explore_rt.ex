@@ -56,14 +56,20 @@ defmodule OtpForge.Explore.Rt do
 
   # ---- the guarded operations (OtpForge.Guard.call(M, f, args, at) as the policy wrote them)
 
-  def call(GenServer, :call, [server, msg], at), do: gen_call(server, msg, 5000, at, {GenServer, :call})
-  def call(GenServer, :call, [server, msg, timeout], at), do: gen_call(server, msg, timeout, at, {GenServer, :call})
-  def call(Agent, fun, [agent, f | rest], at) when fun in [:get, :update, :get_and_update] and is_function(f) do
+  def call(GenServer, :call, [server, msg], at),
+    do: gen_call(server, msg, 5000, at, {GenServer, :call})
+
+  def call(GenServer, :call, [server, msg, timeout], at),
+    do: gen_call(server, msg, timeout, at, {GenServer, :call})
+
+  def call(Agent, fun, [agent, f | rest], at)
+      when fun in [:get, :update, :get_and_update] and is_function(f) do
     timeout = List.first(rest) || 5000
     gen_call(agent, {fun, f}, timeout, at, {Agent, fun})
   end
 
-  def call(mod, fun, [dest, msg, time], at) when {mod, fun} in [{Process, :send_after}, {:erlang, :send_after}] and is_integer(time) do
+  def call(mod, fun, [dest, msg, time], at)
+      when {mod, fun} in [{Process, :send_after}, {:erlang, :send_after}] and is_integer(time) do
     if scheduler() do
       Guard.dest(dest)
       Guard.no_refused_mfa(msg)
@@ -75,7 +81,8 @@ defmodule OtpForge.Explore.Rt do
   end
 
   # :timer's own timers, virtual like the others (its tref is the virtual timer's reference).
-  def call(:timer, :send_after, [time, msg], at), do: call(:timer, :send_after, [time, self(), msg], at)
+  def call(:timer, :send_after, [time, msg], at),
+    do: call(:timer, :send_after, [time, self(), msg], at)
 
   def call(:timer, :send_after, [time, dest, msg], at) when is_integer(time) do
     if scheduler() do
@@ -90,7 +97,11 @@ defmodule OtpForge.Explore.Rt do
 
   def call(:timer, fun, args, at) when fun in [:send_interval, :exit_after, :kill_after] do
     if scheduler(),
-      do: raise(ArgumentError, ":timer.#{fun} is not supported under the explorer (its timer would be real): use Process.send_after/3"),
+      do:
+        raise(
+          ArgumentError,
+          ":timer.#{fun} is not supported under the explorer (its timer would be real): use Process.send_after/3"
+        ),
       else: Guard.call(:timer, fun, args, at)
   end
 
@@ -108,8 +119,10 @@ defmodule OtpForge.Explore.Rt do
   end
 
   @doc "A guarded operation that is no choice point but that the distributed model must see (see Net.direct/4)."
-  def direct(mod, fun, [f | rest], at) when fun in [:spawn, :spawn_link, :spawn_monitor] and mod in [Kernel, :erlang, Process] and is_function(f, 0),
-    do: direct_call(mod, fun, [ends(f) | rest], at)
+  def direct(mod, fun, [f | rest], at)
+      when fun in [:spawn, :spawn_link, :spawn_monitor] and mod in [Kernel, :erlang, Process] and
+             is_function(f, 0),
+      do: direct_call(mod, fun, [ends(f) | rest], at)
 
   # Trapping exits is a choice point: an exit signal that comes before it kills the process, one
   # that comes after is a message; a process may be started and signalled before it sets the flag.
@@ -120,9 +133,16 @@ defmodule OtpForge.Explore.Rt do
 
   def direct(mod, fun, args, at), do: direct_call(mod, fun, args, at)
 
-  defp direct_call(mod, fun, args, at), do: if(distributed?(), do: Net.direct(mod, fun, args, at), else: Guard.call(mod, fun, args, at))
+  defp direct_call(mod, fun, args, at),
+    do:
+      if(distributed?(), do: Net.direct(mod, fun, args, at), else: Guard.call(mod, fun, args, at))
 
-  def spawn_monitor(f), do: if(distributed?(), do: Net.direct(Kernel, :spawn_monitor, [ends(f)], nil), else: Kernel.spawn_monitor(ends(f)))
+  def spawn_monitor(f),
+    do:
+      if(distributed?(),
+        do: Net.direct(Kernel, :spawn_monitor, [ends(f)], nil),
+        else: Kernel.spawn_monitor(ends(f))
+      )
 
   @doc "spawn/1 and spawn_link/1 written as local calls."
   def spawn(:spawn, f), do: Kernel.spawn(ends(f))
@@ -157,13 +177,16 @@ defmodule OtpForge.Explore.Rt do
   end
 
   @doc "Process.monitor/1 (and :erlang.monitor(:process, _)): virtual in the distributed model, so a :DOWN follows the dead process's messages."
-  def monitor(target), do: if(distributed?(), do: Net.monitor(target), else: Process.monitor(target))
+  def monitor(target),
+    do: if(distributed?(), do: Net.monitor(target), else: Process.monitor(target))
+
   def monitor(:process, target), do: monitor(target)
   def monitor(type, target), do: :erlang.monitor(type, target)
   def monitor(:process, target, []), do: monitor(target)
   def monitor(type, target, opts), do: :erlang.monitor(type, target, opts)
 
-  def demonitor(ref, opts \\ []), do: if(distributed?(), do: Net.demonitor(ref, opts), else: Process.demonitor(ref, opts))
+  def demonitor(ref, opts \\ []),
+    do: if(distributed?(), do: Net.demonitor(ref, opts), else: Process.demonitor(ref, opts))
 
   # ---- operations the policy leaves unguarded, rewritten directly
 
@@ -199,8 +222,12 @@ defmodule OtpForge.Explore.Rt do
 
   def timer_cancel(ref) do
     case scheduler() do
-      nil -> :timer.cancel(ref)
-      _ -> (cancel_timer(ref); {:ok, :cancel})
+      nil ->
+        :timer.cancel(ref)
+
+      _ ->
+        cancel_timer(ref)
+        {:ok, :cancel}
     end
   end
 
@@ -209,8 +236,12 @@ defmodule OtpForge.Explore.Rt do
 
   def cancel_timer(ref) do
     case scheduler() do
-      nil -> Process.cancel_timer(ref)
-      s -> (send(s, {:explore_cancel, ref}); false)
+      nil ->
+        Process.cancel_timer(ref)
+
+      s ->
+        send(s, {:explore_cancel, ref})
+        false
     end
   end
 
@@ -218,14 +249,22 @@ defmodule OtpForge.Explore.Rt do
   def after_start(ms) when is_integer(ms) and ms > 0 do
     ref = make_ref()
     # The timer is known by the same reference, so that after_cancel/1 cancels it.
-    if scheduler(), do: start_timer(ms, self(), {:"$otpforge_after", ref}, ref), else: Process.send_after(self(), {:"$otpforge_after", ref}, ms)
+    if scheduler(),
+      do: start_timer(ms, self(), {:"$otpforge_after", ref}, ref),
+      else: Process.send_after(self(), {:"$otpforge_after", ref}, ms)
+
     ref
   end
 
   def after_start(:infinity), do: nil
   # `after t` with t = 0 at run time: look at the mailbox as it is, as a literal `after 0` does
   # (and, like it, only once chosen: what is in the mailbox then depends on who went first).
-  def after_start(0), do: (poll(); :now)
+  def after_start(0),
+    do:
+      (
+        poll()
+        :now
+      )
 
   @doc "A process is about to look at its mailbox without waiting (`receive ... after 0`)."
   def poll, do: yield({:poll})
@@ -279,12 +318,20 @@ defmodule OtpForge.Explore.Rt do
       # The name is looked up once, when the request is sent; the pid checked is the pid called.
       pid =
         case GenServer.whereis(server) do
-          nil -> exit_with.(:noproc)
-          pid when pid == self() -> exit({:calling_self, where})
-          pid -> (Guard.dest(pid); pid)
+          nil ->
+            exit_with.(:noproc)
+
+          pid when pid == self() ->
+            exit({:calling_self, where})
+
+          pid ->
+            Guard.dest(pid)
+            pid
         end
 
-      if distributed?(), do: Net.call(pid, msg, timeout, exit_with), else: local_call(pid, msg, timeout, exit_with)
+      if distributed?(),
+        do: Net.call(pid, msg, timeout, exit_with),
+        else: local_call(pid, msg, timeout, exit_with)
     end
   end
 
@@ -339,26 +386,44 @@ defmodule OtpForge.Explore.Rt do
   defp local_pid(pid) when is_pid(pid), do: if(node(pid) == node() and pid != self(), do: pid)
   defp local_pid(name) when is_atom(name) and name != nil, do: local_pid(Process.whereis(name))
   defp local_pid({name, n}) when is_atom(name) and n == node(), do: local_pid(name)
+
   # (A :via lookup may raise, e.g. for a registry that is not running; the operation then fails or not as it would.)
   defp local_pid({:via, _, _} = via) do
     local_pid(GenServer.whereis(via))
   rescue
     _ -> nil
   end
+
   defp local_pid(_), do: nil
 
   defp delivered(nil), do: :ok
-  defp delivered(pid), do: (:erlang.is_process_alive(pid); :ok)
+
+  defp delivered(pid),
+    do:
+      (
+        :erlang.is_process_alive(pid)
+        :ok
+      )
 
   # ---- how a choice point reads in a witness
 
   defp describe(GenServer, :cast, [dest, msg]), do: {:cast, label_of(dest), msg}
-  defp describe(mod, :send, [dest, msg]) when mod in [Kernel, Process], do: {:send, label_of(dest), msg}
+
+  defp describe(mod, :send, [dest, msg]) when mod in [Kernel, Process],
+    do: {:send, label_of(dest), msg}
+
   defp describe(Agent, :cast, [dest, _]), do: {:cast, label_of(dest), :agent_fun}
   defp describe(GenServer, :reply, [{pid, _}, reply]), do: {:reply, label_of(pid), reply}
-  defp describe(mod, :exit, [dest, reason]) when mod in [Process, :erlang], do: {:exit, label_of(dest), reason}
+
+  defp describe(mod, :exit, [dest, reason]) when mod in [Process, :erlang],
+    do: {:exit, label_of(dest), reason}
+
   defp describe(:ets, fun, [table | rest]), do: {:ets, fun, table, List.first(rest)}
-  defp describe(mod, fun, [dest | _]) when is_pid(dest) or (is_atom(dest) and dest not in [nil, true, false]), do: {:op, mod, fun, label_of(dest)}
+
+  defp describe(mod, fun, [dest | _])
+       when is_pid(dest) or (is_atom(dest) and dest not in [nil, true, false]),
+       do: {:op, mod, fun, label_of(dest)}
+
   defp describe(mod, fun, _), do: {:op, mod, fun, nil}
 
   def label_of(pid) when is_pid(pid) do
@@ -369,5 +434,4 @@ defmodule OtpForge.Explore.Rt do
   end
 
   def label_of(other), do: other
-
 end

@@ -838,7 +838,7 @@ defmodule OtpForge.Guard do
   # ---- code started from data ----------------------------------------------
 
   defp job_module(mod, what) do
-    if is_atom(mod) and Allowlist.job_module?(mod),
+    if is_atom(mod) and own_module?(mod),
       do: :ok,
       else: deny("#{what} with #{inspect(mod)}: sandboxed code may only start modules it defines")
   end
@@ -846,7 +846,7 @@ defmodule OtpForge.Guard do
   @doc "An {M, F, A} run by an OTP function: a job module, or an allowed function."
   def mfa(m, f, a) when is_atom(m) and is_atom(f) and is_list(a) do
     cond do
-      Allowlist.job_module?(m) -> :ok
+      own_module?(m) -> not_reflection(m, f, a)
       Allowlist.allowed?(m, f) and not guarded?(m, f) and not Allowlist.atom_maker?(m, f) -> :ok
       true -> deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
     end
@@ -857,6 +857,21 @@ defmodule OtpForge.Guard do
       deny(
         "#{inspect({m, f, a}, limit: 5)} is not a callable {module, function, args} allowed in sandboxed code"
       )
+
+  # The job's modules, and sandboxed preloads except under the explorer: compiled once and not
+  # rewritten, a preload's steps would not be choice points (OtpForge.Policy refuses literal
+  # calls to one in explored code; this is the same for a module that comes from data).
+  defp own_module?(mod) do
+    Allowlist.job_module?(mod) or
+      (OtpForge.Preload.sandboxed?(mod) and OtpForge.Explore.Rt.scheduler() == nil)
+  end
+
+  # A job's own module may be reflected on (it wrote it); a preload's names stay its own.
+  defp not_reflection(m, f, a) do
+    if Allowlist.job_module?(m) or not Allowlist.reflection?(f),
+      do: :ok,
+      else: deny("#{Allowlist.name(m)}.#{f}/#{length(a)} is not allowed in sandboxed code")
+  end
 
   defp agent_mfa([m, f, a | _]) when is_atom(m) and is_list(a), do: mfa(m, f, [nil | a])
   defp agent_mfa(_), do: :ok
@@ -892,7 +907,7 @@ defmodule OtpForge.Guard do
   ]
 
   defp child_module(mod) do
-    if Allowlist.job_module?(mod) or mod in @building_blocks,
+    if own_module?(mod) or mod in @building_blocks,
       do: :ok,
       else:
         deny(
@@ -902,7 +917,7 @@ defmodule OtpForge.Guard do
 
   defp start_mfa({m, f, a}) when is_atom(m) and is_list(a) do
     cond do
-      Allowlist.job_module?(m) ->
+      own_module?(m) ->
         :ok
 
       m in [Agent, Task] and f in [:start_link, :start] ->

@@ -23,7 +23,7 @@ defmodule OtpForge.Job do
     prepared =
       if trusted,
         do: prepare_trusted(sources, controlled),
-        else: Policy.check(sources)
+        else: Policy.check(sources, explore: is_map(explore))
 
     result =
       case prepared do
@@ -83,7 +83,7 @@ defmodule OtpForge.Job do
   defp prepare_trusted(sources, controlled) do
     {checked, plain} = Enum.split_with(sources, fn {name, _} -> name in controlled end)
 
-    with {:ok, checked_asts} <- Policy.check(checked),
+    with {:ok, checked_asts} <- Policy.check(checked, explore: true),
          {:ok, plain_asts} <- Policy.parse_all(plain) do
       by_name = Map.new(checked_asts ++ plain_asts)
       {:ok, for({name, _} <- sources, do: {name, Map.fetch!(by_name, name)})}

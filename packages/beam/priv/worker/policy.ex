@@ -32,7 +32,11 @@ defmodule OtpForge.Policy do
             jobmods: job_modules,
             line: 1,
             rewrite: rewrite?,
-            in_fun: false
+            in_fun: false,
+            # Building a sandboxed preload (OtpForge.Preload): otpforge's own namespace is open to it.
+            preload: Keyword.get(opts, :preload, false),
+            # Code the explorer controls (OtpForge.Explore.Rewrite).
+            explore: Keyword.get(opts, :explore, false)
           }
 
           {ast, found} =
@@ -105,15 +109,16 @@ defmodule OtpForge.Policy do
 
     case module_name(name_ast, ctx.module) do
       {:ok, mod} ->
-        acc =
-          if Allowlist.exists?(mod) and not Allowlist.job_module?(mod),
-            do:
-              violation(
-                acc,
-                ctx,
-                "defmodule #{Allowlist.name(mod)} redefines a module that already exists in the runtime (line #{ctx.line})"
-              ),
-            else: acc
+        # At the top level Elixir expands an alias in the name (`alias OtpForge, as: X` then
+        # `defmodule X.Probe` defines OtpForge.Probe); nested, it prefixes the parent. Aliases are
+        # tracked file-wide, so both readings are checked.
+        names =
+          case {ctx.module, resolve(name_ast, ctx)} do
+            {nil, {:ok, resolved}} -> Enum.uniq([mod, resolved])
+            _ -> [mod]
+          end
+
+        acc = Enum.reduce(names, acc, &check_new_module(&1, ctx, &2))
 
         {body, acc} =
           walk(
@@ -151,14 +156,29 @@ defmodule OtpForge.Policy do
               {:ok, target} ->
                 impl = Module.concat(proto, target)
 
-                if Allowlist.exists?(impl) and not Allowlist.job_module?(impl),
-                  do:
+                cond do
+                  Allowlist.exists?(impl) and not Allowlist.job_module?(impl) ->
                     violation(
                       acc,
                       ctx,
                       "defimpl #{Allowlist.name(proto)} for #{Allowlist.name(target)} redefines a module that already exists in the runtime (line #{ctx.line})"
-                    ),
-                  else: acc
+                    )
+
+                  # An implementation for a preloaded struct would run job code where the
+                  # preload expects its own (its verdicts, its output).
+                  reserved?(impl, ctx) or reserved?(target, ctx) ->
+                    violation(
+                      acc,
+                      ctx,
+                      reserved_message(
+                        "defimpl #{Allowlist.name(proto)} for #{Allowlist.name(target)}",
+                        ctx
+                      )
+                    )
+
+                  true ->
+                    acc
+                end
 
               :error ->
                 not_allowed(acc, ctx, "defimpl with a `for:` that is not a literal module")
@@ -478,6 +498,35 @@ defmodule OtpForge.Policy do
   defp resolve(atom, _ctx) when is_atom(atom) and atom not in [nil, true, false], do: {:ok, atom}
   defp resolve(_, _), do: :error
 
+  defp check_new_module(mod, ctx, acc) do
+    cond do
+      Allowlist.exists?(mod) and not Allowlist.job_module?(mod) ->
+        violation(
+          acc,
+          ctx,
+          "defmodule #{Allowlist.name(mod)} redefines a module that already exists in the runtime (line #{ctx.line})"
+        )
+
+      reserved?(mod, ctx) ->
+        violation(acc, ctx, reserved_message("defmodule #{Allowlist.name(mod)}", ctx))
+
+      true ->
+        acc
+    end
+  end
+
+  # otpforge's own modules (the worker's, and the preloads every job may call) are OtpForge.*:
+  # a job that could define one, even a new one, could pass its code off as the project's.
+  defp reserved?(mod, ctx) do
+    not ctx.preload and
+      (OtpForge.Preload.preloaded?(mod) or mod == OtpForge or
+         String.starts_with?(Atom.to_string(mod), "Elixir.OtpForge."))
+  end
+
+  defp reserved_message(what, ctx),
+    do:
+      "#{what} is not allowed in sandboxed code: OtpForge.* and preloaded modules are otpforge's own (line #{ctx.line})"
+
   defp check_remote(mod, fun, arity, ctx, acc) do
     cond do
       MapSet.member?(ctx.jobmods, mod) or mod == ctx.module ->
@@ -492,6 +541,20 @@ defmodule OtpForge.Policy do
         )
 
       Allowlist.allowed?(mod, fun) ->
+        acc
+
+      # A preload is compiled once, not rewritten by the explorer: its sends and calls would not
+      # be choice points, and an exploration through it would miss interleavings.
+      ctx.explore and OtpForge.Preload.preloaded?(mod) ->
+        not_allowed(
+          acc,
+          ctx,
+          "#{Allowlist.name(mod)}.#{fun}/#{arity} under the explorer",
+          ": a preloaded module is not under the explorer's control; ship its source in the job"
+        )
+
+      # A sandboxed preload passed this policy itself: calling it is like calling the job's own.
+      OtpForge.Preload.sandboxed?(mod) and not Allowlist.reflection?(fun) ->
         acc
 
       not Allowlist.exists?(mod) ->

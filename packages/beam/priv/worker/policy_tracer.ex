@@ -136,6 +136,8 @@ defmodule OtpForge.PolicyTracer do
       # The job's own modules: compiled from its source, or not existing yet
       # (defined later in the job; a call to a module that exists nowhere fails as anywhere).
       Allowlist.job_module?(mod) -> true
+      # A sandboxed preload passed this same check when it was built (OtpForge.Preload).
+      OtpForge.Preload.sandboxed?(mod) -> not Allowlist.reflection?(fun)
       not Allowlist.exists?(mod) -> true
       true -> false
     end
@@ -157,8 +159,10 @@ defmodule OtpForge.PolicyTracer do
       fun in [:andalso, :orelse, :error, :raise, :throw]
   end
 
+  # (Not a trusted preload's: its exception/1 or message/1 is code the policy never checked.)
   defp exception_module?(mod) do
-    Code.ensure_loaded?(mod) and function_exported?(mod, :__struct__, 0) and
+    not (OtpForge.Preload.preloaded?(mod) and not OtpForge.Preload.sandboxed?(mod)) and
+      Code.ensure_loaded?(mod) and function_exported?(mod, :__struct__, 0) and
       not Allowlist.forbidden_data_module?(mod) and
       Map.get(mod.__struct__(), :__exception__) == true
   end

@@ -215,7 +215,9 @@ defmodule OtpForge.Root do
         not is_list(args) ->
           {:runtime_error, "call.args must be a list"}
 
-        not trusted and not Allowlist.job_module?(mod) and
+        not trusted and
+          not (Allowlist.job_module?(mod) or
+                   (OtpForge.Preload.sandboxed?(mod) and not Allowlist.reflection?(fun))) and
             (not Allowlist.allowed?(mod, fun) or Guard.guarded?(mod, fun) or
                Allowlist.atom_maker?(mod, fun)) ->
           {:policy_violation,

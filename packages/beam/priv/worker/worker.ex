@@ -14,6 +14,8 @@ defmodule OtpForge.Worker do
     Process.register(self(), :otpforge_runner)
     Process.flag(:priority, :high)
     Process.flag(:trap_exit, true)
+    # Before anything runs: a job's baseline (cleanup, persistent terms) includes the preloads.
+    OtpForge.Preload.install()
     warm_up()
     port = Port.open({:fd, 3, 3}, [:binary, {:packet, 4}, :eof])
 

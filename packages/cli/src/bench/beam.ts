@@ -40,7 +40,8 @@ Examples:
 
 export function formatBeamBench(r: BeamBenchResult): string {
   const m = r.machine;
-  const row = (way: string, x: { wallMs: number; programsPerSecond: number }) => `| ${way} | ${(x.wallMs / 1000).toFixed(2)} s | ${x.programsPerSecond.toFixed(1)} |`;
+  const row = (way: string, x: { wallMs: number; programsPerSecond: number }) =>
+    `| ${way} | ${(x.wallMs / 1000).toFixed(2)} s | ${x.programsPerSecond.toFixed(1)} |`;
   return [
     `${r.n} programs per way, parallelism ${r.parallelism} — ${m.cores} cores, ${m.os}, Node ${m.node}, Elixir ${m.elixir} / OTP ${m.otp}, load average ${m.loadAvg1m.toFixed(2)}, bubblewrap sandbox ${m.sandbox ? "on" : "OFF"}`,
     "",

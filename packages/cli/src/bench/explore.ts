@@ -1,20 +1,13 @@
 // `otpforge bench explore`: the interleaving explorer on its reference suite
 // (@otpforge/beam's EXPLORE_SUITE): schedules per second, and what the
 // sleep-set reduction saves against naive enumeration of every choice
-// sequence, system by system, in one run.
-import { availableParallelism, cpus, loadavg, release } from "node:os";
-import { createPool, explore, EXPLORE_SUITE, type DeliveryModel, type ExploreResult } from "@otpforge/beam";
+// sequence, system by system, in one run. The measuring is @otpforge/beam's
+// runExploreBench; this parses and prints.
+import { runExploreBench, type DeliveryModel, type ExploreBenchResult } from "@otpforge/beam";
 import { intOption, parseVerbArgs } from "../args.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO } from "../verb.js";
 
-interface Row {
-  system: string;
-  outcomes: number;
-  /** ms: wall time of explore() (a fresh VM included); searchMs: the search inside the VM. */
-  reduced: { schedules: number; pruned: number; ms: number; searchMs: number };
-  naive: { schedules: number; ms: number; searchMs: number; complete: boolean };
-  sameOutcomes: boolean;
-}
+type Row = ExploreBenchResult["rows"][number];
 
 export const exploreBench = {
   name: "explore",
@@ -41,41 +34,15 @@ Examples:
     const { values } = parseVerbArgs("bench explore", argv, { repeat: { type: "string" }, model: { type: "string" } }, false);
     const repeat = intOption(values.repeat, "repeat", 3, 1, 100);
     const model = (values.model ?? "single-node") as DeliveryModel;
-    if (model !== "single-node" && model !== "distributed") throw new UsageError(`--model ${model} is not a delivery model: use single-node or distributed`);
-    const pool = await createPool({ size: 1 });
-    const rows: Row[] = [];
-    try {
-      for (const s of EXPLORE_SUITE) {
-        const timed = async (reduction: "sleep-sets" | "none") => {
-          const times: number[] = [];
-          const inside: number[] = [];
-          let last: ExploreResult | undefined;
-          for (let i = 0; i < repeat; i++) {
-            const t = performance.now();
-            last = await explore(pool, s.source, { reduction, model });
-            times.push(performance.now() - t);
-            inside.push(last.elapsedMs);
-          }
-          return { result: last!, ms: median(times), searchMs: median(inside) };
-        };
-        const reduced = await timed("sleep-sets");
-        const naive = await timed("none");
-        const set = (r: ExploreResult) => JSON.stringify(r.outcomes.map((o) => o.outcome).sort());
-        rows.push({
-          system: s.name,
-          outcomes: reduced.result.outcomes.length,
-          reduced: { schedules: reduced.result.schedules, pruned: reduced.result.pruned, ms: reduced.ms, searchMs: reduced.searchMs },
-          naive: { schedules: naive.result.schedules, ms: naive.ms, searchMs: naive.searchMs, complete: naive.result.complete },
-          // A naive search cut by its bound found a subset: nothing to compare.
-          sameOutcomes: !naive.result.complete || set(reduced.result) === set(naive.result),
-        });
-        if (io.isTTY && !values.json) io.stderr(`\r\x1b[2Kbench explore: ${rows.length}/${EXPLORE_SUITE.length}`);
-      }
-    } finally {
-      await pool.close();
-    }
-    if (io.isTTY && !values.json) io.stderr("\r\x1b[2K");
-    const machine = { cores: availableParallelism(), cpu: cpus()[0]?.model ?? "?", os: `${process.platform} ${release()}`, node: process.version, loadAvg1m: loadavg()[0] ?? 0 };
+    if (model !== "single-node" && model !== "distributed")
+      throw new UsageError(`--model ${model} is not a delivery model: use single-node or distributed`);
+    const progress = io.isTTY && !values.json;
+    const { rows, machine } = await runExploreBench({
+      model,
+      repeat,
+      ...(progress ? { onProgress: (done: number, total: number) => io.stderr(`\r\x1b[2Kbench explore: ${done}/${total}`) } : {}),
+    });
+    if (progress) io.stderr("\r\x1b[2K");
     if (values.json) io.stdout(JSON.stringify({ model, repeat, machine, rows }) + "\n");
     else io.stdout(format(rows, repeat, machine, model));
     return rows.every((r) => r.sameOutcomes) ? EXIT_OK : EXIT_FAILURE;
@@ -84,12 +51,12 @@ Examples:
 
 const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(0)} ms`);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function format(rows: Row[], repeat: number, m: { cores: number; cpu: string; os: string; node: string; loadAvg1m: number }, model: DeliveryModel): string {
+function format(
+  rows: Row[],
+  repeat: number,
+  m: { cores: number; cpu: string; os: string; node: string; loadAvg1m: number },
+  model: DeliveryModel,
+): string {
   const sum = (f: (r: Row) => number) => rows.reduce((a, r) => a + f(r), 0);
   const perSecond = (schedules: number, ms: number) => (ms > 0 ? (schedules / (ms / 1000)).toFixed(0) : "-");
   const lines = [
@@ -101,11 +68,17 @@ function format(rows: Row[], repeat: number, m: { cores: number; cpu: string; os
       (r) =>
         `| ${r.system} | ${r.outcomes} | ${r.naive.schedules}${r.naive.complete ? "" : "+ (cut)"} | ${r.reduced.schedules} (+${r.reduced.pruned}) | ${(r.naive.schedules / r.reduced.schedules).toFixed(2)}x | ${ms(r.naive.searchMs)} | ${ms(r.reduced.searchMs)} | ${ms(r.reduced.ms)} | ${perSecond(r.reduced.schedules + r.reduced.pruned, r.reduced.searchMs)} |`,
     ),
-    `| **all** | ${sum((r) => r.outcomes)} | ${sum((r) => r.naive.schedules)} | ${sum((r) => r.reduced.schedules)} (+${sum((r) => r.reduced.pruned)}) | ${(sum((r) => r.naive.schedules) / sum((r) => r.reduced.schedules)).toFixed(2)}x | ${ms(sum((r) => r.naive.searchMs))} | ${ms(sum((r) => r.reduced.searchMs))} | ${ms(sum((r) => r.reduced.ms))} | ${perSecond(sum((r) => r.reduced.schedules + r.reduced.pruned), sum((r) => r.reduced.searchMs))} |`,
+    `| **all** | ${sum((r) => r.outcomes)} | ${sum((r) => r.naive.schedules)} | ${sum((r) => r.reduced.schedules)} (+${sum((r) => r.reduced.pruned)}) | ${(sum((r) => r.naive.schedules) / sum((r) => r.reduced.schedules)).toFixed(2)}x | ${ms(sum((r) => r.naive.searchMs))} | ${ms(sum((r) => r.reduced.searchMs))} | ${ms(sum((r) => r.reduced.ms))} | ${perSecond(
+      sum((r) => r.reduced.schedules + r.reduced.pruned),
+      sum((r) => r.reduced.searchMs),
+    )} |`,
     "",
     rows.every((r) => r.sameOutcomes)
       ? `both searches found the same outcomes on every system${rows.some((r) => !r.naive.complete) ? " whose naive search ran to its end (+ (cut): stopped at 2000 schedules)" : ""}`
-      : `DIFFERENT OUTCOMES: ${rows.filter((r) => !r.sameOutcomes).map((r) => r.system).join(", ")}`,
+      : `DIFFERENT OUTCOMES: ${rows
+          .filter((r) => !r.sameOutcomes)
+          .map((r) => r.system)
+          .join(", ")}`,
     "(search: the depth-first search inside the VM; wall: the whole explore() call, booting a fresh sandboxed VM and compiling included)",
     "",
   ];

@@ -4,6 +4,7 @@ import { beamBench } from "./beam.js";
 import { compileBench } from "./compile.js";
 import { tracesBench } from "./traces.js";
 import { exploreBench } from "./explore.js";
+import { designBench } from "./design.js";
 
 export interface Benchmark {
   name: string;
@@ -14,4 +15,4 @@ export interface Benchmark {
   run(argv: string[], io: CliIO): Promise<number>;
 }
 
-export const benchmarks: Benchmark[] = [beamBench, tracesBench, compileBench, exploreBench];
+export const benchmarks: Benchmark[] = [beamBench, tracesBench, compileBench, exploreBench, designBench];

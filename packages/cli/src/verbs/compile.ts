@@ -21,7 +21,6 @@ import { EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
 /** A task whose metric may hold a BEAM pool until close(). */
 type LoadedTask = CompileTask & { close?(): Promise<void> };
 
-
 export const compile: Verb = {
   name: "compile",
   summary: "tune a program's demos and instructions against a metric; writes a self-checking artifact",
@@ -105,11 +104,15 @@ Examples:
       "allow-test-split": { type: "boolean" },
       runs: { type: "string" },
     });
-    if (positionals.length !== 1) throw new UsageError(`give exactly one TASK (a built-in task or a task module path), got ${positionals.length}. See \`otpforge compile --help\`.`);
+    if (positionals.length !== 1)
+      throw new UsageError(
+        `give exactly one TASK (a built-in task or a task module path), got ${positionals.length}. See \`otpforge compile --help\`.`,
+      );
     if (!values.trainset) throw new UsageError("missing --trainset F: the labeled examples to tune on");
     if (!values.out) throw new UsageError("missing --out DIR: where to write artifact.json and prompts/");
     const optimizer = (values.optimizer ?? "bootstrap") as OptimizerName;
-    if (!OPTIMIZERS.includes(optimizer)) throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(", ")}, got "${values.optimizer}"`);
+    if (!OPTIMIZERS.includes(optimizer))
+      throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(", ")}, got "${values.optimizer}"`);
     if (values.instructions && optimizer !== "random-search") throw new UsageError("--instructions works with --optimizer random-search");
     const budget = {
       ...(values["budget-calls"] !== undefined ? { maxLMCalls: intOption(values["budget-calls"], "budget-calls", 0, 0) } : {}),
@@ -240,11 +243,20 @@ function summaryText(task: CompileTask, o: CompileTaskResult): string {
       (o.result.resumedSteps ? `   (${o.result.resumedSteps} steps resumed from the checkpoint)` : ""),
   ];
   if (a.scores.candidates.length) {
-    lines.push("  candidates  " + a.scores.candidates.slice(0, 5).map((c) => `${c.id} ${c.score.toFixed(1)}`).join(", ") + (a.scores.candidates.length > 5 ? `, … (${a.scores.candidates.length})` : ""));
+    lines.push(
+      "  candidates  " +
+        a.scores.candidates
+          .slice(0, 5)
+          .map((c) => `${c.id} ${c.score.toFixed(1)}`)
+          .join(", ") +
+        (a.scores.candidates.length > 5 ? `, … (${a.scores.candidates.length})` : ""),
+    );
   }
   if (o.result.stoppedBy) {
     const b = o.result.stoppedBy;
-    lines.push(`  stopped     budget ${b.budget} (${b.limit}) ran out: this is the best program found so far; rerun with a larger budget to continue`);
+    lines.push(
+      `  stopped     budget ${b.budget} (${b.limit}) ran out: this is the best program found so far; rerun with a larger budget to continue`,
+    );
   }
   lines.push(`  artifact    ${o.artifactPath}  (content ${a.contentHash.slice(0, 12)})`, `  prompts     ${o.promptsDir}/`, "");
   return lines.join("\n");

@@ -4,10 +4,22 @@
 // progress and prints the acceptance table.
 import { resolve } from "node:path";
 import { createPool } from "@otpforge/beam";
-import { hashValue, lmFromEnv, lm as lmFromSpec, noModelMessage, ProgressBar, withSettings, type LM } from "@otpforge/core";
+import { lmFromEnv, lm as lmFromSpec, noModelMessage, ProgressBar, withSettings, type LM } from "@otpforge/core";
 import {
-  acceptanceTable, checkScenarioResume, formatAcceptanceTable, generateScenarios, readScenarioAttempts, readScenarioSettings, SCENARIO_GENERATOR_VERSION,
-  SCENARIO_TARGETS, ScenarioDatasetWriter, scenarioStatsPath, attemptsPath, type ScenarioBudget, type ScenarioGenerationResult,
+  acceptanceTable,
+  checkScenarioResume,
+  formatAcceptanceTable,
+  generateScenarios,
+  readScenarioAttempts,
+  readScenarioSettings,
+  scenarioSettings,
+  SCENARIO_TARGETS,
+  ScenarioDatasetWriter,
+  scenarioStatsPath,
+  attemptsPath,
+  negativesPath,
+  type ScenarioBudget,
+  type ScenarioGenerationResult,
 } from "@otpforge/datasets";
 import { ScenarioProgram } from "@otpforge/otp-signatures";
 import { loadCompiledFile } from "@otpforge/teleprompters";
@@ -27,7 +39,9 @@ layout, comments and variable names), passes the sandbox policy, compiles, and
 its harness fails on the buggy code in at least one of --runs runs and on the
 fixed code in none. Every attempt goes to F.attempts.jsonl with its cause; the
 kept records to F.jsonl, split by anti-pattern; the acceptance table to
-F.stats.json.
+F.stats.json. A "bug" the runs never show is explored on the buggy code: when
+no interleaving fails either, the pair is a false friend, written to
+F.negatives.jsonl as a labelled negative example ("is this a real bug?": no).
 
 Options:
   --n N               pairs wanted (default 20)
@@ -62,7 +76,8 @@ Examples:
 function budgetOf(values: Record<string, string | undefined>): ScenarioBudget {
   const money = values["max-cost"];
   const cost = money === undefined ? undefined : Number(money);
-  if (cost !== undefined && (!Number.isFinite(cost) || cost <= 0)) throw new UsageError(`--max-cost must be a positive number of US dollars, not ${JSON.stringify(money)}`);
+  if (cost !== undefined && (!Number.isFinite(cost) || cost <= 0))
+    throw new UsageError(`--max-cost must be a positive number of US dollars, not ${JSON.stringify(money)}`);
   return {
     ...(values["max-calls"] !== undefined ? { calls: intOption(values["max-calls"], "max-calls", 1) } : {}),
     ...(values["max-tokens"] !== undefined ? { tokens: intOption(values["max-tokens"], "max-tokens", 1) } : {}),
@@ -72,22 +87,44 @@ function budgetOf(values: Record<string, string | undefined>): ScenarioBudget {
 
 function targetsOf(value: string | undefined) {
   if (value === undefined) return SCENARIO_TARGETS;
-  const ids = [...new Set(value.split(",").map((s) => s.trim()).filter(Boolean))];
+  const ids = [
+    ...new Set(
+      value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = ids.filter((id) => !SCENARIO_TARGETS.some((t) => t.id === id));
-  if (ids.length === 0 || unknown.length) throw new UsageError(`--anti-patterns: unknown ${unknown.join(", ") || "(empty)"}; known: ${SCENARIO_TARGETS.map((t) => t.id).join(", ")}`);
+  if (ids.length === 0 || unknown.length)
+    throw new UsageError(
+      `--anti-patterns: unknown ${unknown.join(", ") || "(empty)"}; known: ${SCENARIO_TARGETS.map((t) => t.id).join(", ")}`,
+    );
   return ids.map((id) => SCENARIO_TARGETS.find((t) => t.id === id)!);
 }
 
 export async function scenarios(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseVerbArgs("dataset", argv, {
-    n: { type: "string" }, seed: { type: "string" }, out: { type: "string" }, lm: { type: "string" }, "lm-option": { type: "string", multiple: true },
-    program: { type: "string" }, runs: { type: "string" }, "anti-patterns": { type: "string" }, "max-attempts": { type: "string" },
-    "max-calls": { type: "string" }, "max-tokens": { type: "string" }, "max-cost": { type: "string" }, concurrency: { type: "string" },
-    "pool-size": { type: "string" }, "timeout-ms": { type: "string" },
+    n: { type: "string" },
+    seed: { type: "string" },
+    out: { type: "string" },
+    lm: { type: "string" },
+    "lm-option": { type: "string", multiple: true },
+    program: { type: "string" },
+    runs: { type: "string" },
+    "anti-patterns": { type: "string" },
+    "max-attempts": { type: "string" },
+    "max-calls": { type: "string" },
+    "max-tokens": { type: "string" },
+    "max-cost": { type: "string" },
+    concurrency: { type: "string" },
+    "pool-size": { type: "string" },
+    "timeout-ms": { type: "string" },
   });
   if (positionals.length) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`);
   if (!values.out) throw new UsageError("--out F.jsonl is required");
-  if (values.seed === undefined || values.seed === "") throw new UsageError("--seed is required (any text; it picks the settings and the order of anti-patterns)");
+  if (values.seed === undefined || values.seed === "")
+    throw new UsageError("--seed is required (any text; it picks the settings and the order of anti-patterns)");
   const n = intOption(values.n, "n", 20);
   const runs = intOption(values.runs, "runs", 5);
   const maxAttempts = intOption(values["max-attempts"], "max-attempts", 4 * n);
@@ -101,13 +138,15 @@ export async function scenarios(argv: string[], io: CliIO): Promise<number> {
 
   // A bad model spec or a missing key is an LMConfigError (bad input): runCli maps it.
   const providerOptions = lmOptions(values["lm-option"]);
-  const model: LM | undefined = values.lm ? lmFromSpec(values.lm, { env: io.env, ...(providerOptions ? { providerOptions } : {}) }) : lmFromEnv({ env: io.env, ...(providerOptions ? { providerOptions } : {}) });
+  const model: LM | undefined = values.lm
+    ? lmFromSpec(values.lm, { env: io.env, ...(providerOptions ? { providerOptions } : {}) })
+    : lmFromEnv({ env: io.env, ...(providerOptions ? { providerOptions } : {}) });
   if (!model) throw new UsageError(noModelMessage({ lmFlag: true }));
   const program = new ScenarioProgram();
   if (values.program) await loadCompiledFile(program, resolve(io.cwd, values.program));
 
   const done = readScenarioAttempts(out);
-  const settings = { generator: SCENARIO_GENERATOR_VERSION, seed: values.seed, runs, targets: targets.map((t) => t.id), model: model.id, program: hashValue(program.dumpState()) };
+  const settings = scenarioSettings({ seed: values.seed, runs, targets, model: model.id, program });
   checkScenarioResume(out, readScenarioSettings(out), settings, done.length);
   const writer = new ScenarioDatasetWriter(out, settings);
   const kept = done.filter((a) => a.record).length;
@@ -120,7 +159,17 @@ export async function scenarios(argv: string[], io: CliIO): Promise<number> {
   try {
     result = await withSettings({ lm: model }, () =>
       generateScenarios({
-        n, seed: values.seed!, program, pool, runs, timeoutMs, targets, maxAttempts, budget, done, concurrency,
+        n,
+        seed: values.seed!,
+        program,
+        pool,
+        runs,
+        timeoutMs,
+        targets,
+        maxAttempts,
+        budget,
+        done,
+        concurrency,
         onAttempt: (a) => {
           writer.append(a);
           attempts += 1;
@@ -133,14 +182,36 @@ export async function scenarios(argv: string[], io: CliIO): Promise<number> {
     bar.finish();
     await pool.close();
   }
-  const table = acceptanceTable(result.attempts, targets.map((t) => t.id));
-  const stats = { n, kept: result.records.length, attempts: result.attempts.length, stopped: result.stopped, spentThisSession: result.spent, acceptance: table };
-  writer.finish(result.records, stats);
-  if (values.json) io.stdout(JSON.stringify({ out, stats: scenarioStatsPath(out), attemptLog: attemptsPath(out), ...stats }) + "\n");
+  const table = acceptanceTable(
+    result.attempts,
+    targets.map((t) => t.id),
+  );
+  const stats = {
+    n,
+    kept: result.records.length,
+    negatives: result.negatives.length,
+    attempts: result.attempts.length,
+    stopped: result.stopped,
+    spentThisSession: result.spent,
+    acceptance: table,
+  };
+  writer.finish(result.records, stats, result.negatives);
+  if (values.json)
+    io.stdout(
+      JSON.stringify({ out, negativesFile: negativesPath(out), stats: scenarioStatsPath(out), attemptLog: attemptsPath(out), ...stats }) +
+        "\n",
+    );
   else {
-    io.stdout(`${out}: ${result.records.length}/${n} pairs kept from ${result.attempts.length} attempts (${done.length} from earlier sessions)\n`);
+    io.stdout(
+      `${out}: ${result.records.length}/${n} pairs kept from ${result.attempts.length} attempts (${done.length} from earlier sessions)\n`,
+    );
+    if (result.negatives.length)
+      io.stdout(
+        `${negativesPath(out)}: ${result.negatives.length} false friend${result.negatives.length === 1 ? "" : "s"} (no interleaving shows the "bug"), as negative examples\n`,
+      );
     io.stdout(formatAcceptanceTable(table));
-    if (result.stopped === "max_attempts") io.stdout(`  stopped: --max-attempts ${maxAttempts} reached; raise it (the file continues where it stopped)\n`);
+    if (result.stopped === "max_attempts")
+      io.stdout(`  stopped: --max-attempts ${maxAttempts} reached; raise it (the file continues where it stopped)\n`);
     if (result.stopped === "budget") io.stdout(`  stopped: this session's model budget is spent; rerun to continue\n`);
   }
   return result.records.length >= n ? EXIT_OK : EXIT_FAILURE;

@@ -1,8 +1,11 @@
-import { LMConfigError } from "@otpforge/core";
+// `otpforge demo`: the main job, as `npm run demo` runs it. The pipeline is
+// @otpforge/tasks' runDemo; this verb parses the options, prints each step
+// (print-demo.ts) with progress bars on a terminal, and picks the exit code.
+import { LMConfigError, ProgressBar } from "@otpforge/core";
+import { DemoDataError, runDemo } from "@otpforge/tasks";
 import { intOption, parseVerbArgs } from "../args.js";
-import { runDemo } from "../demo/run-demo.js";
-import { DemoDataError } from "../demo/model-steps.js";
-import { UsageError, type Verb } from "../verb.js";
+import { demoPrinter } from "../demo/print-demo.js";
+import { EXIT_FAILURE, EXIT_OK, UsageError, type Verb } from "../verb.js";
 
 export const demo: Verb = {
   name: "demo",
@@ -27,13 +30,18 @@ Examples:
   OTPFORGE_DEMO_N=60 otpforge demo --json
   OTPFORGE_LM=openai/gpt-5-mini otpforge demo --eval-n 100`,
   async run(argv, io) {
-    const { values } = parseVerbArgs("demo", argv, {
-      n: { type: "string" },
-      runs: { type: "string" },
-      "catalog-runs": { type: "string" },
-      "eval-n": { type: "string" },
-      seed: { type: "string" },
-    }, false);
+    const { values } = parseVerbArgs(
+      "demo",
+      argv,
+      {
+        n: { type: "string" },
+        runs: { type: "string" },
+        "catalog-runs": { type: "string" },
+        "eval-n": { type: "string" },
+        seed: { type: "string" },
+      },
+      false,
+    );
     const n = intOption(values.n ?? io.env.OTPFORGE_DEMO_N, "n", 300);
     const json = Boolean(values.json);
     const run = runDemo(
@@ -46,14 +54,17 @@ Examples:
         cwd: io.cwd,
         env: io.env,
       },
-      { say: json ? () => {} : io.stdout, progress: io.isTTY && !json },
+      {
+        ...(json ? {} : { onEvent: demoPrinter(io.stdout, io.cwd) }),
+        progress: (label, total) => new ProgressBar({ total, label, enabled: io.isTTY && !json }),
+      },
     ).catch((err: unknown) => {
       // A bad OTPFORGE_LM (unknown provider, missing key) or too small a dataset is bad input: exit 2.
       if (err instanceof LMConfigError || err instanceof DemoDataError) throw new UsageError(err.message);
       throw err;
     });
-    const { summary, exitCode } = await run;
+    const { summary, ok } = await run;
     if (json) io.stdout(JSON.stringify(summary) + "\n");
-    return exitCode;
+    return ok ? EXIT_OK : EXIT_FAILURE;
   },
 };

@@ -3,7 +3,15 @@
 // picks the LM, prints a summary by category and writes per-example records.
 import { resolve } from "node:path";
 import { lmFromEnv, lm as lmFromSpec, writeReport, withSettings, type LM } from "@otpforge/core";
-import { evalReportInput, formatDesignDetails, formatEvalSummary, writeEvalRecords, type DesignEvalResult, type EvalResult } from "@otpforge/metrics";
+import {
+  evalReportInput,
+  formatDesignDetails,
+  formatEvalSummary,
+  writeEvalRecords,
+  type CriticOption,
+  type DesignEvalResult,
+  type EvalResult,
+} from "@otpforge/metrics";
 import { TASK_NAMES, isTaskName, openTask, selectEvalSplit, type OtpTask, type TaskName } from "@otpforge/tasks";
 import { loadCompiledFile, renderPrompts } from "@otpforge/teleprompters";
 import { intOption, lmOptions, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
@@ -20,7 +28,8 @@ export const evalVerb: Verb = {
 Tasks:
   fix-bug     FixBugProgram gets buggy code and the explanation of its bug; its
               fixed_code must pass the held-out harness in all K runs
-              (--data catalog: the reference catalog's pairs)
+              (--data catalog: the reference catalog's pairs; a file of
+              \`otpforge dataset scenarios\` is fix-bug data too)
   design      a SystemDesign program (predictor "design") answers each design
               problem; its skeleton is compiled, started, inspected and faulted
               (--data reference: the reference design problems). Also prints
@@ -46,6 +55,10 @@ Options:
                     test; "all" scores every record). The summary names it.
   --concurrency N   examples in flight (default 4)
   --timeout-ms N    time limit of one harness run (default 8000)
+  --critic P/M      design: a model also reads each checked design's
+                    otp_architecture beside its skeleton and the story; its
+                    score is printed apart and is never above execution's
+                    ("auto": the --lm model)
   --json            print the summary and the records as one JSON object
 
 Exit codes: 0 the eval ran, 1 it ran but some example errored, 2 bad usage,
@@ -55,6 +68,7 @@ Examples:
   otpforge eval fix-bug --data catalog --lm openai/gpt-5-mini
   otpforge eval fix-bug --data fixes.jsonl --program artifacts/fix-bug --out records.jsonl --json
   otpforge eval design --data reference --lm anthropic/claude-haiku-4-5
+  otpforge eval design --data reference --lm openai/gpt-5-mini --critic anthropic/claude-sonnet-4-5
   otpforge eval trace --data traces.jsonl --split test --program artifacts/trace`,
 
   async run(argv, io) {
@@ -69,6 +83,7 @@ Examples:
       "timeout-ms": { type: "string" },
       split: { type: "string" },
       report: { type: "string" },
+      critic: { type: "string" },
     });
     const [taskName, ...extra] = positionals;
     if (!taskName) throw new UsageError(`say which eval to run: ${TASK_NAMES.join(", ")}. See \`otpforge eval --help\`.`);
@@ -89,12 +104,26 @@ Examples:
     if (values.lm) model = lmFromSpec(values.lm, { env: io.env, ...(providerOptions ? { providerOptions } : {}) });
     else if (providerOptions) model = lmFromEnv({ env: io.env, providerOptions });
 
+    // The critic reads prose only a model can: it is asked for by name, never implied by --lm.
+    if (values.critic !== undefined && name !== "design")
+      throw new UsageError(`--critic is for the design eval only (it reads a design's otp_architecture).`);
+    // "auto" is resolved by evalDesign (criticLM): the model the eval runs with.
+    const critic: CriticOption | undefined =
+      values.critic === undefined || values.critic === "auto"
+        ? values.critic
+        : lmFromSpec(values.critic, { env: io.env, ...(providerOptions ? { providerOptions } : {}) });
+
     // Records with splits are scored on one of them (test unless told), and the output says which.
     const { split, records: chosen } = selectEvalSplit(task.readRecords(data) as Array<{ split?: unknown }>, values.split, values.data);
 
     const program = task.program();
     if (programPath) await loadCompiledFile(program, programPath);
-    const run = () => task.evaluate(program, chosen, { concurrency: intOption(values.concurrency, "concurrency", 4), progress: io.isTTY && !values.json });
+    const run = () =>
+      task.evaluate(program, chosen, {
+        concurrency: intOption(values.concurrency, "concurrency", 4),
+        progress: io.isTTY && !values.json,
+        ...(critic ? { critic } : {}),
+      });
     let result: EvalResult;
     try {
       result = model ? await withSettings({ lm: model }, run) : await run();

@@ -75,6 +75,11 @@ function line(file: string, r: JobResult) {
 function text(file: string, r: JobResult): string {
   const head = `${file}: ${r.status} (${r.durationMs.toFixed(0)} ms)${r.status === "ok" ? ` => ${r.value}` : ` — ${r.message}`}\n`;
   const more = (r.violations ?? []).length > 1 ? r.violations!.map((v) => `  - ${v.file ?? file}:${v.line}: ${v.message}\n`).join("") : "";
-  const indent = (s: string) => s.replace(/\n$/, "").split("\n").map((l) => `  | ${l}`).join("\n") + "\n";
+  const indent = (s: string) =>
+    s
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((l) => `  | ${l}`)
+      .join("\n") + "\n";
   return head + more + (r.stdout ? indent(r.stdout) : "");
 }

@@ -56,7 +56,8 @@ Examples:
       replay: { type: "string" },
       "timeout-ms": { type: "string" },
     });
-    if (positionals.length !== 1) throw new UsageError("give exactly one scenario file (.exs defining Scenario.run/0). See `otpforge explore --help`.");
+    if (positionals.length !== 1)
+      throw new UsageError("give exactly one scenario file (.exs defining Scenario.run/0). See `otpforge explore --help`.");
     const source = readInputFile(resolve(io.cwd, positionals[0]!), "a scenario file");
     const limits = { timeoutMs: intOption(values["timeout-ms"], "timeout-ms", 60_000, 100, MAX_JOB_TIMEOUT_MS) };
     const model = values.model ?? "single-node";
@@ -65,7 +66,9 @@ Examples:
     }
     const bounds = {
       model: model as DeliveryModel,
-      ...(values["max-schedules"] !== undefined ? { maxSchedules: intOption(values["max-schedules"], "max-schedules", 2000, 1, 1_000_000) } : {}),
+      ...(values["max-schedules"] !== undefined
+        ? { maxSchedules: intOption(values["max-schedules"], "max-schedules", 2000, 1, 1_000_000) }
+        : {}),
       ...(values["max-steps"] !== undefined ? { maxSteps: intOption(values["max-steps"], "max-steps", 500, 1, 1_000_000) } : {}),
     };
     const witness = values.replay !== undefined ? readWitness(resolve(io.cwd, values.replay)) : undefined;
@@ -93,7 +96,9 @@ function readWitness(path: string): number[] {
   try {
     value = JSON.parse(text);
   } catch {
-    throw new UsageError(`${path} is not JSON: a witness is a JSON array of choice indexes such as [0, 1, 0], or an outcome object from --json output`);
+    throw new UsageError(
+      `${path} is not JSON: a witness is a JSON array of choice indexes such as [0, 1, 0], or an outcome object from --json output`,
+    );
   }
   const list = Array.isArray(value) ? value : (value as { witness?: unknown })?.witness;
   if (!Array.isArray(list) || !list.every((i) => Number.isInteger(i) && i >= 0)) {
@@ -106,7 +111,10 @@ function resultText(r: ExploreResult): string {
   const lines = [
     `${r.outcomes.length} outcome${r.outcomes.length === 1 ? "" : "s"} over ${r.schedules} schedule${r.schedules === 1 ? "" : "s"} (model ${r.model}, ${r.complete ? "complete" : "NOT complete: a bound cut the search"})`,
   ];
-  if (!r.complete) lines.push(`  cut: ${r.cut.schedulesLimit ? "the schedule limit was reached; " : ""}${r.cut.stepsLimit} schedule(s) hit the step limit`);
+  if (!r.complete)
+    lines.push(
+      `  cut: ${r.cut.schedulesLimit ? "the schedule limit was reached; " : ""}${r.cut.stepsLimit} schedule(s) hit the step limit`,
+    );
   const width = Math.max(7, ...r.outcomes.map((o) => o.outcome.length));
   lines.push("", `  ${"outcome".padEnd(width)}  schedules`);
   for (const o of r.outcomes) lines.push(`  ${o.outcome.padEnd(width)}  ${String(o.schedules ?? 1).padStart(9)}`);
@@ -115,8 +123,9 @@ function resultText(r: ExploreResult): string {
 }
 
 function stepsText(o: ExploredOutcome): string {
-  const steps = o.steps.length ? o.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s}`) : ["  (no choice: every schedule is this one)"];
+  const steps = o.steps.length
+    ? o.steps.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s}`)
+    : ["  (no choice: every schedule is this one)"];
   const blocked = o.blocked?.map((b) => `  blocked: ${b.process} waits in ${b.waitsIn}`) ?? [];
   return [...steps, ...blocked].join("\n") + "\n";
 }
-

@@ -31,11 +31,13 @@ Examples:
       name: { type: "string" },
       overwrite: { type: "boolean" },
     });
-    if (positionals.length !== 1) throw new UsageError("give exactly one dataset file, e.g. `otpforge export traces.jsonl --format hf --out out/hf`");
+    if (positionals.length !== 1)
+      throw new UsageError("give exactly one dataset file, e.g. `otpforge export traces.jsonl --format hf --out out/hf`");
     const format = values.format as (typeof FORMATS)[number] | undefined;
     if (!format || !FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}`);
     if (!values.out) throw new UsageError("--out DIR is required (the folder to create)");
-    if (values.adapter !== undefined && values.adapter !== "chat" && values.adapter !== "json") throw new UsageError("--adapter must be chat or json");
+    if (values.adapter !== undefined && values.adapter !== "chat" && values.adapter !== "json")
+      throw new UsageError("--adapter must be chat or json");
     const file = resolve(io.cwd, positionals[0]!);
     const outDir = resolve(io.cwd, values.out);
     const examples = parseTraceRecords(readInputFile(file, "the dataset to export"), file);
@@ -45,7 +47,12 @@ Examples:
     const r =
       format === "hf"
         ? exportHuggingFace(examples, { outDir, name: values.name, overwrite: values.overwrite, input: file })
-        : exportOpenAIChat(examples, { outDir, adapter: values.adapter as "chat" | "json" | undefined, overwrite: values.overwrite, input: file });
+        : exportOpenAIChat(examples, {
+            outDir,
+            adapter: values.adapter as "chat" | "json" | undefined,
+            overwrite: values.overwrite,
+            input: file,
+          });
     if (values.json) io.stdout(JSON.stringify({ format, out: outDir, counts: r.counts, files: r.files }) + "\n");
     else {
       io.stdout(`wrote ${format} export to ${outDir}\n`);

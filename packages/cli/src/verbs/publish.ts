@@ -35,8 +35,13 @@ Examples:
   otpforge publish build/spell --to artifacts --name spell-v2 --json`,
 
   async run(argv, io) {
-    const { values, positionals } = parseVerbArgs("publish", argv, { to: { type: "string" }, version: { type: "string" }, name: { type: "string" } });
-    if (positionals.length !== 1) throw new UsageError(`give exactly one ARTIFACT (an artifact.json or its directory), got ${positionals.length}`);
+    const { values, positionals } = parseVerbArgs("publish", argv, {
+      to: { type: "string" },
+      version: { type: "string" },
+      name: { type: "string" },
+    });
+    if (positionals.length !== 1)
+      throw new UsageError(`give exactly one ARTIFACT (an artifact.json or its directory), got ${positionals.length}`);
     if (!values.to) throw new UsageError("missing --to DIR: the registry directory to publish into");
     const to = resolve(io.cwd, values.to);
     checkOutputDir(to, "--to");
@@ -48,7 +53,10 @@ Examples:
       ...(values.name !== undefined ? { name: values.name } : {}),
     });
     if (values.json) io.stdout(JSON.stringify({ ok: true, ...r }) + "\n");
-    else io.stdout(`${r.alreadyPublished ? "already published" : "published"} ${r.name}@${r.version} → ${r.path}  (content ${r.contentHash.slice(0, 12)})\n`);
+    else
+      io.stdout(
+        `${r.alreadyPublished ? "already published" : "published"} ${r.name}@${r.version} → ${r.path}  (content ${r.contentHash.slice(0, 12)})\n`,
+      );
     return EXIT_OK;
   },
 };

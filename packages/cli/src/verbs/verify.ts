@@ -1,11 +1,13 @@
-// `otpforge verify pair|catalog`: execution-verify bug/fix pairs. The logic
-// lives in @otpforge/metrics; this verb reads files, prints and picks the
+// `otpforge verify pair|catalog|scenario`: execution-verify bug/fix pairs. The logic
+// lives in @otpforge/metrics (and datasets, for a scenario record kept on the
+// explorer's witness); this verb reads files, prints and picks the
 // exit code (0 valid / all as expected, 1 invalid / unexpected, 2 bad input).
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { verifyCatalog, verifyPair, type CatalogCheck, type PairVerdict } from "@otpforge/metrics";
 import { catalog, catalogEntry, type CatalogEntry } from "@otpforge/otp-signatures";
-import { readScenarioRecords } from "@otpforge/datasets";
+import { withPool } from "@otpforge/beam";
+import { readScenarioRecords, verifyScenarioRecord, type ScenarioRecord } from "@otpforge/datasets";
 import { intOption, MAX_JOB_TIMEOUT_MS, parseVerbArgs } from "../args.js";
 import { PathError, userPathError } from "../fs-errors.js";
 import { EXIT_FAILURE, EXIT_OK, UsageError, type CliIO, type Verb } from "../verb.js";
@@ -28,7 +30,9 @@ verify catalog verifies every reference entry: reference pairs must be valid,
 false friends (claims that are not bugs on the BEAM) invalid.
 
 verify scenario verifies one record of an \`otpforge dataset scenarios\` file
-again (its replay command), by default with the runs it was kept with.
+again (its replay command), by default with the runs it was kept with; a
+record kept on the explorer's witness (its bug showed in no run) has the
+witness replayed on the buggy code and the fix searched again.
 
 Options:
   --runs K          runs per side (default 5)
@@ -50,7 +54,9 @@ Examples:
     if (sub === "pair") return verifyPairVerb(rest, io);
     if (sub === "catalog") return verifyCatalogVerb(rest, io);
     if (sub === "scenario") return verifyScenarioVerb(rest, io);
-    throw new UsageError(`say what to verify: \`otpforge verify pair ...\`, \`otpforge verify catalog\` or \`otpforge verify scenario ...\`${sub ? ` (got "${sub}")` : ""}. See \`otpforge verify --help\`.`);
+    throw new UsageError(
+      `say what to verify: \`otpforge verify pair ...\`, \`otpforge verify catalog\` or \`otpforge verify scenario ...\`${sub ? ` (got "${sub}")` : ""}. See \`otpforge verify --help\`.`,
+    );
   },
 };
 
@@ -58,30 +64,78 @@ async function verifyPairVerb(argv: string[], io: CliIO): Promise<number> {
   const { values } = parseVerbArgs(
     "verify",
     argv,
-    { buggy: { type: "string" }, fixed: { type: "string" }, harness: { type: "string" }, runs: { type: "string" }, "timeout-ms": { type: "string" } },
+    {
+      buggy: { type: "string" },
+      fixed: { type: "string" },
+      harness: { type: "string" },
+      runs: { type: "string" },
+      "timeout-ms": { type: "string" },
+    },
     false,
   );
   const runs = intOption(values.runs, "runs", 5);
   const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100, MAX_JOB_TIMEOUT_MS);
   const missing = (["buggy", "fixed", "harness"] as const).filter((k) => !values[k]);
-  if (missing.length) throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(", ")}: give the buggy code, the fixed code and the harness files.`);
+  if (missing.length)
+    throw new UsageError(`missing ${missing.map((k) => `--${k}`).join(", ")}: give the buggy code, the fixed code and the harness files.`);
   const read = (option: "buggy" | "fixed" | "harness") => readSource(resolve(io.cwd, values[option]!), option);
   return checkPair({ buggy: read("buggy"), fixed: read("fixed"), harness: read("harness") }, runs, timeoutMs, values.json === true, io);
 }
 
 /** A record of `otpforge dataset scenarios`, verified again from its file (the record's replay command). */
 async function verifyScenarioVerb(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseVerbArgs("verify", argv, { data: { type: "string" }, id: { type: "string" }, runs: { type: "string" }, "timeout-ms": { type: "string" } }, false);
-  if (!values.data || !values.id) throw new UsageError("verify scenario needs --data F.jsonl (a scenario dataset) and --id ID (one of its records)");
+  const { values } = parseVerbArgs(
+    "verify",
+    argv,
+    { data: { type: "string" }, id: { type: "string" }, runs: { type: "string" }, "timeout-ms": { type: "string" } },
+    false,
+  );
+  if (!values.data || !values.id)
+    throw new UsageError("verify scenario needs --data F.jsonl (a scenario dataset) and --id ID (one of its records)");
   const records = readScenarioRecords(resolve(io.cwd, values.data));
   const record = records.find((r) => r.id === values.id);
-  if (!record) throw new UsageError(`${values.data} has no record ${values.id}; it holds ${records.length} (${records.slice(0, 5).map((r) => r.id).join(", ")}${records.length > 5 ? ", ..." : ""})`);
+  if (!record)
+    throw new UsageError(
+      `${values.data} has no record ${values.id}; it holds ${records.length} (${records
+        .slice(0, 5)
+        .map((r) => r.id)
+        .join(", ")}${records.length > 5 ? ", ..." : ""})`,
+    );
   const runs = intOption(values.runs, "runs", record.verification.runs);
   const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100, MAX_JOB_TIMEOUT_MS);
-  return checkPair({ buggy: record.buggy_code, fixed: record.fixed_code, harness: record.harness }, runs, timeoutMs, values.json === true, io);
+  if (record.verification.witness) return checkWitnessRecord(record, runs, timeoutMs, values.json === true, io);
+  return checkPair(
+    { buggy: record.buggy_code, fixed: record.fixed_code, harness: record.harness },
+    runs,
+    timeoutMs,
+    values.json === true,
+    io,
+  );
 }
 
-async function checkPair(input: { buggy: string; fixed: string; harness: string }, runs: number, timeoutMs: number, json: boolean, io: CliIO): Promise<number> {
+/** A record kept on the explorer's witness (its bug shows in no run): the runs, the witness replayed, the fix searched again. */
+async function checkWitnessRecord(record: ScenarioRecord, runs: number, timeoutMs: number, json: boolean, io: CliIO): Promise<number> {
+  const check = await withPool(undefined, (pool) => verifyScenarioRecord(pool, record, { runs, timeoutMs }));
+  const witness = { outcome: record.verification.witness!.outcome, reached: check.witnessOutcome ?? null };
+  const verdict = check.valid ? "valid" : "invalid";
+  if (json) io.stdout(JSON.stringify({ ...pairJson(check.verdict), verdict, reason: check.reason, witness }) + "\n");
+  else {
+    const v = check.verdict;
+    io.stdout(
+      `verdict: ${verdict}\nreason: ${check.reason}\nruns: ${runs}\nbuggyFailures: ${v.buggyFailures}\nfixedFailures: ${v.fixedFailures}\n`,
+    );
+    io.stdout(`witness: recorded ${witness.outcome}, replayed ${witness.reached ?? "(not replayed)"}\n`);
+  }
+  return check.valid ? EXIT_OK : EXIT_FAILURE;
+}
+
+async function checkPair(
+  input: { buggy: string; fixed: string; harness: string },
+  runs: number,
+  timeoutMs: number,
+  json: boolean,
+  io: CliIO,
+): Promise<number> {
   const values = { json };
   const progress = io.isTTY && !values.json;
   const done = { buggy: 0, fixed: 0 };
@@ -100,7 +154,12 @@ async function checkPair(input: { buggy: string; fixed: string; harness: string 
 }
 
 async function verifyCatalogVerb(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseVerbArgs("verify", argv, { runs: { type: "string" }, only: { type: "string" }, "timeout-ms": { type: "string" } }, false);
+  const { values } = parseVerbArgs(
+    "verify",
+    argv,
+    { runs: { type: "string" }, only: { type: "string" }, "timeout-ms": { type: "string" } },
+    false,
+  );
   const runs = intOption(values.runs, "runs", 5);
   const timeoutMs = intOption(values["timeout-ms"], "timeout-ms", 8_000, 100, MAX_JOB_TIMEOUT_MS);
   let entries: readonly CatalogEntry[] = catalog;
@@ -115,7 +174,9 @@ async function verifyCatalogVerb(argv: string[], io: CliIO): Promise<number> {
     },
   });
   if (values.json) {
-    io.stdout(JSON.stringify({ ok: report.ok, runs: report.runs, unexpected: report.unexpected, entries: report.entries.map(checkJson) }) + "\n");
+    io.stdout(
+      JSON.stringify({ ok: report.ok, runs: report.runs, unexpected: report.unexpected, entries: report.entries.map(checkJson) }) + "\n",
+    );
   } else {
     const width = Math.max(...report.entries.map((c) => c.id.length));
     io.stdout(`Catalog: ${report.entries.length} entries, ${runs} runs per side\n`);
@@ -126,7 +187,11 @@ async function verifyCatalogVerb(argv: string[], io: CliIO): Promise<number> {
           `buggy ${v.buggyFailures}/${v.buggy.runs} fixed ${v.fixedFailures}/${v.fixed.runs}  ${v.reason}\n`,
       );
     }
-    io.stdout(report.ok ? "Every reference pair is valid and every false friend invalid.\n" : `Unexpected verdicts: ${report.unexpected.join(", ")}\n`);
+    io.stdout(
+      report.ok
+        ? "Every reference pair is valid and every false friend invalid.\n"
+        : `Unexpected verdicts: ${report.unexpected.join(", ")}\n`,
+    );
   }
   return report.ok ? EXIT_OK : EXIT_FAILURE;
 }
@@ -144,7 +209,13 @@ function readSource(path: string, option: string): string {
 }
 
 function pairJson(v: PairVerdict) {
-  const side = (s: PairVerdict["buggy"]) => ({ runs: s.runs, failures: s.failures, failureRate: s.failureRate, problem: s.problem, outcomes: s.outcomes });
+  const side = (s: PairVerdict["buggy"]) => ({
+    runs: s.runs,
+    failures: s.failures,
+    failureRate: s.failureRate,
+    problem: s.problem,
+    outcomes: s.outcomes,
+  });
   return {
     verdict: v.verdict,
     reason: v.reason,
@@ -164,9 +235,19 @@ function pairJson(v: PairVerdict) {
 function checkJson(c: CatalogCheck) {
   const v = c.verdict;
   return {
-    id: c.id, kind: c.kind, category: c.category, expected: c.expected, ok: c.ok,
-    verdict: v.verdict, reason: v.reason, code: v.code, runs: v.runs,
-    buggyFailures: v.buggyFailures, fixedFailures: v.fixedFailures, buggyFailureRate: v.buggyFailureRate, fixedFailureRate: v.fixedFailureRate,
+    id: c.id,
+    kind: c.kind,
+    category: c.category,
+    expected: c.expected,
+    ok: c.ok,
+    verdict: v.verdict,
+    reason: v.reason,
+    code: v.code,
+    runs: v.runs,
+    buggyFailures: v.buggyFailures,
+    fixedFailures: v.fixedFailures,
+    buggyFailureRate: v.buggyFailureRate,
+    fixedFailureRate: v.fixedFailureRate,
   };
 }
 

@@ -5,7 +5,16 @@
 import type { z } from "zod";
 import { OtpforgeError } from "../errors.js";
 import type { Data } from "../example.js";
-import { addUsage, ZERO_USAGE, type ChatMessage, type LM, type LMRequest, type LMResponse, type ResponseFormat, type Usage } from "../lm/types.js";
+import {
+  addUsage,
+  ZERO_USAGE,
+  type ChatMessage,
+  type LM,
+  type LMRequest,
+  type LMResponse,
+  type ResponseFormat,
+  type Usage,
+} from "../lm/types.js";
 import type { Fields } from "../signature/fields.js";
 import type { InferOutputs, Signature } from "../signature/signature.js";
 import { formatInputSections, PARTIAL_DEMO_PREFIX, splitDemos } from "./values.js";

@@ -5,17 +5,20 @@ import type { Data } from "../example.js";
 import type { Fields } from "../signature/fields.js";
 import type { InferOutputs, Signature } from "../signature/signature.js";
 import type { LM } from "../lm/types.js";
-import { Adapter, AdapterParseError, describeIssues, type AdapterCallOptions, type AdapterOptions, type AdapterResult, type FormatRequest, type Issue, type ParseFailure, type ParseResult } from "./adapter.js";
-import { JSONAdapter } from "./json-adapter.js";
 import {
-  enumerateFields,
-  formatValue,
-  header,
-  MISSING_FIELD,
-  outputTypeNote,
-  parseValue,
-  present,
-} from "./values.js";
+  Adapter,
+  AdapterParseError,
+  describeIssues,
+  type AdapterCallOptions,
+  type AdapterOptions,
+  type AdapterResult,
+  type FormatRequest,
+  type Issue,
+  type ParseFailure,
+  type ParseResult,
+} from "./adapter.js";
+import { JSONAdapter } from "./json-adapter.js";
+import { enumerateFields, formatValue, header, MISSING_FIELD, outputTypeNote, parseValue, present } from "./values.js";
 
 const HEADER_LINE = /^\[\[ ## (\w+) ## \]\]/;
 
@@ -35,7 +38,12 @@ export class ChatAdapter extends Adapter {
 
   // A model that cannot keep the [[ ## field ## ]] layout often manages JSON:
   // one JSONAdapter call before giving up. Its failure reports the chat attempts.
-  override async call<I extends Fields, O extends Fields>(lm: LM, sig: Signature<I, O>, request: FormatRequest, options: AdapterCallOptions = {}): Promise<AdapterResult<InferOutputs<O>>> {
+  override async call<I extends Fields, O extends Fields>(
+    lm: LM,
+    sig: Signature<I, O>,
+    request: FormatRequest,
+    options: AdapterCallOptions = {},
+  ): Promise<AdapterResult<InferOutputs<O>>> {
     try {
       return await super.call(lm, sig, request, options);
     } catch (err) {
@@ -47,7 +55,6 @@ export class ChatAdapter extends Adapter {
       }
     }
   }
-
 
   formatAnswer<I extends Fields, O extends Fields>(sig: Signature<I, O>, outputs: Data): string {
     const sections = sig.outputFields.map(

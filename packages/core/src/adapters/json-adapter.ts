@@ -11,7 +11,6 @@ import { enumerateFields, header, MISSING_FIELD, present, stripFence } from "./v
 export class JSONAdapter extends Adapter {
   readonly name = "JSONAdapter";
 
-
   formatAnswer<I extends Fields, O extends Fields>(sig: Signature<I, O>, outputs: Data): string {
     const obj: Data = {};
     for (const f of sig.outputFields) obj[f.name] = present(outputs, f.name) ? outputs[f.name] : MISSING_FIELD;
@@ -39,7 +38,11 @@ export class JSONAdapter extends Adapter {
   }
 
   override responseFormat<I extends Fields, O extends Fields>(sig: Signature<I, O>): ResponseFormat {
-    const name = sig.name.replace(/[^A-Za-z0-9_-]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 64) || "output";
+    const name =
+      sig.name
+        .replace(/[^A-Za-z0-9_-]+/g, "_")
+        .replace(/^_+|_+$/g, "")
+        .slice(0, 64) || "output";
     return { type: "json_schema", name, schema: sig.outputJSONSchema() };
   }
 

@@ -61,9 +61,7 @@ export function splitDemos(sig: Signature, demos: readonly Data[]): { partial: D
 
 /** "1. `question` (string): the question" lines. */
 export function enumerateFields(fields: readonly FieldInfo[]): string {
-  return fields
-    .map((f, i) => `${i + 1}. \`${f.name}\` (${f.typeLabel})${f.description ? `: ${f.description}` : ""}`)
-    .join("\n");
+  return fields.map((f, i) => `${i + 1}. \`${f.name}\` (${f.typeLabel})${f.description ? `: ${f.description}` : ""}`).join("\n");
 }
 
 /** What a non-text output must look like, in words. */

@@ -129,7 +129,15 @@ export async function evaluate<E extends Example<any, any>, P>(
       // No trace: DSPy's Evaluate grades without one, and metrics tell evaluation from bootstrapping by it.
       const { score, feedback } = normaliseMetric(await metric(example, prediction));
       const timing = { durationMs: performance.now() - started, latencyMs };
-      record = { example, prediction, score, ...(feedback !== undefined ? { feedback } : {}), trace, ...timing, usage: runUsage(tracker.totals(), trace) };
+      record = {
+        example,
+        prediction,
+        score,
+        ...(feedback !== undefined ? { feedback } : {}),
+        trace,
+        ...timing,
+        usage: runUsage(tracker.totals(), trace),
+      };
     } catch (error) {
       // A missing LM fails every example the same way: stop at once.
       if (error instanceof NoLMConfiguredError) {
@@ -140,7 +148,16 @@ export async function evaluate<E extends Example<any, any>, P>(
       firstError ??= error;
       trace = traceOfError(error) ?? trace;
       const durationMs = performance.now() - started;
-      record = { example, prediction, score: failureScore, error, trace, durationMs, latencyMs: latencyMs ?? durationMs, usage: runUsage(tracker.totals(), trace) };
+      record = {
+        example,
+        prediction,
+        score: failureScore,
+        error,
+        trace,
+        durationMs,
+        latencyMs: latencyMs ?? durationMs,
+        usage: runUsage(tracker.totals(), trace),
+      };
       if (errors >= maxErrors) abort ??= new EvaluationAbortedError(errors, total, maxErrors, firstError);
     }
     results[i] = record;
@@ -172,7 +189,10 @@ function normaliseMetric(value: MetricValue): { score: number; feedback?: string
   const v = typeof value === "object" && value !== null ? value : { score: value };
   const score = typeof v.score === "boolean" ? (v.score ? 1 : 0) : v.score;
   if (typeof score !== "number" || !Number.isFinite(score)) {
-    throw new OtpforgeError("INVALID_METRIC_VALUE", `The metric returned ${typeof value === "object" ? JSON.stringify(value) : String(value)}; return a finite number, a boolean, or { score, feedback }.`);
+    throw new OtpforgeError(
+      "INVALID_METRIC_VALUE",
+      `The metric returned ${typeof value === "object" ? JSON.stringify(value) : String(value)}; return a finite number, a boolean, or { score, feedback }.`,
+    );
   }
   return "feedback" in v && v.feedback !== undefined ? { score, feedback: v.feedback } : { score };
 }

@@ -24,7 +24,14 @@ export interface RunUsage {
 export function runUsage(tracked: UsageTotals, trace: Trace): RunUsage {
   if (tracked.calls > 0) {
     const { promptTokens, completionTokens, cachedTokens, calls, cacheHits } = tracked;
-    return { promptTokens, completionTokens, cachedTokens, calls, cacheHits, ...(tracked.unpricedCalls === 0 ? { costUSD: tracked.costUSD } : {}) };
+    return {
+      promptTokens,
+      completionTokens,
+      cachedTokens,
+      calls,
+      cacheHits,
+      ...(tracked.unpricedCalls === 0 ? { costUSD: tracked.costUSD } : {}),
+    };
   }
   const out: RunUsage = { promptTokens: 0, completionTokens: 0, cachedTokens: 0, calls: 0, cacheHits: 0, costUSD: 0 };
   for (const { prediction: p } of trace) {

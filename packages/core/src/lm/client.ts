@@ -7,7 +7,14 @@ import { LMConfigError } from "./errors.js";
 import { History, processHistory, formatHistory, type HistoryEntry } from "./history.js";
 import { estimateCostUSD, priceFor, unpricedNotice, type ModelPrice } from "./pricing.js";
 import type { Transport, TransportResult } from "./providers/transport.js";
-import { defaultSleep, RETRY_DEFAULTS, runWithRetries, type ClassifiedFailure, type ResolvedRetryOptions, type RetryOptions } from "./retry.js";
+import {
+  defaultSleep,
+  RETRY_DEFAULTS,
+  runWithRetries,
+  type ClassifiedFailure,
+  type ResolvedRetryOptions,
+  type RetryOptions,
+} from "./retry.js";
 import { Semaphore } from "./semaphore.js";
 import { addUsage, ZERO_USAGE, type Completion, type LM, type LMRequest, type LMResponse, type Usage } from "./types.js";
 import { recordUsage, UsageTracker, type UsageTotals } from "./usage.js";
@@ -210,13 +217,26 @@ export class LMClient implements LM {
     });
   }
 
-  #finish(req: LMRequest, completions: Completion[], usage: Usage, costUSD: number | undefined, cacheHit: boolean, started: number): LMResponse {
+  #finish(
+    req: LMRequest,
+    completions: Completion[],
+    usage: Usage,
+    costUSD: number | undefined,
+    cacheHit: boolean,
+    started: number,
+  ): LMResponse {
     const latencyMs = performance.now() - started;
     const entry: HistoryEntry = {
       timestamp: new Date().toISOString(),
       lm: this.id,
       messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-      params: { temperature: req.temperature, maxTokens: req.maxTokens, n: req.n, rolloutId: req.rolloutId, responseFormat: req.responseFormat },
+      params: {
+        temperature: req.temperature,
+        maxTokens: req.maxTokens,
+        n: req.n,
+        rolloutId: req.rolloutId,
+        responseFormat: req.responseFormat,
+      },
       completions,
       usage,
       costUSD,

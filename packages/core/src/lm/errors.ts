@@ -28,10 +28,7 @@ export class MissingAPIKeyError extends LMConfigError {
   readonly variable: string;
   constructor(lmId: string, variable: string, alternatives: readonly string[] = []) {
     const also = alternatives.length ? ` (or ${alternatives.join(" / ")})` : "";
-    super(
-      `No API key for ${lmId}: set the ${variable} environment variable${also}, or pass { apiKey } to lm().`,
-      "LM_MISSING_API_KEY",
-    );
+    super(`No API key for ${lmId}: set the ${variable} environment variable${also}, or pass { apiKey } to lm().`, "LM_MISSING_API_KEY");
     this.variable = variable;
   }
 }
@@ -65,7 +62,8 @@ export class LMRequestError extends OtpforgeError {
 
 function describeAttempt(a: AttemptRecord): string {
   const status = a.status !== undefined ? `HTTP ${a.status} ` : "";
-  const wait = a.waitMs !== undefined ? ` — retrying in ${formatMs(a.waitMs)}${a.retryAfterMs !== undefined ? " (server's retry-after)" : ""}` : "";
+  const wait =
+    a.waitMs !== undefined ? ` — retrying in ${formatMs(a.waitMs)}${a.retryAfterMs !== undefined ? " (server's retry-after)" : ""}` : "";
   return `${status}${a.kind.replace("_", " ")} after ${formatMs(a.latencyMs)}: ${a.message}${wait}`;
 }
 

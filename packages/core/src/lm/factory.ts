@@ -27,7 +27,10 @@ export interface LMSpec {
 
 export function parseLMSpec(spec: string): LMSpec {
   if (typeof spec !== "string" || !spec.trim()) {
-    throw new LMConfigError(`An LM is named "provider/model", got ${JSON.stringify(spec)}. Prefixes: ${PROVIDER_PREFIXES.join(", ")}.`, "LM_BAD_SPEC");
+    throw new LMConfigError(
+      `An LM is named "provider/model", got ${JSON.stringify(spec)}. Prefixes: ${PROVIDER_PREFIXES.join(", ")}.`,
+      "LM_BAD_SPEC",
+    );
   }
   const s = spec.trim();
   const slash = s.indexOf("/");
@@ -42,7 +45,10 @@ export function parseLMSpec(spec: string): LMSpec {
   if (provider === "ax") {
     const i = rest.indexOf("/");
     if (i <= 0 || i === rest.length - 1) {
-      throw new LMConfigError(`"${s}": Ax models are named "ax/<provider>/<model>", e.g. "ax/groq/llama-3.3-70b-versatile".`, "LM_BAD_SPEC");
+      throw new LMConfigError(
+        `"${s}": Ax models are named "ax/<provider>/<model>", e.g. "ax/groq/llama-3.3-70b-versatile".`,
+        "LM_BAD_SPEC",
+      );
     }
     return { provider: "ax", axProvider: rest.slice(0, i), model: rest.slice(i + 1) };
   }
@@ -71,8 +77,24 @@ export function lm(spec: string, options: LMOptions = {}): LMClient {
       const apiKey = options.apiKey ?? nonEmpty(env.OPENAI_API_KEY);
       if (!apiKey) throw new MissingAPIKeyError(`openai/${parsed.model}`, "OPENAI_API_KEY");
       const baseURL = options.baseURL ?? nonEmpty(env.OPENAI_BASE_URL) ?? OPENAI_DEFAULT_BASE_URL;
-      const transport = openAITransport({ apiKey, baseURL, model: parsed.model, sdkTimeoutMs, headers: options.headers, structuredOutput, maxTokensField: "max_completion_tokens" });
-      return new LMClient({ ...common, provider: "openai", model: parsed.model, baseURL, transport, secrets: [apiKey], keyVariable: "OPENAI_API_KEY" });
+      const transport = openAITransport({
+        apiKey,
+        baseURL,
+        model: parsed.model,
+        sdkTimeoutMs,
+        headers: options.headers,
+        structuredOutput,
+        maxTokensField: "max_completion_tokens",
+      });
+      return new LMClient({
+        ...common,
+        provider: "openai",
+        model: parsed.model,
+        baseURL,
+        transport,
+        secrets: [apiKey],
+        keyVariable: "OPENAI_API_KEY",
+      });
     }
     case "openai-compatible": {
       const fromEnvURL = options.baseURL === undefined ? nonEmpty(env.OPENAI_BASE_URL) : undefined;
@@ -111,13 +133,34 @@ export function lm(spec: string, options: LMOptions = {}): LMClient {
       const apiKey = options.apiKey ?? nonEmpty(env.ANTHROPIC_API_KEY);
       if (!apiKey) throw new MissingAPIKeyError(`anthropic/${parsed.model}`, "ANTHROPIC_API_KEY");
       const baseURL = options.baseURL ?? nonEmpty(env.ANTHROPIC_BASE_URL) ?? ANTHROPIC_DEFAULT_BASE_URL;
-      const transport = anthropicTransport({ apiKey, baseURL, model: parsed.model, sdkTimeoutMs, headers: options.headers, defaultMaxTokens: options.maxTokens ?? 4096, structuredOutput });
-      return new LMClient({ ...common, provider: "anthropic", model: parsed.model, baseURL, transport, secrets: [apiKey], keyVariable: "ANTHROPIC_API_KEY" });
+      const transport = anthropicTransport({
+        apiKey,
+        baseURL,
+        model: parsed.model,
+        sdkTimeoutMs,
+        headers: options.headers,
+        defaultMaxTokens: options.maxTokens ?? 4096,
+        structuredOutput,
+      });
+      return new LMClient({
+        ...common,
+        provider: "anthropic",
+        model: parsed.model,
+        baseURL,
+        transport,
+        secrets: [apiKey],
+        keyVariable: "ANTHROPIC_API_KEY",
+      });
     }
     case "ax": {
       const name = parsed.axProvider as string;
       const id = axProviderId(name);
-      if (!id) throw new UnknownProviderError(spec.trim(), `ax/${name}`, axProviderIds().map((p) => `ax/${p}/`));
+      if (!id)
+        throw new UnknownProviderError(
+          spec.trim(),
+          `ax/${name}`,
+          axProviderIds().map((p) => `ax/${p}/`),
+        );
       const vars = axKeyVariables(id);
       const apiKey = options.apiKey ?? vars.map((v) => nonEmpty(env[v])).find((v) => v !== undefined);
       const lmId = `ax/${id}/${parsed.model}`;
@@ -125,7 +168,15 @@ export function lm(spec: string, options: LMOptions = {}): LMClient {
       if (!options.baseURL && axNeedsURL(id)) {
         throw new LMConfigError(`${lmId} needs the server's base URL: pass { baseURL } to lm().`, "LM_MISSING_BASE_URL");
       }
-      const transport = axTransport({ provider: id, model: parsed.model, apiKey, baseURL: options.baseURL, sdkTimeoutMs, headers: options.headers, structuredOutput });
+      const transport = axTransport({
+        provider: id,
+        model: parsed.model,
+        apiKey,
+        baseURL: options.baseURL,
+        sdkTimeoutMs,
+        headers: options.headers,
+        structuredOutput,
+      });
       return new LMClient({
         ...common,
         provider: `ax/${id}`,

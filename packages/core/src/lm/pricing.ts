@@ -40,9 +40,17 @@ const PRICES: ReadonlyArray<[string, ModelPrice, string[]]> = [
   ["claude-opus-4", { inputPerMTok: 15, outputPerMTok: 75, cachedInputPerMTok: 1.5 }, ["claude-opus-4-20250514", "claude-opus-4-0"]],
   ["claude-sonnet-4-5", { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 }, ["claude-sonnet-4-5-20250929"]],
   ["claude-sonnet-4", { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 }, ["claude-sonnet-4-20250514", "claude-sonnet-4-0"]],
-  ["claude-3-7-sonnet", { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 }, ["claude-3-7-sonnet-20250219", "claude-3-7-sonnet-latest"]],
+  [
+    "claude-3-7-sonnet",
+    { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 },
+    ["claude-3-7-sonnet-20250219", "claude-3-7-sonnet-latest"],
+  ],
   ["claude-haiku-4-5", { inputPerMTok: 1, outputPerMTok: 5, cachedInputPerMTok: 0.1 }, ["claude-haiku-4-5-20251001"]],
-  ["claude-3-5-haiku", { inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08 }, ["claude-3-5-haiku-20241022", "claude-3-5-haiku-latest"]],
+  [
+    "claude-3-5-haiku",
+    { inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08 },
+    ["claude-3-5-haiku-20241022", "claude-3-5-haiku-latest"],
+  ],
 ];
 
 const table = new Map<string, ModelPrice>();
@@ -103,6 +111,9 @@ export function estimateCostUSD(lmId: string, usage: Usage, price: ModelPrice | 
   const cached = Math.min(usage.cachedTokens, usage.promptTokens);
   const fresh = usage.promptTokens - cached;
   const cost =
-    (fresh * price.inputPerMTok + cached * (price.cachedInputPerMTok ?? price.inputPerMTok) + usage.completionTokens * price.outputPerMTok) / 1e6;
+    (fresh * price.inputPerMTok +
+      cached * (price.cachedInputPerMTok ?? price.inputPerMTok) +
+      usage.completionTokens * price.outputPerMTok) /
+    1e6;
   return Math.round(cost * 1e9) / 1e9;
 }

@@ -65,7 +65,8 @@ type HeaderBag = { get(name: string): string | null } | Record<string, unknown>;
 export function parseRetryAfter(headers: HeaderBag | undefined | null, now = Date.now()): number | undefined {
   if (!headers) return undefined;
   const get = (name: string): string | undefined => {
-    if (typeof (headers as { get?: unknown }).get === "function") return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+    if (typeof (headers as { get?: unknown }).get === "function")
+      return (headers as { get(n: string): string | null }).get(name) ?? undefined;
     const v = (headers as Record<string, unknown>)[name];
     return typeof v === "string" ? v : Array.isArray(v) ? String(v[0]) : undefined;
   };
@@ -84,7 +85,8 @@ export function parseRetryAfter(headers: HeaderBag | undefined | null, now = Dat
 
 function headerValue(headers: HeaderBag | undefined | null, name: string): string | undefined {
   if (!headers) return undefined;
-  if (typeof (headers as { get?: unknown }).get === "function") return (headers as { get(n: string): string | null }).get(name) ?? undefined;
+  if (typeof (headers as { get?: unknown }).get === "function")
+    return (headers as { get(n: string): string | null }).get(name) ?? undefined;
   const v = (headers as Record<string, unknown>)[name];
   return typeof v === "string" ? v : undefined;
 }
@@ -97,7 +99,18 @@ export function classifyStatus(status: number, message: string, retryAfterMs?: n
   return { kind: "client_error", retryable: false, status, message };
 }
 
-const CONNECTION_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
 
 /**
  * Classifies errors thrown by the official SDKs (status + headers on API
@@ -209,7 +222,9 @@ export async function runWithRetries<T>(attempt: (signal: AbortSignal, progress:
     } catch (err) {
       if (ctx.signal?.aborted) throw ctx.signal.reason ?? err;
       cause = err;
-      failure = timedOut ? { kind: "timeout", retryable: true, message: `no response within timeoutMs=${ctx.timeoutMs}` } : ctx.classify(err);
+      failure = timedOut
+        ? { kind: "timeout", retryable: true, message: `no response within timeoutMs=${ctx.timeoutMs}` }
+        : ctx.classify(err);
     } finally {
       clearTimeout(timer);
       ctx.signal?.removeEventListener("abort", onAbort);

@@ -11,7 +11,10 @@ const reasoningField = () => z.string().describe(REASONING_DESCRIPTION);
 
 export type WithReasoning<O extends Fields> = { reasoning: z.ZodString } & O;
 
-export class ChainOfThought<I extends Fields = Fields, O extends Fields = Fields> extends Predict<I, { [K in keyof WithReasoning<O>]: WithReasoning<O>[K] }> {
+export class ChainOfThought<I extends Fields = Fields, O extends Fields = Fields> extends Predict<
+  I,
+  { [K in keyof WithReasoning<O>]: WithReasoning<O>[K] }
+> {
   /** The signature without the reasoning field. */
   readonly baseSignature: Signature<I, O>;
 

@@ -101,7 +101,9 @@ export class Predict<I extends Fields = Fields, O extends Fields = Fields> exten
         maxTokens: options.maxTokens ?? this.maxTokens,
         reasoningEffort: options.reasoningEffort ?? this.params.reasoningEffort,
         thinkingBudgetTokens: options.thinkingBudgetTokens ?? this.params.thinkingBudgetTokens,
-        ...(options.providerOptions || this.params.providerOptions ? { providerOptions: { ...this.params.providerOptions, ...options.providerOptions } } : {}),
+        ...(options.providerOptions || this.params.providerOptions
+          ? { providerOptions: { ...this.params.providerOptions, ...options.providerOptions } }
+          : {}),
         rolloutId: options.rolloutId,
         cache: options.cache,
         signal: options.signal,

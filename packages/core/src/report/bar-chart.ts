@@ -37,7 +37,9 @@ export function barChart(opts: { id: string; title: string; series: string[]; gr
   groups.forEach((g, gi) => {
     const y0 = legendH + gi * groupH;
     const label = g.note ? `${g.label} (${g.note})` : g.label;
-    parts.push(`<text x="${labelW - 8}" y="${y0 + (series.length * barH) / 2 + 4}" font-size="12" text-anchor="end">${escapeHtml(label)}</text>`);
+    parts.push(
+      `<text x="${labelW - 8}" y="${y0 + (series.length * barH) / 2 + 4}" font-size="12" text-anchor="end">${escapeHtml(label)}</text>`,
+    );
     g.values.forEach((v, si) => {
       const y = y0 + si * barH;
       const w = v === undefined ? 0 : Math.max(1, (v / max) * plotW);

@@ -15,10 +15,11 @@ export function diffView(diff: ReportDiff): string {
   const predicted = diff.ops.filter((o) => o.op === "predicted").length;
   const unit = diff.kind === "lines" ? "line" : "element";
   const count = (n: number) => `${n} ${unit}${n === 1 ? "" : "s"}`;
-  const summary = gold + predicted === 0 ? `no difference in ${unit}s` : `${count(gold)} only in gold (-), ${count(predicted)} only predicted (+)`;
+  const summary =
+    gold + predicted === 0 ? `no difference in ${unit}s` : `${count(gold)} only in gold (-), ${count(predicted)} only predicted (+)`;
   const lines: string[] = [];
   const keep = diff.kind === "lines" ? nearChanges(diff) : diff.ops.map(() => true);
-  for (let i = 0; i < diff.ops.length; ) {
+  for (let i = 0; i < diff.ops.length;) {
     if (!keep[i]) {
       let j = i;
       while (j < diff.ops.length && !keep[j]) j++;

@@ -85,7 +85,11 @@ export function renderReport(input: ReportInput): string {
   sections.push(`<h1>${escapeHtml(input.title)}</h1>`);
   if (input.split !== undefined) sections.push(`<p class="split" id="split">split: <b>${escapeHtml(input.split)}</b></p>`);
   if (input.meta) {
-    sections.push(`<p class="meta">${Object.entries(input.meta).map(([k, v]) => `<span><b>${escapeHtml(k)}</b>: ${escapeHtml(v)}</span>`).join("")}</p>`);
+    sections.push(
+      `<p class="meta">${Object.entries(input.meta)
+        .map(([k, v]) => `<span><b>${escapeHtml(k)}</b>: ${escapeHtml(v)}</span>`)
+        .join("")}</p>`,
+    );
   }
   sections.push(`<section class="overall" id="overall">${input.overall.map((o) => scoreBox(o, input)).join("")}</section>`);
   if (input.categories?.length) {
@@ -95,13 +99,19 @@ export function renderReport(input: ReportInput): string {
         title: "Score by category (0-100)",
         series: labels,
         max: 100,
-        groups: input.categories.map((c) => ({ label: c.name, note: c.n !== undefined ? `n=${c.n}` : undefined, values: labels.map((l) => c.scores[l]) })),
+        groups: input.categories.map((c) => ({
+          label: c.name,
+          note: c.n !== undefined ? `n=${c.n}` : undefined,
+          values: labels.map((l) => c.scores[l]),
+        })),
       }),
     );
   }
   for (const b of input.breakdowns ?? []) sections.push(scoreTable(b, labels));
   if (input.confusions?.length) {
-    sections.push(`<h2>Confusion of closed answers</h2><p class="meta">Rows: gold answer; columns: predicted answer; the diagonal is correct.</p>`);
+    sections.push(
+      `<h2>Confusion of closed answers</h2><p class="meta">Rows: gold answer; columns: predicted answer; the diagonal is correct.</p>`,
+    );
     input.confusions.forEach((t, i) => sections.push(confusionTable(t, i)));
   }
   if (input.candidates?.length) sections.push(candidatesChart(input.candidates));
@@ -121,9 +131,13 @@ export function renderReport(input: ReportInput): string {
 }
 
 function scoreBox(o: ReportInput["overall"][number], input: ReportInput): string {
-  const base = input.baseline !== undefined && o.label !== input.baseline ? input.overall.find((b) => b.label === input.baseline) : undefined;
+  const base =
+    input.baseline !== undefined && o.label !== input.baseline ? input.overall.find((b) => b.label === input.baseline) : undefined;
   const delta = base ? o.score - base.score : undefined;
-  const deltaText = delta === undefined ? "" : `<span class="delta">${delta >= 0 ? "+" : "−"}${Math.abs(delta).toFixed(1)} vs ${escapeHtml(base!.label)}</span>`;
+  const deltaText =
+    delta === undefined
+      ? ""
+      : `<span class="delta">${delta >= 0 ? "+" : "−"}${Math.abs(delta).toFixed(1)} vs ${escapeHtml(base!.label)}</span>`;
   const split = o.split !== undefined ? `<small>on ${escapeHtml(o.split)}</small>` : "";
   return `<div class="score" data-label="${escapeHtml(o.label)}"><span>${escapeHtml(o.label)}</span>${split}<b>${o.score.toFixed(1)}</b>${deltaText}</div>`;
 }
@@ -133,7 +147,11 @@ function candidatesChart(candidates: NonNullable<ReportInput["candidates"]>): st
   const splits = [...new Set(candidates.map((c) => c.split ?? ""))];
   const one = splits.length === 1 ? splits[0] : undefined;
   const title =
-    one === "" ? "Optimizer candidates (score 0-100; split not recorded)" : one !== undefined ? `Optimizer candidates (${one} score, 0-100)` : "Optimizer candidates (score 0-100, by the split it was measured on)";
+    one === ""
+      ? "Optimizer candidates (score 0-100; split not recorded)"
+      : one !== undefined
+        ? `Optimizer candidates (${one} score, 0-100)`
+        : "Optimizer candidates (score 0-100, by the split it was measured on)";
   return barChart({
     id: "candidates",
     title,
@@ -163,7 +181,9 @@ function runView(run: ReportRun): string {
     run.latencyMs !== undefined ? `${Math.round(run.latencyMs)} ms` : undefined,
   ].filter((x): x is string => x !== undefined);
   const parts = [
-    run.reasoning !== undefined ? `<details class="reasoning"><summary>reasoning</summary><pre>${escapeHtml(run.reasoning)}</pre></details>` : "",
+    run.reasoning !== undefined
+      ? `<details class="reasoning"><summary>reasoning</summary><pre>${escapeHtml(run.reasoning)}</pre></details>`
+      : "",
     run.raw !== undefined ? `<details class="raw"><summary>raw output</summary><pre>${escapeHtml(run.raw)}</pre></details>` : "",
   ];
   return `<span class="run-facts">${escapeHtml(facts.join(", "))}</span>${parts.join("")}`;

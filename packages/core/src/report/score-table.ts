@@ -16,7 +16,10 @@ export interface ScoreBreakdown {
 export function scoreTable(b: ScoreBreakdown, labels: readonly string[]): string {
   const head = `<tr><th>${escapeHtml(b.group)}</th><th>n</th>${labels.map((l) => `<th>${escapeHtml(l)}</th>`).join("")}</tr>`;
   const rows = b.rows
-    .map((r) => `<tr><td>${escapeHtml(r.name)}</td><td>${r.n ?? ""}</td>${labels.map((l) => `<td>${r.scores[l] === undefined ? "" : r.scores[l]!.toFixed(1)}</td>`).join("")}</tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${escapeHtml(r.name)}</td><td>${r.n ?? ""}</td>${labels.map((l) => `<td>${r.scores[l] === undefined ? "" : r.scores[l]!.toFixed(1)}</td>`).join("")}</tr>`,
+    )
     .join("");
   return `<h2>${escapeHtml(b.title)}</h2><table class="breakdown" id="${escapeHtml(b.id)}"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
 }

@@ -136,9 +136,8 @@ type BaseSchema<T extends string> = T extends `${infer E}[]`
 type StripQ<N extends string> = N extends `${infer M}?` ? Trim<M> : N;
 type Opt<N extends string, S extends z.ZodType> = N extends `${string}?` ? z.ZodOptional<S> : S;
 type FieldName<P extends string> = Trim<P> extends `${infer N}:${string}` ? StripQ<Trim<N>> : StripQ<Trim<P>>;
-type FieldSchema<P extends string> = Trim<P> extends `${infer N}:${infer T}`
-  ? Opt<Trim<N>, BaseSchema<Trim<T>>>
-  : Opt<Trim<P>, z.ZodString>;
+type FieldSchema<P extends string> =
+  Trim<P> extends `${infer N}:${infer T}` ? Opt<Trim<N>, BaseSchema<Trim<T>>> : Opt<Trim<P>, z.ZodString>;
 
 /** The zod shape a shorthand field list declares, e.g. `{ question: ZodString; k: ZodInt }`. */
 export type ShorthandFields<S extends string> = {

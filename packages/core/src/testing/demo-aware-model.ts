@@ -60,7 +60,11 @@ export function demoAwareReply(messages: readonly ChatMessage[], o: DemoAwareOpt
     answer = wrong ? o.mistake(known, fields) : right ? known.answer : unhelped();
   }
   const sections = { ...(o.extraOutputs ?? {}), [o.answerField]: answer };
-  return Object.entries(sections).map(([k, v]) => `[[ ## ${k} ## ]]\n${v}\n\n`).join("") + "[[ ## completed ## ]]";
+  return (
+    Object.entries(sections)
+      .map(([k, v]) => `[[ ## ${k} ## ]]\n${v}\n\n`)
+      .join("") + "[[ ## completed ## ]]"
+  );
 }
 
 /** demoAwareReply as an in-process LM (the fake HTTP server takes demoAwareReply directly). */

@@ -99,9 +99,7 @@ function estimateTokens(text: string): number {
 
 /** The text a ChatAdapter answer with these outputs has ([[ ## field ## ]] sections, then completed). */
 export function chatReply(outputs: Record<string, unknown>): string {
-  const sections = Object.entries(outputs).map(
-    ([k, v]) => `[[ ## ${k} ## ]]\n${typeof v === "string" ? v : JSON.stringify(v)}`,
-  );
+  const sections = Object.entries(outputs).map(([k, v]) => `[[ ## ${k} ## ]]\n${typeof v === "string" ? v : JSON.stringify(v)}`);
   return [...sections, "[[ ## completed ## ]]"].join("\n\n");
 }
 

@@ -46,7 +46,10 @@ function table(header: [string, string], rows: Array<[string, number | string]>)
 /** The fields of a record with their descriptions, read from the zod schema so the card cannot drift. */
 function schemaRows(): Array<[string, string]> {
   // Sequential records' fields, then what concurrent records add.
-  const shape = { ...traceExampleSchema.shape, ...concurrentTraceExampleSchema.shape } as Record<string, { description?: string; def?: { type?: string } }>;
+  const shape = { ...traceExampleSchema.shape, ...concurrentTraceExampleSchema.shape } as Record<
+    string,
+    { description?: string; def?: { type?: string } }
+  >;
   const described: Record<string, string> = {
     schemaVersion: "record format version",
     id: "stable id (hash of world and question)",
@@ -114,11 +117,20 @@ ${table(["field", "meaning"], schemaRows())}
 
 ## Statistics
 
-${table(["family", "examples"], countBy(examples, (e) => e.family))}
+${table(
+  ["family", "examples"],
+  countBy(examples, (e) => e.family),
+)}
 
-${table(["difficulty", "examples"], countBy(examples, (e) => e.difficulty))}
+${table(
+  ["difficulty", "examples"],
+  countBy(examples, (e) => e.difficulty),
+)}
 
-${table(["answer kind", "examples"], countBy(examples, (e) => e.answer_kind))}
+${table(
+  ["answer kind", "examples"],
+  countBy(examples, (e) => e.answer_kind),
+)}
 
 Deterministic examples (one outcome over every explored interleaving, or every run agreed): ${deterministic} of ${examples.length}.
 Concurrent examples (answered with every possible outcome): ${concurrent.length}, of which ${multi} have two or more.

@@ -4,7 +4,18 @@
 // a reader expects one. The export records its own files in a manifest;
 // `overwrite` replaces an earlier export only when the folder holds nothing
 // but what that manifest lists, and never a folder that holds the input.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, sep } from "node:path";
 import { OtpforgeError } from "@otpforge/core";
 
@@ -67,13 +78,17 @@ function refuseUnlessReplaceable(outDir: string, options: WriteExportOptions): s
     if (code === "ENOTDIR") throw new ExportError(`cannot export to ${outDir}: a part of that path is a file, not a folder`);
     throw err;
   }
-  if (!isDir) throw new ExportError(`${outDir} is a file, not a folder: an export is a folder of files and never replaces a file. Choose another --out folder.`);
+  if (!isDir)
+    throw new ExportError(
+      `${outDir} is a file, not a folder: an export is a folder of files and never replaces a file. Choose another --out folder.`,
+    );
   if (options.input && holds(outDir, options.input)) {
     throw new ExportError(`${outDir} holds the input ${options.input}: the export would replace it. Choose another --out folder.`);
   }
   const entries = listFiles(outDir);
   if (entries.length === 0) return [];
-  if (!options.overwrite) throw new ExportError(`${outDir} already exists. Choose another --out folder, or pass --overwrite to replace an earlier export there.`);
+  if (!options.overwrite)
+    throw new ExportError(`${outDir} already exists. Choose another --out folder, or pass --overwrite to replace an earlier export there.`);
   const own = readManifest(outDir);
   if (!own) {
     throw new ExportError(
@@ -134,7 +149,16 @@ function readManifest(dir: string): string[] | undefined {
  */
 function removeEarlierExport(outDir: string, own: readonly string[]): void {
   for (const rel of [...own, EXPORT_MANIFEST]) rmSync(join(outDir, rel), { force: true });
-  const dirs = [...new Set(own.flatMap((rel) => rel.split("/").slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join("/"))))];
+  const dirs = [
+    ...new Set(
+      own.flatMap((rel) =>
+        rel
+          .split("/")
+          .slice(0, -1)
+          .map((_, i, parts) => parts.slice(0, i + 1).join("/")),
+      ),
+    ),
+  ];
   try {
     for (const rel of dirs.sort((a, b) => b.length - a.length)) rmdirSync(join(outDir, rel));
     rmdirSync(outDir);

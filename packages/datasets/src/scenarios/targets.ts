@@ -14,12 +14,26 @@ export interface ScenarioTarget {
 }
 
 /** Every reference anti-pattern of the catalog (false friends are no target: they are not bugs). */
-export const SCENARIO_TARGETS: readonly ScenarioTarget[] = Object.freeze(referencePairs.map((e) => ({ id: e.id, category: e.category, antiPattern: e.antiPattern })));
+export const SCENARIO_TARGETS: readonly ScenarioTarget[] = Object.freeze(
+  referencePairs.map((e) => ({ id: e.id, category: e.category, antiPattern: e.antiPattern })),
+);
 
 export const SETTINGS: readonly string[] = Object.freeze([
-  "a bank's account balances", "a warehouse inventory", "a chat room service", "a background job queue", "an API rate limiter",
-  "a multiplayer game lobby", "a sensor reading aggregator", "a shopping cart", "a URL shortener's cache", "a ticket booking system",
-  "a metrics collector", "a collaborative document session", "a payment gateway client", "a feature-flag service", "a print spooler",
+  "a bank's account balances",
+  "a warehouse inventory",
+  "a chat room service",
+  "a background job queue",
+  "an API rate limiter",
+  "a multiplayer game lobby",
+  "a sensor reading aggregator",
+  "a shopping cart",
+  "a URL shortener's cache",
+  "a ticket booking system",
+  "a metrics collector",
+  "a collaborative document session",
+  "a payment gateway client",
+  "a feature-flag service",
+  "a print spooler",
   "a parking garage's free spaces",
 ]);
 
@@ -29,7 +43,11 @@ export function targetInput(target: ScenarioTarget, setting: string): string {
 }
 
 /** Attempt i's target and setting: targets in turn (a seeded order), settings drawn per attempt. */
-export function attemptTarget(targets: readonly ScenarioTarget[], random: Rng, attempt: number): { target: ScenarioTarget; setting: string } {
+export function attemptTarget(
+  targets: readonly ScenarioTarget[],
+  random: Rng,
+  attempt: number,
+): { target: ScenarioTarget; setting: string } {
   const order = random.fork("order").shuffle([...targets]);
   const target = order[attempt % order.length]!;
   const setting = SETTINGS[random.fork(`setting-${attempt}`).int(0, SETTINGS.length - 1)]!;

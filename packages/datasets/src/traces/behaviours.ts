@@ -140,7 +140,11 @@ const behaviours: Behaviour[] = [
     tag: "log",
     states: ["int", "list"],
     clauses: (p) => [
-      info(p.state === "int" ? def("handle_info({:log, n}, state)", ["{:noreply, state + n}"]) : def("handle_info({:log, item}, state)", ["{:noreply, [item | state]}"])),
+      info(
+        p.state === "int"
+          ? def("handle_info({:log, n}, state)", ["{:noreply, state + n}"])
+          : def("handle_info({:log, item}, state)", ["{:noreply, [item | state]}"]),
+      ),
     ],
     describe: (p) => (p.state === "int" ? "adds n to the state" : "puts item at the head of the list"),
   },
@@ -187,7 +191,9 @@ const behaviours: Behaviour[] = [
     describe: (_p, h) =>
       h.kind === "ask_call"
         ? `calls ${h.target} with msg (timeout ${h.timeout} ms) inside its own handle_call and replies with the answer` +
-          (h.safe ? "; an exit of that call is caught and the reply is :unavailable" : "; an exit of that call is not caught and kills the process")
+          (h.safe
+            ? "; an exit of that call is caught and the reply is :unavailable"
+            : "; an exit of that call is not caught and kills the process")
         : "",
   },
   {
@@ -196,7 +202,12 @@ const behaviours: Behaviour[] = [
     tag: "sync",
     states: ["int", "list"],
     clauses: (_p, h) => [
-      cast(def("handle_cast({:sync, msg}, state)", [`GenServer.call(${target(h)}, msg, ${h.kind === "sync_cast" ? h.timeout : 5000})`, "{:noreply, state}"])),
+      cast(
+        def("handle_cast({:sync, msg}, state)", [
+          `GenServer.call(${target(h)}, msg, ${h.kind === "sync_cast" ? h.timeout : 5000})`,
+          "{:noreply, state}",
+        ]),
+      ),
     ],
     describe: (_p, h) =>
       h.kind === "sync_cast"
@@ -210,7 +221,11 @@ const behaviours: Behaviour[] = [
     states: ["int", "list"],
     clauses: (p, h) => [
       cast(def("handle_cast(:watch, state)", [`Process.monitor(${target(h)})`, "{:noreply, state}"])),
-      info(def("handle_info({:DOWN, _ref, :process, _object, _reason}, state)", [p.state === "int" ? "{:noreply, state + 1}" : "{:noreply, [:down | state]}"])),
+      info(
+        def("handle_info({:DOWN, _ref, :process, _object, _reason}, state)", [
+          p.state === "int" ? "{:noreply, state + 1}" : "{:noreply, [:down | state]}",
+        ]),
+      ),
     ],
     describe: (p, h) =>
       `monitors ${target(h)}; each :DOWN message ${p.state === "int" ? "adds 1 to the state" : "puts :down at the head of the list"}`,

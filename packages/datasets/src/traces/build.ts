@@ -132,10 +132,16 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   const nConcurrent = concurrentTarget(opts.n, opts.concurrentShare);
   const existing = opts.existing ?? [];
   const existingConcurrent = existing.filter(isConcurrentRecord);
-  const sequential = await buildSequential({ ...opts, n: opts.n - nConcurrent, existing: existing.filter((e): e is TraceExample => !isConcurrentRecord(e)) });
+  const sequential = await buildSequential({
+    ...opts,
+    n: opts.n - nConcurrent,
+    existing: existing.filter((e): e is TraceExample => !isConcurrentRecord(e)),
+  });
   if (nConcurrent === 0 && existingConcurrent.length === 0) return sequential;
   if (!opts.runner.pool && existingConcurrent.length < nConcurrent) {
-    throw new WorldRunError("concurrent worlds are explored on the BEAM pool: build the runner with poolRunner(pool), or pass concurrentShare 0");
+    throw new WorldRunError(
+      "concurrent worlds are explored on the BEAM pool: build the runner with poolRunner(pool), or pass concurrentShare 0",
+    );
   }
   const counters: ConcurrentWorldCounters = { run: 0, incomplete: 0, unreadable: 0, failed: 0, duplicates: 0 };
   let concurrent: ConcurrentTraceExample[] = existingConcurrent;
@@ -165,7 +171,9 @@ export async function buildTraceDataset(opts: TraceDatasetOptions): Promise<Trac
   };
 }
 
-async function buildSequential(opts: TraceDatasetOptions & { existing: readonly TraceExample[] }): Promise<TraceDatasetResult & { examples: TraceExample[] }> {
+async function buildSequential(
+  opts: TraceDatasetOptions & { existing: readonly TraceExample[] },
+): Promise<TraceDatasetResult & { examples: TraceExample[] }> {
   const seed = String(opts.seed);
   const families = opts.families?.length ? [...opts.families] : [...FAMILIES];
   const runs = opts.runs ?? 5;
@@ -182,7 +190,10 @@ async function buildSequential(opts: TraceDatasetOptions & { existing: readonly 
   const start = existing.length ? Math.max(...existing.map((e) => e.provenance.worldIndex)) + 1 : 0;
   const maxWorlds = opts.maxWorlds ?? Math.max(200, 40 * opts.n);
   const counters = { run: 0, duplicates: 0, disagreeing: 0, failed: 0, busy: 0, incomplete: 0 };
-  if (explore && !opts.runner.explore) throw new WorldRunError("observation \"explore\" needs a runner that can explore (the BEAM pool's poolRunner); a plain `elixir` runner can only do \"runs\"");
+  if (explore && !opts.runner.explore)
+    throw new WorldRunError(
+      'observation "explore" needs a runner that can explore (the BEAM pool\'s poolRunner); a plain `elixir` runner can only do "runs"',
+    );
   const bounds = { ...DEFAULT_WORLD_BOUNDS, ...opts.exploreBounds };
   const observe = (batch: PlannedWorld[]) =>
     explore ? Promise.all(batch.map((w) => exploreWorld(opts.runner, w, bounds))) : observeWorlds(opts.runner, batch);
@@ -206,7 +217,11 @@ async function buildSequential(opts: TraceDatasetOptions & { existing: readonly 
     const addedHere = () => examples.length - existing.length;
     const perWorld = counters.run > 0 ? Math.max(0.5, addedHere() / counters.run) : 2;
     const stillNeeded = () => (opts.n - examples.length) / perWorld;
-    while (inflight.size < Math.max(2, opts.runner.parallelism * 2) && nextBatch < end && (inflight.size < 1 || worldsInFlight < stillNeeded() + opts.runner.parallelism)) {
+    while (
+      inflight.size < Math.max(2, opts.runner.parallelism * 2) &&
+      nextBatch < end &&
+      (inflight.size < 1 || worldsInFlight < stillNeeded() + opts.runner.parallelism)
+    ) {
       // Smaller batches near the end: less work launched that will not be needed.
       const size = Math.max(1, Math.min(batchSize, Math.ceil(stillNeeded() / opts.runner.parallelism)));
       const batch: PlannedWorld[] = [];
@@ -221,7 +236,7 @@ async function buildSequential(opts: TraceDatasetOptions & { existing: readonly 
   let consecutiveFailures = 0;
   progress();
   try {
-    for (let b = start; b < end && !tracker.full(); ) {
+    for (let b = start; b < end && !tracker.full();) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? new Error("aborted");
       launch();
       const batch = plans.get(b) as PlannedWorld[];
@@ -243,7 +258,16 @@ async function buildSequential(opts: TraceDatasetOptions & { existing: readonly 
         if (r instanceof WorldRunError && consecutiveFailures >= MAX_CONSECUTIVE_FAILURES) {
           throw new WorldRunError(`${consecutiveFailures} worlds in a row could not be observed; the last said: ${r.message}`);
         }
-        const accepted = acceptWorld(batch[k], results[k], { seed, families, perWorld, tracker, usedWorlds, counters, versions, races: opts.races ?? false });
+        const accepted = acceptWorld(batch[k], results[k], {
+          seed,
+          families,
+          perWorld,
+          tracker,
+          usedWorlds,
+          counters,
+          versions,
+          races: opts.races ?? false,
+        });
         if (accepted.length > 0) {
           examples.push(...accepted);
           await opts.onAccepted?.(accepted);
@@ -313,10 +337,14 @@ function acceptWorld(plan: PlannedWorld, result: WorldObservation | WorldRunErro
   // Two rounds over the families, furthest from their quota first (ties in the
   // configured order): a world gives at most two questions of one family.
   for (let round = 0; round < 2; round++) {
-    const order = [...ctx.families].sort((a, b) => ctx.tracker.need(b) - ctx.tracker.need(a) || ctx.families.indexOf(a) - ctx.families.indexOf(b));
+    const order = [...ctx.families].sort(
+      (a, b) => ctx.tracker.need(b) - ctx.tracker.need(a) || ctx.families.indexOf(a) - ctx.families.indexOf(b),
+    );
     for (const family of order) {
       if (chosen.length >= ctx.perWorld) break;
-      const pick = rng.shuffle(all.filter((c) => c.spec.family === family && !chosen.includes(c))).find((c) => ctx.tracker.canAccept(family, c.answer));
+      const pick = rng
+        .shuffle(all.filter((c) => c.spec.family === family && !chosen.includes(c)))
+        .find((c) => ctx.tracker.canAccept(family, c.answer));
       if (!pick) continue;
       ctx.tracker.add(family, pick.answer);
       chosen.push(pick);

@@ -36,11 +36,17 @@ function readIfThere(path: string): string {
 /** Parses JSONL trace records; `tolerateTornTail` drops an unfinished last line (an interrupted append). */
 export function parseTraceRecords(text: string, source: string, tolerateTornTail = false): TraceDatasetRecord[] {
   const out: TraceDatasetRecord[] = [];
-  const invalid = (line: number) => new TraceFileError(`${source}:${line}: not valid JSON. A trace dataset has one JSON record per line; remove the line or write to another file.`);
+  const invalid = (line: number) =>
+    new TraceFileError(
+      `${source}:${line}: not valid JSON. A trace dataset has one JSON record per line; remove the line or write to another file.`,
+    );
   for (const { line, value } of jsonLines(text, { invalid, tolerateTornTail })) {
     const parsed = recordSchemaFor(value).safeParse(value);
     if (!parsed.success) {
-      const issues = parsed.error.issues.slice(0, 3).map((x) => `${x.path.join(".") || "(record)"}: ${x.message}`).join("; ");
+      const issues = parsed.error.issues
+        .slice(0, 3)
+        .map((x) => `${x.path.join(".") || "(record)"}: ${x.message}`)
+        .join("; ");
       throw new TraceFileError(`${source}:${line}: not a trace example of this version (${issues}). Write to another file.`);
     }
     out.push(parsed.data);
@@ -58,7 +64,8 @@ export function parseTraceRecords(text: string, source: string, tolerateTornTail
 export function readTraceDataset(path: string): { examples: TraceExample[]; concurrent: ConcurrentTraceExample[]; fromCheckpoint: number } {
   const main = parseTraceRecords(readIfThere(path), path);
   const checkpoint = parseTraceRecords(readIfThere(partialPath(path)), partialPath(path), true);
-  const lastOf = (concurrent: boolean) => Math.max(-1, ...checkpoint.filter((e) => isConcurrentRecord(e) === concurrent).map((e) => e.provenance.worldIndex));
+  const lastOf = (concurrent: boolean) =>
+    Math.max(-1, ...checkpoint.filter((e) => isConcurrentRecord(e) === concurrent).map((e) => e.provenance.worldIndex));
   const last = { seq: lastOf(false), conc: lastOf(true) };
   const partial = checkpoint.filter((e) => e.provenance.worldIndex !== (isConcurrentRecord(e) ? last.conc : last.seq));
   const seen = new Set(main.map((e) => e.id));
@@ -83,17 +90,19 @@ export function readGenerationOptions(path: string): TraceGenerationOptions | un
   try {
     const o = JSON.parse(text) as Partial<TraceGenerationOptions>;
     // (Files from before the explorer observed every world were made from runs.)
-    if (typeof o.seed === "string" && typeof o.n === "number" && Array.isArray(o.families) && typeof o.runs === "number") return { observation: "runs", concurrentShare: 0, maxSchedules: 1000, ...o } as TraceGenerationOptions;
+    if (typeof o.seed === "string" && typeof o.n === "number" && Array.isArray(o.families) && typeof o.runs === "number")
+      return { observation: "runs", concurrentShare: 0, maxSchedules: 1000, ...o } as TraceGenerationOptions;
   } catch {
     // reported below
   }
-  throw new TraceFileError(`${optionsPath(path)} is not the options file of a trace dataset: restore it, or delete it (the records are still checked against the options)`);
+  throw new TraceFileError(
+    `${optionsPath(path)} is not the options file of a trace dataset: restore it, or delete it (the records are still checked against the options)`,
+  );
 }
 
 export function serializeTraceRecords(examples: readonly TraceDatasetRecord[]): string {
   return examples.map((e) => JSON.stringify(e)).join("\n") + (examples.length ? "\n" : "");
 }
-
 
 /**
  * The checkpoint of a running session: every accepted record is appended to
@@ -102,7 +111,10 @@ export function serializeTraceRecords(examples: readonly TraceDatasetRecord[]): 
  */
 export class TraceDatasetWriter {
   /** `options` are recorded beside the file before any record is written, so that even an interrupted session's checkpoint is resumed only under them. */
-  constructor(readonly path: string, options?: TraceGenerationOptions) {
+  constructor(
+    readonly path: string,
+    options?: TraceGenerationOptions,
+  ) {
     mkdirSync(dirname(path), { recursive: true });
     if (options) writeFileAtomicSync(optionsPath(path), JSON.stringify(options, null, 2) + "\n");
   }

@@ -4,23 +4,42 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderLit } from "@otpforge/otp-signatures";
+import type { Preload } from "@otpforge/beam";
 import type { QuestionSpec } from "./questions/spec.js";
 import { SUPERVISOR_MODULE } from "./render-code.js";
 import type { World } from "./world.js";
 
-const elixirDir = join(dirname(fileURLToPath(import.meta.url)), "elixir");
+// The package's Elixir lives in priv/traces/ (one level above both src/ and dist/).
+const elixirDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "priv", "traces");
 
 let cached: Array<{ name: string; source: string }> | undefined;
 
 /**
- * TraceWorld.Driver and TraceWorld.Observe (the observation code every run and
- * every replay uses), plus TraceWorld.Batch and TraceWorld.Explored (generator
+ * OtpForge.Trace.Driver and OtpForge.Trace.Observe (the observation code every run and
+ * every replay uses), plus OtpForge.Trace.Batch and OtpForge.Trace.Explored (generator
  * jobs only: perturbed runs, and runs under the explorer; they encode their
  * results with the worker's OtpForge.JSON).
  */
 export function observerSources(): Array<{ name: string; source: string }> {
-  cached ??= ["driver.ex", "observe.ex", "batch.ex", "explored.ex"].map((f) => ({ name: f, source: readFileSync(join(elixirDir, f), "utf8") }));
+  cached ??= ["driver.ex", "observe.ex", "batch.ex", "explored.ex"].map((f) => ({
+    name: f,
+    source: readFileSync(join(elixirDir, f), "utf8"),
+  }));
   return cached;
+}
+
+/** The name of the trace observer's preload (see tracePreload). */
+export const TRACE_OBSERVER_PRELOAD = "otpforge.trace-observer";
+
+/**
+ * The observer as a preload for createPool({ preload: [tracePreload()] }): every world job then
+ * calls it without loading it. It is trusted (it traces processes and compiles and purges the
+ * world's modules, which the sandbox refuses), so only trusted jobs can call it, as only they do
+ * today. Under the explorer it is not controlled code in either form: a world job's controlled
+ * files are its world modules, and the observer runs as written beside them.
+ */
+export function tracePreload(): Preload {
+  return { name: TRACE_OBSERVER_PRELOAD, files: observerSources(), access: "trusted" };
 }
 
 /** The sources a replay script embeds. */
@@ -28,7 +47,7 @@ export function replaySources(): Array<{ name: string; source: string }> {
   return observerSources().filter((s) => s.name === "driver.ex" || s.name === "observe.ex");
 }
 
-/** The world as the Elixir map `TraceWorld.Driver` plays. */
+/** The world as the Elixir map `OtpForge.Trace.Driver` plays. */
 export function renderWorldTerm(world: World): string {
   const names = world.processes.map((p) => p.name);
   const initial = world.processes.map((p) => `${p.name} => ${renderLit(p.initial)}`).join(", ");

@@ -1,13 +1,20 @@
 // Observes a world under @otpforge/beam's explorer instead of in perturbed
 // real-time runs: the world's modules are the job's controlled files (every
 // send, cast, call and callback of theirs is a choice point), System is the
-// trusted driver with a virtual clock (TraceWorld.Explored), and each
+// trusted driver with a virtual clock (OtpForge.Trace.Explored), and each
 // schedule's outcome is that run's whole observation. Every schedule giving the
 // same observation proves the world deterministic; no timing margin or busy
 // machine can change which worlds are kept.
 import { z } from "zod";
 import { renderSpec, renderWorldTerm } from "./driver-input.js";
-import { observerBinaries, observedEventSchema, orderSensitive, WorldRunError, type RunObservation, type WorldObservation } from "./observe-world.js";
+import {
+  observerPrelude,
+  observedEventSchema,
+  orderSensitive,
+  WorldRunError,
+  type RunObservation,
+  type WorldObservation,
+} from "./observe-world.js";
 import type { BatchItem } from "./replay.js";
 import { renderModules } from "./render-code.js";
 import type { ElixirRunner } from "./runner.js";
@@ -46,14 +53,14 @@ function moduleFile(name: string): string {
 export async function exploreJob(runner: ElixirRunner, item: BatchItem, bounds: WorldExploreBounds) {
   const modules = renderModules(item.world).map((m) => ({ name: moduleFile(m.name), source: m.source }));
   const script = [
-    await observerBinaries(runner),
+    await observerPrelude(runner),
     // Crash reports are expected here (many per exploration); the worker restores the level after the job.
     "Logger.configure(level: :none)",
     "",
     "defmodule Scenario do",
     "  def run do",
     `    world = ${renderWorldTerm(item.world).split("\n").join("\n    ")}`,
-    `    TraceWorld.Explored.run(world, [${item.specs.map(renderSpec).join(", ")}])`,
+    `    OtpForge.Trace.Explored.run(world, [${item.specs.map(renderSpec).join(", ")}])`,
     "  end",
     "end",
     "",
@@ -62,7 +69,11 @@ export async function exploreJob(runner: ElixirRunner, item: BatchItem, bounds: 
 }
 
 /** Explores one world; a failure (or an incomplete search) comes back as a WorldRunError in its place. */
-export async function exploreWorld(runner: ElixirRunner, item: BatchItem, bounds: WorldExploreBounds = DEFAULT_WORLD_BOUNDS): Promise<ExploredWorld | WorldRunError> {
+export async function exploreWorld(
+  runner: ElixirRunner,
+  item: BatchItem,
+  bounds: WorldExploreBounds = DEFAULT_WORLD_BOUNDS,
+): Promise<ExploredWorld | WorldRunError> {
   if (!runner.explore) return new WorldRunError("this runner cannot explore interleavings (a plain `elixir` runner); use the BEAM pool");
   const result = await runner.explore(await exploreJob(runner, item, bounds));
   if (!result.ok) return new WorldRunError(result.message);
@@ -77,7 +88,8 @@ export async function exploreWorld(runner: ElixirRunner, item: BatchItem, bounds
     if (!text) return new WorldRunError(`a schedule did not end with an observation: ${o.outcome.slice(0, 300)}`);
     const base64 = text[1].replace(/[", ]/g, "").replace(/=+$/, "");
     const obs = observationSchema.safeParse(JSON.parse(Buffer.from(base64, "base64").toString("utf8")));
-    if (!obs.success || obs.data.answers.length !== item.specs.length) return new WorldRunError("a schedule's observation has an unexpected shape");
+    if (!obs.success || obs.data.answers.length !== item.specs.length)
+      return new WorldRunError("a schedule's observation has an unexpected shape");
     runs.push({ ...obs.data, lag: 0 });
   }
   if (runs.length === 0) return new WorldRunError("the exploration reached no outcome");

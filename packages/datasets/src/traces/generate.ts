@@ -5,7 +5,19 @@ import { Rng } from "@otpforge/core";
 import { behaviour, findHandler, type Callback } from "./behaviours.js";
 import { messageTag } from "@otpforge/otp-signatures";
 import { roundUpEven, stimulusTiming, UNIT_MS } from "./timing.js";
-import { atom, tuple, worldSchema, WORLD_SCHEMA_VERSION, type Difficulty, type Handler, type Lit, type ProcessSpec, type Step, type SupervisorSpec, type World } from "./world.js";
+import {
+  atom,
+  tuple,
+  worldSchema,
+  WORLD_SCHEMA_VERSION,
+  type Difficulty,
+  type Handler,
+  type Lit,
+  type ProcessSpec,
+  type Step,
+  type SupervisorSpec,
+  type World,
+} from "./world.js";
 
 export interface TraceKnobs {
   /** Number of GenServers, inclusive range (2..6). */
@@ -24,9 +36,33 @@ export interface TraceKnobs {
 }
 
 export const DIFFICULTY_KNOBS: Record<Difficulty, TraceKnobs> = {
-  easy: { processes: [2, 2], steps: [3, 5], callDepth: 1, crashProbability: 0.25, timerProbability: 0.2, supervisorProbability: 0.5, races: false },
-  medium: { processes: [2, 4], steps: [4, 7], callDepth: 2, crashProbability: 0.35, timerProbability: 0.3, supervisorProbability: 0.6, races: false },
-  hard: { processes: [3, 6], steps: [6, 10], callDepth: 3, crashProbability: 0.4, timerProbability: 0.35, supervisorProbability: 0.7, races: false },
+  easy: {
+    processes: [2, 2],
+    steps: [3, 5],
+    callDepth: 1,
+    crashProbability: 0.25,
+    timerProbability: 0.2,
+    supervisorProbability: 0.5,
+    races: false,
+  },
+  medium: {
+    processes: [2, 4],
+    steps: [4, 7],
+    callDepth: 2,
+    crashProbability: 0.35,
+    timerProbability: 0.3,
+    supervisorProbability: 0.6,
+    races: false,
+  },
+  hard: {
+    processes: [3, 6],
+    steps: [6, 10],
+    callDepth: 3,
+    crashProbability: 0.4,
+    timerProbability: 0.35,
+    supervisorProbability: 0.7,
+    races: false,
+  },
 };
 
 const INT_NAMES = ["Counter", "Meter", "Tally", "Gauge", "Score", "Total", "Balance"];
@@ -79,7 +115,13 @@ function makeProcesses(rng: Rng, k: TraceKnobs): ProcessSpec[] {
     if (rng.chance(k.timerProbability * 0.6)) handlers.push({ kind: "later_call" });
     if (rng.chance(k.crashProbability * 0.4)) handlers.push({ kind: "stop_cast", reason: rng.chance(0.7) ? "normal" : "shutdown" });
     const restart = rng.pick(["permanent", "permanent", "permanent", "transient", "transient", "temporary"] as const);
-    procs.push({ name, state: isInt ? "int" : "list", initial: isInt ? rng.pick([0, 0, 0, 1, 5, 10]) : rng.chance(0.7) ? [] : [atom("x")], restart, handlers });
+    procs.push({
+      name,
+      state: isInt ? "int" : "list",
+      initial: isInt ? rng.pick([0, 0, 0, 1, 5, 10]) : rng.chance(0.7) ? [] : [atom("x")],
+      restart,
+      handlers,
+    });
   }
   addInteractions(rng, k, procs);
   return procs;
@@ -87,7 +129,8 @@ function makeProcesses(rng: Rng, k: TraceKnobs): ProcessSpec[] {
 
 function intHandlers(rng: Rng, k: TraceKnobs): Handler[] {
   const hs: Handler[] = [];
-  if (rng.chance(0.75)) hs.push(rng.chance(k.crashProbability) ? { kind: "add_cast", limit: rng.pick([5, 8, 10, 15]) } : { kind: "add_cast" });
+  if (rng.chance(0.75))
+    hs.push(rng.chance(k.crashProbability) ? { kind: "add_cast", limit: rng.pick([5, 8, 10, 15]) } : { kind: "add_cast" });
   if (hs.length === 0 || rng.chance(0.35)) hs.push({ kind: "add_call" });
   if (rng.chance(0.8)) hs.push({ kind: "get_call" });
   if (rng.chance(0.25)) hs.push({ kind: "double_cast" });
@@ -120,7 +163,12 @@ function addInteractions(rng: Rng, k: TraceKnobs, procs: ProcessSpec[]): void {
     }
     if (rng.chance(0.5) && timeouts.length > 0) {
       const toSelf = rng.chance(k.crashProbability * 0.25);
-      p.handlers.push({ kind: "ask_call", target: toSelf ? p.name : rng.pick(others(p)), timeout: timeouts.pop() as number, safe: rng.chance(0.3) });
+      p.handlers.push({
+        kind: "ask_call",
+        target: toSelf ? p.name : rng.pick(others(p)),
+        timeout: timeouts.pop() as number,
+        safe: rng.chance(0.3),
+      });
       askers.push(p);
     }
     if (rng.chance(0.25)) p.handlers.push({ kind: "watch_cast", target: rng.pick(others(p)) });
@@ -216,7 +264,13 @@ function opOf(cb: Callback): "call" | "cast" | "send" {
   return cb === "info" ? "send" : cb;
 }
 
-function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], supervisor: SupervisorSpec | null, draw: Draw): { schedule: Step[]; endAt: number } {
+function makeSchedule(
+  rng: Rng,
+  k: TraceKnobs,
+  procs: ProcessSpec[],
+  supervisor: SupervisorSpec | null,
+  draw: Draw,
+): { schedule: Step[]; endAt: number } {
   const n = rng.int(k.steps[0], k.steps[1]);
   const steps: Step[] = [];
   let clock = 0;
@@ -246,7 +300,11 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], supervisor:
       const supervised = procs.filter((q) => supervisor?.children.includes(q.name));
       const again = killed.filter((name) => supervisor?.children.includes(name));
       const victim =
-        again.length > 0 && rng.chance(0.5) ? again[again.length - 1] : supervised.length > 0 && rng.chance(0.7) ? rng.pick(supervised).name : p.name;
+        again.length > 0 && rng.chance(0.5)
+          ? again[again.length - 1]
+          : supervised.length > 0 && rng.chance(0.7)
+            ? rng.pick(supervised).name
+            : p.name;
       killed.push(victim);
       steps.push({ op: "kill", at: clock, target: victim, wait });
       continue;
@@ -272,7 +330,14 @@ function makeSchedule(rng: Rng, k: TraceKnobs, procs: ProcessSpec[], supervisor:
   if (steps.length === 0) {
     const p = procs[0];
     const h = p.handlers[0];
-    steps.push({ op: opOf(behaviour(h.kind).callback), at: 0, target: p.name, msg: messageFor(rng, draw, k, procs, p, h, 1), via: "name", wait: true });
+    steps.push({
+      op: opOf(behaviour(h.kind).callback),
+      at: 0,
+      target: p.name,
+      msg: messageFor(rng, draw, k, procs, p, h, 1),
+      via: "name",
+      wait: true,
+    });
   }
   const last = Math.max(clock, ...moments);
   const endAt = moments.length > 0 ? roundUpEven(last + UNIT_MS) : clock;

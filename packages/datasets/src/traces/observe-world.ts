@@ -3,7 +3,7 @@
 // event log was identical.
 import { z } from "zod";
 import { OtpforgeError } from "@otpforge/core";
-import { observerSources } from "./driver-input.js";
+import { observerSources, TRACE_OBSERVER_PRELOAD } from "./driver-input.js";
 import { renderBatchScript, type BatchItem } from "./replay.js";
 import type { ElixirRunner } from "./runner.js";
 import type { World } from "./world.js";
@@ -81,7 +81,9 @@ export function orderSensitive(world: World, events: readonly ObservedEvent[]): 
   for (const seg of segs) {
     const abnormal = events.filter((e) => e.seg === seg && e.type === "exit" && children.has(e.proc) && !ORDERLY_EXITS.has(e.reason ?? ""));
     if (abnormal.length < 2) continue;
-    const supervisorExited = events.some((e) => e.seg === seg && e.type === "exit" && !children.has(e.proc) && !world.processes.some((p) => p.name === e.proc));
+    const supervisorExited = events.some(
+      (e) => e.seg === seg && e.type === "exit" && !children.has(e.proc) && !world.processes.some((p) => p.name === e.proc),
+    );
     if (supervisorExited || sup.strategy !== "one_for_one") return true;
   }
   return false;
@@ -137,10 +139,18 @@ export function observerBinaries(runner: ElixirRunner): Promise<string> {
   return p;
 }
 
+/**
+ * What a world job's script starts with to have the observer: nothing on a pool that preloads it
+ * (tracePreload), else the loading of its binaries (compiled once per runner, see observerBinaries).
+ */
+export function observerPrelude(runner: ElixirRunner): Promise<string> {
+  return runner.pool?.preloads?.includes(TRACE_OBSERVER_PRELOAD) ? Promise.resolve("") : observerBinaries(runner);
+}
+
 export async function batchJob(runner: ElixirRunner, items: readonly BatchItem[]) {
   // A run lasts about endAt plus call timeouts; leave generous room on a loaded machine.
   const budget = items.reduce((sum, it) => sum + it.seeds.length * (it.world.endAt + 1_500) + 3_000, 0);
-  return { files: [], script: (await observerBinaries(runner)) + renderBatchScript(items), timeoutMs: 30_000 + budget };
+  return { files: [], script: (await observerPrelude(runner)) + renderBatchScript(items), timeoutMs: 30_000 + budget };
 }
 
 /** Observes each world of the batch; a world that failed gives a WorldRunError in its place. */
@@ -156,7 +166,9 @@ export async function observeWorlds(runner: ElixirRunner, items: readonly BatchI
   }
   const checked = batchResultSchema.safeParse(parsed);
   if (!checked.success || checked.data.length !== items.length) {
-    return items.map(() => new WorldRunError(`the batch job returned an unexpected shape: ${checked.success ? "wrong length" : checked.error.message}`));
+    return items.map(
+      () => new WorldRunError(`the batch job returned an unexpected shape: ${checked.success ? "wrong length" : checked.error.message}`),
+    );
   }
   return checked.data.map((entry, i) => {
     if ("error" in entry) return new WorldRunError(entry.error);

@@ -152,7 +152,12 @@ export interface WorldCounters {
   incomplete: number;
 }
 
-export function datasetStats(examples: readonly TraceExample[], target: number, families: readonly Family[], worlds: WorldCounters): TraceDatasetStats {
+export function datasetStats(
+  examples: readonly TraceExample[],
+  target: number,
+  families: readonly Family[],
+  worlds: WorldCounters,
+): TraceDatasetStats {
   const tracker = new BalanceTracker(target, families);
   const fam: Record<string, FamilyStats> = {};
   const violations: string[] = [];
@@ -162,10 +167,18 @@ export function datasetStats(examples: readonly TraceExample[], target: number, 
     for (const e of of) byAnswer.set(e.answer, (byAnswer.get(e.answer) ?? 0) + 1);
     const top = [...byAnswer].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
     const share = top && of.length ? top[1] / of.length : 0;
-    fam[f] = { count: of.length, quota: tracker.quotas.get(f) ?? 0, distinctAnswers: byAnswer.size, topAnswer: top ? top[0] : null, topShare: round(share) };
-    if (share > MAX_ANSWER_SHARE) violations.push(`${f}: answer ${top?.[0]} is ${Math.round(share * 100)}% of the family (max ${MAX_ANSWER_SHARE * 100}%)`);
+    fam[f] = {
+      count: of.length,
+      quota: tracker.quotas.get(f) ?? 0,
+      distinctAnswers: byAnswer.size,
+      topAnswer: top ? top[0] : null,
+      topShare: round(share),
+    };
+    if (share > MAX_ANSWER_SHARE)
+      violations.push(`${f}: answer ${top?.[0]} is ${Math.round(share * 100)}% of the family (max ${MAX_ANSWER_SHARE * 100}%)`);
     if (of.length < (tracker.quotas.get(f) ?? 0)) violations.push(`${f}: ${of.length} of ${tracker.quotas.get(f)} examples`);
-    if (share > MAX_ANSWER_SHARE && (tracker.quotas.get(f) ?? 0) < 3) violations.push(`${f}: with fewer than 3 examples a family cannot keep every answer under 40%: ask for n >= ${3 * families.length}`);
+    if (share > MAX_ANSWER_SHARE && (tracker.quotas.get(f) ?? 0) < 3)
+      violations.push(`${f}: with fewer than 3 examples a family cannot keep every answer under 40%: ask for n >= ${3 * families.length}`);
   }
   const splits: Record<Split, number> = { train: 0, dev: 0, test: 0 };
   const difficulties: Record<string, number> = {};
@@ -183,7 +196,15 @@ export function datasetStats(examples: readonly TraceExample[], target: number, 
     difficulties,
     deterministic,
     nondeterministic: examples.length - deterministic,
-    worlds: { run: worlds.run, contributing, duplicates: worlds.duplicates, disagreeing: worlds.disagreeing, failed: worlds.failed, busy: worlds.busy, incomplete: worlds.incomplete },
+    worlds: {
+      run: worlds.run,
+      contributing,
+      duplicates: worlds.duplicates,
+      disagreeing: worlds.disagreeing,
+      failed: worlds.failed,
+      busy: worlds.busy,
+      incomplete: worlds.incomplete,
+    },
     balance: { maxAnswerShare: MAX_ANSWER_SHARE, ok: violations.length === 0, violations },
   };
 }

@@ -29,7 +29,8 @@ function handlerDescription(world: World, ev: ObservedEvent): string | undefined
     const w = p.handlers.find((h) => h.kind === "watch_cast");
     return w ? behaviour(w.kind).describe(p, w) : undefined;
   }
-  if (tag === "reply_to") return "the timer armed by {:later, ms} fires: it replies to the waiting caller with the current state (GenServer.reply)";
+  if (tag === "reply_to")
+    return "the timer armed by {:later, ms} fires: it replies to the waiting caller with the current state (GenServer.reply)";
   const h = findHandler(p, ev.cb, tag);
   return h ? behaviour(h.kind).describe(p, h) : undefined;
 }
@@ -37,7 +38,10 @@ function handlerDescription(world: World, ev: ObservedEvent): string | undefined
 function stimulus(world: World, step: Step, index: number, callResults: ReadonlyMap<number, string>): string {
   const head = `Step ${index} (T=${step.at}ms): `;
   if (step.op === "kill") return `${head}System kills ${step.target} with Process.exit(pid, :kill); :kill cannot be trapped.`;
-  const to = step.via === "stale_pid" ? `the pid ${step.target} had at start (${pidVar(step.target)}), which is a dead process if ${step.target} was restarted or died` : step.target;
+  const to =
+    step.via === "stale_pid"
+      ? `the pid ${step.target} had at start (${pidVar(step.target)}), which is a dead process if ${step.target} was restarted or died`
+      : step.target;
   const msg = renderLit(step.msg);
   if (step.op === "cast") return `${head}System casts ${msg} to ${to}.`;
   if (step.op === "send") return `${head}System sends ${msg} to ${to} as a plain message.`;
@@ -62,17 +66,23 @@ function eventSentence(world: World, ev: ObservedEvent): string {
       }
       const parts: string[] = [];
       if (what) parts.push(what);
-      else if (ev.cb === "info") parts.push("no handle_info clause is defined, so the default from `use GenServer` logs it and keeps the state");
-      if (ev.before !== undefined && ev.after !== undefined) parts.push(ev.before === ev.after ? `state stays ${ev.after}` : `state ${ev.before} -> ${ev.after}`);
+      else if (ev.cb === "info")
+        parts.push("no handle_info clause is defined, so the default from `use GenServer` logs it and keeps the state");
+      if (ev.before !== undefined && ev.after !== undefined)
+        parts.push(ev.before === ev.after ? `state stays ${ev.after}` : `state ${ev.before} -> ${ev.after}`);
       if (ev.reply !== undefined) parts.push(`replies ${ev.reply}`);
       if (ev.stop !== undefined) parts.push(`returns {:stop, ${ev.stop}, state}, so the process stops`);
       return `${ev.proc} handles ${cb} ${ev.msg}${parts.length ? `: ${parts.join("; ")}` : ""}.`;
     }
     case "exit": {
-      if (ev.proc === SUPERVISOR_MODULE) return `${SUPERVISOR_MODULE} exits (${ev.reason}): it gave up after too many restarts, and its children die with it.`;
+      if (ev.proc === SUPERVISOR_MODULE)
+        return `${SUPERVISOR_MODULE} exits (${ev.reason}): it gave up after too many restarts, and its children die with it.`;
       const strategy = world.supervisor?.children.includes(ev.proc) ? world.supervisor.strategy : undefined;
       if (ev.reason === ":shutdown" && strategy && strategy !== "one_for_one") {
-        const why = strategy === "one_for_all" ? "with strategy :one_for_all, when one child dies all the others are stopped and every child restarts" : "with strategy :rest_for_one, when a child dies the children started after it are stopped and restarted with it";
+        const why =
+          strategy === "one_for_all"
+            ? "with strategy :one_for_all, when one child dies all the others are stopped and every child restarts"
+            : "with strategy :rest_for_one, when a child dies the children started after it are stopped and restarted with it";
         return `${SUPERVISOR_MODULE} stops ${ev.proc} (reason :shutdown): ${why}; its mailbox is lost.`;
       }
       return `${ev.proc} exits with reason ${ev.reason}; whatever was still in its mailbox is lost.`;
@@ -144,7 +154,9 @@ export function renderReasoning(input: ReasoningInput): string {
     out.push(`The runs did not agree: the observed answers were ${input.outcomes.join(", ")} (the steps above follow one run).`);
     out.push(`So the possible answers are ${answer}.`);
   } else if (input.outcomes) {
-    out.push(`Every run gave ${input.outcomes[0]}, but this world contains a race (steps that do not wait, or processes dying together), so other outcomes cannot be ruled out.`);
+    out.push(
+      `Every run gave ${input.outcomes[0]}, but this world contains a race (steps that do not wait, or processes dying together), so other outcomes cannot be ruled out.`,
+    );
     out.push(`So the outcomes observed are ${answer}.`);
   } else {
     out.push(conclusion(world, spec, answer));

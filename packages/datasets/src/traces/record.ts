@@ -30,7 +30,10 @@ export const provenanceSchema = z
     /** Runs whose answer equals the recorded one (for outcome sets: runs of the most frequent outcome). */
     runsAgreed: z.number().int().min(0),
     /** Present when the world was observed by exploring every interleaving (@otpforge/beam's explorer). */
-    explored: z.object({ model: z.enum(["single-node", "distributed"]), schedules: z.number().int().positive() }).strict().optional(),
+    explored: z
+      .object({ model: z.enum(["single-node", "distributed"]), schedules: z.number().int().positive() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -41,7 +41,9 @@ function startLines(world: World): string[] {
   }
   for (const p of world.processes) {
     if (sup?.children.includes(p.name)) continue;
-    lines.push(`T=0ms: System starts ${p.name}: GenServer.start(${p.name}, ${renderLit(p.initial)}, name: ${p.name}) (not linked, not supervised)`);
+    lines.push(
+      `T=0ms: System starts ${p.name}: GenServer.start(${p.name}, ${renderLit(p.initial)}, name: ${p.name}) (not linked, not supervised)`,
+    );
   }
   if (world.schedule.some((s) => s.op !== "kill" && s.via === "stale_pid")) {
     const saved = world.processes.map((p) => `${pidVar(p.name)} = Process.whereis(${p.name})`).join("; ");
@@ -55,7 +57,11 @@ export function eventLine(ev: ObservedEvent): string {
   const cb = ev.cb === "info" ? "message" : ev.cb;
   switch (ev.type) {
     case "init":
-      return ev.proc === SUPERVISOR_MODULE ? `${ev.proc} starts` : (ev.n ?? 0) === 0 ? `${ev.proc} starts with state ${ev.state}` : `${ev.proc} is restarted with state ${ev.state}`;
+      return ev.proc === SUPERVISOR_MODULE
+        ? `${ev.proc} starts`
+        : (ev.n ?? 0) === 0
+          ? `${ev.proc} starts with state ${ev.state}`
+          : `${ev.proc} is restarted with state ${ev.state}`;
     case "handle": {
       if (ev.ok === false) return `${ev.proc} crashes while handling ${cb} ${ev.msg} (${ev.reason})`;
       const parts = [`${ev.proc} handles ${cb} ${ev.msg}`];

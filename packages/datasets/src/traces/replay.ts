@@ -20,12 +20,12 @@ export function renderReplay(world: World, spec: QuestionSpec, opts: ReplayOptio
     .join("\n\n");
   const finish = opts.outcomes
     ? [
-        "answers = Enum.map(runs, fn run -> TraceWorld.Observe.answer(world, run, TraceWorld.Observe.events(world, run), spec) end)",
+        "answers = Enum.map(runs, fn run -> OtpForge.Trace.Observe.answer(world, run, OtpForge.Trace.Observe.events(world, run), spec) end)",
         'IO.puts("[" <> (answers |> Enum.uniq() |> Enum.sort() |> Enum.join(", ")) <> "]")',
       ]
-    : ["[run | _] = runs", "IO.puts(TraceWorld.Observe.answer(world, run, TraceWorld.Observe.events(world, run), spec))"];
+    : ["[run | _] = runs", "IO.puts(OtpForge.Trace.Observe.answer(world, run, OtpForge.Trace.Observe.events(world, run), spec))"];
   const busyWarning =
-    'if Enum.any?(runs, &(&1.lag_ms > TraceWorld.Driver.max_lag_ms())), do: IO.puts(:stderr, "warning: this machine was too busy to keep the schedule\'s timing margins; rerun when it is idle")';
+    'if Enum.any?(runs, &(&1.lag_ms > OtpForge.Trace.Driver.max_lag_ms())), do: IO.puts(:stderr, "warning: this machine was too busy to keep the schedule\'s timing margins; rerun when it is idle")';
   return [
     ...opts.header.map((l) => `# ${l}`),
     "# Run with plain `elixir replay.exs`; the last line printed is the observed answer.",
@@ -40,7 +40,7 @@ export function renderReplay(world: World, spec: QuestionSpec, opts: ReplayOptio
     `world = ${renderWorldTerm(world)}`,
     "",
     `spec = ${renderSpec(spec)}`,
-    `runs = TraceWorld.Driver.run_many(world, [${opts.seeds.join(", ")}])`,
+    `runs = OtpForge.Trace.Driver.run_many(world, [${opts.seeds.join(", ")}])`,
     busyWarning,
     ...finish,
     "",
@@ -64,12 +64,22 @@ export function renderBatchScript(items: readonly BatchItem[]): string {
   const entries = items.map((item) =>
     [
       "  %{",
-      `    sources: [${renderModules(item.world).map((m) => verbatim(m.source)).join(", ")}],`,
+      `    sources: [${renderModules(item.world)
+        .map((m) => verbatim(m.source))
+        .join(", ")}],`,
       `    world: ${renderWorldTerm(item.world).split("\n").join("\n    ")},`,
       `    specs: [${item.specs.map(renderSpec).join(", ")}],`,
       `    seeds: [${item.seeds.join(", ")}]`,
       "  }",
     ].join("\n"),
   );
-  return ["items = [", entries.join(",\n"), "]", "", "{:ok, json} = OtpForge.JSON.encode(TraceWorld.Batch.run(items))", "IO.iodata_to_binary(json)", ""].join("\n");
+  return [
+    "items = [",
+    entries.join(",\n"),
+    "]",
+    "",
+    "{:ok, json} = OtpForge.JSON.encode(OtpForge.Trace.Batch.run(items))",
+    "IO.iodata_to_binary(json)",
+    "",
+  ].join("\n");
 }

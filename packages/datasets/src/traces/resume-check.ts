@@ -39,8 +39,16 @@ export interface TraceGenerationOptions {
 
 /** The generation options with their defaults filled in, as they are recorded and compared. */
 export function generationOptions(o: {
-  seed: string | number; n: number; families?: readonly Family[]; difficulty?: Difficulty; observation?: "explore" | "runs"; runs?: number; questionsPerWorld?: number; races?: boolean;
-  concurrentShare?: number; concurrentBounds?: { maxSchedules?: number };
+  seed: string | number;
+  n: number;
+  families?: readonly Family[];
+  difficulty?: Difficulty;
+  observation?: "explore" | "runs";
+  runs?: number;
+  questionsPerWorld?: number;
+  races?: boolean;
+  concurrentShare?: number;
+  concurrentBounds?: { maxSchedules?: number };
 }): TraceGenerationOptions {
   return {
     seed: String(o.seed),
@@ -59,26 +67,54 @@ export function generationOptions(o: {
 /** How an option is typed on the command line, to say what to pass instead. */
 function flag(name: keyof TraceGenerationOptions, o: TraceGenerationOptions): string {
   switch (name) {
-    case "seed": return `--seed ${o.seed}`;
-    case "n": return `--n ${o.n}`;
-    case "families": return `--families ${o.families.join(",")}`;
-    case "difficulty": return o.difficulty ? `--difficulty ${o.difficulty}` : "no --difficulty (a mix)";
-    case "observation": return `--observe ${o.observation}`;
-    case "runs": return `--runs ${o.runs}`;
-    case "questionsPerWorld": return `--questions-per-world ${o.questionsPerWorld}`;
-    case "races": return o.races ? "--races" : "no --races";
-    case "concurrentShare": return `--concurrent-share ${o.concurrentShare}`;
-    case "maxSchedules": return `--max-schedules ${o.maxSchedules}`;
+    case "seed":
+      return `--seed ${o.seed}`;
+    case "n":
+      return `--n ${o.n}`;
+    case "families":
+      return `--families ${o.families.join(",")}`;
+    case "difficulty":
+      return o.difficulty ? `--difficulty ${o.difficulty}` : "no --difficulty (a mix)";
+    case "observation":
+      return `--observe ${o.observation}`;
+    case "runs":
+      return `--runs ${o.runs}`;
+    case "questionsPerWorld":
+      return `--questions-per-world ${o.questionsPerWorld}`;
+    case "races":
+      return o.races ? "--races" : "no --races";
+    case "concurrentShare":
+      return `--concurrent-share ${o.concurrentShare}`;
+    case "maxSchedules":
+      return `--max-schedules ${o.maxSchedules}`;
   }
 }
 
-const ORDER: Array<keyof TraceGenerationOptions> = ["seed", "n", "families", "difficulty", "observation", "runs", "questionsPerWorld", "races", "concurrentShare", "maxSchedules"];
+const ORDER: Array<keyof TraceGenerationOptions> = [
+  "seed",
+  "n",
+  "families",
+  "difficulty",
+  "observation",
+  "runs",
+  "questionsPerWorld",
+  "races",
+  "concurrentShare",
+  "maxSchedules",
+];
 
-function mismatch(file: string, name: keyof TraceGenerationOptions, made: TraceGenerationOptions, wanted: TraceGenerationOptions): TraceResumeError {
+function mismatch(
+  file: string,
+  name: keyof TraceGenerationOptions,
+  made: TraceGenerationOptions,
+  wanted: TraceGenerationOptions,
+): TraceResumeError {
   // The seed keeps its long-standing wording ("generated with seed S").
   const was = name === "seed" ? `seed ${made.seed}` : flag(name, made);
   const now = name === "seed" ? wanted.seed : flag(name, wanted);
-  return new TraceResumeError(`${file} was generated with ${was}, not ${now}: pass ${flag(name, made)} to complete it, or write to another --out file`);
+  return new TraceResumeError(
+    `${file} was generated with ${was}, not ${now}: pass ${flag(name, made)} to complete it, or write to another --out file`,
+  );
 }
 
 /**
@@ -89,14 +125,29 @@ function mismatch(file: string, name: keyof TraceGenerationOptions, made: TraceG
  * checked as well, so a file whose options were lost (or one written before
  * options were recorded) is still caught where its records show what made them.
  */
-export function checkResume(file: string, existing: readonly TraceExample[], recorded: TraceGenerationOptions | undefined, wanted: TraceGenerationOptions): void {
+export function checkResume(
+  file: string,
+  existing: readonly TraceExample[],
+  recorded: TraceGenerationOptions | undefined,
+  wanted: TraceGenerationOptions,
+  // Concurrent records carry their seed too; a file of another seed's concurrent worlds is not this dataset.
+  existingConcurrent: ReadonlyArray<{ provenance: { seed: string } }> = [],
+): void {
+  const otherSeed = existingConcurrent.find((e) => e.provenance.seed !== wanted.seed);
+  if (otherSeed) {
+    throw new TraceResumeError(
+      `${file} holds concurrent worlds generated with seed ${otherSeed.provenance.seed}, not ${wanted.seed}: pass --seed ${otherSeed.provenance.seed} to complete it, or write to another --out file`,
+    );
+  }
   for (const name of recorded ? ORDER : []) {
     if (JSON.stringify(recorded![name]) !== JSON.stringify(wanted[name])) throw mismatch(file, name, recorded!, wanted);
   }
   for (const e of existing) {
     const p = e.provenance;
     if (p.generatorVersion !== TRACE_GENERATOR_VERSION) {
-      throw new TraceResumeError(`${file} was made by trace generator ${p.generatorVersion}, this is ${TRACE_GENERATOR_VERSION}: write to a new file`);
+      throw new TraceResumeError(
+        `${file} was made by trace generator ${p.generatorVersion}, this is ${TRACE_GENERATOR_VERSION}: write to a new file`,
+      );
     }
     if (p.seed !== wanted.seed) throw mismatch(file, "seed", { ...wanted, seed: p.seed }, wanted);
     const observation = p.explored ? "explore" : "runs";
@@ -104,10 +155,14 @@ export function checkResume(file: string, existing: readonly TraceExample[], rec
     // (An explored record's runs are the schedules explored, not the option.)
     if (!p.explored && p.runs !== wanted.runs) throw mismatch(file, "runs", { ...wanted, runs: p.runs }, wanted);
     if (!wanted.families.includes(e.family)) {
-      throw new TraceResumeError(`${file} holds ${e.family} examples, which ${flag("families", wanted)} leaves out: pass the --families it was made with, or write to another --out file`);
+      throw new TraceResumeError(
+        `${file} holds ${e.family} examples, which ${flag("families", wanted)} leaves out: pass the --families it was made with, or write to another --out file`,
+      );
     }
     if (wanted.difficulty && e.difficulty !== wanted.difficulty) {
-      throw new TraceResumeError(`${file} holds ${e.difficulty} examples, so it was not made with ${flag("difficulty", wanted)}: pass the --difficulty it was made with (none for a mix), or write to another --out file`);
+      throw new TraceResumeError(
+        `${file} holds ${e.difficulty} examples, so it was not made with ${flag("difficulty", wanted)}: pass the --difficulty it was made with (none for a mix), or write to another --out file`,
+      );
     }
   }
 }

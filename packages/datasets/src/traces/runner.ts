@@ -46,7 +46,13 @@ export function poolRunner(pool: JobRunner, parallelism = pool.size ?? 2): Elixi
     },
     async explore(job) {
       const { controlled, maxSchedules, maxSteps } = job;
-      const r = await pool.run({ files: job.files, script: job.script, trusted: true, explore: { controlled, maxSchedules, maxSteps }, limits: { timeoutMs: job.timeoutMs } });
+      const r = await pool.run({
+        files: job.files,
+        script: job.script,
+        trusted: true,
+        explore: { controlled, maxSchedules, maxSteps },
+        limits: { timeoutMs: job.timeoutMs },
+      });
       if (r.status !== "ok") return { ok: false, message: `${r.status}: ${r.message ?? "no message"}` };
       if (r.valueJson && typeof r.valueJson === "object") return { ok: true, value: r.valueJson };
       return { ok: false, message: `the exploration returned ${r.value ?? "no value"}, expected its result` };
@@ -65,7 +71,13 @@ export function localElixirRunner(parallelism = 1, elixir = "elixir"): ElixirRun
   return {
     parallelism,
     async run(job) {
-      const source = [jsonCodecSource().source, ...job.files.map((f) => f.source), `result = (\n${job.script}\n)`, `IO.puts("\\n${RESULT_MARK}" <> result)`, ""].join("\n");
+      const source = [
+        jsonCodecSource().source,
+        ...job.files.map((f) => f.source),
+        `result = (\n${job.script}\n)`,
+        `IO.puts("\\n${RESULT_MARK}" <> result)`,
+        "",
+      ].join("\n");
       const r = await runElixirSource(source, job.timeoutMs, elixir);
       if (r.code !== 0) return { ok: false, message: `elixir exited with ${r.code}: ${lastLines(r.stderr || r.stdout)}` };
       const at = r.stdout.lastIndexOf(RESULT_MARK);
@@ -89,7 +101,11 @@ export async function runElixirSource(source: string, timeoutMs: number, elixir 
   await writeFile(file, source);
   try {
     return await new Promise((resolve, reject) => {
-      const child = spawn(elixir, [file], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "", HOME: dir, LANG: "C.UTF-8" } });
+      const child = spawn(elixir, [file], {
+        cwd: dir,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: process.env.PATH ?? "", HOME: dir, LANG: "C.UTF-8" },
+      });
       let stdout = "";
       let stderr = "";
       let timedOut = false;

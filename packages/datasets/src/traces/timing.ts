@@ -30,7 +30,13 @@ const NOTHING: StimulusTiming = { busy: 0, fires: [], moments: [] };
  * `ask` and `sync` nest calls, `schedule` and `later` arm timers. Recursion
  * ends because each hop peels one layer off the message.
  */
-export function stimulusTiming(processes: readonly ProcessSpec[], callback: Callback, target: string, msg: Lit, chain: readonly string[] = []): StimulusTiming {
+export function stimulusTiming(
+  processes: readonly ProcessSpec[],
+  callback: Callback,
+  target: string,
+  msg: Lit,
+  chain: readonly string[] = [],
+): StimulusTiming {
   const p = processes.find((q) => q.name === target);
   const h = p && findHandler(p, callback, messageTag(msg));
   if (!h) return NOTHING;

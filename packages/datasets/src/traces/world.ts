@@ -87,9 +87,36 @@ export type SupervisorSpec = z.infer<typeof supervisorSchema>;
  * `wait: false` skips the wait for quiescence after the step (a deliberate race).
  */
 export const stepSchema = z.discriminatedUnion("op", [
-  z.object({ op: z.literal("call"), at: z.number().int().min(0), target: moduleName, msg: litSchema, via: z.enum(["name", "stale_pid"]), wait: z.boolean() }).strict(),
-  z.object({ op: z.literal("cast"), at: z.number().int().min(0), target: moduleName, msg: litSchema, via: z.enum(["name", "stale_pid"]), wait: z.boolean() }).strict(),
-  z.object({ op: z.literal("send"), at: z.number().int().min(0), target: moduleName, msg: litSchema, via: z.enum(["name", "stale_pid"]), wait: z.boolean() }).strict(),
+  z
+    .object({
+      op: z.literal("call"),
+      at: z.number().int().min(0),
+      target: moduleName,
+      msg: litSchema,
+      via: z.enum(["name", "stale_pid"]),
+      wait: z.boolean(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal("cast"),
+      at: z.number().int().min(0),
+      target: moduleName,
+      msg: litSchema,
+      via: z.enum(["name", "stale_pid"]),
+      wait: z.boolean(),
+    })
+    .strict(),
+  z
+    .object({
+      op: z.literal("send"),
+      at: z.number().int().min(0),
+      target: moduleName,
+      msg: litSchema,
+      via: z.enum(["name", "stale_pid"]),
+      wait: z.boolean(),
+    })
+    .strict(),
   z.object({ op: z.literal("kill"), at: z.number().int().min(0), target: moduleName, wait: z.boolean() }).strict(),
 ]);
 export type Step = z.infer<typeof stepSchema>;

@@ -1,16 +1,16 @@
 // The design metric for optimizers and evals: score = fraction of the
 // problem's requirements that the skeleton's live tree satisfies, with
 // per-requirement feedback. Grading is by execution only; no model judges.
+import type { JobRunner } from "@otpforge/beam";
 import { Prediction, type Example, type MetricValue } from "@otpforge/core";
 import { designProblem, parseDesignProblem, type DesignProblem } from "@otpforge/otp-signatures";
 import { hashValue } from "@otpforge/core";
 import { formatDesignFeedback } from "./feedback.js";
-import type { DesignPool } from "./probe-job.js";
 import type { ProbeTiming } from "./probe-script.js";
 import { verifyDesign, type DesignVerification } from "./verify-design.js";
 
 export interface DesignMetricOptions {
-  pool: DesignPool;
+  pool: JobRunner;
   timing?: Partial<ProbeTiming>;
   /** Called with every verification (e.g. to keep records for a report). */
   onVerification?: (v: DesignVerification, example: Example) => void;
@@ -26,7 +26,8 @@ export type DesignMetric = (example: Example, prediction: unknown) => Promise<Me
  */
 export function problemOfExample(example: Example): DesignProblem {
   const data = example.data as Record<string, unknown>;
-  if (data.problem !== undefined) return parseDesignProblem(data.problem, `the "problem" of example ${String(data.problem_id ?? "")}`.trim());
+  if (data.problem !== undefined)
+    return parseDesignProblem(data.problem, `the "problem" of example ${String(data.problem_id ?? "")}`.trim());
   if (typeof data.problem_id === "string") return designProblem(data.problem_id);
   throw new TypeError('a design example needs a "problem" (a design problem) or a "problem_id" naming a reference problem');
 }

@@ -1,16 +1,12 @@
 // Runs the design probe as one sandbox job: the skeleton (model-written) is
 // compiled, then the probe script (project code) runs in the same job and
 // returns its report as data. Both are under the sandbox policy: the probe
-// needs nothing the policy refuses, so model code gets no trusted path.
-import type { Job, JobResult } from "@otpforge/beam";
+// needs nothing the policy refuses, so model code gets no trusted path (as a
+// preload it is checked against the policy when the pool builds it).
+import type { JobResult, JobRunner } from "@otpforge/beam";
 import { OtpforgeError } from "@otpforge/core";
 import { z } from "zod";
 import type { DesignStatus } from "./verify-design.js";
-
-/** The part of the @otpforge/beam pool this metric uses. */
-export interface DesignPool {
-  run(job: Job): Promise<JobResult>;
-}
 
 /** The probe itself could not run: a bug in the probe or in a design problem, not a verdict on a skeleton. */
 export class DesignProbeError extends OtpforgeError {
@@ -48,7 +44,7 @@ const PASSTHROUGH: Record<string, Exclude<DesignStatus, "checked" | "empty" | "n
   vm_stopped: "vm_stopped",
 };
 
-export async function runProbeJob(pool: DesignPool, skeleton: string, script: string, timeoutMs: number): Promise<ProbeJobOutcome> {
+export async function runProbeJob(pool: JobRunner, skeleton: string, script: string, timeoutMs: number): Promise<ProbeJobOutcome> {
   const r = await runJob(pool, [{ name: SKELETON_FILE, source: skeleton }], script, timeoutMs);
   if ("kind" in r) return r;
   const parsed = ProbeReportSchema.safeParse(r.valueJson);
@@ -60,7 +56,7 @@ export async function runProbeJob(pool: DesignPool, skeleton: string, script: st
  * in order (see verify-batch.ts): one report per file, or one failure for all.
  */
 export async function runProbeBatchJob(
-  pool: DesignPool,
+  pool: JobRunner,
   skeletons: string[],
   script: string,
   timeoutMs: number,
@@ -72,7 +68,12 @@ export async function runProbeBatchJob(
   return parsed.success ? { kind: "reports", reports: parsed.data } : unexpectedValue(r);
 }
 
-async function runJob(pool: DesignPool, files: Array<{ name: string; source: string }>, script: string, timeoutMs: number): Promise<JobResult | Extract<ProbeJobOutcome, { kind: "failed" }>> {
+async function runJob(
+  pool: JobRunner,
+  files: Array<{ name: string; source: string }>,
+  script: string,
+  timeoutMs: number,
+): Promise<JobResult | Extract<ProbeJobOutcome, { kind: "failed" }>> {
   const once = () => pool.run({ files, script, limits: { timeoutMs } });
   let r = await once();
   // A worker VM that crashed may be the machine's fault, not the skeleton's:
@@ -95,5 +96,9 @@ async function runJob(pool: DesignPool, files: Array<{ name: string; source: str
 }
 
 function unexpectedValue(r: JobResult): Extract<ProbeJobOutcome, { kind: "failed" }> {
-  return { kind: "failed", status: "runtime_error", message: `the design probe returned an unexpected value (${(r.value ?? "").slice(0, 200)})` };
+  return {
+    kind: "failed",
+    status: "runtime_error",
+    message: `the design probe returned an unexpected value (${(r.value ?? "").slice(0, 200)})`,
+  };
 }

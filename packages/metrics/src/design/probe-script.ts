@@ -1,6 +1,7 @@
 // Builds the Elixir script that checks one skeleton against one design
-// problem: the probe modules (probe/*.exs, project code) followed by a call
-// with the problem's requirements rendered as Elixir data. The script runs in
+// problem: a call of the probe (priv/design_probe/*.ex, project code, preloaded
+// in the pool or else shipped before the call) with the problem's requirements
+// rendered as Elixir data. The script runs in
 // the skeleton's sandboxed job under the same policy, so calls into the
 // skeleton are rendered as closures with literal module names (the policy
 // refuses calls on a module held in a variable). Every piece of a problem that
@@ -20,6 +21,7 @@ import {
   type ProcessRef,
   type SupervisorRef,
 } from "@otpforge/otp-signatures";
+import type { JobRunner, Preload, SourceFile } from "@otpforge/beam";
 import type { TopCandidate } from "./top-candidates.js";
 
 /** Timing knobs of the probe. Waits poll for a condition; these are deadlines, not sleeps. */
@@ -41,18 +43,67 @@ export const DEFAULT_PROBE_TIMING: ProbeTiming = {
   callTimeoutMs: 3_000,
 };
 
-const PROBE_FILES = ["tree.exs", "observe.exs", "steps.exs", "behaviour.exs", "checks.exs", "cleanup.exs", "run.exs"];
-let probeSource: string | undefined;
+// The probe's Elixir lives in the package's priv/design_probe/ (one level above src/ and dist/).
+const PROBE_DIR = new URL("../../priv/design_probe/", import.meta.url);
+const PROBE_FILES = ["tree.ex", "observe.ex", "steps.ex", "behaviour.ex", "checks.ex", "cleanup.ex", "run.ex"];
+let probeFiles: SourceFile[] | undefined;
 
-/** The probe modules' source (read once). */
-export function probeModulesSource(): string {
-  probeSource ??= PROBE_FILES.map((f) => readFileSync(new URL(`./probe/${f}`, import.meta.url), "utf8")).join("\n");
-  return probeSource;
+/** The probe modules (OtpForge.DesignProbe.*), read once. */
+export function designProbeFiles(): SourceFile[] {
+  probeFiles ??= PROBE_FILES.map((f) => ({ name: f, source: readFileSync(new URL(f, PROBE_DIR), "utf8") }));
+  return probeFiles;
 }
 
-/** The whole probe script: modules plus `OtpforgeDesignProbe.run(config)`. */
-export function buildProbeScript(problem: DesignProblem, candidates: TopCandidate[], timing: ProbeTiming = DEFAULT_PROBE_TIMING): string {
-  return `${probeModulesSource()}\nOtpforgeDesignProbe.run(${renderConfig(problem, candidates, timing)})\n`;
+/** The name of the design probe's preload: a runner whose `preloads` has it checks without shipping the probe. */
+export const DESIGN_PROBE_PRELOAD = "otpforge.design-probe";
+
+/**
+ * The design probe as a preload for createPool({ preload: [designProbePreload()] }). It is
+ * sandboxed: it passes the sandbox policy like the skeleton it checks (it needs nothing the
+ * policy refuses, so model code gets no trusted path through it), and a skeleton can neither
+ * redefine nor shadow it (job code may not define OtpForge.* modules).
+ */
+export function designProbePreload(): Preload {
+  return { name: DESIGN_PROBE_PRELOAD, files: designProbeFiles(), access: "sandboxed" };
+}
+
+/** Does this runner have the probe preloaded? */
+export function hasProbePreload(runner: JobRunner): boolean {
+  return runner.preloads?.includes(DESIGN_PROBE_PRELOAD) ?? false;
+}
+
+// Without the preload the probe's source goes into every job's script, where it is job code:
+// job code may not define OtpForge.* modules, so the shipped copy takes a job name of its own.
+// (A skeleton may define modules of that name first; the script's definitions replace them.)
+const SHIPPED = "OtpforgeShippedDesignProbe";
+let shippedSource: string | undefined;
+
+/** The probe modules as the script of a job on a runner without the preload (renamed, see SHIPPED). */
+export function probeModulesSource(): string {
+  shippedSource ??= designProbeFiles()
+    .map((f) => f.source.replace(/\bOtpForge\.DesignProbe\b/g, SHIPPED))
+    .join("\n");
+  return shippedSource;
+}
+
+/** How a script reaches the probe: preloaded, or shipped in the script under SHIPPED. */
+export interface ProbeDelivery {
+  preloaded: boolean;
+}
+
+function probeHead(delivery: ProbeDelivery): { prelude: string; entry: string } {
+  return delivery.preloaded ? { prelude: "", entry: "OtpForge.DesignProbe" } : { prelude: `${probeModulesSource()}\n`, entry: SHIPPED };
+}
+
+/** The whole probe script: the call `OtpForge.DesignProbe.run(config)` (with the modules before it when not preloaded). */
+export function buildProbeScript(
+  problem: DesignProblem,
+  candidates: TopCandidate[],
+  timing: ProbeTiming = DEFAULT_PROBE_TIMING,
+  delivery: ProbeDelivery = { preloaded: true },
+): string {
+  const { prelude, entry } = probeHead(delivery);
+  return `${prelude}${entry}.run(${renderConfig(problem, candidates, timing)})\n`;
 }
 
 /**
@@ -60,9 +111,14 @@ export function buildProbeScript(problem: DesignProblem, candidates: TopCandidat
  * verify-batch.ts): the probe runs each problem's checks in turn and returns
  * the list of reports, in order.
  */
-export function buildBatchProbeScript(entries: Array<{ problem: DesignProblem; candidates: TopCandidate[] }>, timing: ProbeTiming = DEFAULT_PROBE_TIMING): string {
-  const runs = entries.map((e) => `OtpforgeDesignProbe.run(${renderConfig(e.problem, e.candidates, timing)})`);
-  return `${probeModulesSource()}\n[\n${runs.join(",\n")}\n]\n`;
+export function buildBatchProbeScript(
+  entries: Array<{ problem: DesignProblem; candidates: TopCandidate[] }>,
+  timing: ProbeTiming = DEFAULT_PROBE_TIMING,
+  delivery: ProbeDelivery = { preloaded: true },
+): string {
+  const { prelude, entry } = probeHead(delivery);
+  const runs = entries.map((e) => `${entry}.run(${renderConfig(e.problem, e.candidates, timing)})`);
+  return `${prelude}[\n${runs.join(",\n")}\n]\n`;
 }
 
 /** The probe's config map as Elixir source. */
@@ -71,7 +127,9 @@ export function renderConfig(problem: DesignProblem, candidates: TopCandidate[],
   const top = assertAlias(problem.topModule, `${where}: topModule`);
   const tops = [
     renderTop({ kind: "supervisor", module: top }, "convention"),
-    ...candidates.filter((c) => c.module !== top).map((c) => renderTop({ kind: c.kind, module: assertAlias(c.module, `${where}: candidate`) }, "fallback")),
+    ...candidates
+      .filter((c) => c.module !== top)
+      .map((c) => renderTop({ kind: c.kind, module: assertAlias(c.module, `${where}: candidate`) }, "fallback")),
   ];
   return [
     "%{",
@@ -237,7 +295,7 @@ function renderRequirement(r: DesignRequirement, where: string): string {
   return `%{${fields.join(", ")}}`;
 }
 
-function supRef(ref: SupervisorRef, where: string): string {
+export function supRef(ref: SupervisorRef, where: string): string {
   if (ref === "top") return ":top";
   if ("name" in ref) return `{:name, ${assertAlias(ref.name, `${where}: supervisor name`)}}`;
   return `{:child, ${supRef(ref.parent, where)}, ${assertElixirLiteral(ref.id, `${where}: child id`)}}`;
@@ -256,7 +314,7 @@ function procList(refs: ProcessRef[], where: string): string {
 }
 
 /** `{"Cache.put(1, 2)", fn -> Cache.put(1, 2) end}`: the text for feedback and the call itself. */
-function call(c: ApiCall, where: string): string {
+export function call(c: ApiCall, where: string): string {
   parseFunctionRef(c.fn, `${where}: fn`);
   const args = (c.args ?? []).map((a) => assertElixirLiteral(a, `${where}: argument of ${c.fn}`));
   const text = `${c.fn}(${args.join(", ")})`;
@@ -282,19 +340,20 @@ function renderSteps(steps: ScenarioStep[], where: string): string {
 }
 
 /** `{"{:ok, _}", fn v -> match?({:ok, _}, v) end}`: a pattern's text and a function that tests a reply against it. */
-function matcher(pattern: string, where: string): string {
+export function matcher(pattern: string, where: string): string {
   const p = assertElixirPattern(pattern, `${where}: pattern`);
   return `{${elixirString(p)}, fn v -> match?(${p}, v) end}`;
 }
 
 /** `{"Limiter.hit(\"c<i>\")", fn i -> Limiter.hit("c" <> Integer.to_string(i)) end}`: call number i. */
-function indexedCall(c: IndexedCall, where: string): string {
+export function indexedCall(c: IndexedCall, where: string): string {
   parseFunctionRef(c.fn, `${where}: fn`);
   const args = (c.args ?? []).map((a) => assertElixirLiteral(a, `${where}: argument of ${c.fn}`));
   const shown = [...args];
   const code = [...args];
   if (c.index) {
-    if (!/^[A-Za-z0-9_:./-]*$/.test(c.index.prefix)) throw new RangeError(`${where}: index prefix ${JSON.stringify(c.index.prefix)} has characters other than letters, digits and _:./-`);
+    if (!/^[A-Za-z0-9_:./-]*$/.test(c.index.prefix))
+      throw new RangeError(`${where}: index prefix ${JSON.stringify(c.index.prefix)} has characters other than letters, digits and _:./-`);
     const at = Math.min(c.index.at ?? args.length, args.length);
     shown.splice(at, 0, `"${c.index.prefix}<i>"`);
     code.splice(at, 0, `(${elixirString(c.index.prefix)} <> Integer.to_string(i))`);
@@ -302,7 +361,7 @@ function indexedCall(c: IndexedCall, where: string): string {
   return `{${elixirString(`${c.fn}(${shown.join(", ")})`)}, fn ${c.index ? "i" : "_i"} -> ${c.fn}(${code.join(", ")}) end}`;
 }
 
-function optInt(n: number | undefined): string {
+export function optInt(n: number | undefined): string {
   return n === undefined ? "nil" : int(n);
 }
 
@@ -325,7 +384,7 @@ function renderTop(c: TopCandidate, via: "convention" | "fallback"): string {
   );
 }
 
-function int(n: number): string {
+export function int(n: number): string {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`expected a non-negative integer, got ${n}`);
   return String(n);
 }

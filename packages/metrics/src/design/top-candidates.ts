@@ -25,7 +25,9 @@ export function findTopCandidates(source: string): TopCandidate[] {
   const isApplication = (m: { body: string }) => /\buse\s+Application\b/.test(m.body);
   // An Application names the top supervisor among its children; that mention must not demote it.
   const mentionedElsewhere = (name: string) =>
-    modules.some((other) => other.name !== name && !isApplication(other) && new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?![\\w.])`).test(other.body));
+    modules.some(
+      (other) => other.name !== name && !isApplication(other) && new RegExp(`(?<![\\w.])${escapeRegExp(name)}(?![\\w.])`).test(other.body),
+    );
 
   const supervisors = modules.filter((m) => /\buse\s+Supervisor\b/.test(m.body)).map((m) => m.name);
   const ranked = [...supervisors.filter((n) => !mentionedElsewhere(n)), ...supervisors.filter((n) => mentionedElsewhere(n))];

@@ -14,8 +14,9 @@
 import type { DesignProblem } from "@otpforge/otp-signatures";
 import { stripCodeFence } from "../pair-verification/code-text.js";
 import { runProbeBatchJob, type ProbeReport } from "./probe-job.js";
-import { buildBatchProbeScript, DEFAULT_PROBE_TIMING, type ProbeTiming } from "./probe-script.js";
+import { buildBatchProbeScript, DEFAULT_PROBE_TIMING, hasProbePreload, type ProbeTiming } from "./probe-script.js";
 import { findTopCandidates } from "./top-candidates.js";
+import { exploreConcurrentCalls } from "./explore-concurrent.js";
 import { jobTimeoutMs, toVerification, verifyDesign, type DesignVerification, type VerifyDesignOptions } from "./verify-design.js";
 
 export interface DesignBatchItem {
@@ -31,7 +32,10 @@ export interface VerifyDesignBatchOptions extends Omit<VerifyDesignOptions, "tim
 }
 
 /** Verifications in the order of `items`. */
-export async function verifyDesignBatch(items: readonly DesignBatchItem[], options: VerifyDesignBatchOptions): Promise<DesignVerification[]> {
+export async function verifyDesignBatch(
+  items: readonly DesignBatchItem[],
+  options: VerifyDesignBatchOptions,
+): Promise<DesignVerification[]> {
   const timing: ProbeTiming = { ...DEFAULT_PROBE_TIMING, ...options.timing };
   const out: DesignVerification[] = new Array(items.length);
   const batches = partition(items, options.jobs ?? 2, timing);
@@ -40,12 +44,20 @@ export async function verifyDesignBatch(items: readonly DesignBatchItem[], optio
       const started = Date.now();
       const entries = batch.map((i) => ({ problem: items[i]!.problem, candidates: findTopCandidates(stripCodeFence(items[i]!.skeleton)) }));
       const timeoutMs = batch.reduce((sum, i) => sum + jobTimeoutMs(items[i]!.problem, timing), 0);
-      const r = await runProbeBatchJob(options.pool, batch.map((i) => stripCodeFence(items[i]!.skeleton)), buildBatchProbeScript(entries, timing), timeoutMs);
+      const r = await runProbeBatchJob(
+        options.pool,
+        batch.map((i) => stripCodeFence(items[i]!.skeleton)),
+        buildBatchProbeScript(entries, timing, { preloaded: hasProbePreload(options.pool) }),
+        timeoutMs,
+      );
       if (r.kind === "reports") {
-        batch.forEach((i, k) => {
-          options.onReport?.(items[i]!, r.reports[k]!);
-          out[i] = toVerification(items[i]!.problem, { kind: "report", report: r.reports[k]! }, started);
-        });
+        for (const [k, i] of batch.entries()) {
+          const item = items[i]!;
+          options.onReport?.(item, r.reports[k]!);
+          const explored =
+            options.explore === false ? undefined : await exploreConcurrentCalls(options.pool, stripCodeFence(item.skeleton), item.problem);
+          out[i] = toVerification(item.problem, { kind: "report", report: r.reports[k]! }, started, explored);
+        }
         return;
       }
       // The job failed as a whole: give each skeleton a job of its own.

@@ -1,12 +1,14 @@
 // Design verification: compile a model-written skeleton in the sandbox pool,
 // start its top supervisor, and check every requirement of the problem on the
-// live tree (see probe/*.exs). The result is data: a score, and per
+// live tree (see priv/design_probe/*.ex). The result is data: a score, and per
 // requirement whether it held and what was observed.
 import { BEHAVIOURAL_KINDS, type DesignProblem, type RequirementKind, type ScenarioStep } from "@otpforge/otp-signatures";
-import { buildProbeScript, DEFAULT_PROBE_TIMING, type ProbeTiming } from "./probe-script.js";
+import type { JobRunner } from "@otpforge/beam";
+import { buildProbeScript, DEFAULT_PROBE_TIMING, hasProbePreload, type ProbeTiming } from "./probe-script.js";
 import { findTopCandidates } from "./top-candidates.js";
 import { stripCodeFence } from "../pair-verification/code-text.js";
-import { runProbeJob, type DesignPool, type ProbeJobOutcome } from "./probe-job.js";
+import { runProbeJob, type ProbeJobOutcome } from "./probe-job.js";
+import { exploreConcurrentCalls, withExplored, type ExploredCheck } from "./explore-concurrent.js";
 
 export type DesignStatus =
   /** The skeleton compiled, a top supervisor started, every requirement was checked. */
@@ -56,10 +58,16 @@ export interface DesignVerification {
 export const BEHAVIOUR_FAILED_CAP = 0.5;
 
 export interface VerifyDesignOptions {
-  pool: DesignPool;
+  pool: JobRunner;
   timing?: Partial<ProbeTiming>;
   /** Wall-clock limit of the whole job; default from the requirements. */
   timeoutMs?: number;
+  /**
+   * Check concurrent_calls requirements that have an explored variant in every
+   * interleaving too (explore-concurrent.ts), in a job of their own beside the
+   * probe's. Default true.
+   */
+  explore?: boolean;
 }
 
 export async function verifyDesign(skeleton: string, problem: DesignProblem, options: VerifyDesignOptions): Promise<DesignVerification> {
@@ -71,13 +79,24 @@ export async function verifyDesign(skeleton: string, problem: DesignProblem, opt
     return notChecked(problem, "empty", "the code skeleton is empty", started);
   }
 
-  const script = buildProbeScript(problem, findTopCandidates(source), timing);
-  const outcome = await runProbeJob(options.pool, source, script, options.timeoutMs ?? jobTimeoutMs(problem, timing));
-  return toVerification(problem, outcome, started);
+  const script = buildProbeScript(problem, findTopCandidates(source), timing, { preloaded: hasProbePreload(options.pool) });
+  const [outcome, explored] = await Promise.all([
+    runProbeJob(options.pool, source, script, options.timeoutMs ?? jobTimeoutMs(problem, timing)),
+    options.explore === false ? undefined : exploreConcurrentCalls(options.pool, source, problem),
+  ]);
+  return toVerification(problem, outcome, started, explored);
 }
 
-/** A probe's outcome as a verification (`started`: when the check began, for durationMs). */
-export function toVerification(problem: DesignProblem, outcome: ProbeJobOutcome, started: number): DesignVerification {
+/**
+ * A probe's outcome as a verification (`started`: when the check began, for
+ * durationMs), with what the explorer found for the requirements it explored.
+ */
+export function toVerification(
+  problem: DesignProblem,
+  outcome: ProbeJobOutcome,
+  started: number,
+  explored?: ReadonlyMap<string, ExploredCheck>,
+): DesignVerification {
   if (outcome.kind === "failed") {
     return notChecked(problem, outcome.status, outcome.message, started);
   }
@@ -90,13 +109,8 @@ export function toVerification(problem: DesignProblem, outcome: ProbeJobOutcome,
   const byId = new Map(report.results.map((r) => [r.id, r]));
   const requirements: RequirementResult[] = problem.requirements.map((req) => {
     const r = byId.get(req.id);
-    return {
-      id: req.id,
-      kind: req.kind,
-      description: req.description,
-      pass: r?.pass === true,
-      detail: r ? r.detail : "the probe returned no result for this requirement",
-    };
+    const plain = { pass: r?.pass === true, detail: r ? r.detail : "the probe returned no result for this requirement" };
+    return { id: req.id, kind: req.kind, description: req.description, ...withExplored(plain, explored?.get(req.id)) };
   });
   const passed = requirements.filter((r) => r.pass).length;
   const total = requirements.length;
@@ -113,7 +127,9 @@ export function toVerification(problem: DesignProblem, outcome: ProbeJobOutcome,
     requirements,
     message:
       `${passed} of ${total} requirements hold` +
-      (broken.length && fraction > BEHAVIOUR_FAILED_CAP ? ` (score capped at ${BEHAVIOUR_FAILED_CAP.toFixed(2)}: a behaviour the story requires fails)` : "") +
+      (broken.length && fraction > BEHAVIOUR_FAILED_CAP
+        ? ` (score capped at ${BEHAVIOUR_FAILED_CAP.toFixed(2)}: a behaviour the story requires fails)`
+        : "") +
       (report.via === "fallback" ? ` (top supervisor ${report.top} found by searching: the problem asked for ${problem.topModule})` : ""),
     top: report.top ?? undefined,
     via: report.via ?? undefined,

@@ -13,7 +13,8 @@ const UNORDERED = new Set(["set", "outcome_set"]);
 export function answerDiff(record: EvalRecord): ReportDiff | undefined {
   const r = record as AnyRecord;
   if (typeof r.fixed_code === "string" && typeof r.reference_fix === "string") return diffLines(r.reference_fix, r.fixed_code);
-  if (typeof r.expected === "string" && typeof r.predicted === "string") return listDiff(r.expected, r.predicted, typeof r.answer_kind === "string" ? r.answer_kind : "term");
+  if (typeof r.expected === "string" && typeof r.predicted === "string")
+    return listDiff(r.expected, r.predicted, typeof r.answer_kind === "string" ? r.answer_kind : "term");
   return undefined;
 }
 

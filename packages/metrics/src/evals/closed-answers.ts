@@ -17,7 +17,14 @@ type TraceRecord = EvalRecord & { family?: unknown; expected?: unknown; predicte
 export function closedLabel(t: Term): string | undefined {
   const n = normalizeTerm(t);
   if (n.type === "atom") return printTerm(n);
-  if (n.type === "tuple" && n.items.length === 2 && n.items[0]?.type === "atom" && n.items[0].value === "exit" && n.items[1]?.type === "atom") return printTerm(n);
+  if (
+    n.type === "tuple" &&
+    n.items.length === 2 &&
+    n.items[0]?.type === "atom" &&
+    n.items[0].value === "exit" &&
+    n.items[1]?.type === "atom"
+  )
+    return printTerm(n);
   return undefined;
 }
 

@@ -60,7 +60,13 @@ export function failedRequirements(records: readonly GradedDesign[]): FailedRequ
       ? []
       : r.requirements
           .filter((q) => !q.pass)
-          .map((q) => ({ problem_id: r.problem_id, id: q.id, kind: q.kind, description: q.description, scenario: scenarioLines(q.detail) })),
+          .map((q) => ({
+            problem_id: r.problem_id,
+            id: q.id,
+            kind: q.kind,
+            description: q.description,
+            scenario: scenarioLines(q.detail),
+          })),
   );
 }
 
@@ -105,7 +111,8 @@ export function formatDesignDetails(result: {
     const a = result.architecture;
     lines.push(`  architecture critic (${a.judged_by}; a secondary score, never above execution's): ${pct(a.score)} over ${a.n} designs`);
     for (const r of result.records) {
-      if (r.architecture_review && r.architecture_review.score < r.score) lines.push(`    ${r.problem_id}: ${pct(r.architecture_review.score)}: ${oneLine(r.architecture_review.critique)}`);
+      if (r.architecture_review && r.architecture_review.score < r.score)
+        lines.push(`    ${r.problem_id}: ${pct(r.architecture_review.score)}: ${oneLine(r.architecture_review.critique)}`);
     }
   }
   return lines.length ? lines.join("\n") + "\n" : "";

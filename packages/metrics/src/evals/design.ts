@@ -2,7 +2,7 @@
 // description and returns an architecture and a code skeleton; the skeleton is
 // graded by the design metric (compiled, started, inspected and faulted on
 // the BEAM). One record per problem, a summary per category.
-import { createPool, type JobRunner } from "@otpforge/beam";
+import { withPool, type JobRunner } from "@otpforge/beam";
 import { evaluate, OtpforgeError, Prediction, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
 import {
   DESIGN_PROBLEMS,
@@ -13,7 +13,7 @@ import {
   type DesignProblem,
 } from "@otpforge/otp-signatures";
 import { stripCodeFence } from "../pair-verification/code-text.js";
-import type { ProbeTiming } from "../design/probe-script.js";
+import { designProbePreload, type ProbeTiming } from "../design/probe-script.js";
 import { designMetric, skeletonOf } from "../design/design-metric.js";
 import type { DesignStatus, DesignVerification, RequirementResult } from "../design/verify-design.js";
 import { criticLM, type ArchitectureReview, type CriticOption } from "../design/architecture-critic.js";
@@ -78,13 +78,7 @@ export async function evalDesign(
   problems: readonly DesignProblem[] = DESIGN_PROBLEMS,
   options: EvalDesignOptions = {},
 ): Promise<DesignEvalResult> {
-  if (options.pool) return run(options.pool);
-  const pool = await createPool();
-  try {
-    return await run(pool);
-  } finally {
-    await pool.close();
-  }
+  return withPool(options.pool, run, { preload: [designProbePreload()] });
 
   async function run(pool: JobRunner): Promise<DesignEvalResult> {
     const verifications = new Map<string, DesignVerification>();
@@ -102,10 +96,26 @@ export async function evalDesign(
     const records = result.results.map((r): DesignRecord => {
       const p = r.example.data.problem;
       const v = verifications.get(p.id);
-      const base = { id: p.id, problem_id: p.id, category: p.category, score: r.score, durationMs: Math.round(r.durationMs), ...runFields(r) };
+      const base = {
+        id: p.id,
+        problem_id: p.id,
+        category: p.category,
+        score: r.score,
+        durationMs: Math.round(r.durationMs),
+        ...runFields(r),
+      };
       if (r.error !== undefined || !v) {
         const message = r.error instanceof Error ? r.error.message : String(r.error ?? "not graded");
-        return { ...base, score: 0, error: message, status: "runtime_error", passed: 0, total: p.requirements.length, requirements: [], message };
+        return {
+          ...base,
+          score: 0,
+          error: message,
+          status: "runtime_error",
+          passed: 0,
+          total: p.requirements.length,
+          requirements: [],
+          message,
+        };
       }
       const outputs = (r.prediction instanceof Prediction ? r.prediction.outputs : r.prediction) as Partial<DesignOutputs> | undefined;
       return {
@@ -124,7 +134,12 @@ export async function evalDesign(
     });
     const lm = criticLM(options.critic);
     const architecture = lm
-      ? await reviewArchitectures(records, result.results.map((r) => r.example.data.problem_description), lm, options.concurrency ?? 4)
+      ? await reviewArchitectures(
+          records,
+          result.results.map((r) => r.example.data.problem_description),
+          lm,
+          options.concurrency ?? 4,
+        )
       : undefined;
     return {
       ...summarizeEval("design", records),

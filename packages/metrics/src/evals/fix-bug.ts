@@ -2,9 +2,10 @@
 // code and the explanation of its bug, and its fixed_code is graded as a
 // reviewer would: it must pass the sandbox policy and compile, keep the buggy
 // code's public API (api_shape), pass the held-out harness (fail_to_pass) and
-// the case's pass-to-pass suite in all K seeded runs, and leave no stray
-// process (stray_processes). Review findings are reported beside the score.
-import { createPool, type JobRunner } from "@otpforge/beam";
+// the case's pass-to-pass suite in all K seeded runs, fail in no interleaving
+// of the harness when the case is explorable (interleavings), and leave no
+// stray process (stray_processes). Review findings are reported beside the score.
+import { withPool, type JobRunner } from "@otpforge/beam";
 import { evaluate, example, OtpforgeError, Prediction, type EvaluateProgress, type ProgramLike } from "@otpforge/core";
 import { fixBugCaseSchema, type FixBugCase } from "@otpforge/otp-signatures";
 import { describeCheck, runFixChecks, type FixBugCheck, type FixBugCheckName, type FixBugTarget } from "../fix-bug-checks/grade-fix.js";
@@ -77,7 +78,8 @@ export interface GradeFixOptions {
 export async function gradeFix(fixedCode: string, target: string | FixBugTarget, options: GradeFixOptions): Promise<FixBugGrade> {
   const runs = options.runs ?? DEFAULT_FIX_BUG_RUNS;
   const code = stripCodeFence(fixedCode ?? "");
-  if (code.trim() === "") return { status: "empty", passed: false, reason: "the program returned no code", runs: 0, failures: 0, failureRate: 0 };
+  if (code.trim() === "")
+    return { status: "empty", passed: false, reason: "the program returned no code", runs: 0, failures: 0, failureRate: 0 };
   const t: FixBugTarget = typeof target === "string" ? { harness: target } : target;
   const result = await runFixChecks(code, t, {
     pool: options.pool,
@@ -88,7 +90,14 @@ export async function gradeFix(fixedCode: string, target: string | FixBugTarget,
   if (result.problem) {
     const what = result.problem.file === "harness" ? "the held-out harness" : "the fix";
     const verb = result.problem.kind === "policy_violation" ? "breaks the sandbox policy" : "does not compile";
-    return { status: result.problem.kind, passed: false, reason: `${what} ${verb}: ${result.problem.message}`, runs: 0, failures: 0, failureRate: 0 };
+    return {
+      status: result.problem.kind,
+      passed: false,
+      reason: `${what} ${verb}: ${result.problem.message}`,
+      runs: 0,
+      failures: 0,
+      failureRate: 0,
+    };
   }
   const { harness, checks, findings, failedCheck } = result;
   const firstFailure = harness.outcomes.find((o) => !o.passed)?.detail;
@@ -114,13 +123,7 @@ export async function evalFixBug(
   cases: readonly FixBugCase[],
   options: EvalFixBugOptions = {},
 ): Promise<EvalResult<FixBugRecord>> {
-  if (options.pool) return run(options.pool);
-  const pool = await createPool();
-  try {
-    return await run(pool);
-  } finally {
-    await pool.close();
-  }
+  return withPool(options.pool, run);
 
   async function run(pool: JobRunner): Promise<EvalResult<FixBugRecord>> {
     const runs = options.runs ?? DEFAULT_FIX_BUG_RUNS;
@@ -155,7 +158,17 @@ export async function evalFixBug(
       };
       if (r.error !== undefined || !graded) {
         const message = r.error instanceof Error ? r.error.message : String(r.error ?? "no grade");
-        return { ...base, score: 0, error: message, status: "failed", passed: false, reason: `error: ${message}`, runs: 0, failures: 0, failureRate: 0 };
+        return {
+          ...base,
+          score: 0,
+          error: message,
+          status: "failed",
+          passed: false,
+          reason: `error: ${message}`,
+          runs: 0,
+          failures: 0,
+          failureRate: 0,
+        };
       }
       return { ...base, ...graded.grade, fixed_code: graded.code };
     });
@@ -171,8 +184,21 @@ export function readFixBugCases(path: string): FixBugCase[] {
     error: FixBugDataError,
     id: (c: FixBugCase) => c.id,
     parse: (value, where) => {
+      const kind = (value as { kind?: unknown } | null)?.kind;
+      if (kind === "false_friend") {
+        throw new FixBugDataError(
+          `${where}: a false friend (a negative example: its "bug" is none), which has nothing to fix. Give the scenario file itself (F.jsonl), not F.negatives.jsonl.`,
+        );
+      }
+      // A generated scenario (otpforge dataset scenarios) is a case too: its proved fix is the reference fix.
+      if (kind === "scenario" && typeof (value as { fixed_code?: unknown }).fixed_code === "string") {
+        value = { ...(value as object), reference_fix: (value as { fixed_code: string }).fixed_code };
+      }
       const parsed = fixBugCaseSchema.safeParse(value);
-      if (!parsed.success) throw new FixBugDataError(`${where}: not a fix-bug case (${issuesLine(parsed.error.issues)}). Fields: id, category, buggy_code, explanation, harness.`);
+      if (!parsed.success)
+        throw new FixBugDataError(
+          `${where}: not a fix-bug case (${issuesLine(parsed.error.issues)}). Fields: id, category, buggy_code, explanation, harness.`,
+        );
       return parsed.data;
     },
   });

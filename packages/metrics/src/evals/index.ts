@@ -65,7 +65,7 @@ export function clusteredMean(records: ReadonlyArray<Pick<EvalRecord, "score" | 
   });
   const g = sums.size;
   if (g < 2) return { n, score, clusters: g };
-  const variance = (g / (g - 1)) * [...sums.values()].reduce((s, d) => s + d * d, 0) / (n * n);
+  const variance = ((g / (g - 1)) * [...sums.values()].reduce((s, d) => s + d * d, 0)) / (n * n);
   const half = 1.96 * Math.sqrt(variance);
   return { n, score, ci95: [Math.max(0, score - half), Math.min(1, score + half)], clusters: g };
 }
@@ -92,12 +92,24 @@ export function formatEvalSummary(result: EvalResult): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const width = Math.max(8, ...Object.keys(result.byCategory).map((c) => c.length));
   const ci = (c: { ci95?: [number, number]; clusters?: number }) => (c.ci95 ? `  [${pct(c.ci95[0])}, ${pct(c.ci95[1])}]` : "");
-  const clustered = result.clusters !== undefined && result.clusters < result.n ? `; 95% intervals count ${result.clusters} clusters (worlds), not examples` : "";
-  const lines = [`${result.task}: ${pct(result.score)}${ci(result)} over ${result.n} examples${result.errors ? ` (${result.errors} errors)` : ""}${clustered}`];
+  const clustered =
+    result.clusters !== undefined && result.clusters < result.n
+      ? `; 95% intervals count ${result.clusters} clusters (worlds), not examples`
+      : "";
+  const lines = [
+    `${result.task}: ${pct(result.score)}${ci(result)} over ${result.n} examples${result.errors ? ` (${result.errors} errors)` : ""}${clustered}`,
+  ];
   lines.push(`  ${"category".padEnd(width)}  ${"n".padStart(4)}  score  (95% interval)`);
-  for (const [name, c] of Object.entries(result.byCategory)) lines.push(`  ${name.padEnd(width)}  ${String(c.n).padStart(4)}  ${pct(c.score)}${ci(c)}`);
+  for (const [name, c] of Object.entries(result.byCategory))
+    lines.push(`  ${name.padEnd(width)}  ${String(c.n).padStart(4)}  ${pct(c.score)}${ci(c)}`);
   // Fix-bug records name the check that failed and carry review findings.
-  const checked = result.records as Array<EvalRecord & { failedCheck?: string; reason?: string; findings?: Array<{ kind: string; module: string; function: string; line: number }> }>;
+  const checked = result.records as Array<
+    EvalRecord & {
+      failedCheck?: string;
+      reason?: string;
+      findings?: Array<{ kind: string; module: string; function: string; line: number }>;
+    }
+  >;
   const failed = checked.filter((r) => r.failedCheck);
   if (failed.length) {
     lines.push("  failed checks:");
@@ -106,7 +118,8 @@ export function formatEvalSummary(result: EvalResult): string {
   const flagged = checked.filter((r) => r.findings?.length);
   if (flagged.length) {
     lines.push("  review findings (reported, not scored):");
-    for (const r of flagged) for (const f of r.findings!) lines.push(`    ${r.id}: ${f.kind} in ${f.module}.${f.function} (line ${f.line})`);
+    for (const r of flagged)
+      for (const f of r.findings!) lines.push(`    ${r.id}: ${f.kind} in ${f.module}.${f.function} (line ${f.line})`);
   }
   return lines.join("\n") + "\n";
 }

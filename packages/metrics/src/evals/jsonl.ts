@@ -26,7 +26,9 @@ export function readJsonlRecords<T>(path: string, o: JsonlReadOptions<T>): T[] {
   }
   const out: T[] = [];
   const ids = new Set<string>();
-  for (const { line, value } of jsonLines(text, { invalid: (n) => new o.error(`${path}:${n}: not valid JSON. Each line must be one JSON object.`) })) {
+  for (const { line, value } of jsonLines(text, {
+    invalid: (n) => new o.error(`${path}:${n}: not valid JSON. Each line must be one JSON object.`),
+  })) {
     const where = `${path}:${line}`;
     const record = o.parse(value, where);
     const id = o.id(record);

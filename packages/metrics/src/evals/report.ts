@@ -20,7 +20,10 @@ function predictedAndGold(r: EvalRecord): { predicted: string; gold: string } {
     return {
       predicted: text(rec.code_skeleton ?? rec.error),
       gold: reqs
-        .map((q) => `${q.pass ? "✓" : "✗"} ${q.id ?? ""}${q.kind ? ` [${q.kind}]` : ""}: ${q.description ?? ""}${!q.pass && q.detail ? `\n    observed: ${q.detail}` : ""}`)
+        .map(
+          (q) =>
+            `${q.pass ? "✓" : "✗"} ${q.id ?? ""}${q.kind ? ` [${q.kind}]` : ""}: ${q.description ?? ""}${!q.pass && q.detail ? `\n    observed: ${q.detail}` : ""}`,
+        )
         .join("\n"),
     };
   }
@@ -30,7 +33,9 @@ function predictedAndGold(r: EvalRecord): { predicted: string; gold: string } {
     const check = typeof rec.failedCheck === "string" ? `failed check: ${rec.failedCheck}` : undefined;
     const why = [check, rec.reason, rec.firstFailure].filter((v) => typeof v === "string" && v).join("\n");
     const findings = Array.isArray(rec.findings)
-      ? (rec.findings as Array<{ kind: string; module: string; function: string; line: number; message: string }>).map((f) => `review finding (not scored): ${f.module}.${f.function} line ${f.line}: ${f.message}`)
+      ? (rec.findings as Array<{ kind: string; module: string; function: string; line: number; message: string }>).map(
+          (f) => `review finding (not scored): ${f.module}.${f.function} line ${f.line}: ${f.message}`,
+        )
       : [];
     const checks = Array.isArray(rec.checks) ? ", keeps the public API, passes the pass-to-pass suite and leaves no stray process" : "";
     return {
@@ -68,7 +73,9 @@ function runOf(r: EvalRecord): ReportRun | undefined {
 
 /** The split(s) the records came from, when they say (reasoning records do). */
 function recordSplits(result: EvalResult): string | undefined {
-  const splits = [...new Set(result.records.map((r) => (r as { split?: unknown }).split).filter((s): s is string => typeof s === "string"))].sort();
+  const splits = [
+    ...new Set(result.records.map((r) => (r as { split?: unknown }).split).filter((s): s is string => typeof s === "string")),
+  ].sort();
   return splits.length ? splits.join("+") : undefined;
 }
 
@@ -79,7 +86,10 @@ function spend(result: EvalResult): Record<string, string> {
   const prompt = withTokens.reduce((s, r) => s + r.tokens!.prompt, 0);
   const completion = withTokens.reduce((s, r) => s + r.tokens!.completion, 0);
   const priced = result.records.every((r) => r.costUSD !== undefined);
-  return { tokens: `${prompt} prompt + ${completion} completion`, cost: priced ? `$${result.records.reduce((s, r) => s + r.costUSD!, 0).toFixed(4)}` : "unknown" };
+  return {
+    tokens: `${prompt} prompt + ${completion} completion`,
+    cost: priced ? `$${result.records.reduce((s, r) => s + r.costUSD!, 0).toFixed(4)}` : "unknown",
+  };
 }
 
 const DIFFICULTY_ORDER = ["easy", "medium", "hard"];
@@ -123,7 +133,9 @@ export function evalReportInput(result: EvalResult, options: EvalReportOptions =
     categories: names.map((name) => ({
       name,
       n: result.byCategory[name]?.n,
-      scores: Object.fromEntries(runs.filter((r) => r.result.byCategory[name]).map((r) => [r.label, r.result.byCategory[name]!.score * 100])),
+      scores: Object.fromEntries(
+        runs.filter((r) => r.result.byCategory[name]).map((r) => [r.label, r.result.byCategory[name]!.score * 100]),
+      ),
     })),
     ...(difficulties.length
       ? {
@@ -135,7 +147,9 @@ export function evalReportInput(result: EvalResult, options: EvalReportOptions =
               rows: difficulties.map((name) => ({
                 name,
                 n: byDifficultyOf(result)?.[name]?.n,
-                scores: Object.fromEntries(runs.flatMap((r) => (byDifficultyOf(r.result)?.[name] ? [[r.label, byDifficultyOf(r.result)![name]!.score * 100]] : []))),
+                scores: Object.fromEntries(
+                  runs.flatMap((r) => (byDifficultyOf(r.result)?.[name] ? [[r.label, byDifficultyOf(r.result)![name]!.score * 100]] : [])),
+                ),
               })),
             },
           ],

@@ -33,14 +33,32 @@ export interface EvalScenarioOptions {
 }
 
 /** Whether a generated scenario is a verified pair: 1 or 0, with the verdict's reason as feedback. */
-export async function scenarioAcceptance(outputs: Partial<ScenarioCandidate> | undefined, o: { pool: JobRunner; runs?: number; timeoutMs?: number; antiPattern?: string }) {
-  const candidate = { buggy_code: outputs?.buggy_code ?? "", fixed_code: outputs?.fixed_code ?? "", explanation: outputs?.explanation ?? "", harness: outputs?.harness ?? "" };
-  const scored = await scoreScenario(candidate, { pool: o.pool, runs: o.runs ?? 3, judge: false, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}), ...(o.antiPattern ? { antiPattern: o.antiPattern } : {}) });
+export async function scenarioAcceptance(
+  outputs: Partial<ScenarioCandidate> | undefined,
+  o: { pool: JobRunner; runs?: number; timeoutMs?: number; antiPattern?: string },
+) {
+  const candidate = {
+    buggy_code: outputs?.buggy_code ?? "",
+    fixed_code: outputs?.fixed_code ?? "",
+    explanation: outputs?.explanation ?? "",
+    harness: outputs?.harness ?? "",
+  };
+  const scored = await scoreScenario(candidate, {
+    pool: o.pool,
+    runs: o.runs ?? 3,
+    judge: false,
+    ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+    ...(o.antiPattern ? { antiPattern: o.antiPattern } : {}),
+  });
   return { score: scored.verdict.verdict === "valid" ? 1 : 0, feedback: scored.feedback, verdict: scored.verdict };
 }
 
 /** Runs `program` (input anti_pattern) on every target and checks each scenario on the BEAM; categories are anti-pattern ids. */
-export async function evalScenario(program: ProgramLike<unknown>, targets: readonly ScenarioTargetRecord[], options: EvalScenarioOptions): Promise<EvalResult<ScenarioEvalRecord>> {
+export async function evalScenario(
+  program: ProgramLike<unknown>,
+  targets: readonly ScenarioTargetRecord[],
+  options: EvalScenarioOptions,
+): Promise<EvalResult<ScenarioEvalRecord>> {
   const verdicts = new Map<string, { verdict: string; reason: string }>();
   const devset = targets.map((t) => example({ ...t }).withInputs("anti_pattern"));
   const result = await evaluate(
@@ -48,7 +66,12 @@ export async function evalScenario(program: ProgramLike<unknown>, targets: reado
     devset,
     async (ex, prediction) => {
       const outputs = (prediction instanceof Prediction ? prediction.outputs : prediction) as Partial<ScenarioCandidate>;
-      const a = await scenarioAcceptance(outputs, { pool: options.pool, ...(options.runs ? { runs: options.runs } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}), antiPattern: ex.data.anti_pattern });
+      const a = await scenarioAcceptance(outputs, {
+        pool: options.pool,
+        ...(options.runs ? { runs: options.runs } : {}),
+        ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+        antiPattern: ex.data.anti_pattern,
+      });
       verdicts.set(ex.data.id, { verdict: a.verdict.code, reason: a.verdict.reason });
       return { score: a.score, feedback: a.feedback };
     },

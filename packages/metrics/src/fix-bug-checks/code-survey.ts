@@ -24,8 +24,15 @@ export interface CodeSurvey {
 // OTP callbacks and generated functions: a fix may drop or add them freely
 // (turning a cast into a call drops handle_cast/2).
 const CALLBACKS = [
-  "init", "handle_call", "handle_cast", "handle_info", "handle_continue", "terminate", "code_change",
-  "format_status", "child_spec",
+  "init",
+  "handle_call",
+  "handle_cast",
+  "handle_info",
+  "handle_continue",
+  "terminate",
+  "code_change",
+  "format_status",
+  "child_spec",
 ];
 
 const LIST = `[${CALLBACKS.map((c) => `:${c}`).join(", ")}]`;

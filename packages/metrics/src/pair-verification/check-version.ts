@@ -31,7 +31,10 @@ export interface CheckVersionOptions {
 export async function checkVersion(code: string, harness: string, options: CheckVersionOptions): Promise<SideReport> {
   const tenant = options.pool.submission?.();
   if (!tenant) return checkVersionOn(options.pool, code, harness, options);
-  const pool: JobRunner = { run: (job) => tenant.run(job), ...(options.pool.checkPolicy ? { checkPolicy: options.pool.checkPolicy.bind(options.pool) } : {}) };
+  const pool: JobRunner = {
+    run: (job) => tenant.run(job),
+    ...(options.pool.checkPolicy ? { checkPolicy: options.pool.checkPolicy.bind(options.pool) } : {}),
+  };
   try {
     return await checkVersionOn(pool, code, harness, options);
   } finally {
@@ -46,7 +49,8 @@ async function checkVersionOn(pool: JobRunner, code: string, harness: string, op
   if (!options.policyChecked) {
     const [pCode, pHarness] = await Promise.all([policyOf(pool, CODE_FILE, code), policyOf(pool, HARNESS_FILE, harness)]);
     if (!pCode.ok) return { ...report, problem: { kind: "policy_violation", file: "code", message: violationText(pCode.violations) } };
-    if (!pHarness.ok) return { ...report, problem: { kind: "policy_violation", file: "harness", message: violationText(pHarness.violations) } };
+    if (!pHarness.ok)
+      return { ...report, problem: { kind: "policy_violation", file: "harness", message: violationText(pHarness.violations) } };
   }
 
   const record = (outcome: RunOutcome) => {
@@ -80,7 +84,9 @@ async function checkVersionOn(pool: JobRunner, code: string, harness: string, op
 
   if (options.runs > 1 && (!options.afterFirstRun || (await options.afterFirstRun()))) {
     await Promise.all(
-      Array.from({ length: options.runs - 1 }, (_, i) => runScenario(pool, code, harness, i + 2, limits, setup(i + 2)).then(({ outcome }) => record(outcome))),
+      Array.from({ length: options.runs - 1 }, (_, i) =>
+        runScenario(pool, code, harness, i + 2, limits, setup(i + 2)).then(({ outcome }) => record(outcome)),
+      ),
     );
     report.outcomes.sort((a, b) => a.run - b.run);
   }

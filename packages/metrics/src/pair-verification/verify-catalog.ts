@@ -1,6 +1,6 @@
 // Verifies catalog entries: every reference pair must come out valid and
 // every false friend invalid. Entries share one pool and run concurrently.
-import { createPool, type JobRunner } from "@otpforge/beam";
+import { withPool, type JobRunner } from "@otpforge/beam";
 import { catalog, type CatalogEntry } from "@otpforge/otp-signatures";
 import type { PairVerdict } from "./types.js";
 import { verifyPair, DEFAULT_RUNS } from "./verify-pair.js";
@@ -32,14 +32,11 @@ export interface VerifyCatalogOptions {
   onEntry?: (check: CatalogCheck, done: number, total: number) => void;
 }
 
-export async function verifyCatalog(entries: readonly CatalogEntry[] = catalog, options: VerifyCatalogOptions = {}): Promise<CatalogReport> {
-  if (options.pool) return verifyAll(options.pool, entries, options);
-  const pool = await createPool();
-  try {
-    return await verifyAll(pool, entries, options);
-  } finally {
-    await pool.close();
-  }
+export async function verifyCatalog(
+  entries: readonly CatalogEntry[] = catalog,
+  options: VerifyCatalogOptions = {},
+): Promise<CatalogReport> {
+  return withPool(options.pool, (pool) => verifyAll(pool, entries, options));
 }
 
 async function verifyAll(pool: JobRunner, entries: readonly CatalogEntry[], options: VerifyCatalogOptions): Promise<CatalogReport> {

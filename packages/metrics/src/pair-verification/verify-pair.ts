@@ -4,7 +4,7 @@
 // the pair has a pass-to-pass suite, the suite passes in all K seeded runs of
 // both versions (with no stray process left), so it tests only what already
 // worked.
-import { createPool, type JobRunner } from "@otpforge/beam";
+import { withPool, type JobRunner } from "@otpforge/beam";
 import { OtpforgeError } from "@otpforge/core";
 import { FIX_BUG_SUITE_SUPPORT } from "@otpforge/otp-signatures";
 import { checkVersion, violationText } from "./check-version.js";
@@ -42,13 +42,7 @@ export async function verifyPair(input: PairInput, options: VerifyPairOptions = 
       throw new InvalidPairInputError(`The ${key} source is empty; give the Elixir source of ${what}.`);
     }
   }
-  if (options.pool) return verifyWith(options.pool, input, runs, options);
-  const pool = await createPool();
-  try {
-    return await verifyWith(pool, input, runs, options);
-  } finally {
-    await pool.close();
-  }
+  return withPool(options.pool, (pool) => verifyWith(pool, input, runs, options));
 }
 
 async function verifyWith(pool: JobRunner, input: PairInput, runs: number, options: VerifyPairOptions): Promise<PairVerdict> {
@@ -82,7 +76,10 @@ async function verifyWith(pool: JobRunner, input: PairInput, runs: number, optio
     const buggy = empty("buggy");
     const fixed = empty("fixed");
     const reasons: string[] = [];
-    for (const [report, p] of [[buggy, pBuggy], [fixed, pFixed]] as const) {
+    for (const [report, p] of [
+      [buggy, pBuggy],
+      [fixed, pFixed],
+    ] as const) {
       if (!p.ok) {
         report.problem = { kind: "policy_violation", file: "code", message: violationText(p.violations) };
         reasons.push(`${report.side} code breaks the sandbox policy: ${report.problem.message}`);
@@ -104,7 +101,13 @@ async function verifyWith(pool: JobRunner, input: PairInput, runs: number, optio
   const suiteSource = input.suite?.trim() ? input.suite : undefined;
   const suiteRun = (code: string, side: Side) =>
     suiteSource
-      ? checkVersion(code, suiteSource, { pool, runs, timeoutMs, side, seeded: { seedBase: 500, support: FIX_BUG_SUITE_SUPPORT, strayCheck: true } })
+      ? checkVersion(code, suiteSource, {
+          pool,
+          runs,
+          timeoutMs,
+          side,
+          seeded: { seedBase: 500, support: FIX_BUG_SUITE_SUPPORT, strayCheck: true },
+        })
       : undefined;
   const [buggy, fixed, suiteBuggy, suiteFixed] = await Promise.all([
     checkVersion(input.buggy, input.harness, { ...common, side: "buggy", onRun: (o) => options.onRun?.("buggy", o) }),
@@ -118,21 +121,40 @@ async function verifyWith(pool: JobRunner, input: PairInput, runs: number, optio
   const problems: string[] = [];
   for (const r of [buggy, fixed]) {
     if (r.problem?.file === "code") {
-      problems.push(r.problem.kind === "policy_violation" ? `${r.side} code breaks the sandbox policy: ${r.problem.message}` : `${r.side} code does not compile: ${r.problem.message}`);
+      problems.push(
+        r.problem.kind === "policy_violation"
+          ? `${r.side} code breaks the sandbox policy: ${r.problem.message}`
+          : `${r.side} code does not compile: ${r.problem.message}`,
+      );
     }
   }
   const harnessProblem = [buggy, fixed].map((r) => r.problem).find((p) => p?.file === "harness");
   if (harnessProblem) {
-    problems.push(harnessProblem.kind === "policy_violation" ? `harness breaks the sandbox policy: ${harnessProblem.message}` : `harness does not compile: ${harnessProblem.message}`);
+    problems.push(
+      harnessProblem.kind === "policy_violation"
+        ? `harness breaks the sandbox policy: ${harnessProblem.message}`
+        : `harness does not compile: ${harnessProblem.message}`,
+    );
   }
   if (problems.length) {
     const policy = [buggy, fixed].some((r) => r.problem?.kind === "policy_violation");
     return finish(policy ? "policy_violation" : "compile_error", problems, buggy, fixed);
   }
-  if ((await same) === true) return finish("same_program", ["the two versions are the same program (identical after Code.format_string! normalisation)"], buggy, fixed);
+  if ((await same) === true)
+    return finish(
+      "same_program",
+      ["the two versions are the same program (identical after Code.format_string! normalisation)"],
+      buggy,
+      fixed,
+    );
 
   if (buggy.failures === runs && fixed.failures === runs) {
-    return finish("harness_fails_on_both", [`harness fails on both (every run of each version failed)`, `fix failed in ${runs} of ${runs} runs`], buggy, fixed);
+    return finish(
+      "harness_fails_on_both",
+      [`harness fails on both (every run of each version failed)`, `fix failed in ${runs} of ${runs} runs`],
+      buggy,
+      fixed,
+    );
   }
   const reasons: string[] = [];
   if (buggy.failures === 0) reasons.push(`bug not reproduced in ${runs} runs`);

@@ -34,7 +34,14 @@ export function exitClass(reason: Term): Term {
   }
   if (reason.type !== "tuple") return reason;
   const [a, b] = reason.items;
-  if (reason.items.length === 2 && b?.type === "tuple" && b.items.length === 3 && isAtom(b.items[0]) && CALL_MODULES.has(b.items[0].value) && isAtom(b.items[1])) {
+  if (
+    reason.items.length === 2 &&
+    b?.type === "tuple" &&
+    b.items.length === 3 &&
+    isAtom(b.items[0]) &&
+    CALL_MODULES.has(b.items[0].value) &&
+    isAtom(b.items[1])
+  ) {
     return exitClass(a);
   }
   if (reason.items.length === 2 && isAtom(a, "timeout")) return atomTerm("timeout");
@@ -57,7 +64,8 @@ export function normalizeTerm(t: Term): Term {
     case "list":
       return { type: "list", items: t.items.map(normalizeTerm), ...(t.tail ? { tail: normalizeTerm(t.tail) } : {}) };
     case "tuple": {
-      if (t.items.length === 2 && isAtom(t.items[0], "exit")) return { type: "tuple", items: [t.items[0], exitClass(normalizeTerm(t.items[1]))] };
+      if (t.items.length === 2 && isAtom(t.items[0], "exit"))
+        return { type: "tuple", items: [t.items[0], exitClass(normalizeTerm(t.items[1]))] };
       return { type: "tuple", items: t.items.map(normalizeTerm) };
     }
     case "map": {

@@ -39,9 +39,15 @@ export function readPredictedTerm(raw: string): { term: Term; text: string } | {
   if (fence) candidates.push(fence[1].trim());
   const spans = [...text.matchAll(/`([^`\n]+)`/g)];
   if (spans.length) candidates.push(spans[spans.length - 1][1].trim());
-  const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length) {
-    const last = lines[lines.length - 1].replace(/^(final\s+)?(answer|prediction)\s*[:=]\s*/i, "").replace(/^`+|`+$/g, "").trim();
+    const last = lines[lines.length - 1]
+      .replace(/^(final\s+)?(answer|prediction)\s*[:=]\s*/i, "")
+      .replace(/^`+|`+$/g, "")
+      .trim();
     candidates.push(last, last.replace(/\.$/, ""));
   }
   let firstError: string | undefined;
@@ -87,7 +93,10 @@ export function scoreTraceAnswer(expected: string, kind: TraceAnswerKind, predic
   const gold = normalizeTerm(parseTerm(expected));
   const read = readPredictedTerm(predicted ?? "");
   if ("error" in read) {
-    return { score: 0, feedback: `Could not read the prediction as an Elixir term (${read.error}). Answer with the term only, e.g. ${printTerm(gold)}.` };
+    return {
+      score: 0,
+      feedback: `Could not read the prediction as an Elixir term (${read.error}). Answer with the term only, e.g. ${printTerm(gold)}.`,
+    };
   }
   const pred = normalizeTerm(read.term);
   const goldKey = termKey(gold);
@@ -111,7 +120,12 @@ export function scoreTraceAnswer(expected: string, kind: TraceAnswerKind, predic
         const same = [...all].filter((k) => gm.has(k) && gm.get(k) === pm.get(k)).length;
         return { score: round(0.5 * (same / all.size)), feedback: `${wrong} (${same} of ${all.size} keys match; partial credit).` };
       }
-      if (gold.type === "tuple" && pred.type === "tuple" && gold.items[0]?.type === "atom" && (gold.items[0] as { value: string }).value === "exit") {
+      if (
+        gold.type === "tuple" &&
+        pred.type === "tuple" &&
+        gold.items[0]?.type === "atom" &&
+        (gold.items[0] as { value: string }).value === "exit"
+      ) {
         return { score: 0, feedback: `${wrong}: the call exits, but the class of the exit reason differs.` };
       }
       return { score: 0, feedback: `${wrong}.` };
@@ -162,7 +176,8 @@ export function traceAnswer(example: ExampleLike | Record<string, unknown>, pred
   const expected = field(example, "answer");
   const kind = (field(example, "answer_kind") ?? "term") as TraceAnswerKind;
   if (typeof expected !== "string") throw new Error("traceAnswer needs an example with a string `answer` (canonical Elixir term text)");
-  if (!(TRACE_ANSWER_KINDS as readonly string[]).includes(kind)) throw new Error(`unknown answer_kind "${String(kind)}"; expected one of ${TRACE_ANSWER_KINDS.join(", ")}`);
+  if (!(TRACE_ANSWER_KINDS as readonly string[]).includes(kind))
+    throw new Error(`unknown answer_kind "${String(kind)}"; expected one of ${TRACE_ANSWER_KINDS.join(", ")}`);
   const predicted = typeof prediction === "string" ? prediction : field(prediction, "prediction");
   if (typeof predicted !== "string") return { score: 0, feedback: "The program returned no `prediction` text." };
   return scoreTraceAnswer(expected, kind, predicted);

@@ -69,7 +69,10 @@ defmodule FixBugSuite do
   # from a name it registered (stopped here, which takes linked children with
   # it) or a stray (a leaked server, an orphaned worker).
   defp no_strays(baseline, names) do
-    for name <- Process.registered() -- names, job_name?(name), pid = Process.whereis(name), pid != self() do
+    for name <- Process.registered() -- names,
+        job_name?(name),
+        pid = Process.whereis(name),
+        pid != self() do
       Process.unlink(pid)
       Process.exit(pid, :kill)
     end
@@ -82,9 +85,14 @@ defmodule FixBugSuite do
     strays = Enum.filter(Process.list() -- baseline, &(&1 != self() and Process.alive?(&1)))
 
     cond do
-      strays == [] -> :ok
-      System.monotonic_time(:millisecond) > deadline -> {:error, {:stray_processes, length(strays)}}
-      true -> Process.sleep(10) && settle(baseline, deadline)
+      strays == [] ->
+        :ok
+
+      System.monotonic_time(:millisecond) > deadline ->
+        {:error, {:stray_processes, length(strays)}}
+
+      true ->
+        Process.sleep(10) && settle(baseline, deadline)
     end
   end
 

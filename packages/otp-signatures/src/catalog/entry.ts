@@ -19,6 +19,15 @@ export interface EntryMeta {
   explanation: string;
   /** False friends only: why the claimed bug does not exist on the BEAM. */
   whyNotABug?: string;
+  /**
+   * Reference pairs only, opt-in: the harness is explorable. The explorer
+   * covers every interleaving of the fixed code within `maxSchedules`
+   * schedules with only :ok, and finds a failing one on the buggy code, so
+   * the fix-bug eval can search a candidate fix too (its `interleavings`
+   * check). Set only where the test of @otpforge/metrics (pair-verification-catalog.test.ts) shows both; a
+   * harness with many clients runs past any useful bound.
+   */
+  explore?: { maxSchedules: number };
 }
 
 export interface CatalogEntry extends EntryMeta {
@@ -59,7 +68,12 @@ export function defineEntry(meta: EntryMeta): CatalogEntry {
   const dir = `${catalogRoot}${meta.kind === "anti-pattern" ? "anti-patterns" : "false-friends"}/${meta.id}/`;
   const suitePath = `${dir}suite.exs`;
   const hasSuite = existsSync(suitePath);
-  const paths = { buggy: `${dir}buggy.ex`, fixed: `${dir}fixed.ex`, harness: `${dir}harness.exs`, ...(hasSuite ? { suite: suitePath } : {}) };
+  const paths = {
+    buggy: `${dir}buggy.ex`,
+    fixed: `${dir}fixed.ex`,
+    harness: `${dir}harness.exs`,
+    ...(hasSuite ? { suite: suitePath } : {}),
+  };
   return {
     ...meta,
     expected: meta.kind === "anti-pattern" ? "valid" : "invalid",

@@ -93,7 +93,16 @@ export function scenarioDemos(entries: readonly CatalogEntry[] = referencePairs)
 export function fixBugCases(entries: readonly CatalogEntry[] = referencePairs): FixBugCase[] {
   return entries
     .filter((e) => e.kind === "anti-pattern")
-    .map((e) => ({ id: e.id, category: e.category, buggy_code: e.buggy, explanation: e.explanation, harness: e.harness, ...(e.suite ? { suite: e.suite } : {}), reference_fix: e.fixed }));
+    .map((e) => ({
+      id: e.id,
+      category: e.category,
+      buggy_code: e.buggy,
+      explanation: e.explanation,
+      harness: e.harness,
+      ...(e.suite ? { suite: e.suite } : {}),
+      ...(e.explore ? { explore: { max_schedules: e.explore.maxSchedules } } : {}),
+      reference_fix: e.fixed,
+    }));
 }
 
 /** Fix-bug cases as Examples (inputs: buggy_code, explanation). */

@@ -17,9 +17,12 @@ export interface DesignExampleData extends Record<string, unknown> {
 /** One example per problem; `problem_description` is the only input. */
 export function designExamples(problems: readonly DesignProblem[] = DESIGN_PROBLEMS): Example<DesignExampleData, "problem_description">[] {
   return problems.map((p) =>
-    example<DesignExampleData>({ problem_description: problemDescription(p), problem_id: p.id, category: p.category, problem: p }).withInputs(
-      "problem_description",
-    ),
+    example<DesignExampleData>({
+      problem_description: problemDescription(p),
+      problem_id: p.id,
+      category: p.category,
+      problem: p,
+    }).withInputs("problem_description"),
   );
 }
 

@@ -90,6 +90,18 @@ export type RequirementKind = (typeof REQUIREMENT_KINDS)[number];
  * (`{ name: "Chat.RoomSupervisor" }`), or a child supervisor found by its child
  * id under another supervisor.
  */
+/** A concurrent_calls requirement's explored variant (see its `explore` field). */
+export interface ConcurrentExplore {
+  clients: number;
+  /** Calls made one after the other before the clients start (e.g. to bring a limit within reach of few clients). */
+  setup?: ApiCall[];
+  replies?: Array<{ match: string; count?: number; min?: number; max?: number }>;
+  okPids?: { min?: number; max?: number; same?: boolean; distinct?: boolean };
+  running?: { supervisor: SupervisorRef; worker?: string; min?: number; max?: number };
+  /** The search's bound (default 2000 schedules); a search cut by it is reported, not failed. */
+  maxSchedules?: number;
+}
+
 export type SupervisorRef = "top" | { name: string } | { parent: SupervisorRef; id: string };
 
 /**
@@ -218,6 +230,12 @@ export type DesignRequirement = RequirementBase &
         running?: { supervisor: SupervisorRef; worker?: string; min?: number; max?: number };
         /** Steps run after the calls (e.g. what the state holds now). */
         then?: ScenarioStep[];
+        /**
+         * The same calls by fewer clients under the explorer, which must hold in every
+         * interleaving (the plain run shows one). Fields left out keep the requirement's own;
+         * give the reply counts and limits that fit the smaller number of clients.
+         */
+        explore?: ConcurrentExplore;
       }
     | {
         kind: "hang" | "slow_dependency";
@@ -328,7 +346,11 @@ const functionRef = (where: string) =>
   });
 
 export const SupervisorRefSchema: z.ZodType<SupervisorRef> = z.lazy(() =>
-  z.union([z.literal("top"), z.object({ name: alias("supervisor name") }), z.object({ parent: SupervisorRefSchema, id: literal("child id") })]),
+  z.union([
+    z.literal("top"),
+    z.object({ name: alias("supervisor name") }),
+    z.object({ parent: SupervisorRefSchema, id: literal("child id") }),
+  ]),
 );
 
 export const ProcessRefSchema: z.ZodType<ProcessRef> = z.union([
@@ -351,7 +373,12 @@ const pattern = (where: string) =>
 const IndexedCallSchema = z.object({
   fn: functionRef("fn"),
   args: z.array(literal("argument")).optional(),
-  index: z.object({ prefix: z.string().regex(/^[A-Za-z0-9_:./-]*$/, "letters, digits and _:./- only"), at: z.number().int().nonnegative().optional() }).optional(),
+  index: z
+    .object({
+      prefix: z.string().regex(/^[A-Za-z0-9_:./-]*$/, "letters, digits and _:./- only"),
+      at: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 const ms = z.number().int().positive().max(60_000);
@@ -366,6 +393,14 @@ export const ScenarioStepSchema: z.ZodType<ScenarioStep> = z.union([
 ]);
 
 const steps = z.array(ScenarioStepSchema);
+
+/** What a concurrent_calls requirement asserts about its calls (the requirement's and its explored variant's). */
+const count = z.number().int().nonnegative().optional();
+const concurrentChecks = {
+  replies: z.array(z.object({ match: pattern("reply"), count, min: count, max: count })).optional(),
+  okPids: z.object({ min: count, max: count, same: z.boolean().optional(), distinct: z.boolean().optional() }).optional(),
+  running: z.object({ supervisor: SupervisorRefSchema, worker: alias("worker module").optional(), min: count, max: count }).optional(),
+};
 
 const base = {
   id: z.string().min(1),
@@ -408,7 +443,13 @@ export const DesignRequirementSchema: z.ZodType<DesignRequirement> = z.discrimin
     keys: z.array(literal("key")).min(2),
     supervisor: SupervisorRefSchema.optional(),
   }),
-  z.object({ ...base, kind: z.literal("crash_isolation"), kill: ProcessRefSchema, restarted: z.boolean(), survivors: z.array(ProcessRefSchema) }),
+  z.object({
+    ...base,
+    kind: z.literal("crash_isolation"),
+    kill: ProcessRefSchema,
+    restarted: z.boolean(),
+    survivors: z.array(ProcessRefSchema),
+  }),
   z.object({ ...base, kind: z.literal("group_restart"), kill: ProcessRefSchema, group: z.array(ProcessRefSchema).min(1) }),
   z.object({
     ...base,
@@ -432,33 +473,17 @@ export const DesignRequirementSchema: z.ZodType<DesignRequirement> = z.discrimin
     kind: z.literal("concurrent_calls"),
     clients: z.number().int().min(2).max(200),
     call: IndexedCallSchema,
-    replies: z
-      .array(
-        z.object({
-          match: pattern("reply"),
-          count: z.number().int().nonnegative().optional(),
-          min: z.number().int().nonnegative().optional(),
-          max: z.number().int().nonnegative().optional(),
-        }),
-      )
-      .optional(),
-    okPids: z
-      .object({
-        min: z.number().int().nonnegative().optional(),
-        max: z.number().int().nonnegative().optional(),
-        same: z.boolean().optional(),
-        distinct: z.boolean().optional(),
-      })
-      .optional(),
-    running: z
-      .object({
-        supervisor: SupervisorRefSchema,
-        worker: alias("worker module").optional(),
-        min: z.number().int().nonnegative().optional(),
-        max: z.number().int().nonnegative().optional(),
-      })
-      .optional(),
+    ...concurrentChecks,
     then: steps.optional(),
+    explore: z
+      .object({
+        clients: z.number().int().min(2).max(8),
+        setup: z.array(ApiCallSchema).optional(),
+        ...concurrentChecks,
+        maxSchedules: z.number().int().positive().max(20_000).optional(),
+      })
+      .strict()
+      .optional(),
   }),
   ...(["hang", "slow_dependency"] as const).map((kind) =>
     z.object({
@@ -498,7 +523,14 @@ export const DesignRequirementSchema: z.ZodType<DesignRequirement> = z.discrimin
     running: z.array(ProcessRefSchema).optional(),
     then: steps.optional(),
   }),
-  z.object({ ...base, kind: z.literal("latency"), blocker: ApiCallSchema, probe: ApiCallSchema, expect: pattern("expect").optional(), withinMs: ms }),
+  z.object({
+    ...base,
+    kind: z.literal("latency"),
+    blocker: ApiCallSchema,
+    probe: ApiCallSchema,
+    expect: pattern("expect").optional(),
+    withinMs: ms,
+  }),
   z.object({ ...base, kind: z.literal("reclaims"), fill: IndexedCallSchema, count: z.number().int().min(10).max(20_000), withinMs: ms }),
 ]);
 

@@ -9,7 +9,8 @@ import type { ChatMessage } from "@otpforge/core";
 import { parseTerm, printTerm, type Term, type TraceRecord } from "@otpforge/otp-signatures";
 
 // Prompts carry field values trimmed, so the key is made of trimmed values.
-const key = (f: { process_code?: string; event_trace?: string; question?: string }) => hashValue([f.process_code, f.event_trace, f.question].map((v) => (v ?? "").trim()));
+const key = (f: { process_code?: string; event_trace?: string; question?: string }) =>
+  hashValue([f.process_code, f.event_trace, f.question].map((v) => (v ?? "").trim()));
 
 /** A wrong answer for a trace question: partly right for lists, plainly wrong otherwise. */
 export function traceMistake(known: KnownQuestion): string {
@@ -42,7 +43,8 @@ export function traceModelOptions(records: readonly TraceRecord[], zeroShotRight
 }
 
 /** The in-process LM. */
-export const traceDemoLM = (records: readonly TraceRecord[], zeroShotRight?: number) => demoAwareLM(traceModelOptions(records, zeroShotRight));
+export const traceDemoLM = (records: readonly TraceRecord[], zeroShotRight?: number) =>
+  demoAwareLM(traceModelOptions(records, zeroShotRight));
 
 /** A FakeProviderServer handler (the same model over real HTTP). */
 export const traceDemoHandler = (records: () => readonly TraceRecord[], zeroShotRight?: number) => (req: { messages: ChatMessage[] }) =>

@@ -6,14 +6,21 @@ import { OtpforgeError } from "@otpforge/core";
 
 /** The file is not a compiled-program artifact this version can read. */
 export class ArtifactFormatError extends OtpforgeError {
-  constructor(message: string, readonly source?: string) {
+  constructor(
+    message: string,
+    readonly source?: string,
+  ) {
     super("ARTIFACT_FORMAT", source ? `${source}: ${message}` : message, { category: "input" });
   }
 }
 
 /** The content hash does not match the content: the file was edited or damaged. */
 export class ArtifactIntegrityError extends OtpforgeError {
-  constructor(readonly expected: string, readonly actual: string, readonly source?: string) {
+  constructor(
+    readonly expected: string,
+    readonly actual: string,
+    readonly source?: string,
+  ) {
     super(
       "ARTIFACT_INTEGRITY",
       `${source ? source + ": " : ""}artifact content hash mismatch: the file says ${expected.slice(0, 12)}… ` +
@@ -47,7 +54,12 @@ export class ArtifactMismatchError extends OtpforgeError {
 
 /** A version is already published with different content; versions never change. */
 export class VersionExistsError extends OtpforgeError {
-  constructor(readonly artifactName: string, readonly version: string, readonly existingHash: string, readonly newHash: string) {
+  constructor(
+    readonly artifactName: string,
+    readonly version: string,
+    readonly existingHash: string,
+    readonly newHash: string,
+  ) {
     super(
       "VERSION_EXISTS",
       `${artifactName}@${version} is already published with different content ` +

@@ -33,7 +33,11 @@ export function assertMatches(program: Module, artifact: CompiledProgram): void 
   for (const p of current) {
     const s = stored.get(p.name);
     if (!s) {
-      throw new ArtifactMismatchError(p.name, undefined, `the program has this predictor but the artifact has none by that name (artifact has: ${[...stored.keys()].join(", ") || "none"})`);
+      throw new ArtifactMismatchError(
+        p.name,
+        undefined,
+        `the program has this predictor but the artifact has none by that name (artifact has: ${[...stored.keys()].join(", ") || "none"})`,
+      );
     }
     compareSignature(p, s);
   }
@@ -52,10 +56,16 @@ function compareSignature(program: PredictorArtifact, artifact: PredictorArtifac
     for (let i = 0; i < Math.max(mine.length, theirs.length); i++) {
       const a = mine[i];
       const b = theirs[i];
-      if (!b) throw new ArtifactMismatchError(name, a!.name, `the program has ${kind} field "${a!.name}" which the artifact's signature lacks`);
-      if (!a) throw new ArtifactMismatchError(name, b.name, `the artifact's signature has ${kind} field "${b.name}" which the program lacks`);
+      if (!b)
+        throw new ArtifactMismatchError(name, a!.name, `the program has ${kind} field "${a!.name}" which the artifact's signature lacks`);
+      if (!a)
+        throw new ArtifactMismatchError(name, b.name, `the artifact's signature has ${kind} field "${b.name}" which the program lacks`);
       if (a.name !== b.name) {
-        throw new ArtifactMismatchError(name, a.name, `${kind} field ${i + 1} is "${a.name}" in the program but "${b.name}" in the artifact`);
+        throw new ArtifactMismatchError(
+          name,
+          a.name,
+          `${kind} field ${i + 1} is "${a.name}" in the program but "${b.name}" in the artifact`,
+        );
       }
       compareField(name, kind, a, b);
     }
@@ -64,16 +74,29 @@ function compareSignature(program: PredictorArtifact, artifact: PredictorArtifac
     throw new ArtifactMismatchError(name, undefined, "the signature's instructions changed since the artifact was compiled");
   }
   if (program.signatureHash !== artifact.signatureHash) {
-    throw new ArtifactMismatchError(name, undefined, `the signature hash differs (program ${program.signatureHash.slice(0, 12)}…, artifact ${artifact.signatureHash.slice(0, 12)}…)`);
+    throw new ArtifactMismatchError(
+      name,
+      undefined,
+      `the signature hash differs (program ${program.signatureHash.slice(0, 12)}…, artifact ${artifact.signatureHash.slice(0, 12)}…)`,
+    );
   }
 }
 
 function compareField(predictor: string, kind: string, a: FieldSpec, b: FieldSpec): void {
-  if (a.type !== b.type) throw new ArtifactMismatchError(predictor, a.name, `${kind} type is ${a.type} in the program but ${b.type} in the artifact`);
+  if (a.type !== b.type)
+    throw new ArtifactMismatchError(predictor, a.name, `${kind} type is ${a.type} in the program but ${b.type} in the artifact`);
   if ((a.description ?? "") !== (b.description ?? "")) {
-    throw new ArtifactMismatchError(predictor, a.name, `${kind} description changed (program: ${JSON.stringify(a.description ?? "")}, artifact: ${JSON.stringify(b.description ?? "")})`);
+    throw new ArtifactMismatchError(
+      predictor,
+      a.name,
+      `${kind} description changed (program: ${JSON.stringify(a.description ?? "")}, artifact: ${JSON.stringify(b.description ?? "")})`,
+    );
   }
   if (stableStringify(a.jsonSchema) !== stableStringify(b.jsonSchema)) {
-    throw new ArtifactMismatchError(predictor, a.name, `${kind} schema changed (program ${stableStringify(a.jsonSchema)}, artifact ${stableStringify(b.jsonSchema)})`);
+    throw new ArtifactMismatchError(
+      predictor,
+      a.name,
+      `${kind} schema changed (program ${stableStringify(a.jsonSchema)}, artifact ${stableStringify(b.jsonSchema)})`,
+    );
   }
 }

@@ -12,7 +12,10 @@ export function parseArtifact(value: unknown, source?: string): CompiledProgram 
   }
   const raw = value as Record<string, unknown>;
   if (raw.kind !== ARTIFACT_KIND) {
-    throw new ArtifactFormatError(`not a compiled-program artifact (kind is ${JSON.stringify(raw.kind)}, expected "${ARTIFACT_KIND}")`, source);
+    throw new ArtifactFormatError(
+      `not a compiled-program artifact (kind is ${JSON.stringify(raw.kind)}, expected "${ARTIFACT_KIND}")`,
+      source,
+    );
   }
   if (typeof raw.formatVersion === "number" && raw.formatVersion > FORMAT_VERSION) {
     throw new ArtifactFormatError(

@@ -34,7 +34,11 @@ export function renderPrompts(program: Module, options: { adapter?: Adapter } = 
         type: f.typeLabel,
         ...(f.description !== undefined ? { description: f.description } : {}),
       })),
-      outputs: p.signature.outputFields.map((f) => ({ name: f.name, type: f.typeLabel, ...(f.description !== undefined ? { description: f.description } : {}) })),
+      outputs: p.signature.outputFields.map((f) => ({
+        name: f.name,
+        type: f.typeLabel,
+        ...(f.description !== undefined ? { description: f.description } : {}),
+      })),
       messages: adapter.format(p.signature, {
         instructions: p.instructions,
         demos: p.demos,

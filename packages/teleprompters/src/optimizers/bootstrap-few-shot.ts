@@ -37,7 +37,8 @@ export class BootstrapFewShot extends Teleprompter {
 
   constructor(private readonly options: BootstrapFewShotOptions) {
     super(options.metric);
-    if (typeof options.metric !== "function") throw new CompileInputError("BootstrapFewShot needs a metric: (example, prediction, trace) => number | boolean");
+    if (typeof options.metric !== "function")
+      throw new CompileInputError("BootstrapFewShot needs a metric: (example, prediction, trace) => number | boolean");
     this.settings = {
       maxBootstrappedDemos: options.maxBootstrappedDemos ?? 4,
       maxLabeledDemos: options.maxLabeledDemos ?? 16,
@@ -129,7 +130,13 @@ export async function runBootstrap<P extends Module>(
  * demos unless it already has demos of its own (then it counts as compiled,
  * as in DSPy). It must have the student's predictors and signatures.
  */
-function prepareTeacher(student: Module, given: Module | undefined, trainset: readonly Example[], maxLabeled: number, random: ReturnType<typeof rng>): Module {
+function prepareTeacher(
+  student: Module,
+  given: Module | undefined,
+  trainset: readonly Example[],
+  maxLabeled: number,
+  random: ReturnType<typeof rng>,
+): Module {
   const teacher = (given ?? student).clone();
   const mine = student.namedPredictors();
   const theirs = teacher.namedPredictors();
@@ -138,7 +145,8 @@ function prepareTeacher(student: Module, given: Module | undefined, trainset: re
     throw new CompileInputError(`the teacher must have the student's predictors (student: ${names(mine)}; teacher: ${names(theirs)})`);
   }
   mine.forEach(([n, p], i) => {
-    if (p.signature.hash() !== theirs[i]![1].signature.hash()) throw new CompileInputError(`the teacher's predictor "${n}" has a different signature from the student's`);
+    if (p.signature.hash() !== theirs[i]![1].signature.hash())
+      throw new CompileInputError(`the teacher's predictor "${n}" has a different signature from the student's`);
   });
   const compiled = given !== undefined && theirs.some(([, p]) => p.demos.length > 0);
   if (!compiled && maxLabeled > 0) {

@@ -126,8 +126,15 @@ async function propose(
     task_fields: describeFields(target),
     current_instruction: target.instructions,
     dataset_summary: summary,
-    demonstrations: target.demos.slice(0, 4).map((d) => clip(JSON.stringify(d), 600)).join("\n") || "(none)",
-    previous_attempts: [...attempts].sort((a, b) => a.score - b.score).map((a) => `score ${a.score.toFixed(1)}: ${a.instruction}`).join("\n"),
+    demonstrations:
+      target.demos
+        .slice(0, 4)
+        .map((d) => clip(JSON.stringify(d), 600))
+        .join("\n") || "(none)",
+    previous_attempts: [...attempts]
+      .sort((a, b) => a.score - b.score)
+      .map((a) => `score ${a.score.toFixed(1)}: ${a.instruction}`)
+      .join("\n"),
   };
   const slots = Array.from({ length: count }, (_, j) => j);
   const propose = async (j: number): Promise<string | null> => {
@@ -165,11 +172,15 @@ async function propose(
 }
 
 function cleanInstruction(text: string): string {
-  return text.trim().replace(/^["'`]+|["'`]+$/g, "").trim();
+  return text
+    .trim()
+    .replace(/^["'`]+|["'`]+$/g, "")
+    .trim();
 }
 
 function describeFields(p: AnyPredictor): string {
-  const line = (f: AnyPredictor["signature"]["inputFields"][number]) => `- ${f.name} (${f.typeLabel})${f.description ? `: ${f.description}` : ""}`;
+  const line = (f: AnyPredictor["signature"]["inputFields"][number]) =>
+    `- ${f.name} (${f.typeLabel})${f.description ? `: ${f.description}` : ""}`;
   return ["Inputs:", ...p.signature.inputFields.map(line), "Outputs:", ...p.signature.outputFields.map(line)].join("\n");
 }
 

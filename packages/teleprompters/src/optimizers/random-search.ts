@@ -45,7 +45,8 @@ export class BootstrapFewShotWithRandomSearch extends Teleprompter {
 
   constructor(private readonly options: RandomSearchOptions) {
     super(options.metric);
-    if (typeof options.metric !== "function") throw new CompileInputError("random search needs a metric: (example, prediction, trace) => number | boolean");
+    if (typeof options.metric !== "function")
+      throw new CompileInputError("random search needs a metric: (example, prediction, trace) => number | boolean");
     this.settings = {
       maxBootstrappedDemos: options.maxBootstrappedDemos ?? 4,
       maxLabeledDemos: options.maxLabeledDemos ?? 16,
@@ -55,7 +56,9 @@ export class BootstrapFewShotWithRandomSearch extends Teleprompter {
       ...(options.stopAtScore !== undefined ? { stopAtScore: options.stopAtScore } : {}),
     };
     if (!Number.isInteger(this.settings.maxBootstrappedDemos) || this.settings.maxBootstrappedDemos < 1) {
-      throw new CompileInputError(`maxBootstrappedDemos must be an integer >= 1 for random search, got ${this.settings.maxBootstrappedDemos}`);
+      throw new CompileInputError(
+        `maxBootstrappedDemos must be an integer >= 1 for random search, got ${this.settings.maxBootstrappedDemos}`,
+      );
     }
     if (!Number.isInteger(this.settings.numCandidates) || this.settings.numCandidates < 0) {
       throw new CompileInputError(`numCandidates must be an integer >= 0, got ${this.settings.numCandidates}`);
@@ -63,7 +66,10 @@ export class BootstrapFewShotWithRandomSearch extends Teleprompter {
   }
 
   describeOptions() {
-    return { ...this.settings, ...(this.options.instructions ? { instructions: describeInstructionSearch(this.options.instructions) } : {}) };
+    return {
+      ...this.settings,
+      ...(this.options.instructions ? { instructions: describeInstructionSearch(this.options.instructions) } : {}),
+    };
   }
 
   protected async optimize<P extends Module>(student: P, data: RunData, ctx: RunContext): Promise<OptimizeOutcome<P>> {
@@ -99,7 +105,16 @@ export class BootstrapFewShotWithRandomSearch extends Teleprompter {
     const scored = (score: number) => (data.valset ? { valScore: score } : { trainScore: score });
     if (!this.options.instructions || ctx.budgetStopped()) return { program: best.program, ...scored(best.score), candidates };
 
-    const tuned = await proposeInstructions(best.program, best.score, data.trainset, valset, this.options.metric, this.options.instructions, ctx, data.seed);
+    const tuned = await proposeInstructions(
+      best.program,
+      best.score,
+      data.trainset,
+      valset,
+      this.options.metric,
+      this.options.instructions,
+      ctx,
+      data.seed,
+    );
     return { program: tuned.program, ...scored(tuned.score), candidates: [...candidates, ...tuned.candidates] };
   }
 
@@ -125,7 +140,11 @@ export class BootstrapFewShotWithRandomSearch extends Teleprompter {
       maxLabeledDemos: s.maxLabeledDemos,
       maxRounds: s.maxRounds,
     };
-    const r = await runBootstrap(student, trainset, settings, ctx, { seed: data.seed, scope: candidateId(seed), ...(data.teacher ? { teacher: data.teacher } : {}) });
+    const r = await runBootstrap(student, trainset, settings, ctx, {
+      seed: data.seed,
+      scope: candidateId(seed),
+      ...(data.teacher ? { teacher: data.teacher } : {}),
+    });
     return ctx.budgetStopped() ? undefined : r.program;
   }
 }

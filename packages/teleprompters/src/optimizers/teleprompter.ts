@@ -114,9 +114,11 @@ export abstract class Teleprompter {
       if (options.valset) refuseTestSplit("valset", options.valset);
     }
     if (!Number.isInteger(seed)) throw new CompileInputError(`seed must be an integer, got ${seed}`);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new CompileInputError(`concurrency must be an integer >= 1, got ${concurrency}`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new CompileInputError(`concurrency must be an integer >= 1, got ${concurrency}`);
     if (!(maxErrors >= 0)) throw new CompileInputError(`maxErrors must be >= 0, got ${maxErrors}`);
-    if (student.namedPredictors().length === 0) throw new CompileInputError("the program has no predictors to tune (declare Predict / ChainOfThought fields on the module)");
+    if (student.namedPredictors().length === 0)
+      throw new CompileInputError("the program has no predictors to tune (declare Predict / ChainOfThought fields on the module)");
 
     const baseLM = resolveBaseLM(options.lm);
     const trainHash = datasetHash(options.trainset);
@@ -139,14 +141,25 @@ export abstract class Teleprompter {
     const checkpoint = await CheckpointStore.open(options.checkpointDir, runKey);
     const tracker = new BudgetTracker(options.budget ?? {});
     const ctx = new RunContext(tracker, checkpoint, baseLM, concurrency, maxErrors, options.signal, options.onProgress);
-    const data: RunData = { trainset: options.trainset, seed, ...(options.valset ? { valset: options.valset } : {}), ...(options.teacher ? { teacher: options.teacher } : {}) };
+    const data: RunData = {
+      trainset: options.trainset,
+      seed,
+      ...(options.valset ? { valset: options.valset } : {}),
+      ...(options.teacher ? { teacher: options.teacher } : {}),
+    };
 
     const outcome = await this.optimize(student, data, ctx);
     options.signal?.throwIfAborted();
     const evaluations: CompileResult<P>["evaluations"] = {};
-    const val = outcome.valScore ?? (options.valset ? await this.finalScore(ctx, outcome.program, options.valset, "val", evaluations) : undefined);
-    const train = outcome.trainScore ?? (options.scoreTrainset ? await this.finalScore(ctx, outcome.program, options.trainset, "train", evaluations) : undefined);
-    const baseline = options.scoreBaseline && options.valset ? await this.finalScore(ctx, withoutDemos(student), options.valset, "baseline", evaluations) : undefined;
+    const val =
+      outcome.valScore ?? (options.valset ? await this.finalScore(ctx, outcome.program, options.valset, "val", evaluations) : undefined);
+    const train =
+      outcome.trainScore ??
+      (options.scoreTrainset ? await this.finalScore(ctx, outcome.program, options.trainset, "train", evaluations) : undefined);
+    const baseline =
+      options.scoreBaseline && options.valset
+        ? await this.finalScore(ctx, withoutDemos(student), options.valset, "baseline", evaluations)
+        : undefined;
     options.signal?.throwIfAborted();
 
     const leaderboard = rank(outcome.candidates);
@@ -174,7 +187,15 @@ export abstract class Teleprompter {
     );
     // A budget-stopped run keeps its checkpoint: rerun with a larger budget to continue it.
     if (!tracker.stoppedBy) await checkpoint.complete();
-    return { program: outcome.program, artifact, stoppedBy: tracker.stoppedBy, spend: tracker.spend, leaderboard, resumedSteps: checkpoint.resumedSteps, evaluations };
+    return {
+      program: outcome.program,
+      artifact,
+      stoppedBy: tracker.stoppedBy,
+      spend: tracker.spend,
+      leaderboard,
+      resumedSteps: checkpoint.resumedSteps,
+      evaluations,
+    };
   }
 
   /** Scores the final program once, checkpointed like every other step. */
@@ -228,7 +249,9 @@ function checkExamples(name: string, examples: readonly Example[], needOne: bool
       throw new CompileInputError(`${name}[${i}] is not an Example; build examples with example({...}).withInputs("question")`);
     }
     if (!(e as Example).inputKeys) {
-      throw new CompileInputError(`${name}[${i}] does not say which keys are inputs; call .withInputs(...) on it (keys: ${Object.keys(e.data).join(", ")})`);
+      throw new CompileInputError(
+        `${name}[${i}] does not say which keys are inputs; call .withInputs(...) on it (keys: ${Object.keys(e.data).join(", ")})`,
+      );
     }
   });
 }

@@ -24,7 +24,11 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, { time
       }
       if (Date.now() - started > timeoutMs) {
         // Another publish holds the registry: this run failed to get its turn (exit 1), the input is fine.
-        throw new OtpforgeError("REGISTRY_LOCKED", `could not lock ${path} within ${timeoutMs} ms; if no other publish is running, delete the file`, { category: "run" });
+        throw new OtpforgeError(
+          "REGISTRY_LOCKED",
+          `could not lock ${path} within ${timeoutMs} ms; if no other publish is running, delete the file`,
+          { category: "run" },
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 500);

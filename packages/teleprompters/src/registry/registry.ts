@@ -51,7 +51,9 @@ export class PublishInputError extends OtpforgeError {
 /** A name that may be used as a directory: letters, digits, dot, dash, underscore. */
 export function checkArtifactName(name: string): string {
   if (!NAME_RE.test(name) || name === "." || name === "..") {
-    throw new PublishInputError(`artifact name "${name}" cannot be published: use letters, digits, ".", "-" and "_" (e.g. --name trace-predictor)`);
+    throw new PublishInputError(
+      `artifact name "${name}" cannot be published: use letters, digits, ".", "-" and "_" (e.g. --name trace-predictor)`,
+    );
   }
   return name;
 }
@@ -70,7 +72,9 @@ export async function publish(artifactPath: string, options: PublishOptions): Pr
   const sourceDir = (await stat(artifactPath)).isDirectory() ? artifactPath : dirname(artifactPath);
   const registry = await stat(options.to).catch(() => undefined);
   if (registry && !registry.isDirectory()) {
-    throw new PublishInputError(`the registry ${options.to} is a file, not a directory: publish into a directory (it is created if missing)`);
+    throw new PublishInputError(
+      `the registry ${options.to} is a file, not a directory: publish into a directory (it is created if missing)`,
+    );
   }
   await mkdir(options.to, { recursive: true });
 
@@ -129,11 +133,15 @@ export async function load(ref: string, options: { dir: string }): Promise<Loade
   checkArtifactName(name);
   const versions = await listVersionDirs(options.dir, name);
   if (versions.length === 0) {
-    throw new ArtifactNotFoundError(`no artifact named "${name}" in ${options.dir}; publish one with \`otpforge publish ARTIFACT --to ${options.dir}\``);
+    throw new ArtifactNotFoundError(
+      `no artifact named "${name}" in ${options.dir}; publish one with \`otpforge publish ARTIFACT --to ${options.dir}\``,
+    );
   }
   const version = wanted === "latest" ? latestOf(versions)! : wanted;
   if (!versions.includes(version)) {
-    throw new ArtifactNotFoundError(`${name}@${version} is not in ${options.dir}; published versions: ${sortVersions(versions).join(", ")}`);
+    throw new ArtifactNotFoundError(
+      `${name}@${version} is not in ${options.dir}; published versions: ${sortVersions(versions).join(", ")}`,
+    );
   }
   const path = join(options.dir, name, version);
   return { name, version, path, artifact: await readArtifact(path) };

@@ -18,7 +18,11 @@ export interface Budget {
 
 /** Thrown by a budgeted LM once a budget is used up. Optimizers catch it and stop cleanly. */
 export class BudgetExceeded extends Error {
-  constructor(readonly budget: BudgetName, readonly limit: number, readonly used: number) {
+  constructor(
+    readonly budget: BudgetName,
+    readonly limit: number,
+    readonly used: number,
+  ) {
     super(
       `budget ${budget} (${limit}) is used up (${used}); the run stopped with the best program found so far. ` +
         `Raise the budget to continue (a rerun reuses the checkpoint and the LM cache).`,

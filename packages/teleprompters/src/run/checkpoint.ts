@@ -19,7 +19,10 @@ interface CheckpointFile {
  * it held) and the rerun starts over.
  */
 export class CheckpointError extends OtpforgeError {
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(
       "CHECKPOINT_UNREADABLE",
       `checkpoint ${path} is unreadable (${detail}); delete it to start the run afresh ` +

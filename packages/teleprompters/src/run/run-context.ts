@@ -17,7 +17,11 @@ export class TooManyErrorsError extends Error {
   // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
   readonly code = "TOO_MANY_ERRORS";
   readonly category = "run" as const;
-  constructor(readonly errors: number, readonly maxErrors: number, readonly firstError: unknown) {
+  constructor(
+    readonly errors: number,
+    readonly maxErrors: number,
+    readonly firstError: unknown,
+  ) {
     super(
       `${errors} program runs failed (maxErrors ${maxErrors}); first error: ` +
         `${firstError instanceof Error ? firstError.message : String(firstError)}. ` +
@@ -100,7 +104,12 @@ export class RunContext {
    * budget ran out meanwhile: a partial score must not be compared with
    * complete ones.
    */
-  async evaluate<P extends Module>(program: P, devset: readonly Example[], metric: Metric, candidate?: string): Promise<EvaluationResult<Example, unknown> | null> {
+  async evaluate<P extends Module>(
+    program: P,
+    devset: readonly Example[],
+    metric: Metric,
+    candidate?: string,
+  ): Promise<EvaluationResult<Example, unknown> | null> {
     if (this.budgetStopped()) return null;
     let result: EvaluationResult<Example, unknown>;
     try {

@@ -9,7 +9,8 @@ import type { CompileTaskResult } from "./compile-to-dir.js";
 /** Which category a valset example counts under in the report's table (default: its `category`, or its `family`). */
 export type ReportCategoryOf = (data: Record<string, unknown>) => string | undefined;
 
-const defaultCategoryOf: ReportCategoryOf = (d) => (typeof d.category === "string" ? d.category : typeof d.family === "string" ? d.family : undefined);
+const defaultCategoryOf: ReportCategoryOf = (d) =>
+  typeof d.category === "string" ? d.category : typeof d.family === "string" ? d.family : undefined;
 
 export function compileReportInput(taskName: string, o: CompileTaskResult, categoryOf: ReportCategoryOf = defaultCategoryOf): ReportInput {
   const a = o.result.artifact;
@@ -50,13 +51,19 @@ export function compileReportInput(taskName: string, o: CompileTaskResult, categ
             .map((r) => ({
               id: String(r.example.data.id ?? ""),
               question: JSON.stringify(r.example.inputs()).slice(0, 400),
-              predicted: r.error !== undefined ? `error: ${r.error instanceof Error ? r.error.message : String(r.error)}` : pick((r.prediction as { outputs?: unknown } | undefined)?.outputs),
+              predicted:
+                r.error !== undefined
+                  ? `error: ${r.error instanceof Error ? r.error.message : String(r.error)}`
+                  : pick((r.prediction as { outputs?: unknown } | undefined)?.outputs),
               gold: pick(r.example.data),
               score: r.score,
               ...(r.feedback ? { feedback: r.feedback } : {}),
               // What the model did on this example: its raw answers, tokens, cost and latency.
               run: {
-                raw: r.trace.map((step) => step.prediction.raw ?? "").filter(Boolean).join("\n\n"),
+                raw: r.trace
+                  .map((step) => step.prediction.raw ?? "")
+                  .filter(Boolean)
+                  .join("\n\n"),
                 tokens: { prompt: r.usage.promptTokens, completion: r.usage.completionTokens },
                 ...(r.usage.costUSD !== undefined ? { costUSD: r.usage.costUSD } : {}),
                 latencyMs: Math.round(r.latencyMs),
@@ -73,7 +80,10 @@ function categoryRows(o: CompileTaskResult, categoryOf: ReportCategoryOf): Pick<
   const { val, baseline } = o.result.evaluations;
   if (!val || !baseline) return {};
   const byCategory = new Map<string, { n: number; sums: Record<string, number> }>();
-  for (const [label, evaluation] of [["zero-shot", baseline], ["compiled", val]] as const) {
+  for (const [label, evaluation] of [
+    ["zero-shot", baseline],
+    ["compiled", val],
+  ] as const) {
     for (const r of evaluation.results) {
       const name = categoryOf(r.example.data as Record<string, unknown>);
       if (name === undefined) continue;
@@ -83,6 +93,12 @@ function categoryRows(o: CompileTaskResult, categoryOf: ReportCategoryOf): Pick<
     }
   }
   if (byCategory.size === 0) return {};
-  const categories = [...byCategory].sort(([x], [y]) => x.localeCompare(y)).map(([name, { n, sums }]) => ({ name, n, scores: { "zero-shot": (100 * sums["zero-shot"]!) / n, compiled: (100 * sums.compiled!) / n } }));
+  const categories = [...byCategory]
+    .sort(([x], [y]) => x.localeCompare(y))
+    .map(([name, { n, sums }]) => ({
+      name,
+      n,
+      scores: { "zero-shot": (100 * sums["zero-shot"]!) / n, compiled: (100 * sums.compiled!) / n },
+    }));
   return { categories };
 }

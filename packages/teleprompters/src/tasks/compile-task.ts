@@ -35,7 +35,10 @@ export class TaskModuleError extends Error {
   // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
   readonly code = "TASK_MODULE";
   readonly category = "input" as const;
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(
       `${path}: ${detail}. A task module exports { program, metric, loadExamples } (named or as default): ` +
         `program is a Module (or a class or function making one), metric is (example, prediction, trace?) => number | boolean, ` +
@@ -86,7 +89,8 @@ async function importTaskFile(file: string): Promise<Record<string, unknown>> {
 /** Validates an object as a CompileTask (program may be an instance, a class or a factory). */
 export function toCompileTask(value: Record<string, unknown>, source: string, fallbackName = source): CompileTask {
   const { program, metric, loadExamples, metricThreshold } = value;
-  if (metricThreshold !== undefined && typeof metricThreshold !== "number") throw new TaskModuleError(source, "exports a `metricThreshold` that is not a number");
+  if (metricThreshold !== undefined && typeof metricThreshold !== "number")
+    throw new TaskModuleError(source, "exports a `metricThreshold` that is not a number");
   if (program === undefined) throw new TaskModuleError(source, "exports no `program`");
   if (typeof metric !== "function") throw new TaskModuleError(source, "exports no `metric` function");
   if (typeof loadExamples !== "function") throw new TaskModuleError(source, "exports no `loadExamples` function");

@@ -68,9 +68,14 @@ export interface CompileTaskResult {
 export async function compileTaskToDir(task: CompileTask, options: CompileTaskOptions): Promise<CompileTaskResult> {
   const trainSplit = options.trainSplit ?? "train";
   const valSplit = options.valSplit ?? "dev";
-  for (const [flag, split] of [["--split", trainSplit], ["--val-split", valSplit]] as const) {
+  for (const [flag, split] of [
+    ["--split", trainSplit],
+    ["--val-split", valSplit],
+  ] as const) {
     if (split === "test" && !options.allowTestSplit) {
-      throw new CompileInputError(`${flag} test: the test split is for reporting, not for tuning; pass --allow-test-split (allowTestSplit) if you mean it`);
+      throw new CompileInputError(
+        `${flag} test: the test split is for reporting, not for tuning; pass --allow-test-split (allowTestSplit) if you mean it`,
+      );
     }
   }
   const trainFile = await loadSet(task, options.trainsetFile, "trainset");
@@ -79,7 +84,13 @@ export async function compileTaskToDir(task: CompileTask, options: CompileTaskOp
   if (options.validate === false) {
     valset = undefined;
   } else if (options.valsetFile) {
-    valset = pickSplit(await loadSet(task, options.valsetFile, "valset"), valSplit, options.valSplit !== undefined, options.valsetFile, "valset");
+    valset = pickSplit(
+      await loadSet(task, options.valsetFile, "valset"),
+      valSplit,
+      options.valSplit !== undefined,
+      options.valsetFile,
+      "valset",
+    );
   } else if (hasSplits(trainFile) && trainFile.some((e) => e.data.split === valSplit)) {
     // A file that holds all splits validates on its dev split.
     valset = trainFile.filter((e) => e.data.split === valSplit);
@@ -123,7 +134,10 @@ const hasSplits = (examples: readonly Example[]) => examples.some((e) => typeof 
 /** The examples of one split; a file without splits is used whole (unless a split was asked for). */
 function pickSplit(examples: Example[], split: string, asked: boolean, file: string, which: string): Example[] {
   if (!hasSplits(examples)) {
-    if (asked) throw new CompileInputError(`${which} ${file}: its examples carry no "split" field, so a split cannot be chosen; drop the split option`);
+    if (asked)
+      throw new CompileInputError(
+        `${which} ${file}: its examples carry no "split" field, so a split cannot be chosen; drop the split option`,
+      );
     return examples;
   }
   const chosen = examples.filter((e) => e.data.split === split);
@@ -131,7 +145,9 @@ function pickSplit(examples: Example[], split: string, asked: boolean, file: str
     const counts = new Map<string, number>();
     for (const e of examples) counts.set(String(e.data.split), (counts.get(String(e.data.split)) ?? 0) + 1);
     const held = [...counts].map(([k, n]) => `${k} ${n}`).join(", ");
-    throw new CompileInputError(`${which} ${file} holds no examples of split "${split}" (it holds: ${held}); choose another with --split / --val-split`);
+    throw new CompileInputError(
+      `${which} ${file} holds no examples of split "${split}" (it holds: ${held}); choose another with --split / --val-split`,
+    );
   }
   return chosen;
 }

@@ -6,7 +6,10 @@ export class ExamplesFileError extends Error {
   // The code and category the CLI maps (see OtpforgeError in @otpforge/core).
   readonly code = "EXAMPLES_FILE";
   readonly category = "input" as const;
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`${path}: ${detail}`);
     this.name = "ExamplesFileError";
   }
@@ -34,10 +37,13 @@ export async function loadJsonlExamples(path: string, inputKeys: readonly string
     }
     (all as unknown[]).forEach((value, i) => records.push({ line: i + 1, value }));
   } else {
-    records.push(...jsonLines(text, { invalid: (line, err) => new ExamplesFileError(path, `line ${line} is not valid JSON (${err.message})`) }));
+    records.push(
+      ...jsonLines(text, { invalid: (line, err) => new ExamplesFileError(path, `line ${line} is not valid JSON (${err.message})`) }),
+    );
   }
   return records.map(({ line, value }) => {
-    if (!value || typeof value !== "object" || Array.isArray(value)) throw new ExamplesFileError(path, `record ${line} is not a JSON object`);
+    if (!value || typeof value !== "object" || Array.isArray(value))
+      throw new ExamplesFileError(path, `record ${line} is not a JSON object`);
     const missing = inputKeys.filter((k) => !Object.hasOwn(value, k));
     if (missing.length) throw new ExamplesFileError(path, `record ${line} lacks the input key(s) ${missing.join(", ")}`);
     return example(value as Record<string, unknown>).withInputs(...inputKeys);

@@ -2,7 +2,24 @@ import { z } from "zod";
 import { ChainOfThought, Module, Predict, example, hashValue, signature, type Example, type LMRequest, type Metric } from "@otpforge/core";
 import { ScriptedLM, chatReply, inputOf } from "@otpforge/core/testing";
 
-export const NAMES = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo", "lima", "mike", "november", "oscar", "papa"];
+export const NAMES = [
+  "alpha",
+  "bravo",
+  "charlie",
+  "delta",
+  "echo",
+  "foxtrot",
+  "golf",
+  "hotel",
+  "india",
+  "juliett",
+  "kilo",
+  "lima",
+  "mike",
+  "november",
+  "oscar",
+  "papa",
+];
 
 export const QA = signature({
   name: "Spell",
@@ -29,7 +46,9 @@ export class TwoStepProgram extends Module {
 }
 
 export function trainset(n: number, offset = 0): Example[] {
-  return NAMES.slice(offset, offset + n).map((name) => example({ question: `spell ${name}`, answer: name.toUpperCase(), id: `ex-${name}` }).withInputs("question"));
+  return NAMES.slice(offset, offset + n).map((name) =>
+    example({ question: `spell ${name}`, answer: name.toUpperCase(), id: `ex-${name}` }).withInputs("question"),
+  );
 }
 
 export const exactAnswer: Metric = (ex, prediction) => (prediction as { outputs: { answer: string } }).outputs.answer === ex.data.answer;

@@ -59,7 +59,8 @@ export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
   return {
     supportsN: false,
     async complete(req: LMRequest, signal: AbortSignal, stream?: { progress: () => void }): Promise<TransportResult> {
-      const send = (b: MessageCreateParamsNonStreaming) => (stream ? streamed(client, b, signal, stream.progress) : client.messages.create(b, { signal }));
+      const send = (b: MessageCreateParamsNonStreaming) =>
+        stream ? streamed(client, b, signal, stream.progress) : client.messages.create(b, { signal });
       let body = anthropicBody({ ...cfg, nativeFormat }, req);
       let res;
       try {
@@ -71,7 +72,8 @@ export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
         body = anthropicBody({ ...cfg, nativeFormat }, req);
         res = await send(body);
       }
-      if (!res || !Array.isArray(res.content)) throw new BadResponseError(`the response has no content: ${JSON.stringify(res).slice(0, 200)}`);
+      if (!res || !Array.isArray(res.content))
+        throw new BadResponseError(`the response has no content: ${JSON.stringify(res).slice(0, 200)}`);
       const toolName = body.tool_choice?.type === "tool" ? body.tool_choice.name : undefined;
       const tool = toolName ? res.content.find((b) => b.type === "tool_use" && b.name === toolName) : undefined;
       const text =
@@ -101,10 +103,24 @@ export function anthropicTransport(cfg: AnthropicTransportConfig): Transport {
 }
 
 type Block = { type: "text"; text: string } | { type: "tool_use"; name: string; input: unknown; json: string };
-type Assembled = { content: Block[]; stop_reason: string | null; usage: { input_tokens: number; output_tokens: number; cache_read_input_tokens?: number | null; cache_creation_input_tokens?: number | null } };
+type Assembled = {
+  content: Block[];
+  stop_reason: string | null;
+  usage: {
+    input_tokens: number;
+    output_tokens: number;
+    cache_read_input_tokens?: number | null;
+    cache_creation_input_tokens?: number | null;
+  };
+};
 
 /** The same request as a stream of events, put back together into one message. */
-async function streamed(client: AnthropicType, body: MessageCreateParamsNonStreaming, signal: AbortSignal, progress: () => void): Promise<Assembled> {
+async function streamed(
+  client: AnthropicType,
+  body: MessageCreateParamsNonStreaming,
+  signal: AbortSignal,
+  progress: () => void,
+): Promise<Assembled> {
   const events = await client.messages.create({ ...body, stream: true }, { signal });
   const msg: Assembled = { content: [], stop_reason: null, usage: { input_tokens: 0, output_tokens: 0 } };
   for await (const e of events) {
@@ -112,7 +128,10 @@ async function streamed(client: AnthropicType, body: MessageCreateParamsNonStrea
     if (e.type === "message_start") msg.usage = { ...msg.usage, ...(e.message.usage as Assembled["usage"]) };
     else if (e.type === "content_block_start") {
       const b = e.content_block;
-      msg.content[e.index] = b.type === "tool_use" ? { type: "tool_use", name: b.name, input: {}, json: "" } : { type: "text", text: b.type === "text" ? b.text : "" };
+      msg.content[e.index] =
+        b.type === "tool_use"
+          ? { type: "tool_use", name: b.name, input: {}, json: "" }
+          : { type: "text", text: b.type === "text" ? b.text : "" };
     } else if (e.type === "content_block_delta") {
       const b = msg.content[e.index];
       if (b?.type === "text" && e.delta.type === "text_delta") b.text += e.delta.text;
@@ -158,7 +177,10 @@ export function anthropicBody(
   const lastDemo = body.messages.length - 2; // the last message before the final user turn
   if (lastDemo >= 1) {
     const m = body.messages[lastDemo]!;
-    body.messages[lastDemo] = { role: m.role, content: [{ type: "text", text: m.content as string, cache_control: { type: "ephemeral" } }] };
+    body.messages[lastDemo] = {
+      role: m.role,
+      content: [{ type: "text", text: m.content as string, cache_control: { type: "ephemeral" } }],
+    };
   }
   // The SDK's types no longer list temperature (newer models reject sampling
   // parameters); it is still sent when a caller sets one, for the models that take it.

@@ -124,7 +124,7 @@ export function axTransport(cfg: AxTransportConfig): Transport {
   const from = cfg.baseURL ? axDefaultBaseURL(cfg.provider)?.replace(/\/+$/, "") : undefined;
   const to = cfg.baseURL?.replace(/\/+$/, "");
   const target = (input: Parameters<typeof fetch>[0]): Parameters<typeof fetch>[0] => {
-    if (!from || !to || typeof input !== "string" && !(input instanceof URL)) return input;
+    if (!from || !to || (typeof input !== "string" && !(input instanceof URL))) return input;
     const url = String(input);
     return url.startsWith(from) && !url.startsWith(to) ? to + url.slice(from.length) : input;
   };
@@ -234,7 +234,10 @@ function axRequest(model: string, req: LMRequest, structured: boolean, stream = 
   };
   const rf = req.responseFormat;
   if (rf?.type === "json_schema" && structured) {
-    out.responseFormat = { type: "json_schema", schema: { name: safeName(rf.name), strict: rf.strict ?? false, schema: providerSchema(rf) } };
+    out.responseFormat = {
+      type: "json_schema",
+      schema: { name: safeName(rf.name), strict: rf.strict ?? false, schema: providerSchema(rf) },
+    };
   }
   return out;
 }

@@ -46,7 +46,8 @@ export function openAITransport(cfg: OpenAITransportConfig): Transport {
     async complete(req: LMRequest, signal: AbortSignal, stream?: { progress: () => void }): Promise<TransportResult> {
       let body = openAIBody(cfg, req);
       if (schemaRefused && body.response_format?.type === "json_schema") body = { ...body, response_format: { type: "json_object" } };
-      const send = (b: ChatCompletionCreateParamsNonStreaming) => (stream ? streamed(client, b, signal, stream.progress) : client.chat.completions.create(b, { signal }));
+      const send = (b: ChatCompletionCreateParamsNonStreaming) =>
+        stream ? streamed(client, b, signal, stream.progress) : client.chat.completions.create(b, { signal });
       let res;
       try {
         res = await send(body);
@@ -75,10 +76,18 @@ export function openAITransport(cfg: OpenAITransportConfig): Transport {
   };
 }
 
-type Completed = { choices: Array<{ index: number; message: { content: string | null }; finish_reason: string | null }>; usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } } | null };
+type Completed = {
+  choices: Array<{ index: number; message: { content: string | null }; finish_reason: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } } | null;
+};
 
 /** The same request as a stream: the chunks put back together into one completion. */
-async function streamed(client: OpenAIType, body: ChatCompletionCreateParamsNonStreaming, signal: AbortSignal, progress: () => void): Promise<Completed> {
+async function streamed(
+  client: OpenAIType,
+  body: ChatCompletionCreateParamsNonStreaming,
+  signal: AbortSignal,
+  progress: () => void,
+): Promise<Completed> {
   const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } }, { signal });
   const choices = new Map<number, { index: number; message: { content: string }; finish_reason: string | null }>();
   let usage: Completed["usage"];
@@ -95,7 +104,10 @@ async function streamed(client: OpenAIType, body: ChatCompletionCreateParamsNonS
   return { choices: [...choices.values()], usage };
 }
 
-export function openAIBody(cfg: Pick<OpenAITransportConfig, "model" | "structuredOutput" | "maxTokensField">, req: LMRequest): ChatCompletionCreateParamsNonStreaming {
+export function openAIBody(
+  cfg: Pick<OpenAITransportConfig, "model" | "structuredOutput" | "maxTokensField">,
+  req: LMRequest,
+): ChatCompletionCreateParamsNonStreaming {
   const body: ChatCompletionCreateParamsNonStreaming = {
     model: cfg.model,
     messages: req.messages.map((m) => ({ role: m.role, content: m.content })),

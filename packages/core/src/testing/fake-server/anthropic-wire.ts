@@ -75,6 +75,7 @@ function tryParseObject(text: string): Record<string, unknown> | undefined {
 }
 
 export function anthropicErrorBody(status: number, message: string): Record<string, unknown> {
-  const type = status === 429 ? "rate_limit_error" : status === 529 ? "overloaded_error" : status >= 500 ? "api_error" : "invalid_request_error";
+  const type =
+    status === 429 ? "rate_limit_error" : status === 529 ? "overloaded_error" : status >= 500 ? "api_error" : "invalid_request_error";
   return { type: "error", error: { type, message } };
 }

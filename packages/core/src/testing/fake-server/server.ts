@@ -9,14 +9,7 @@ import { anthropicErrorBody, anthropicResponseBody, parseAnthropicRequest } from
 import { anthropicStreamEvents, openAIStreamEvents, sendEvents } from "./sse.js";
 import { openAIErrorBody, openAIResponseBody, parseOpenAIRequest } from "./openai-wire.js";
 import { resolveReply, type ResolvedReply } from "./reply.js";
-import type {
-  FakeFault,
-  FakeHandler,
-  FakeProtocol,
-  FakeProviderServerOptions,
-  FakeRequest,
-  RecordedRequest,
-} from "./types.js";
+import type { FakeFault, FakeHandler, FakeProtocol, FakeProviderServerOptions, FakeRequest, RecordedRequest } from "./types.js";
 
 const defaultHandler: FakeHandler = (req) => {
   const last = [...req.messages].reverse().find((m) => m.role === "user");
@@ -144,7 +137,11 @@ export class FakeProviderServer {
     const raw = await readBody(req);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const protocol: FakeProtocol | "unknown" =
-      req.method === "POST" && path.endsWith("/chat/completions") ? "openai" : req.method === "POST" && path.endsWith("/messages") ? "anthropic" : "unknown";
+      req.method === "POST" && path.endsWith("/chat/completions")
+        ? "openai"
+        : req.method === "POST" && path.endsWith("/messages")
+          ? "anthropic"
+          : "unknown";
     const headers = flatHeaders(req);
     let body: unknown;
     try {
@@ -179,7 +176,12 @@ export class FakeProviderServer {
       }
       case "server_error": {
         const status = fault.status ?? 500;
-        sendJSON(res, status, errorBody(protocol, status, fault.message ?? "The server had an error (injected by the fake server)"), fault.headers ?? {});
+        sendJSON(
+          res,
+          status,
+          errorBody(protocol, status, fault.message ?? "The server had an error (injected by the fake server)"),
+          fault.headers ?? {},
+        );
         return;
       }
       case "malformed_json":
@@ -196,7 +198,8 @@ export class FakeProviderServer {
         break;
     }
 
-    const parsed = protocol === "openai" ? parseOpenAIRequest(body as Record<string, unknown>) : parseAnthropicRequest(body as Record<string, unknown>);
+    const parsed =
+      protocol === "openai" ? parseOpenAIRequest(body as Record<string, unknown>) : parseAnthropicRequest(body as Record<string, unknown>);
     const base = { ...parsed, seq, headers, body: body as Record<string, unknown> };
     const replies: ResolvedReply[] = [];
     for (let choiceIndex = 0; choiceIndex < base.n; choiceIndex++) {
@@ -204,7 +207,8 @@ export class FakeProviderServer {
       replies.push(resolveReply(await this.handler(request), base.messages, fault?.kind === "truncated"));
     }
     if (closed) return;
-    const out = protocol === "openai" ? openAIResponseBody(base, replies, seq) : anthropicResponseBody(base, replies[0] as ResolvedReply, seq);
+    const out =
+      protocol === "openai" ? openAIResponseBody(base, replies, seq) : anthropicResponseBody(base, replies[0] as ResolvedReply, seq);
     const b = body as { stream?: unknown; stream_options?: { include_usage?: unknown } };
     if (b.stream === true) {
       const events = protocol === "openai" ? openAIStreamEvents(out, b.stream_options?.include_usage === true) : anthropicStreamEvents(out);

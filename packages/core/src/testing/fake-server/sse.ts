@@ -18,7 +18,8 @@ export function openAIStreamEvents(out: Body, includeUsage: boolean): string[] {
   const events: string[] = [];
   for (const c of out.choices as Array<{ index: number; message: { content: string }; finish_reason: string }>) {
     events.push(JSON.stringify({ ...base, choices: [{ index: c.index, delta: { role: "assistant", content: "" }, finish_reason: null }] }));
-    for (const p of pieces(c.message.content ?? "")) events.push(JSON.stringify({ ...base, choices: [{ index: c.index, delta: { content: p }, finish_reason: null }] }));
+    for (const p of pieces(c.message.content ?? ""))
+      events.push(JSON.stringify({ ...base, choices: [{ index: c.index, delta: { content: p }, finish_reason: null }] }));
     events.push(JSON.stringify({ ...base, choices: [{ index: c.index, delta: {}, finish_reason: c.finish_reason }] }));
   }
   if (includeUsage) events.push(JSON.stringify({ ...base, choices: [], usage: out.usage }));
@@ -32,14 +33,18 @@ export function anthropicStreamEvents(out: Body): string[] {
   (out.content as Array<Record<string, unknown>>).forEach((block, index) => {
     if (block.type === "tool_use") {
       events.push(ev("content_block_start", { index, content_block: { type: "tool_use", id: block.id, name: block.name, input: {} } }));
-      for (const p of pieces(JSON.stringify(block.input))) events.push(ev("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: p } }));
+      for (const p of pieces(JSON.stringify(block.input)))
+        events.push(ev("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: p } }));
     } else {
       events.push(ev("content_block_start", { index, content_block: { type: "text", text: "" } }));
-      for (const p of pieces(String(block.text ?? ""))) events.push(ev("content_block_delta", { index, delta: { type: "text_delta", text: p } }));
+      for (const p of pieces(String(block.text ?? "")))
+        events.push(ev("content_block_delta", { index, delta: { type: "text_delta", text: p } }));
     }
     events.push(ev("content_block_stop", { index }));
   });
-  events.push(ev("message_delta", { delta: { stop_reason: out.stop_reason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }));
+  events.push(
+    ev("message_delta", { delta: { stop_reason: out.stop_reason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } }),
+  );
   events.push(ev("message_stop", {}));
   return events;
 }

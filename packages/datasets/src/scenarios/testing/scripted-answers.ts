@@ -79,26 +79,102 @@ const tallyHarness = `defmodule Scenario do
 end
 `;
 
-const explanation = "size/0's callback calls members/0, a GenServer.call to the process that is running the callback: OTP exits with :calling_self. The fix reads the state it already holds.";
+/**
+ * Which greeting a process receives first: its own, sent at once, or a
+ * helper's, sent after some work. On the real scheduler its own always comes
+ * first, so random runs never show the bug; the explorer finds the schedule in
+ * which the helper runs first. The fix waits for its own greeting by name.
+ */
+function greeter(fixed: boolean): string {
+  return `defmodule Greeter do
+  def first do
+    parent = self()
+
+    spawn(fn ->
+      _ = Enum.sum(1..20_000)
+      send(parent, :late)
+    end)
+
+    send(self(), :early)
+
+    receive do
+      ${fixed ? ":early -> :early" : "greeting -> greeting"}
+    end
+  end
+end
+`;
+}
+
+const greeterHarness = `defmodule Scenario do
+  def run do
+    case Greeter.first() do
+      :early -> :ok
+      other -> {:error, {:first_greeting, other}}
+    end
+  end
+end
+`;
+
+const explanation =
+  "size/0's callback calls members/0, a GenServer.call to the process that is running the callback: OTP exits with :calling_self. The fix reads the state it already holds.";
 
 /** The answers by kind. */
 export function scriptedScenarioAnswers(): Record<string, ScenarioAnswer> {
   const cs = catalogEntry("calling-self");
   return {
-    "valid-a": { buggy_code: selfCaller("Lobby", false), fixed_code: selfCaller("Lobby", true), explanation, harness: selfCallerHarness("Lobby") },
-    "valid-b": { buggy_code: selfCaller("Roster", false), fixed_code: selfCaller("Roster", true), explanation, harness: selfCallerHarness("Roster") },
+    "valid-a": {
+      buggy_code: selfCaller("Lobby", false),
+      fixed_code: selfCaller("Lobby", true),
+      explanation,
+      harness: selfCallerHarness("Lobby"),
+    },
+    "valid-b": {
+      buggy_code: selfCaller("Roster", false),
+      fixed_code: selfCaller("Roster", true),
+      explanation,
+      harness: selfCallerHarness("Roster"),
+    },
     // valid-a again, up to comments, layout and variable names.
-    "dup-a": { buggy_code: selfCaller("Lobby", false, "renamed"), fixed_code: selfCaller("Lobby", true, "renamed"), explanation, harness: selfCallerHarness("Lobby") },
-    "no-bug": { buggy_code: sameBehaviour(false), fixed_code: sameBehaviour(true), explanation: "bump/0 could lose updates.", harness: tallyHarness },
+    "dup-a": {
+      buggy_code: selfCaller("Lobby", false, "renamed"),
+      fixed_code: selfCaller("Lobby", true, "renamed"),
+      explanation,
+      harness: selfCallerHarness("Lobby"),
+    },
+    "no-bug": {
+      buggy_code: sameBehaviour(false),
+      fixed_code: sameBehaviour(true),
+      explanation: "bump/0 could lose updates.",
+      harness: tallyHarness,
+    },
+    "rare-race": {
+      buggy_code: greeter(false),
+      fixed_code: greeter(true),
+      explanation: "first/0 takes whatever message comes first; the helper's :late can arrive before :early.",
+      harness: greeterHarness,
+    },
     // The "fix" still calls its own API.
-    "fix-fails": { buggy_code: selfCaller("Guild", false), fixed_code: selfCaller("Guild", false).replace("def size,", "def size(),"), explanation, harness: selfCallerHarness("Guild") },
+    "fix-fails": {
+      buggy_code: selfCaller("Guild", false),
+      fixed_code: selfCaller("Guild", false).replace("def size,", "def size(),"),
+      explanation,
+      harness: selfCallerHarness("Guild"),
+    },
     policy: {
-      buggy_code: selfCaller("Vault", false).replace("def init(entries), do: {:ok, entries}", 'def init(entries), do: {:ok, [File.read!("/etc/passwd") | entries]}'),
+      buggy_code: selfCaller("Vault", false).replace(
+        "def init(entries), do: {:ok, entries}",
+        'def init(entries), do: {:ok, [File.read!("/etc/passwd") | entries]}',
+      ),
       fixed_code: selfCaller("Vault", true),
       explanation,
       harness: selfCallerHarness("Vault"),
     },
-    "no-parse": { buggy_code: "defmodule Broken do\n  def start( do: :ok\n", fixed_code: selfCaller("Broken", true), explanation, harness: selfCallerHarness("Broken") },
+    "no-parse": {
+      buggy_code: "defmodule Broken do\n  def start( do: :ok\n",
+      fixed_code: selfCaller("Broken", true),
+      explanation,
+      harness: selfCallerHarness("Broken"),
+    },
     "catalog-copy": { buggy_code: cs.buggy, fixed_code: cs.fixed, explanation: cs.explanation, harness: cs.harness },
     malformed: { buggy_code: selfCaller("Queue", false), fixed_code: selfCaller("Queue", true), explanation },
   };
@@ -106,7 +182,13 @@ export function scriptedScenarioAnswers(): Record<string, ScenarioAnswer> {
 
 /** A module name of the prompt's own (so each anti-pattern's pair is its own program). */
 function moduleNameOf(text: string): string {
-  return "Svc" + hashValue(text).slice(0, 6).replace(/[0-9]/g, (d) => "ABCDEFGHIJ"[Number(d)]!).toUpperCase();
+  return (
+    "Svc" +
+    hashValue(text)
+      .slice(0, 6)
+      .replace(/[0-9]/g, (d) => "ABCDEFGHIJ"[Number(d)]!)
+      .toUpperCase()
+  );
 }
 
 /** A pair that verifies (the calling_self bug) with a module named after `text`. */
@@ -131,5 +213,11 @@ export function demoAwareScenarioReply(messages: ReadonlyArray<{ role: string; c
   const good = demos.some((d) => d.includes(".members() |> Enum.reduce"));
   const bad = demos.some((d) => d.includes("defmodule Tally"));
   const lucky = parseInt(hashValue(query).slice(0, 8), 16) / 0xffffffff < 1 / 3;
-  return chatReply(bad ? (scriptedScenarioAnswers()["no-bug"] as Record<string, string>) : good || lucky ? validScenarioFor(query) : (scriptedScenarioAnswers()["no-bug"] as Record<string, string>));
+  return chatReply(
+    bad
+      ? (scriptedScenarioAnswers()["no-bug"] as Record<string, string>)
+      : good || lucky
+        ? validScenarioFor(query)
+        : (scriptedScenarioAnswers()["no-bug"] as Record<string, string>),
+  );
 }

@@ -15,14 +15,33 @@ const RECEIVER_Q = (n: number) =>
 /** Several senders, each sending one or two messages straight to System. */
 export function senders(rng: Rng): ConcurrentWorld {
   const k = rng.int(2, 3);
-  const counts = k === 2 ? rng.pick([[1, 1], [2, 1], [1, 2], [2, 2]]) : rng.pick([[1, 1, 1], [2, 1, 1]]);
-  const words = rng.sample(WORDS, counts.reduce((a, b) => a + b, 0));
+  const counts =
+    k === 2
+      ? rng.pick([
+          [1, 1],
+          [2, 1],
+          [1, 2],
+          [2, 2],
+        ])
+      : rng.pick([
+          [1, 1, 1],
+          [2, 1, 1],
+        ]);
+  const words = rng.sample(
+    WORDS,
+    counts.reduce((a, b) => a + b, 0),
+  );
   let w = 0;
   const groups = counts.map((c) => words.slice(w, (w += c)));
   const total = words.length;
   const body = [
     "me = self()",
-    ...groups.map((g) => wrapFn("spawn(", g.map((x) => `send(me, :${x})`))),
+    ...groups.map((g) =>
+      wrapFn(
+        "spawn(",
+        g.map((x) => `send(me, :${x})`),
+      ),
+    ),
     `for _ <- 1..${total}, do: receive(do: (m -> m))`,
   ];
   return {

@@ -94,7 +94,12 @@ export function concurrentRecords(
       answer: q.answer,
     }),
     replay: scenarioSource(world),
-    question_spec: { family: world.family, variant: world.variant, key: q.question.key, ...(q.question.part !== undefined ? { part: q.question.part } : {}) },
+    question_spec: {
+      family: world.family,
+      variant: world.variant,
+      key: q.question.key,
+      ...(q.question.part !== undefined ? { part: q.question.part } : {}),
+    },
     exploration: {
       model: label.result.model,
       complete: true as const,
@@ -134,7 +139,9 @@ export async function buildConcurrentRecords(opts: ConcurrentBuildOptions): Prom
     while (inflight.size < parallelism && next < end) {
       const world = generateConcurrentWorld(opts.seed, next);
       // A duplicate is not explored: it is dropped when its turn comes.
-      const label = used.has(concurrentWorldHash(world)) ? Promise.resolve<WorldLabel>({ kind: "failed", message: "duplicate" }) : labelWorld(opts.pool, world, opts.bounds);
+      const label = used.has(concurrentWorldHash(world))
+        ? Promise.resolve<WorldLabel>({ kind: "failed", message: "duplicate" })
+        : labelWorld(opts.pool, world, opts.bounds);
       inflight.set(next++, { world, label });
     }
   };
@@ -155,7 +162,10 @@ export async function buildConcurrentRecords(opts: ConcurrentBuildOptions): Prom
         used.add(hash);
         done++;
         // (Cut in question order: the same seed and target give the same records.)
-        const records = concurrentRecords(world, label, { seed: opts.seed, index: i, versions: opts.versions, bounds: opts.bounds }).slice(0, opts.records - examples.length);
+        const records = concurrentRecords(world, label, { seed: opts.seed, index: i, versions: opts.versions, bounds: opts.bounds }).slice(
+          0,
+          opts.records - examples.length,
+        );
         records.forEach((r, k) => {
           const seen = label.questions[k]?.oneRun;
           if (seen !== undefined) oneRuns[r.id] = seen;

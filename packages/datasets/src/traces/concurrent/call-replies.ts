@@ -19,7 +19,11 @@ export function readDuringWrites(rng: Rng): ConcurrentWorld {
   const writers = rng.int(1, 2);
   const ops = Array.from({ length: writers }, () => ({ op: rng.pick(["cast_add", "call_add", "cast_set"] as const), n: rng.int(1, 9) }));
   const text = (o: (typeof ops)[number]) =>
-    o.op === "cast_add" ? `GenServer.cast(${name}, {:add, ${o.n}})` : o.op === "call_add" ? `GenServer.call(${name}, {:add, ${o.n}})` : `GenServer.cast(${name}, {:set, ${o.n}})`;
+    o.op === "cast_add"
+      ? `GenServer.cast(${name}, {:add, ${o.n}})`
+      : o.op === "call_add"
+        ? `GenServer.call(${name}, {:add, ${o.n}})`
+        : `GenServer.cast(${name}, {:set, ${o.n}})`;
   const body = [
     `{:ok, _} = ${name}.start_link(${initial})`,
     `t1 = Task.async(fn -> GenServer.call(${name}, :get) end)`,
@@ -70,7 +74,11 @@ export function takeItems(rng: Rng): ConcurrentWorld {
     scenario: scenarioModule(body),
     legend: childNames(["Stock", ...Array.from({ length: clients }, (_, i) => `the task t${i + 1}`)]),
     questions: [
-      { key: "t1", part: 0, text: "Scenario.run/0 returns a tuple of the tasks' replies; its first element is t1's reply to GenServer.call(Stock, :take). Which replies can t1 get?" },
+      {
+        key: "t1",
+        part: 0,
+        text: "Scenario.run/0 returns a tuple of the tasks' replies; its first element is t1's reply to GenServer.call(Stock, :take). Which replies can t1 get?",
+      },
       { key: "all", text: `Scenario.run/0 returns the tuple of the replies of ${tasks} (in that order). Which tuples can it return?` },
     ],
     shape: { clients, items: items.length },

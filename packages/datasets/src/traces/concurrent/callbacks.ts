@@ -177,7 +177,9 @@ export function lateReply(rng: Rng): ConcurrentWorld {
     "Task.await(t1)",
     `Task.await(t2, ${grace * 3})`,
   );
-  const how = raw ? `send(${name}, {:get, self()}) and waits ${timeout} ms for {:value, n}` : `calls GenServer.call(${name}, :get, ${timeout})`;
+  const how = raw
+    ? `send(${name}, {:get, self()}) and waits ${timeout} ms for {:value, n}`
+    : `calls GenServer.call(${name}, :get, ${timeout})`;
   return {
     family: "possible_replies",
     variant: raw ? "late_message" : "late_reply",

@@ -6,7 +6,8 @@ import type { Rng } from "@otpforge/core";
 import { block, scenarioModule, wrapFn } from "./elixir-text.js";
 import { childNames, lines, type ConcurrentWorld } from "./world.js";
 
-const DEADLOCK_NOTE = "Write :deadlock for a run in which every process ends up waiting with nothing left that could wake one (no message on its way, no timer).";
+const DEADLOCK_NOTE =
+  "Write :deadlock for a run in which every process ends up waiting with nothing left that could wake one (no message on its way, no timer).";
 
 const PEER = (name: string, peer: string, reply: string) =>
   lines(
@@ -27,7 +28,11 @@ const PEER = (name: string, peer: string, reply: string) =>
  * :ping nobody waits on a busy server for long.
  */
 export function crossedCalls(rng: Rng): ConcurrentWorld {
-  const [a, b] = rng.pick([["Left", "Right"], ["North", "South"], ["Alpha", "Beta"]]);
+  const [a, b] = rng.pick([
+    ["Left", "Right"],
+    ["North", "South"],
+    ["Alpha", "Beta"],
+  ]);
   const second = rng.pick(["go", "go", "ping"] as const);
   const body = [
     `{:ok, _} = ${a}.start_link(nil)`,
@@ -43,7 +48,9 @@ export function crossedCalls(rng: Rng): ConcurrentWorld {
     modules: [PEER(a, b, a.toLowerCase()), PEER(b, a, b.toLowerCase())].join("\n\n"),
     scenario: scenarioModule(body),
     legend: childNames([a, b, "the task t1", "the task t2"]),
-    questions: [{ key: "run", text: `Scenario.run/0 returns the tuple of t1's and t2's replies. Which values can it return? ${DEADLOCK_NOTE}` }],
+    questions: [
+      { key: "run", text: `Scenario.run/0 returns the tuple of t1's and t2's replies. Which values can it return? ${DEADLOCK_NOTE}` },
+    ],
     shape: { second },
     params: { a, b },
   };
@@ -102,7 +109,9 @@ export function agentCycle(rng: Rng): ConcurrentWorld {
     modules: "",
     scenario: scenarioModule(body),
     legend: childNames(["the Agent a", "the Agent b", "the task t1", "the task t2"]),
-    questions: [{ key: "run", text: `Scenario.run/0 returns the two Agents' states {a, b} at the end. Which values can it return? ${DEADLOCK_NOTE}` }],
+    questions: [
+      { key: "run", text: `Scenario.run/0 returns the two Agents' states {a, b} at the end. Which values can it return? ${DEADLOCK_NOTE}` },
+    ],
     shape: { crossed },
     params: { x, y },
   };

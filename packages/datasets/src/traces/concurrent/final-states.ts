@@ -32,11 +32,21 @@ function castOp(rng: Rng): CastOp {
 export function serverCasts(rng: Rng): ConcurrentWorld {
   const name = rng.pick(NUMBER_SERVERS);
   const initial = rng.int(0, 5);
-  const shape = rng.pick([[1, 1], [1, 1], [2, 1], [1, 1, 1]]);
+  const shape = rng.pick([
+    [1, 1],
+    [1, 1],
+    [2, 1],
+    [1, 1, 1],
+  ]);
   const clients = shape.map((k) => Array.from({ length: k }, () => castOp(rng)));
   const body = [
     `{:ok, _} = ${name}.start_link(${initial})`,
-    ...clients.map((ops, i) => wrapFn(`t${i + 1} = Task.async(`, ops.map((c) => castText(name, c)))),
+    ...clients.map((ops, i) =>
+      wrapFn(
+        `t${i + 1} = Task.async(`,
+        ops.map((c) => castText(name, c)),
+      ),
+    ),
     ...awaitAll(clients.length),
     `GenServer.call(${name}, :get)`,
   ];
@@ -56,13 +66,25 @@ export function serverCasts(rng: Rng): ConcurrentWorld {
 /** Clients pushing onto a list server: the final list is one interleaving of the clients' pushes. */
 export function listPushes(rng: Rng): ConcurrentWorld {
   const name = rng.pick(LIST_SERVERS);
-  const shape = rng.pick([[1, 1], [2, 1], [1, 1, 1]]);
-  const words = rng.sample(WORDS, shape.reduce((a, b) => a + b, 0));
+  const shape = rng.pick([
+    [1, 1],
+    [2, 1],
+    [1, 1, 1],
+  ]);
+  const words = rng.sample(
+    WORDS,
+    shape.reduce((a, b) => a + b, 0),
+  );
   let w = 0;
   const clients = shape.map((k) => words.slice(w, (w += k)));
   const body = [
     `{:ok, _} = ${name}.start_link([])`,
-    ...clients.map((xs, i) => wrapFn(`t${i + 1} = Task.async(`, xs.map((x) => `GenServer.cast(${name}, {:push, :${x}})`))),
+    ...clients.map((xs, i) =>
+      wrapFn(
+        `t${i + 1} = Task.async(`,
+        xs.map((x) => `GenServer.cast(${name}, {:push, :${x}})`),
+      ),
+    ),
     ...awaitAll(clients.length),
     `GenServer.call(${name}, :get)`,
   ];
@@ -83,8 +105,16 @@ export function listPushes(rng: Rng): ConcurrentWorld {
 export function agentUpdates(rng: Rng): ConcurrentWorld {
   const initial = rng.int(1, 5);
   const k = rng.int(2, 3);
-  const ops = rng.sample([{ op: "add", n: rng.int(1, 9) }, { op: "mul", n: rng.int(2, 3) }, { op: "set", n: rng.int(0, 9) }] as CastOp[], k);
-  const fnText = (c: CastOp) => (c.op === "add" ? `fn n -> n + ${c.n} end` : c.op === "mul" ? `fn n -> n * ${c.n} end` : `fn _ -> ${c.n} end`);
+  const ops = rng.sample(
+    [
+      { op: "add", n: rng.int(1, 9) },
+      { op: "mul", n: rng.int(2, 3) },
+      { op: "set", n: rng.int(0, 9) },
+    ] as CastOp[],
+    k,
+  );
+  const fnText = (c: CastOp) =>
+    c.op === "add" ? `fn n -> n + ${c.n} end` : c.op === "mul" ? `fn n -> n * ${c.n} end` : `fn _ -> ${c.n} end`;
   const body = [
     `{:ok, agent} = Agent.start_link(fn -> ${initial} end)`,
     ...ops.map((c, i) => `t${i + 1} = Task.async(fn -> Agent.update(agent, ${fnText(c)}) end)`),
@@ -112,12 +142,21 @@ export function etsRow(rng: Rng): ConcurrentWorld {
   const table = rng.pick(TABLES);
   const key = rng.pick(KEYS);
   const initial = rng.int(0, 10);
-  const kinds = rng.pick([["rmw", "rmw"], ["rmw", "atomic"], ["atomic", "rmw"], ["atomic", "atomic"], ["rmw", "atomic", "atomic"]] as Array<Array<EtsOp["op"]>>);
+  const kinds = rng.pick([
+    ["rmw", "rmw"],
+    ["rmw", "atomic"],
+    ["atomic", "rmw"],
+    ["atomic", "atomic"],
+    ["rmw", "atomic", "atomic"],
+  ] as Array<Array<EtsOp["op"]>>);
   const ops: EtsOp[] = kinds.map((op) => ({ op, n: rng.int(1, 9) }));
   const task = (c: EtsOp, i: number) =>
     c.op === "atomic"
       ? `t${i + 1} = Task.async(fn -> :ets.update_counter(:${table}, :${key}, ${c.n}) end)`
-      : wrapFn(`t${i + 1} = Task.async(`, [`[{:${key}, n}] = :ets.lookup(:${table}, :${key})`, `:ets.insert(:${table}, {:${key}, n + ${c.n}})`]);
+      : wrapFn(`t${i + 1} = Task.async(`, [
+          `[{:${key}, n}] = :ets.lookup(:${table}, :${key})`,
+          `:ets.insert(:${table}, {:${key}, n + ${c.n}})`,
+        ]);
   const body = [
     `:ets.new(:${table}, [:named_table, :public])`,
     `:ets.insert(:${table}, {:${key}, ${initial}})`,
@@ -133,7 +172,12 @@ export function etsRow(rng: Rng): ConcurrentWorld {
     modules: "",
     scenario: scenarioModule(body),
     legend: childNames(ops.map((_, i) => `the task t${i + 1}`)),
-    questions: [{ key: "state", text: `Scenario.run/0 returns the value stored under :${key} in the ETS table :${table} once every task is done. Which values can it return?` }],
+    questions: [
+      {
+        key: "state",
+        text: `Scenario.run/0 returns the value stored under :${key} in the ETS table :${table} once every task is done. Which values can it return?`,
+      },
+    ],
     shape: { ops: kinds },
     params: { initial, ops },
   };

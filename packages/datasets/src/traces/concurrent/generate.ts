@@ -19,7 +19,12 @@ type Template = (rng: RngType) => ConcurrentWorld;
 /** Every template, by family. */
 export const TEMPLATES: Record<ConcurrentFamily, Record<string, Template>> = {
   possible_final_states: { ...FINAL_STATES, structState: STATE.structState },
-  possible_replies: { ...CALL_REPLIES, lateReply: CALLBACKS.lateReply, viaRestart: SUPERVISION.viaRestart, dynamicStart: SUPERVISION.dynamicStart },
+  possible_replies: {
+    ...CALL_REPLIES,
+    lateReply: CALLBACKS.lateReply,
+    viaRestart: SUPERVISION.viaRestart,
+    dynamicStart: SUPERVISION.dynamicStart,
+  },
   message_loss: { ...MESSAGE_LOSS, linkedCrash: LINKS.linkedCrash, stopFlush: CALLBACKS.stopFlush, escalation: SUPERVISION.escalation },
   deadlock: DEADLOCK,
   arrival_order: { ...ARRIVAL_ORDER, trapExits: LINKS.trapExits, continueReports: CALLBACKS.continueReports },
@@ -43,7 +48,11 @@ export function concurrentWorldSeed(seed: string, index: number): number {
 }
 
 /** World `index`: families in turn (from a seed-dependent start), the template and constants drawn from the world's seed. */
-export function generateConcurrentWorld(seed: string, index: number, families: readonly ConcurrentFamily[] = CONCURRENT_FAMILIES): ConcurrentWorld {
+export function generateConcurrentWorld(
+  seed: string,
+  index: number,
+  families: readonly ConcurrentFamily[] = CONCURRENT_FAMILIES,
+): ConcurrentWorld {
   const offset = parseInt(sha256(`${seed}:concurrent-families`).slice(0, 8), 16) % families.length;
   const family = families[(index + offset) % families.length] as ConcurrentFamily;
   const rng = new Rng(concurrentWorldSeed(seed, index));

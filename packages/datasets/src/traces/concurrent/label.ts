@@ -78,7 +78,10 @@ export async function labelWorld(pool: Pool, world: ConcurrentWorld, bounds: Exp
   const label = await exploreAndLabel(pool, world, bounds);
   if (label.kind !== "labelled") return label;
   const run = oneRunOutcome(label.result.oneRun);
-  return { ...label, questions: label.questions.map((q) => ({ ...q, oneRun: run === undefined ? undefined : safeProject(run, q.question.part) })) };
+  return {
+    ...label,
+    questions: label.questions.map((q) => ({ ...q, oneRun: run === undefined ? undefined : safeProject(run, q.question.part) })),
+  };
 }
 
 /**

@@ -54,7 +54,10 @@ export function linkedCrash(rng: Rng): ConcurrentWorld {
   const n = rng.int(1, 99);
   const reason = rng.pick(["crash", "boom", "oops"]);
   const traps = rng.chance(0.4);
-  const worker = block(...(traps ? ["Process.flag(:trap_exit, true)"] : []), ["receive do", "  {:job, n} -> send(me, {:done, n})", "end"].join("\n"));
+  const worker = block(
+    ...(traps ? ["Process.flag(:trap_exit, true)"] : []),
+    ["receive do", "  {:job, n} -> send(me, {:done, n})", "end"].join("\n"),
+  );
   const body = block(
     "me = self()",
     wrapFn("spawn(", block(assign("worker", wrapFn("spawn_link(", worker)), "send(me, {:worker, worker})", `exit(:${reason})`)),

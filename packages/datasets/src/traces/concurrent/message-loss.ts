@@ -19,7 +19,9 @@ export function castDuringRestart(rng: Rng): ConcurrentWorld {
   const sameClient = rng.chance(0.3);
   const kill = `Process.exit(Process.whereis(${name}), :kill)`;
   const cast = `GenServer.cast(${name}, {:add, ${k}})`;
-  const tasks = sameClient ? [wrapFn("t1 = Task.async(", [cast, kill])] : [`t1 = Task.async(fn -> ${kill} end)`, `t2 = Task.async(fn -> ${cast} end)`];
+  const tasks = sameClient
+    ? [wrapFn("t1 = Task.async(", [cast, kill])]
+    : [`t1 = Task.async(fn -> ${kill} end)`, `t2 = Task.async(fn -> ${cast} end)`];
   const body = [
     `{:ok, _} = Supervisor.start_link([{${name}, ${initial}}], strategy: :one_for_one)`,
     ...tasks,

@@ -41,10 +41,17 @@ export function structState(rng: Rng): ConcurrentWorld {
   const clients = rng.pick([2, 2, 3]);
   const keys = rng.sample(KEYS, 2) as [string, string];
   const ops: ItemOp[] = Array.from({ length: clients }, (_, i) =>
-    i > 0 && rng.chance(0.4) ? { op: "bump", key: rng.pick(keys) } : { op: "put", key: i === 0 ? keys[0] : rng.pick(keys), n: rng.int(2, 9) },
+    i > 0 && rng.chance(0.4)
+      ? { op: "bump", key: rng.pick(keys) }
+      : { op: "put", key: i === 0 ? keys[0] : rng.pick(keys), n: rng.int(2, 9) },
   );
   const tasks = ops.map((o, i) => `t${i + 1} = Task.async(fn -> ${opText(name, o, `t${i + 1}`)} end)`);
-  const body = block(`{:ok, _} = ${name}.start_link(nil)`, ...tasks, ...ops.map((_, i) => `Task.await(t${i + 1})`), `GenServer.call(${name}, :get)`);
+  const body = block(
+    `{:ok, _} = ${name}.start_link(nil)`,
+    ...tasks,
+    ...ops.map((_, i) => `Task.await(t${i + 1})`),
+    `GenServer.call(${name}, :get)`,
+  );
   return {
     family: "possible_final_states",
     variant: "struct_state",

@@ -30,21 +30,37 @@ export interface Baselines {
   oneRunOf: number;
 }
 
-export function baselines(records: ReadonlyArray<{ id: string; answer: string }>, oneRuns: Readonly<Record<string, string>> = {}): Baselines {
+export function baselines(
+  records: ReadonlyArray<{ id: string; answer: string }>,
+  oneRuns: Readonly<Record<string, string>> = {},
+): Baselines {
   const counts = new Map<string, number>();
   for (const r of records) counts.set(r.answer, (counts.get(r.answer) ?? 0) + 1);
   const top = Math.max(0, ...counts.values());
   const ran = records.filter((r) => oneRuns[r.id] !== undefined);
   const right = ran.filter((r) => r.answer === `[${oneRuns[r.id]}]`).length;
-  return { majority: records.length ? round(top / records.length) : 0, oneRun: ran.length ? round(right / ran.length) : null, oneRunOf: ran.length };
+  return {
+    majority: records.length ? round(top / records.length) : 0,
+    oneRun: ran.length ? round(right / ran.length) : null,
+    oneRunOf: ran.length,
+  };
 }
 
-export function concurrentStats(records: readonly ConcurrentTraceExample[], counters: ConcurrentWorldCounters, oneRuns: Readonly<Record<string, string>> = {}): ConcurrentStats {
+export function concurrentStats(
+  records: readonly ConcurrentTraceExample[],
+  counters: ConcurrentWorldCounters,
+  oneRuns: Readonly<Record<string, string>> = {},
+): ConcurrentStats {
   const families: ConcurrentStats["families"] = {};
   for (const f of CONCURRENT_FAMILIES) {
     const of = records.filter((r) => r.family === f);
     const sizes = of.map((r) => r.exploration.witnesses.length);
-    families[f] = { questions: of.length, multiOutcome: sizes.filter((n) => n >= 2).length, maxOutcomes: Math.max(0, ...sizes), baselines: baselines(of, oneRuns) };
+    families[f] = {
+      questions: of.length,
+      multiOutcome: sizes.filter((n) => n >= 2).length,
+      maxOutcomes: Math.max(0, ...sizes),
+      baselines: baselines(of, oneRuns),
+    };
   }
   const splits: ConcurrentStats["splits"] = {};
   for (const s of ["train", "dev", "test"]) {

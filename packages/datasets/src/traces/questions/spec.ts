@@ -5,7 +5,15 @@ import { behaviour, findHandler } from "../behaviours.js";
 import { messageTag, renderLit, tupleArg } from "@otpforge/otp-signatures";
 import { litSchema, type Lit, type World } from "../world.js";
 
-export const FAMILIES = ["final_state", "call_result", "message_fate", "restart_count", "handling_order", "alive_at_end", "next_handled"] as const;
+export const FAMILIES = [
+  "final_state",
+  "call_result",
+  "message_fate",
+  "restart_count",
+  "handling_order",
+  "alive_at_end",
+  "next_handled",
+] as const;
 export const familySchema = z.enum(FAMILIES);
 export type Family = z.infer<typeof familySchema>;
 

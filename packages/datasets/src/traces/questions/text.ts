@@ -27,15 +27,22 @@ export function answerKind(family: Family): AnswerKind {
 /** Messages that carry pids or monitor references are written in a run-independent form. */
 function scrubNote(world: World): string {
   const has = world.processes.some((p) => p.handlers.some((h) => h.kind === "watch_cast" || h.kind === "later_call"));
-  return has ? " In messages, write a caller's `from` as :from, references as :ref, pids as :pid, and the reason in a :DOWN message as its exit class (e.g. :killed)." : "";
+  return has
+    ? " In messages, write a caller's `from` as :from, references as :ref, pids as :pid, and the reason in a :DOWN message as its exit class (e.g. :killed)."
+    : "";
 }
 
 /** Said by every question whose answer is a term (the answers are printed this way). */
 export const TERM_SYNTAX = " Write tuples in braces, never in keyword syntax (write [{:add, 1}], not [add: 1]).";
 
 export function questionText(world: World, spec: QuestionSpec): string {
-  const terms = spec.family === "final_state" || spec.family === "call_result" || spec.family === "handling_order" || spec.family === "next_handled";
-  return baseQuestion(world, spec) + (terms ? TERM_SYNTAX : "") + (spec.family === "handling_order" || spec.family === "next_handled" ? scrubNote(world) : "");
+  const terms =
+    spec.family === "final_state" || spec.family === "call_result" || spec.family === "handling_order" || spec.family === "next_handled";
+  return (
+    baseQuestion(world, spec) +
+    (terms ? TERM_SYNTAX : "") +
+    (spec.family === "handling_order" || spec.family === "next_handled" ? scrubNote(world) : "")
+  );
 }
 
 function baseQuestion(world: World, spec: QuestionSpec): string {

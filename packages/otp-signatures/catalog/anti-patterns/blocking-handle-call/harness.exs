@@ -2,7 +2,10 @@ defmodule Scenario do
   def run do
     {:ok, _} = Thumbnailer.start()
     images = for i <- 1..Enum.random(1..3), do: "img#{Enum.random(100..999)}-#{i}.png"
-    renders = for image <- images, do: {image, Task.async(fn -> Thumbnailer.render(image, 3_000) end)}
+
+    renders =
+      for image <- images, do: {image, Task.async(fn -> Thumbnailer.render(image, 3_000) end)}
+
     # How long the renders have been running when stats is asked changes from
     # run to run (a render takes 1 s): the answer must not depend on it. Never 0:
     # stats must come after a render has reached the server, or a blocking

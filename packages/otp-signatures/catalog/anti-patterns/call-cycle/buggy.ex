@@ -11,7 +11,8 @@ defmodule Accounts do
   def init(balances), do: {:ok, balances}
 
   @impl true
-  def handle_call({:balance, user}, _from, balances), do: {:reply, Map.get(balances, user, 0), balances}
+  def handle_call({:balance, user}, _from, balances),
+    do: {:reply, Map.get(balances, user, 0), balances}
 
   def handle_call({:withdraw, user, amount}, _from, balances) do
     # Accounts waits here for Audit, while Audit is waiting for Accounts.

@@ -11,7 +11,8 @@ defmodule Accounts do
   def init(balances), do: {:ok, balances}
 
   @impl true
-  def handle_call({:balance, user}, _from, balances), do: {:reply, Map.get(balances, user, 0), balances}
+  def handle_call({:balance, user}, _from, balances),
+    do: {:reply, Map.get(balances, user, 0), balances}
 
   def handle_call({:withdraw, user, amount}, _from, balances) do
     # Accounts hands Audit everything it needs, so Audit never has to call
@@ -30,7 +31,10 @@ defmodule Audit do
   # Audit to look the balance up. Accounts itself uses record/3 and passes the
   # balance it already has, so no call ever goes back into a busy Accounts.
   def record(user, amount), do: record(user, amount, Accounts.balance(user))
-  def record(user, amount, before), do: GenServer.call(__MODULE__, {:record, user, amount, before})
+
+  def record(user, amount, before),
+    do: GenServer.call(__MODULE__, {:record, user, amount, before})
+
   def entries, do: GenServer.call(__MODULE__, :entries)
 
   @impl true

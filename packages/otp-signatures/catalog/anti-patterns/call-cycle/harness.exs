@@ -7,13 +7,15 @@ defmodule Scenario do
     {:ok, _} = Accounts.start()
     {:ok, _} = Audit.start()
     # Who withdraws what changes from run to run.
-    withdrawals = for _ <- 1..Enum.random(1..4), do: {Enum.random(["alice", "bob"]), Enum.random(1..15)}
+    withdrawals =
+      for _ <- 1..Enum.random(1..4), do: {Enum.random(["alice", "bob"]), Enum.random(1..15)}
 
     try do
       for {user, amount} <- withdrawals, do: :ok = Accounts.withdraw(user, amount, @timeout)
       {balances, log} = expected(withdrawals)
 
-      case {Accounts.balance("alice", @timeout), Accounts.balance("bob", @timeout), Audit.entries()} do
+      case {Accounts.balance("alice", @timeout), Accounts.balance("bob", @timeout),
+            Audit.entries()} do
         {a, b, ^log} when {a, b} == balances -> :ok
         other -> {:error, {:unexpected_state, other, {balances, log}}}
       end
@@ -24,7 +26,8 @@ defmodule Scenario do
 
   defp expected(withdrawals) do
     {balances, log} =
-      Enum.reduce(withdrawals, {%{"alice" => 100, "bob" => 20}, []}, fn {user, amount}, {balances, log} ->
+      Enum.reduce(withdrawals, {%{"alice" => 100, "bob" => 20}, []}, fn {user, amount},
+                                                                        {balances, log} ->
         before = balances[user]
         {Map.put(balances, user, before - amount), [{user, amount, before} | log]}
       end)

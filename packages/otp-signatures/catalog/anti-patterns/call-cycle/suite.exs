@@ -17,7 +17,8 @@ defmodule Scenario do
          :ok <- expect(:balance_of_a_known_user, Accounts.balance(user, @timeout), start),
          :ok <- expect(:balance_with_the_default_timeout, Accounts.balance(user), start),
          :ok <- expect(:balance_of_an_unknown_user, Accounts.balance(stranger, @timeout), 0),
-         {:ok, reply} <- within(:record_from_a_client, 1_000, fn -> Audit.record(user, amount) end),
+         {:ok, reply} <-
+           within(:record_from_a_client, 1_000, fn -> Audit.record(user, amount) end),
          :ok <- expect(:record_returns_ok, reply, :ok),
          :ok <- expect(:record_logs_the_balance, Audit.entries(), [{user, amount, start}]) do
       expect(:record_does_not_move_money, Accounts.balance(user, @timeout), start)

@@ -2,7 +2,10 @@ defmodule Scenario do
   def run do
     {:ok, _} = Cart.start()
     # The cart's content changes from run to run.
-    items = for item <- Enum.take_random([:book, :pen, :lamp, :mug, :desk, :ink], Enum.random(1..5)), do: {item, Enum.random(1..99)}
+    items =
+      for item <- Enum.take_random([:book, :pen, :lamp, :mug, :desk, :ink], Enum.random(1..5)),
+          do: {item, Enum.random(1..99)}
+
     for {item, price} <- items, do: :ok = Cart.add(item, price)
     expected = items |> Enum.map(&elem(&1, 1)) |> Enum.sum()
 

@@ -3,7 +3,10 @@ defmodule Scenario do
     table = HitCounter.new()
     clients = Enum.random(30..40)
     hits_each = Enum.random(600..1_000)
-    page = Enum.random(["/home", "/about", "/cart", "/search"]) <> Integer.to_string(Enum.random(1..999))
+
+    page =
+      Enum.random(["/home", "/about", "/cart", "/search"]) <>
+        Integer.to_string(Enum.random(1..999))
 
     1..clients
     |> Enum.map(fn client ->

@@ -11,9 +11,19 @@ defmodule Scenario do
     :ok = HitCounter.hit(other, first)
 
     with :ok <- expect(:hit_returns_ok, Enum.uniq(replies), [:ok]),
-         :ok <- expect(:count_per_page, for({page, _} <- pages, do: HitCounter.count(table, page)), Enum.map(pages, &elem(&1, 1))),
+         :ok <-
+           expect(
+             :count_per_page,
+             for({page, _} <- pages, do: HitCounter.count(table, page)),
+             Enum.map(pages, &elem(&1, 1))
+           ),
          :ok <- expect(:count_of_unknown_page, HitCounter.count(table, "/" <> word(9)), 0),
-         :ok <- expect(:tables_are_independent, {HitCounter.count(other, first), HitCounter.count(table, first)}, {1, n1}) do
+         :ok <-
+           expect(
+             :tables_are_independent,
+             {HitCounter.count(other, first), HitCounter.count(table, first)},
+             {1, n1}
+           ) do
       :ok
     end
   end

@@ -29,8 +29,11 @@ defmodule Scenario do
   # A feed that knows some prices and silently ignores every other item.
   def feed(prices) do
     receive do
-      {:price?, item, reply_to} when is_map_key(prices, item) -> send(reply_to, {:price, item, prices[item]})
-      {:price?, _unknown, _reply_to} -> :ignored
+      {:price?, item, reply_to} when is_map_key(prices, item) ->
+        send(reply_to, {:price, item, prices[item]})
+
+      {:price?, _unknown, _reply_to} ->
+        :ignored
     end
 
     feed(prices)

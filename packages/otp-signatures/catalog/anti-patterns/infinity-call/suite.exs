@@ -3,11 +3,20 @@ defmodule Scenario do
   import FixBugSuite
 
   def run do
-    prices = Map.new(Enum.take_random([:apple, :pear, :plum, :kiwi, :fig], int(1, 4)), &{&1, int(1, 500)})
+    prices =
+      Map.new(
+        Enum.take_random([:apple, :pear, :plum, :kiwi, :fig], int(1, 4)),
+        &{&1, int(1, 500)}
+      )
+
     feed = spawn(fn -> feed(prices) end)
     {:ok, pid} = QuoteService.start(feed)
     asks = for _ <- 1..int(1, 8), do: pick(Map.keys(prices))
-    quotes = asks |> Enum.map(&Task.async(fn -> PriceClient.quote(&1) end)) |> Enum.map(&Task.await(&1, 2_000))
+
+    quotes =
+      asks
+      |> Enum.map(&Task.async(fn -> PriceClient.quote(&1) end))
+      |> Enum.map(&Task.await(&1, 2_000))
 
     result =
       with :ok <- expect(:start_registers_the_name, Process.whereis(QuoteService), pid) do
@@ -20,7 +29,8 @@ defmodule Scenario do
 
   defp feed(prices) do
     receive do
-      {:price?, item, reply_to} -> if price = prices[item], do: send(reply_to, {:price, item, price})
+      {:price?, item, reply_to} ->
+        if price = prices[item], do: send(reply_to, {:price, item, price})
     end
 
     feed(prices)

@@ -2,8 +2,15 @@ defmodule Scenario do
   def run do
     {:ok, _} = Crawler.start()
     # Which pages and how many of them fail change from run to run.
-    urls = for i <- 1..Enum.random(3..6), do: "#{Enum.random(["http", "bad"])}://site#{Enum.random(10..99)}-#{i}.example"
-    urls = if Enum.any?(urls, &String.starts_with?(&1, "bad")), do: urls, else: ["bad://down.example" | urls]
+    urls =
+      for i <- 1..Enum.random(3..6),
+          do: "#{Enum.random(["http", "bad"])}://site#{Enum.random(10..99)}-#{i}.example"
+
+    urls =
+      if Enum.any?(urls, &String.starts_with?(&1, "bad")),
+        do: urls,
+        else: ["bad://down.example" | urls]
+
     Enum.each(urls, &Crawler.crawl/1)
     {bad, good} = Enum.split_with(urls, &String.starts_with?(&1, "bad"))
     await_done(Enum.sort(good), Enum.sort(bad), 100)

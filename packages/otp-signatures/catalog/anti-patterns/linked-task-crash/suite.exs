@@ -12,7 +12,9 @@ defmodule Scenario do
     with :ok <- expect(:start_registers_the_name, Process.whereis(Crawler), pid),
          :ok <- expect(:status_before_any_crawl, empty, %{pages: %{}, failed: []}),
          :ok <- expect(:crawl_returns_ok, Enum.uniq(casts), [:ok]) do
-      eventually(:status_after_crawls, 1_000, fn -> Crawler.status() == %{pages: pages, failed: []} end)
+      eventually(:status_after_crawls, 1_000, fn ->
+        Crawler.status() == %{pages: pages, failed: []}
+      end)
     end
   end
 end

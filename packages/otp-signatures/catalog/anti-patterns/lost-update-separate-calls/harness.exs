@@ -8,19 +8,32 @@ defmodule Scenario do
     each = Enum.random(15..30)
     :ok = Counter.set(start)
 
-    replies =
-      1..clients
-      |> Enum.map(fn _ ->
-        Task.async(fn -> for _ <- 1..each, do: Counter.increment() end)
-      end)
-      |> Enum.flat_map(&Task.await(&1, 5_000))
+    # Every client waits for :go, so all of them are running at once. Started
+    # one by one, a busy machine can let each client finish before the next
+    # is spawned, and the race would not show.
+    tasks =
+      for _ <- 1..clients do
+        Task.async(fn ->
+          receive do
+            :go -> for _ <- 1..each, do: Counter.increment()
+          end
+        end)
+      end
+
+    Enum.each(tasks, &send(&1.pid, :go))
+    replies = Enum.flat_map(tasks, &Task.await(&1, 5_000))
 
     expected = start + clients * each
 
     cond do
-      Enum.any?(replies, &(&1 != :ok)) -> {:error, {:increment_reply_not_ok, Enum.find(replies, &(&1 != :ok))}}
-      (got = Counter.get()) != expected -> {:error, {:lost_updates, expected - got}}
-      true -> :ok
+      Enum.any?(replies, &(&1 != :ok)) ->
+        {:error, {:increment_reply_not_ok, Enum.find(replies, &(&1 != :ok))}}
+
+      (got = Counter.get()) != expected ->
+        {:error, {:lost_updates, expected - got}}
+
+      true ->
+        :ok
     end
   end
 end

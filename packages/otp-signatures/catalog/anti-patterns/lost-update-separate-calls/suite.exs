@@ -13,7 +13,10 @@ defmodule Scenario do
          :ok <- expect(:get_starts_at_zero, Counter.get(), 0),
          :ok <- expect(:set_returns_ok, Counter.set(value), :ok),
          :ok <- expect(:get_after_set, Counter.get(), value),
-         :ok <- expect(:increment_returns_ok, Enum.uniq(for _ <- 1..steps, do: Counter.increment()), [:ok]),
+         :ok <-
+           expect(:increment_returns_ok, Enum.uniq(for _ <- 1..steps, do: Counter.increment()), [
+             :ok
+           ]),
          :ok <- expect(:get_after_increments, Counter.get(), value + steps),
          :ok <- expect(:set_overwrites, Counter.set(other), :ok) do
       expect(:get_after_second_set, Counter.get(), other)

@@ -8,8 +8,13 @@ defmodule Scenario do
     n = Enum.random(12..25)
     bad = Enum.take_random(1..(n - 3), Enum.random(1..2))
     # Not only a division by zero: the first bad job divides by a non-number.
-    divisor = fn i -> if i == hd(bad), do: Enum.random([:zero, nil]), else: Enum.random([0, :zero]) end
-    jobs = for i <- 1..n, do: {:divide, Enum.random(1..1_000), if(i in bad, do: divisor.(i), else: i)}
+    divisor = fn i ->
+      if i == hd(bad), do: Enum.random([:zero, nil]), else: Enum.random([0, :zero])
+    end
+
+    jobs =
+      for i <- 1..n, do: {:divide, Enum.random(1..1_000), if(i in bad, do: divisor.(i), else: i)}
+
     Enum.each(jobs, &JobRunner.submit/1)
 
     try do
@@ -21,7 +26,10 @@ defmodule Scenario do
     results = Results.all()
 
     missing =
-      for {:divide, a, b} = job <- jobs, is_integer(b) and b != 0, Map.get(results, job) != {:ok, div(a, b)}, do: job
+      for {:divide, a, b} = job <- jobs,
+          is_integer(b) and b != 0,
+          Map.get(results, job) != {:ok, div(a, b)},
+          do: job
 
     case missing do
       [] -> :ok

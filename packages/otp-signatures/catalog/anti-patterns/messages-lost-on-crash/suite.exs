@@ -11,7 +11,12 @@ defmodule Scenario do
 
     with :ok <- expect(:submit_returns_ok, Enum.uniq(submitted), [:ok]),
          :ok <- expect(:sync_returns_ok, JobRunner.sync(2_000), :ok),
-         :ok <- expect(:results_of_good_jobs, Results.all(), Map.new(jobs, fn {:divide, a, b} = j -> {j, {:ok, div(a, b)}} end)),
+         :ok <-
+           expect(
+             :results_of_good_jobs,
+             Results.all(),
+             Map.new(jobs, fn {:divide, a, b} = j -> {j, {:ok, div(a, b)}} end)
+           ),
          :ok <- expect(:results_put_returns_ok, Results.put(key, :done), :ok),
          :ok <- expect(:results_all_after_put, Map.get(Results.all(), key), :done) do
       Process.exit(sup, :shutdown)

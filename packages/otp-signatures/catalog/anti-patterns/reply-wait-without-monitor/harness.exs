@@ -5,11 +5,16 @@ defmodule Scenario do
     # The bad images change from run to run, and several in a row must all
     # be answered: a caller that learns of the crash from a monitor answers
     # at once, one that waits a fixed time does not.
-    bad = for _ <- 1..Enum.random(3..5), do: Enum.random([:corrupted, nil, {:png, 0, h}, {:png, w, -1}, {:jpeg, w, h}, "image.png"])
+    bad =
+      for _ <- 1..Enum.random(3..5),
+          do:
+            Enum.random([:corrupted, nil, {:png, 0, h}, {:png, w, -1}, {:jpeg, w, h}, "image.png"])
 
-    with {:ok, {:ok, {:png, dw, dh}}} when dw == div(w, 2) and dh == div(h, 2) <- within(fn -> Resizer.resize({:png, w, h}) end, 1_000),
+    with {:ok, {:ok, {:png, dw, dh}}} when dw == div(w, 2) and dh == div(h, 2) <-
+           within(fn -> Resizer.resize({:png, w, h}) end, 1_000),
          {:ok, errors} <- within(fn -> Enum.map(bad, &Resizer.resize/1) end, 1_000),
-         true <- Enum.all?(errors, &match?({:error, _}, &1)) || {:error, {:bad_images_answered, errors}} do
+         true <-
+           Enum.all?(errors, &match?({:error, _}, &1)) || {:error, {:bad_images_answered, errors}} do
       :ok
     else
       :hung -> {:error, :caller_waits_forever}

@@ -24,11 +24,18 @@ defmodule Scenario do
       end
 
     cond do
-      not Process.alive?(sup) -> {:error, :supervisor_gave_up}
-      Process.whereis(Stats) != stats -> {:error, :sibling_restarted}
+      not Process.alive?(sup) ->
+        {:error, :supervisor_gave_up}
+
+      Process.whereis(Stats) != stats ->
+        {:error, :sibling_restarted}
+
       # Raising the restart budget hides the crashes, it does not stop them.
-      crashes > 0 or Process.whereis(Parser) != parser -> {:error, {:parser_crashed_on_bad_input, crashes}}
-      true -> check_parser()
+      crashes > 0 or Process.whereis(Parser) != parser ->
+        {:error, {:parser_crashed_on_bad_input, crashes}}
+
+      true ->
+        check_parser()
     end
   end
 

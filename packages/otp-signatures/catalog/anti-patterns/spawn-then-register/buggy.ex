@@ -27,5 +27,6 @@ defmodule Settings do
   end
 
   @impl true
-  def handle_call({:fetch, key}, _from, settings), do: {:reply, Map.fetch(settings, key), settings}
+  def handle_call({:fetch, key}, _from, settings),
+    do: {:reply, Map.fetch(settings, key), settings}
 end

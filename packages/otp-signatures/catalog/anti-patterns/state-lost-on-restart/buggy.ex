@@ -12,7 +12,9 @@ defmodule Sessions do
   def init(:ok), do: {:ok, %{}}
 
   @impl true
-  def handle_call({:put, id, data}, _from, sessions), do: {:reply, :ok, Map.put(sessions, id, data)}
+  def handle_call({:put, id, data}, _from, sessions),
+    do: {:reply, :ok, Map.put(sessions, id, data)}
+
   def handle_call({:get, id}, _from, sessions), do: {:reply, Map.get(sessions, id), sessions}
 
   def handle_call({:renew, id}, _from, sessions) do

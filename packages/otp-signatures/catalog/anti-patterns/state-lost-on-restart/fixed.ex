@@ -52,6 +52,9 @@ end
 defmodule SessionApp do
   def start_link do
     # rest_for_one: if the table owner ever died, Sessions restarts after it.
-    Supervisor.start_link([SessionTable, Sessions], strategy: :rest_for_one, name: SessionApp.Supervisor)
+    Supervisor.start_link([SessionTable, Sessions],
+      strategy: :rest_for_one,
+      name: SessionApp.Supervisor
+    )
   end
 end

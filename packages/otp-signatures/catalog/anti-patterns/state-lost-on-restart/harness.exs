@@ -4,7 +4,12 @@ defmodule Scenario do
     Process.unlink(sup)
 
     # Ids and data change from run to run (nothing can be seeded in init/1).
-    sessions = for i <- 1..Enum.random(2..5), do: {"s#{Enum.random(100..999)}-#{i}", %{user: Enum.random(["alice", "bob", "carol", "dan"]), n: i}}
+    sessions =
+      for i <- 1..Enum.random(2..5),
+          do:
+            {"s#{Enum.random(100..999)}-#{i}",
+             %{user: Enum.random(["alice", "bob", "carol", "dan"]), n: i}}
+
     for {id, data} <- sessions, do: :ok = Sessions.put(id, data)
     before = Process.whereis(Sessions)
 

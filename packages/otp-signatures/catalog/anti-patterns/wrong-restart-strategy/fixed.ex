@@ -23,7 +23,8 @@ defmodule Repo do
   def init(:ok), do: {:ok, %{conn: Process.whereis(Conn)}}
 
   @impl true
-  def handle_call({:query, sql}, _from, state), do: {:reply, GenServer.call(state.conn, {:query, sql}), state}
+  def handle_call({:query, sql}, _from, state),
+    do: {:reply, GenServer.call(state.conn, {:query, sql}), state}
 end
 
 defmodule DB do

@@ -35,7 +35,9 @@ defmodule Scenario do
 
   defp await_new_conn(old, tries) do
     case Process.whereis(Conn) do
-      pid when is_pid(pid) and pid != old -> :ok
+      pid when is_pid(pid) and pid != old ->
+        :ok
+
       _ ->
         Process.sleep(10)
         await_new_conn(old, tries - 1)

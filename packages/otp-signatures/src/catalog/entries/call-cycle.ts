@@ -12,4 +12,5 @@ export const callCycle = defineEntry({
     "a call timeout fires (5 s by default), then the exit kills the servers and the client's call fails. OTP does " +
     "not detect such an indirect cycle. The fix makes calls flow one way: Accounts passes the balance Audit needs, " +
     "so Audit never calls back.",
+  explore: { maxSchedules: 200 },
 });

@@ -11,4 +11,5 @@ export const callingSelf = defineEntry({
     "server to itself. The server could only answer after the current callback returns, so OTP refuses it and " +
     "exits with :calling_self, which crashes the server and fails the client's call. Inside a callback the state " +
     "is already at hand; the fix computes the total from it directly.",
+  explore: { maxSchedules: 200 },
 });

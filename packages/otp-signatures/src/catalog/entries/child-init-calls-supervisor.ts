@@ -11,4 +11,5 @@ export const childInitCallsSupervisor = defineEntry({
     "Inspector.init/1 calls Supervisor.which_children/1 on that same supervisor, which cannot answer until the " +
     "start finishes; which_children waits with :infinity, so the supervisor never finishes starting. The fix " +
     "returns from init/1 at once with {:continue, ...} and asks in handle_continue/2, when the supervisor can reply.",
+  explore: { maxSchedules: 200 },
 });

@@ -11,4 +11,5 @@ export const infinityCall = defineEntry({
     "ignores leaves the caller blocked for ever, and whoever waits for that caller hangs too. The fix uses a bounded " +
     "timeout and turns the timeout exit into {:error, :timeout}; since OTP 24 the reply alias is deactivated at the " +
     "timeout, so a late answer is dropped.",
+  explore: { maxSchedules: 200 },
 });

@@ -11,4 +11,5 @@ export const lateReplyMismatch = defineEntry({
     "arrives later and stays in the caller's mailbox; the next get/2 matches that stale message and returns the " +
     "wrong value. The fix uses GenServer.call, which tags every request with a unique reference and waits on an " +
     "alias that is deactivated at the timeout, so late replies are dropped.",
+  explore: { maxSchedules: 200 },
 });

@@ -11,4 +11,5 @@ export const messagesLostOnCrash = defineEntry({
     "and a process's mailbox dies with it; the supervisor starts a new runner with an empty mailbox, so every job " +
     "queued behind the bad one is silently lost. The fix treats a failing job as that job's result: it rescues the " +
     "error, records it, and the runner goes on with the queue.",
+  explore: { maxSchedules: 200 },
 });

@@ -11,4 +11,5 @@ export const restartIntensityEscalation = defineEntry({
     "supervisor's restart intensity (default: 3 restarts in 5 seconds). A burst of bad input exceeds it, so the " +
     "supervisor gives up, terminates all its children (including the unrelated Stats sibling) and exits. The fix " +
     "answers expected bad input with {:error, :not_an_integer} and keeps crashes for faults nobody anticipated.",
+  explore: { maxSchedules: 200 },
 });

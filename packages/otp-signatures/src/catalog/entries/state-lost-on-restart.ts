@@ -11,4 +11,5 @@ export const stateLostOnRestart = defineEntry({
     "init/1, i.e. with an empty map: a restart restores the process, not its data. The fix keeps the sessions in an " +
     "ETS table owned by a separate process that does nothing else (and started first, under rest_for_one), so a " +
     "crash of the sessions server no longer costs any data.",
+  explore: { maxSchedules: 200 },
 });

@@ -11,4 +11,5 @@ export const wrongRestartStrategy = defineEntry({
     "still calls the old pid, gets a :noproc exit and crashes its caller's request. Children that depend on an " +
     "earlier sibling need rest_for_one (or one_for_all): when Conn restarts, Repo is restarted after it and " +
     "picks up the new pid.",
+  explore: { maxSchedules: 200 },
 });

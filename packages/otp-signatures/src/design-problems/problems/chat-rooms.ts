@@ -70,6 +70,7 @@ export const chatRooms: DesignProblem = {
       call: { fn: "Chat.ensure_room", args: [LOBBY] },
       okPids: { min: 20, same: true },
       running: { supervisor: { name: "Chat.RoomSupervisor" }, worker: "Chat.Room", max: 1 },
+      explore: { clients: 2, okPids: { min: 2, same: true } },
     },
   ],
   reference: {

@@ -13,7 +13,7 @@ export const gameSession: DesignProblem = {
   contract: [
     "- Top supervisor `Game.Supervisor` with `start_link(opts)`.",
     "- `Game.Board`, `Game.Clock` and `Game.Referee`: processes registered under their module names, direct children of the top supervisor.",
-    "- `Game.move(cell)` records a move (a string such as `\"a1\"`) on the board and returns `:ok`; `Game.moves()` returns the moves on the current board, oldest first.",
+    '- `Game.move(cell)` records a move (a string such as `"a1"`) on the board and returns `:ok`; `Game.moves()` returns the moves on the current board, oldest first.',
   ].join("\n"),
   topModule: "Game.Supervisor",
   startOptions: "[]",

@@ -41,7 +41,8 @@ export const metricsFlusher: DesignProblem = {
     {
       id: "flusher-hang-keeps-buffer",
       kind: "hang",
-      description: "While the flusher hangs (past any call timeout), the buffer keeps its pid, keeps accepting values and keeps every value.",
+      description:
+        "While the flusher hangs (past any call timeout), the buffer keeps its pid, keeps accepting values and keeps every value.",
       setup: [
         { fn: "Metrics.record", args: ["1"] },
         { fn: "Metrics.record", args: ["2"] },
@@ -55,7 +56,8 @@ export const metricsFlusher: DesignProblem = {
     {
       id: "slow-flusher-catches-up",
       kind: "slow_dependency",
-      description: "A flusher that is slow for a while (past any call timeout) leaves the buffer alone and flushes everything once it is back.",
+      description:
+        "A flusher that is slow for a while (past any call timeout) leaves the buffer alone and flushes everything once it is back.",
       setup: [
         { fn: "Metrics.record", args: ["1"] },
         { fn: "Metrics.record", args: ["2"] },

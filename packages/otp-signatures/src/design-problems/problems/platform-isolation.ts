@@ -57,7 +57,8 @@ export const platformIsolation: DesignProblem = {
     {
       id: "repeated-escalations-absorbed",
       kind: "repeated_escalation",
-      description: "A flaky provider makes the notifications subsystem give up again and again; each time it comes back and payments are untouched.",
+      description:
+        "A flaky provider makes the notifications subsystem give up again and again; each time it comes back and payments are untouched.",
       supervisor: { name: "Notifications.Supervisor" },
       kill: mailer,
       crashes: 2,

@@ -47,6 +47,15 @@ export const rateLimiter: DesignProblem = {
         { match: ":ok", count: 3 },
         { match: "{:error, :rate_limited}", count: 7 },
       ],
+      // Two requests first, then two at once: exactly one of them fits.
+      explore: {
+        clients: 2,
+        setup: [hit, hit],
+        replies: [
+          { match: ":ok", count: 1 },
+          { match: "{:error, :rate_limited}", count: 1 },
+        ],
+      },
     },
     {
       id: "window-not-extended-by-hits",

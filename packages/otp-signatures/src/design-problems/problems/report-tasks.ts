@@ -54,6 +54,12 @@ export const reportTasks: DesignProblem = {
       call: { fn: "Reports.generate", index: { prefix: "report-" } },
       okPids: { min: 4, max: 4, distinct: true },
       running: { supervisor: { name: "Reports.GeneratorSupervisor" }, worker: "Reports.Generator", max: 4 },
+      // Three reports first, then two at once: exactly one more starts.
+      explore: {
+        clients: 2,
+        setup: ["1", "2", "3"].map((id) => ({ fn: "Reports.generate", args: [id] })),
+        okPids: { min: 1, max: 1, distinct: true },
+      },
     },
     {
       id: "crashed-generator-frees-its-slot",

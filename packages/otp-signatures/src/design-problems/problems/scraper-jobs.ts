@@ -76,6 +76,12 @@ export const scraperJobs: DesignProblem = {
       call: { fn: "Scraper.start_job", index: { prefix: "https://job-" } },
       okPids: { min: 10, max: 10, distinct: true },
       running: { supervisor: { name: "Scraper.JobSupervisor" }, worker: "Scraper.Job", max: 10 },
+      // Nine jobs first, then two at once: exactly one more starts.
+      explore: {
+        clients: 2,
+        setup: Array.from({ length: 9 }, (_, i) => ({ fn: "Scraper.start_job", args: [`"https://early-${i + 1}"`] })),
+        okPids: { min: 1, max: 1, distinct: true },
+      },
     },
     {
       id: "job-runner-recovers",

@@ -54,10 +54,7 @@ export const sensorEscalation: DesignProblem = {
       id: "occasional-crash-restarted",
       kind: "scenario",
       description: "An occasional crash only restarts the reader: the subsystem stays up.",
-      steps: [
-        { kill: reader },
-        { running: reader, withinMs: 3000 },
-      ],
+      steps: [{ kill: reader }, { running: reader, withinMs: 3000 }],
     },
   ],
   reference: {

@@ -57,11 +57,13 @@ export const topicHub: DesignProblem = {
       call: { fn: "Topics.ensure", args: [NEWS] },
       okPids: { min: 20, same: true },
       running: { supervisor: { name: "Topics.TopicSupervisor" }, max: 1 },
+      explore: { clients: 2, okPids: { min: 2, same: true } },
     },
     {
       id: "publish-keeps-topic-alive",
       kind: "scenario",
-      description: "A publish is activity: it restarts the idle time, and the topic retires once it has been idle again for the whole time.",
+      description:
+        "A publish is activity: it restarts the idle time, and the topic retires once it has been idle again for the whole time.",
       startOptions: "[idle_ms: 1500]",
       steps: [
         { call: { fn: "Topics.ensure", args: [NEWS] }, expect: "{:ok, _}" },

@@ -56,8 +56,7 @@ export async function orderedSearch<O extends Outcome>(opts: OrderedSearchOption
     for (const [j, o] of outcomes) if (j < i && o !== INTERRUPTED && o.success) n++;
     return n;
   };
-  const canStart = (i: number) =>
-    i < opts.count && stop === undefined && !opts.signal?.aborted && successesBelow(i) < opts.maxSuccesses;
+  const canStart = (i: number) => i < opts.count && stop === undefined && !opts.signal?.aborted && successesBelow(i) < opts.maxSuccesses;
 
   // Moves the decided prefix forward as far as finished outcomes allow.
   const decide = () => {

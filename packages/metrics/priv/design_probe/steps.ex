@@ -3,9 +3,9 @@
 # patterns, waits, kills. Every step leaves a line in a transcript, so a
 # failure says what was called, what came back and what was expected, in
 # order and with the time since the check began.
-defmodule OtpforgeDesignProbe.Steps do
-  alias OtpforgeDesignProbe.Tree
-  import OtpforgeDesignProbe.Observe
+defmodule OtpForge.DesignProbe.Steps do
+  alias OtpForge.DesignProbe.Tree
+  import OtpForge.DesignProbe.Observe
 
   # {:ok, transcript} or {:fail, transcript ending with the failed step}.
   def run(steps, top, cfg) do
@@ -40,7 +40,9 @@ defmodule OtpforgeDesignProbe.Steps do
   defp step({:call, text, fun, {shown, match}}, _top, cfg) do
     case call({text, fun}, cfg) do
       {:ok, v} ->
-        if match.(v), do: {:ok, "#{text} -> #{Tree.short(v)}"}, else: {:fail, "#{text} returned #{Tree.short(v)}, expected #{shown}"}
+        if match.(v),
+          do: {:ok, "#{text} -> #{Tree.short(v)}"},
+          else: {:fail, "#{text} returned #{Tree.short(v)}, expected #{shown}"}
 
       {:error, why} ->
         {:fail, "#{why}, expected #{shown}"}
@@ -54,8 +56,12 @@ defmodule OtpforgeDesignProbe.Steps do
     deadline = started + ms
 
     case poll_reply(deadline, fn -> call({text, fun}, cfg) end, match, nil) do
-      {:matched, v} -> {:ok, "#{text} -> #{Tree.short(v)} after #{now() - started} ms"}
-      {:timeout, last} -> {:fail, "#{text} still returned #{last_text(last)} after #{ms} ms, expected #{shown} by then"}
+      {:matched, v} ->
+        {:ok, "#{text} -> #{Tree.short(v)} after #{now() - started} ms"}
+
+      {:timeout, last} ->
+        {:fail,
+         "#{text} still returned #{last_text(last)} after #{ms} ms, expected #{shown} by then"}
     end
   end
 
@@ -64,8 +70,12 @@ defmodule OtpforgeDesignProbe.Steps do
     started = now()
 
     case hold(started + ms, fn -> call({text, fun}, cfg) end, match, 0) do
-      {:held, n} -> {:ok, "#{text} kept returning #{shown} for #{ms} ms (#{n} calls)"}
-      {:broke, reply} -> {:fail, "#{text} returned #{last_text(reply)} #{now() - started} ms later, expected it to stay #{shown}"}
+      {:held, n} ->
+        {:ok, "#{text} kept returning #{shown} for #{ms} ms (#{n} calls)"}
+
+      {:broke, reply} ->
+        {:fail,
+         "#{text} returned #{last_text(reply)} #{now() - started} ms later, expected it to stay #{shown}"}
     end
   end
 
@@ -88,15 +98,21 @@ defmodule OtpforgeDesignProbe.Steps do
   defp step({:running, ref, ms}, top, _cfg) do
     if wait_until(ms, fn -> match?({:ok, _}, Tree.resolve(ref, top)) end),
       do: {:ok, "#{Tree.describe_ref(ref)} is running"},
-      else: {:fail, "#{Tree.describe_ref(ref)} was not running within #{ms} ms: #{elem(Tree.resolve(ref, top), 1)}"}
+      else:
+        {:fail,
+         "#{Tree.describe_ref(ref)} was not running within #{ms} ms: #{elem(Tree.resolve(ref, top), 1)}"}
   end
 
   defp poll_reply(deadline, call, match, last) do
     reply = call.()
 
     cond do
-      match?({:ok, _}, reply) and match.(elem(reply, 1)) -> {:matched, elem(reply, 1)}
-      now() >= deadline -> {:timeout, reply || last}
+      match?({:ok, _}, reply) and match.(elem(reply, 1)) ->
+        {:matched, elem(reply, 1)}
+
+      now() >= deadline ->
+        {:timeout, reply || last}
+
       true ->
         Process.sleep(10)
         poll_reply(deadline, call, match, reply)
@@ -107,8 +123,12 @@ defmodule OtpforgeDesignProbe.Steps do
     reply = call.()
 
     cond do
-      not (match?({:ok, _}, reply) and match.(elem(reply, 1))) -> {:broke, reply}
-      now() >= deadline -> {:held, n + 1}
+      not (match?({:ok, _}, reply) and match.(elem(reply, 1))) ->
+        {:broke, reply}
+
+      now() >= deadline ->
+        {:held, n + 1}
+
       true ->
         Process.sleep(20)
         hold(deadline, call, match, n + 1)

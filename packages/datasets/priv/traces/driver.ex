@@ -1,4 +1,4 @@
-defmodule TraceWorld.Driver do
+defmodule OtpForge.Trace.Driver do
   @moduledoc false
   # Plays a world's schedule from a fresh "System" process and records what the
   # BEAM did. Observation uses Erlang tracing (calls of the world modules'
@@ -64,7 +64,7 @@ defmodule TraceWorld.Driver do
   One run of the world in the calling process, which plays System. `clock`
   decides how time passes and how System acts: nil in real time (replays, the
   perturbed runs); the generator's explorer passes a module of its own
-  (TraceWorld.Explored) whose waits are virtual and whose steps are choice points.
+  (OtpForge.Trace.Explored) whose waits are virtual and whose steps are choice points.
   """
   def run(world, seed, clock \\ nil) do
     Process.flag(:trap_exit, true)
@@ -138,19 +138,24 @@ defmodule TraceWorld.Driver do
   defp start_world(world, clock) do
     unsupervised = Enum.reject(world.names, &(&1 in world.supervised))
     starters = Enum.map(unsupervised, fn name -> {:server, name} end)
-    starters = if world.supervisor, do: [{:supervisor, world.supervisor} | starters], else: starters
+
+    starters =
+      if world.supervisor, do: [{:supervisor, world.supervisor} | starters], else: starters
 
     # Independent processes start in a random order: nothing may depend on it. (Under the
     # explorer the order is the world's: their inits are choice points there.)
     for starter <- if(clock, do: starters, else: shuffle(starters)) do
       case starter do
-        {:supervisor, sup} -> {:ok, _} = sup.start_link(:ok)
-        {:server, name} -> {:ok, _} = GenServer.start(name, Map.fetch!(world.initial, name), name: name)
+        {:supervisor, sup} ->
+          {:ok, _} = sup.start_link(:ok)
+
+        {:server, name} ->
+          {:ok, _} = GenServer.start(name, Map.fetch!(world.initial, name), name: name)
       end
     end
   end
 
-  # System's operations; with a clock module, through it (TraceWorld.Explored makes them choice points).
+  # System's operations; with a clock module, through it (OtpForge.Trace.Explored makes them choice points).
   defp perform({_at, :call, target, via, msg, _wait}, saved, clock) do
     try do
       {:ok, op(clock, GenServer, :call, [dest(target, via, saved), msg])}
@@ -218,7 +223,8 @@ defmodule TraceWorld.Driver do
     end
   end
 
-  defp shuffle(list), do: list |> Enum.map(&{:rand.uniform(), &1}) |> Enum.sort() |> Enum.map(&elem(&1, 1))
+  defp shuffle(list),
+    do: list |> Enum.map(&{:rand.uniform(), &1}) |> Enum.sort() |> Enum.map(&elem(&1, 1))
 
   # Quiescence: every process of the world is idle (see idle?/1),
   # twice in a row with no reductions in between (so no message was in flight),
@@ -297,8 +303,11 @@ defmodule TraceWorld.Driver do
 
         pid ->
           case Process.info(pid, :current_function) do
-            {:current_function, {m, f, _}} -> {m, f} in [{:gen_server, :loop}, {:gen, :do_call}, {:erlang, :hibernate}]
-            nil -> false
+            {:current_function, {m, f, _}} ->
+              {m, f} in [{:gen_server, :loop}, {:gen, :do_call}, {:erlang, :hibernate}]
+
+            nil ->
+              false
           end
       end
     end)
@@ -350,7 +359,9 @@ defmodule TraceWorld.Driver do
     receive do
       {:trace_delivered, :all, ^ref} -> :ok
     after
-      0 -> (:erlang.yield(); poll_delivered(ref))
+      0 ->
+        :erlang.yield()
+        poll_delivered(ref)
     end
   end
 end

@@ -6,7 +6,7 @@
 # in the same sandboxed job as the skeleton and obeys the same policy: no
 # calls on modules held in variables (the caller passes closures with literal
 # calls instead), only allowlisted OTP functions.
-defmodule OtpforgeDesignProbe.Tree do
+defmodule OtpForge.DesignProbe.Tree do
   @call_timeout 2_000
   @strategies [:one_for_one, :one_for_all, :rest_for_one, :simple_one_for_one]
 
@@ -41,10 +41,15 @@ defmodule OtpforgeDesignProbe.Tree do
       end)
 
     receive do
-      {^ref, {:returned, {:ok, pid}}} when is_pid(pid) -> {:ok, pid}
-      {^ref, {:returned, {:ok, pid, _}}} when is_pid(pid) -> {:ok, pid}
+      {^ref, {:returned, {:ok, pid}}} when is_pid(pid) ->
+        {:ok, pid}
+
+      {^ref, {:returned, {:ok, pid, _}}} when is_pid(pid) ->
+        {:ok, pid}
+
       {^ref, {:returned, {:error, {:already_started, _}} = other}} ->
-        {:error, "#{top.label} returned #{short(other)}: something started it already (code at the top level of the file?); a skeleton should only define modules"}
+        {:error,
+         "#{top.label} returned #{short(other)}: something started it already (code at the top level of the file?); a skeleton should only define modules"}
 
       {^ref, {:returned, other}} ->
         {:error, "#{top.label} returned #{short(other)}"}
@@ -110,7 +115,14 @@ defmodule OtpforgeDesignProbe.Tree do
 
         if strategy in @strategies and is_integer(intensity) and is_integer(period) and
              static_supervisor?(pid) do
-          {:ok, %{type: :static, strategy: strategy, max_restarts: intensity, max_seconds: period, max_children: :infinity}}
+          {:ok,
+           %{
+             type: :static,
+             strategy: strategy,
+             max_restarts: intensity,
+             max_seconds: period,
+             max_children: :infinity
+           }}
         else
           {:error, "#{label(pid)} is not a supervisor"}
         end
@@ -161,7 +173,9 @@ defmodule OtpforgeDesignProbe.Tree do
   # child records of a :supervisor ({:child, pid, id, mfargs, restart, ...}
   # since OTP 21; the children are {ids, %{id => record}} since OTP 23).
   def restart_type_of(pid) do
-    with {:ok, sup} <- parent_of(pid), {:ok, info} <- sup_info(sup), {:ok, state} <- safe_state(sup) do
+    with {:ok, sup} <- parent_of(pid),
+         {:ok, info} <- sup_info(sup),
+         {:ok, state} <- safe_state(sup) do
       not_child = {:error, "#{label(pid)} is not a child of #{label(sup)}"}
 
       case info.type do
@@ -209,9 +223,14 @@ defmodule OtpforgeDesignProbe.Tree do
     case children(sup) do
       {:ok, kids} when depth < 8 ->
         Enum.flat_map(kids, fn
-          {_, p, :supervisor, mods} when is_pid(p) -> [{p, :supervisor, mods} | descendants(p, depth + 1)]
-          {_, p, type, mods} when is_pid(p) -> [{p, type, mods}]
-          _ -> []
+          {_, p, :supervisor, mods} when is_pid(p) ->
+            [{p, :supervisor, mods} | descendants(p, depth + 1)]
+
+          {_, p, type, mods} when is_pid(p) ->
+            [{p, type, mods}]
+
+          _ ->
+            []
         end)
 
       _ ->
@@ -247,9 +266,15 @@ defmodule OtpforgeDesignProbe.Tree do
   def resolve({:child, sup_ref, id}, top) do
     with {:ok, sup} <- resolve_sup(sup_ref, top), {:ok, kids} <- children(sup) do
       case Enum.find(kids, fn {cid, _, _, _} -> cid == id end) do
-        {_, pid, _, _} when is_pid(pid) -> alive(pid, "child #{inspect(id)}")
-        {_, other, _, _} -> {:error, "child #{inspect(id)} of #{label(sup)} is not running (#{inspect(other)})"}
-        nil -> {:error, "#{label(sup)} has no child with id #{inspect(id)}; its children: #{ids(kids)}"}
+        {_, pid, _, _} when is_pid(pid) ->
+          alive(pid, "child #{inspect(id)}")
+
+        {_, other, _, _} ->
+          {:error, "child #{inspect(id)} of #{label(sup)} is not running (#{inspect(other)})"}
+
+        nil ->
+          {:error,
+           "#{label(sup)} has no child with id #{inspect(id)}; its children: #{ids(kids)}"}
       end
     end
   end
@@ -293,9 +318,11 @@ defmodule OtpforgeDesignProbe.Tree do
         {:ok, i} ->
           kind = if i.type == :dynamic, do: "DynamicSupervisor", else: "Supervisor"
           limit = if i.max_children != :infinity, do: ", max_children #{i.max_children}", else: ""
+
           "#{indent}#{label(pid)} [#{kind} #{i.strategy}, max_restarts #{i.max_restarts} in #{i.max_seconds}s#{limit}]"
 
-        {:error, _} -> "#{indent}#{label(pid)}"
+        {:error, _} ->
+          "#{indent}#{label(pid)}"
       end
 
     kids =
@@ -306,9 +333,14 @@ defmodule OtpforgeDesignProbe.Tree do
             |> Enum.take(12)
             |> Enum.map(fn
               # A Registry is a supervisor of its partitions: internals, not design.
-              {id, _child, :supervisor, [Registry]} -> "#{String.duplicate("  ", depth + 1)}#{inspect(id)} Registry"
-              {id, child, :supervisor, _} when is_pid(child) -> render_child_sup(id, child, depth + 1)
-              {id, child, type, _} -> "#{String.duplicate("  ", depth + 1)}#{inspect(id)} #{type} #{pid_text(child)}"
+              {id, _child, :supervisor, [Registry]} ->
+                "#{String.duplicate("  ", depth + 1)}#{inspect(id)} Registry"
+
+              {id, child, :supervisor, _} when is_pid(child) ->
+                render_child_sup(id, child, depth + 1)
+
+              {id, child, type, _} ->
+                "#{String.duplicate("  ", depth + 1)}#{inspect(id)} #{type} #{pid_text(child)}"
             end)
 
           _ ->
@@ -341,6 +373,8 @@ defmodule OtpforgeDesignProbe.Tree do
 
   def short(term), do: term |> inspect(limit: 8, printable_limit: 200) |> String.slice(0, 300)
 
-  def format_error(:error, reason), do: Exception.message(Exception.normalize(:error, reason, [])) |> String.slice(0, 300)
+  def format_error(:error, reason),
+    do: Exception.message(Exception.normalize(:error, reason, [])) |> String.slice(0, 300)
+
   def format_error(kind, reason), do: "#{kind} #{short(reason)}"
 end

@@ -1,4 +1,4 @@
-defmodule TraceWorld.Observe do
+defmodule OtpForge.Trace.Observe do
   @moduledoc false
   # Turns one run's raw trace into the observations questions are asked about,
   # and answers a question spec with canonical Elixir term text (what `inspect`
@@ -12,10 +12,14 @@ defmodule TraceWorld.Observe do
   # prints as such, [{:add, 1}], never in keyword syntax ([add: 1]) as inspect would; the rest
   # as inspect prints it.
   defp canon(list) when is_list(list) and list != [] do
-    if proper?(list), do: "[" <> Enum.map_join(list, ", ", &canon/1) <> "]", else: inspect(list, @inspect_opts)
+    if proper?(list),
+      do: "[" <> Enum.map_join(list, ", ", &canon/1) <> "]",
+      else: inspect(list, @inspect_opts)
   end
 
-  defp canon(t) when is_tuple(t), do: "{" <> (t |> Tuple.to_list() |> Enum.map_join(", ", &canon/1)) <> "}"
+  defp canon(t) when is_tuple(t),
+    do: "{" <> (t |> Tuple.to_list() |> Enum.map_join(", ", &canon/1)) <> "}"
+
   defp canon(other), do: inspect(other, @inspect_opts)
 
   defp proper?([]), do: true
@@ -32,7 +36,10 @@ defmodule TraceWorld.Observe do
   def scrub(t) when is_port(t), do: :port
   def scrub(t) when is_atom(t) and t == node(), do: :nonode@nohost
   def scrub({pid, tag}) when is_pid(pid) and (is_reference(tag) or is_list(tag)), do: :from
-  def scrub({:DOWN, ref, :process, object, reason}) when is_reference(ref), do: {:DOWN, :ref, :process, scrub(object), exit_class(reason)}
+
+  def scrub({:DOWN, ref, :process, object, reason}) when is_reference(ref),
+    do: {:DOWN, :ref, :process, scrub(object), exit_class(reason)}
+
   def scrub([head | tail]), do: [scrub(head) | scrub(tail)]
   def scrub(t) when is_tuple(t), do: t |> Tuple.to_list() |> Enum.map(&scrub/1) |> List.to_tuple()
   def scrub(t) when is_map(t), do: Map.new(t, fn {k, v} -> {scrub(k), scrub(v)} end)
@@ -61,7 +68,10 @@ defmodule TraceWorld.Observe do
 
   # pid -> registered module, learnt from the init/1 call each world process makes.
   defp owners(raw, modules) do
-    for {:trace_ts, pid, :call, {m, :init, _}, _} <- raw, MapSet.member?(modules, m), into: %{}, do: {pid, m}
+    for {:trace_ts, pid, :call, {m, :init, _}, _} <- raw,
+        MapSet.member?(modules, m),
+        into: %{},
+        do: {pid, m}
   end
 
   defp segment(ts, marks), do: Enum.count(marks, fn m -> m < ts end)
@@ -74,7 +84,8 @@ defmodule TraceWorld.Observe do
           {:trace_ts, _, :call, {_, :init, [arg]}, ts} ->
             {out, {:init, arg, ts}, received}
 
-          {:trace_ts, _, :call, {_, cb, args}, ts} when cb in [:handle_call, :handle_cast, :handle_info] ->
+          {:trace_ts, _, :call, {_, cb, args}, ts}
+          when cb in [:handle_call, :handle_cast, :handle_info] ->
             {out, {cb, scrub(hd(args)), List.last(args), ts}, received}
 
           {:trace_ts, _, :return_from, {_, :init, 1}, result, _} ->
@@ -82,13 +93,26 @@ defmodule TraceWorld.Observe do
             state = with {:ok, s} <- result, do: s
             {[%{type: :init, proc: proc, state: state, ts: ts} | out], nil, received}
 
-          {:trace_ts, _, :return_from, {_, cb, _}, result, _} when cb in [:handle_call, :handle_cast, :handle_info] ->
+          {:trace_ts, _, :return_from, {_, cb, _}, result, _}
+          when cb in [:handle_call, :handle_cast, :handle_info] ->
             {_, msg, before, ts} = pending
             {[handled(proc, cb, msg, before, result, ts) | out], nil, received}
 
-          {:trace_ts, _, :exception_from, {_, cb, _}, {class, reason}, _} when cb in [:handle_call, :handle_cast, :handle_info] ->
+          {:trace_ts, _, :exception_from, {_, cb, _}, {class, reason}, _}
+          when cb in [:handle_call, :handle_cast, :handle_info] ->
             {_, msg, before, ts} = pending
-            crash = %{type: :handle, proc: proc, cb: short(cb), msg: msg, before: before, ok: false, reason: crash_class(class, reason), ts: ts}
+
+            crash = %{
+              type: :handle,
+              proc: proc,
+              cb: short(cb),
+              msg: msg,
+              before: before,
+              ok: false,
+              reason: crash_class(class, reason),
+              ts: ts
+            }
+
             {[crash | out], nil, received}
 
           {:trace_ts, _, :receive, message, _} ->
@@ -100,8 +124,15 @@ defmodule TraceWorld.Observe do
           {:trace_ts, _, :exit, reason, ts} ->
             handled = for %{type: :handle, cb: cb, msg: msg} <- out, do: {cb, msg}
             lost = Enum.reverse(received) -- handled
-            lost_events = Enum.map(lost, fn {cb, msg} -> %{type: :lost, proc: proc, cb: cb, msg: msg, ts: ts} end)
-            {Enum.reverse(lost_events) ++ [%{type: :exit, proc: proc, reason: exit_class(reason), ts: ts} | out], pending, received}
+
+            lost_events =
+              Enum.map(lost, fn {cb, msg} ->
+                %{type: :lost, proc: proc, cb: cb, msg: msg, ts: ts}
+              end)
+
+            {Enum.reverse(lost_events) ++
+               [%{type: :exit, proc: proc, reason: exit_class(reason), ts: ts} | out], pending,
+             received}
 
           _ ->
             {out, pending, received}
@@ -116,11 +147,20 @@ defmodule TraceWorld.Observe do
     base = %{type: :handle, proc: proc, cb: short(cb), msg: msg, before: before, ok: true, ts: ts}
 
     case result do
-      {:reply, reply, state} -> Map.merge(base, %{reply: {:value, reply}, after: state})
-      {:noreply, state} -> Map.put(base, :after, state)
-      {:stop, reason, state} -> Map.merge(base, %{after: state, stop: reason})
-      {:stop, reason, reply, state} -> Map.merge(base, %{after: state, stop: reason, reply: {:value, reply}})
-      other -> Map.put(base, :bad_return, other)
+      {:reply, reply, state} ->
+        Map.merge(base, %{reply: {:value, reply}, after: state})
+
+      {:noreply, state} ->
+        Map.put(base, :after, state)
+
+      {:stop, reason, state} ->
+        Map.merge(base, %{after: state, stop: reason})
+
+      {:stop, reason, reply, state} ->
+        Map.merge(base, %{after: state, stop: reason, reply: {:value, reply}})
+
+      other ->
+        Map.put(base, :bad_return, other)
     end
   end
 
@@ -135,7 +175,10 @@ defmodule TraceWorld.Observe do
   defp user_message({tag, _}) when tag in [:code_server, :io_reply], do: nil
   defp user_message({:DOWN, _, _, _, _}), do: nil
   # The explorer's own messages to the processes it schedules (generator runs only).
-  defp user_message({tag, ref}) when tag in [:explore_go, :"$otpforge_after"] and is_reference(ref), do: nil
+  defp user_message({tag, ref})
+       when tag in [:explore_go, :"$otpforge_after"] and is_reference(ref),
+       do: nil
+
   defp user_message(:timeout), do: nil
   defp user_message(msg), do: {:info, msg}
 
@@ -154,7 +197,10 @@ defmodule TraceWorld.Observe do
   end
 
   @doc "The class of an exit reason: :noproc, :timeout, :calling_self, :killed, or an exception module."
-  def exit_class({reason, {mod, fun, _args}}) when mod in [GenServer, :gen_server, :gen] and fun in [:call, :do_call], do: exit_class(reason)
+  def exit_class({reason, {mod, fun, _args}})
+      when mod in [GenServer, :gen_server, :gen] and fun in [:call, :do_call],
+      do: exit_class(reason)
+
   def exit_class({%{__exception__: true} = e, stack}) when is_list(stack), do: e.__struct__
   def exit_class({:shutdown, _}), do: :shutdown
   def exit_class({:timeout, _}), do: :timeout
@@ -188,10 +234,13 @@ defmodule TraceWorld.Observe do
     end
   end
 
-  def answer(_world, run, _events, {:call_result, step}), do: text(call_result(Map.fetch!(run.calls, step)))
+  def answer(_world, run, _events, {:call_result, step}),
+    do: text(call_result(Map.fetch!(run.calls, step)))
 
   def answer(world, run, _events, :alive) do
-    text(Enum.filter(world.names, fn name -> match?({:alive, _}, Map.fetch!(run.final, name)) end))
+    text(
+      Enum.filter(world.names, fn name -> match?({:alive, _}, Map.fetch!(run.final, name)) end)
+    )
   end
 
   def answer(_world, _run, events, {:restarts, name}) do
@@ -216,7 +265,10 @@ defmodule TraceWorld.Observe do
   end
 
   def answer(_world, _run, events, {:next_handled, name, after_step}) do
-    case Enum.find(events, &match?(%{type: :handle, proc: ^name, seg: seg} when seg > after_step, &1)) do
+    case Enum.find(
+           events,
+           &match?(%{type: :handle, proc: ^name, seg: seg} when seg > after_step, &1)
+         ) do
       nil -> text(:none)
       ev -> text(ev.msg)
     end
@@ -243,7 +295,7 @@ defmodule TraceWorld.Observe do
   @doc "Runs the world `runs` times and answers every spec for each run (the generator's job)."
   def observe(world, specs, seeds) do
     world
-    |> TraceWorld.Driver.run_many(seeds)
+    |> OtpForge.Trace.Driver.run_many(seeds)
     |> Enum.map(fn run ->
       events = events(world, run)
 

@@ -1,4 +1,4 @@
-defmodule TraceWorld.Batch do
+defmodule OtpForge.Trace.Batch do
   @moduledoc false
   # Observes several worlds in one BEAM job. Worlds reuse module names (Counter,
   # World.Supervisor, ...), so they run in waves: the worlds of a wave have no
@@ -37,9 +37,16 @@ defmodule TraceWorld.Batch do
     |> Enum.reduce([], fn {item, _} = entry, waves ->
       mods = MapSet.new(modules(item))
 
-      case Enum.find_index(waves, fn {used, members} -> length(members) < @max_wave and MapSet.disjoint?(used, mods) end) do
-        nil -> waves ++ [{mods, [entry]}]
-        k -> List.update_at(waves, k, fn {used, members} -> {MapSet.union(used, mods), members ++ [entry]} end)
+      case Enum.find_index(waves, fn {used, members} ->
+             length(members) < @max_wave and MapSet.disjoint?(used, mods)
+           end) do
+        nil ->
+          waves ++ [{mods, [entry]}]
+
+        k ->
+          List.update_at(waves, k, fn {used, members} ->
+            {MapSet.union(used, mods), members ++ [entry]}
+          end)
       end
     end)
     |> Enum.map(fn {_, members} -> members end)
@@ -82,7 +89,7 @@ defmodule TraceWorld.Batch do
   end
 
   defp observe(item) do
-    %{"runs" => TraceWorld.Observe.observe(item.world, item.specs, item.seeds)}
+    %{"runs" => OtpForge.Trace.Observe.observe(item.world, item.specs, item.seeds)}
   rescue
     e -> %{"error" => Exception.message(e)}
   catch

@@ -3,9 +3,9 @@
 # clients, hung and slow processes, normal exits, repeated escalations,
 # latency under a blocked client, memory reclaimed after expiry. Each returns
 # {:pass, detail} or {:fail, detail}; details carry the scenario's transcript.
-defmodule OtpforgeDesignProbe.Behaviour do
-  alias OtpforgeDesignProbe.{Tree, Steps}
-  import OtpforgeDesignProbe.Observe
+defmodule OtpForge.DesignProbe.Behaviour do
+  alias OtpForge.DesignProbe.{Tree, Steps}
+  import OtpForge.DesignProbe.Observe
 
   def check(%{kind: kind} = r, top, cfg) when kind in [:scenario, :expiry] do
     with :ok <- setup(r, cfg), {:ok, before} <- snapshot(r.stable, top) do
@@ -64,9 +64,12 @@ defmodule OtpforgeDesignProbe.Behaviour do
 
       with {:ok, log1} <- prefix(during, "while #{what} was suspended"),
            :ok <- held,
-           {:ok, log2} <- prefix(Steps.run(r.after, top, cfg), "after #{r.hold_ms} ms with #{what} #{state}"),
+           {:ok, log2} <-
+             prefix(Steps.run(r.after, top, cfg), "after #{r.hold_ms} ms with #{what} #{state}"),
            :ok <- unchanged(before, top) do
-        {:pass, "suspended #{what} for #{r.hold_ms} ms; #{kept_text(r.survivors)}; " <> Steps.transcript(log1 ++ log2)}
+        {:pass,
+         "suspended #{what} for #{r.hold_ms} ms; #{kept_text(r.survivors)}; " <>
+           Steps.transcript(log1 ++ log2)}
       end
     end
   end
@@ -83,7 +86,9 @@ defmodule OtpforgeDesignProbe.Behaviour do
           GenServer.stop(pid, :normal, cfg.call_timeout_ms)
           :ok
         catch
-          :exit, reason -> {:fail, "#{what} could not be stopped normally (GenServer.stop/3 exited with #{Tree.short(reason)})"}
+          :exit, reason ->
+            {:fail,
+             "#{what} could not be stopped normally (GenServer.stop/3 exited with #{Tree.short(reason)})"}
         end
 
       back =
@@ -98,8 +103,14 @@ defmodule OtpforgeDesignProbe.Behaviour do
             gone(r.proc, top, cfg, :ok, "#{what} exited normally but was started again")
         end
 
-      with :ok <- stopped, :ok <- back, :ok <- unchanged(before, top), :ok <- path_kept(sups), {:ok, log} <- Steps.run(r.then, top, cfg) do
-        {:pass, "#{what} exited normally and #{if r.restarted, do: "was replaced", else: "stayed down"}; #{kept_text(r.survivors)}" <> then_text(log)}
+      with :ok <- stopped,
+           :ok <- back,
+           :ok <- unchanged(before, top),
+           :ok <- path_kept(sups),
+           {:ok, log} <- Steps.run(r.then, top, cfg) do
+        {:pass,
+         "#{what} exited normally and #{if r.restarted, do: "was replaced", else: "stayed down"}; #{kept_text(r.survivors)}" <>
+           then_text(log)}
       end
     end
   end
@@ -115,10 +126,12 @@ defmodule OtpforgeDesignProbe.Behaviour do
       parent_kept =
         if Tree.resolve_sup(r.parent, top) == {:ok, parent},
           do: :ok,
-          else: {:fail, "#{Tree.describe_ref(r.parent)} did not keep its pid through the escalations"}
+          else:
+            {:fail, "#{Tree.describe_ref(r.parent)} did not keep its pid through the escalations"}
 
       with :ok <- result, :ok <- parent_kept, :ok <- unchanged(before, top) do
-        {:pass, "#{Tree.describe_ref(r.sup)} gave up and came back #{r.rounds} times in a row; #{Tree.describe_ref(r.parent)} kept its pid; #{kept_text(r.unaffected)}"}
+        {:pass,
+         "#{Tree.describe_ref(r.sup)} gave up and came back #{r.rounds} times in a row; #{Tree.describe_ref(r.parent)} kept its pid; #{kept_text(r.unaffected)}"}
       end
     end
   end
@@ -128,9 +141,13 @@ defmodule OtpforgeDesignProbe.Behaviour do
       what = Tree.describe_ref(r.sup)
 
       with :ok <- all_running(r.running, top, cfg), {:ok, log} <- Steps.run(r.then, top, cfg) do
-        {:pass, "#{what} gave up after #{r.crashes} crashes of #{Tree.describe_ref(r.kill)} and came back with #{survivor_text(r.running)} running" <> then_text(log)}
+        {:pass,
+         "#{what} gave up after #{r.crashes} crashes of #{Tree.describe_ref(r.kill)} and came back with #{survivor_text(r.running)} running" <>
+           then_text(log)}
       else
-        {:fail, why} -> {:fail, "#{what} gave up after #{r.crashes} crashes of #{Tree.describe_ref(r.kill)}; then #{why}"}
+        {:fail, why} ->
+          {:fail,
+           "#{what} gave up after #{r.crashes} crashes of #{Tree.describe_ref(r.kill)}; then #{why}"}
       end
     end
   end
@@ -153,7 +170,9 @@ defmodule OtpforgeDesignProbe.Behaviour do
 
         {{:ok, v}, {shown, match}} when not is_nil(match) ->
           if not match.(v),
-            do: {:fail, "while #{btext} was in flight, #{ptext} returned #{Tree.short(v)}, expected #{shown}"},
+            do:
+              {:fail,
+               "while #{btext} was in flight, #{ptext} returned #{Tree.short(v)}, expected #{shown}"},
             else: within(took, r.within_ms, btext, ptext, v)
 
         {{:ok, v}, _} ->
@@ -171,17 +190,21 @@ defmodule OtpforgeDesignProbe.Behaviour do
         peak = memory(top)
         grew = peak - baseline
         near = baseline + max(div(grew, 5), 16_384)
-        filled = "#{r.count} calls of #{text} grew the tree's memory from #{kb(baseline)} to #{kb(peak)}"
+
+        filled =
+          "#{r.count} calls of #{text} grew the tree's memory from #{kb(baseline)} to #{kb(peak)}"
 
         cond do
           grew < 16_384 ->
-            {:fail, "#{filled}: too little to tell what it keeps (is the data held outside the supervised processes?)"}
+            {:fail,
+             "#{filled}: too little to tell what it keeps (is the data held outside the supervised processes?)"}
 
           wait_until(r.within_ms, fn -> memory(top) <= near end) ->
             {:pass, "#{filled}; it was back to #{kb(memory(top))} within #{r.within_ms} ms"}
 
           true ->
-            {:fail, "#{filled}; #{r.within_ms} ms later it still held #{kb(memory(top))} (expected at most #{kb(near)}): expired data is never removed"}
+            {:fail,
+             "#{filled}; #{r.within_ms} ms later it still held #{kb(memory(top))} (expected at most #{kb(near)}): expired data is never removed"}
         end
       end
     end
@@ -207,7 +230,9 @@ defmodule OtpforgeDesignProbe.Behaviour do
     deadline = :erlang.monotonic_time(:millisecond) + cfg.call_timeout_ms
     replies = collect(ref, n, deadline, %{})
     Enum.each(clients, &Process.exit(&1, :kill))
-    for i <- 1..n, do: Map.get(replies, i, {:error, "did not return within #{cfg.call_timeout_ms} ms"})
+
+    for i <- 1..n,
+        do: Map.get(replies, i, {:error, "did not return within #{cfg.call_timeout_ms} ms"})
   end
 
   defp collect(_ref, n, _deadline, acc) when map_size(acc) >= n, do: acc
@@ -226,7 +251,9 @@ defmodule OtpforgeDesignProbe.Behaviour do
     try do
       {:ok, fun.()}
     catch
-      kind, reason -> {:error, "#{if kind == :error, do: "raised", else: "exited with"} #{Tree.format_error(kind, reason)}"}
+      kind, reason ->
+        {:error,
+         "#{if kind == :error, do: "raised", else: "exited with"} #{Tree.format_error(kind, reason)}"}
     end
   end
 
@@ -269,7 +296,8 @@ defmodule OtpforgeDesignProbe.Behaviour do
         {:fail, "expected every {:ok, pid} to name one process, got #{distinct} different pids"}
 
       w.distinct and distinct < n ->
-        {:fail, "expected every {:ok, pid} to name its own process, got #{n} replies naming #{distinct} pids"}
+        {:fail,
+         "expected every {:ok, pid} to name its own process, got #{n} replies naming #{distinct} pids"}
 
       true ->
         :ok
@@ -288,19 +316,31 @@ defmodule OtpforgeDesignProbe.Behaviour do
       what = if w.worker, do: "#{inspect(w.worker)} workers", else: "workers"
 
       case bounds(n, nil, w.min, w.max) do
-        :ok -> :ok
-        {:fail, want} -> {:fail, "#{Tree.describe_ref(w.sup)} runs #{n} #{what}, expected #{want}"}
+        :ok ->
+          :ok
+
+        {:fail, want} ->
+          {:fail, "#{Tree.describe_ref(w.sup)} runs #{n} #{what}, expected #{want}"}
       end
     end
   end
 
   defp bounds(n, count, min, max) do
     cond do
-      count != nil and n != count -> {:fail, "exactly #{count}"}
-      min != nil and max != nil and (n < min or n > max) -> {:fail, if(min == max, do: "exactly #{min}", else: "#{min} to #{max}")}
-      min != nil and n < min -> {:fail, "at least #{min}"}
-      max != nil and n > max -> {:fail, "at most #{max}"}
-      true -> :ok
+      count != nil and n != count ->
+        {:fail, "exactly #{count}"}
+
+      min != nil and max != nil and (n < min or n > max) ->
+        {:fail, if(min == max, do: "exactly #{min}", else: "#{min} to #{max}")}
+
+      min != nil and n < min ->
+        {:fail, "at least #{min}"}
+
+      max != nil and n > max ->
+        {:fail, "at most #{max}"}
+
+      true ->
+        :ok
     end
   end
 
@@ -310,7 +350,9 @@ defmodule OtpforgeDesignProbe.Behaviour do
       Process.put(:otpforge_suspended, [pid | Process.get(:otpforge_suspended, [])])
       :ok
     catch
-      :exit, reason -> {:fail, "#{Tree.describe_ref(ref)} could not be suspended (it does not answer OTP system messages: #{Tree.short(reason)})"}
+      :exit, reason ->
+        {:fail,
+         "#{Tree.describe_ref(ref)} could not be suspended (it does not answer OTP system messages: #{Tree.short(reason)})"}
     end
   end
 
@@ -335,8 +377,12 @@ defmodule OtpforgeDesignProbe.Behaviour do
     changed = for {name, pid} <- sups, not Process.alive?(pid), do: name
 
     case changed do
-      [] -> :ok
-      _ -> {:fail, "supervisors on the path were restarted or stopped meanwhile: #{Enum.map_join(changed, ", ", &describe_sup/1)}"}
+      [] ->
+        :ok
+
+      _ ->
+        {:fail,
+         "supervisors on the path were restarted or stopped meanwhile: #{Enum.map_join(changed, ", ", &describe_sup/1)}"}
     end
   end
 
@@ -356,8 +402,12 @@ defmodule OtpforgeDesignProbe.Behaviour do
     case escalate_once(r, top, cfg, "round #{round}: ") do
       :ok ->
         cond do
-          down?(pmon) -> {:fail, "after round #{round} of #{r.rounds}, #{Tree.describe_ref(r.parent)} exited: it could not absorb repeated escalations"}
-          true -> rounds(r, round + 1, total, top, cfg, pmon)
+          down?(pmon) ->
+            {:fail,
+             "after round #{round} of #{r.rounds}, #{Tree.describe_ref(r.parent)} exited: it could not absorb repeated escalations"}
+
+          true ->
+            rounds(r, round + 1, total, top, cfg, pmon)
         end
 
       {:fail, why} ->
@@ -372,16 +422,20 @@ defmodule OtpforgeDesignProbe.Behaviour do
     what = Tree.describe_ref(r.sup)
 
     with {:ok, sup} <- Tree.resolve_sup(r.sup, top) |> failing("#{label}#{what} is not running"),
-         {:ok, victim} <- Tree.resolve(r.kill, top) |> failing("#{label}#{Tree.describe_ref(r.kill)} is not running") do
+         {:ok, victim} <-
+           Tree.resolve(r.kill, top)
+           |> failing("#{label}#{Tree.describe_ref(r.kill)} is not running") do
       mon = Process.monitor(sup)
       crashes = crash_repeatedly(r.kill, victim, r.crashes, mon, top, cfg)
 
       cond do
         not await_down(mon, cfg.restart_wait_ms) ->
-          {:fail, "#{label}#{what} survived #{crashes} crashes of #{Tree.describe_ref(r.kill)}; expected it to give up"}
+          {:fail,
+           "#{label}#{what} survived #{crashes} crashes of #{Tree.describe_ref(r.kill)}; expected it to give up"}
 
         not wait_until(cfg.restart_wait_ms, fn -> back?(r.sup, sup, top) end) ->
-          {:fail, "#{label}#{what} gave up and did not come back within #{cfg.restart_wait_ms} ms"}
+          {:fail,
+           "#{label}#{what} gave up and did not come back within #{cfg.restart_wait_ms} ms"}
 
         true ->
           :ok
@@ -400,7 +454,9 @@ defmodule OtpforgeDesignProbe.Behaviour do
   end
 
   defp all_running(refs, top, cfg) do
-    if wait_until(cfg.restart_wait_ms, fn -> Enum.all?(refs, &match?({:ok, _}, Tree.resolve(&1, top))) end) do
+    if wait_until(cfg.restart_wait_ms, fn ->
+         Enum.all?(refs, &match?({:ok, _}, Tree.resolve(&1, top)))
+       end) do
       :ok
     else
       missing = Enum.reject(refs, &match?({:ok, _}, Tree.resolve(&1, top)))
@@ -410,8 +466,12 @@ defmodule OtpforgeDesignProbe.Behaviour do
 
   defp within(took, bound, btext, ptext, v) do
     if took <= bound,
-      do: {:pass, "while #{btext} was in flight, #{ptext} returned #{Tree.short(v)} in #{took} ms (bound #{bound} ms)"},
-      else: {:fail, "while #{btext} was in flight, #{ptext} took #{took} ms (bound #{bound} ms): one client's wait holds up the others"}
+      do:
+        {:pass,
+         "while #{btext} was in flight, #{ptext} returned #{Tree.short(v)} in #{took} ms (bound #{bound} ms)"},
+      else:
+        {:fail,
+         "while #{btext} was in flight, #{ptext} took #{took} ms (bound #{bound} ms): one client's wait holds up the others"}
   end
 
   defp fill(fun, text, count, cfg) do
@@ -427,7 +487,9 @@ defmodule OtpforgeDesignProbe.Behaviour do
   # ETS table and persistent term (the job's VM runs nothing else that grows).
   def memory(top) do
     procs =
-      for {p, _, _} <- [{top, :supervisor, []} | Tree.descendants(top)], Process.alive?(p), reduce: 0 do
+      for {p, _, _} <- [{top, :supervisor, []} | Tree.descendants(top)],
+          Process.alive?(p),
+          reduce: 0 do
         acc ->
           :erlang.garbage_collect(p)
 

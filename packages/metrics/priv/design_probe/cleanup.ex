@@ -2,15 +2,15 @@
 # check's tree started and every name it registered must be gone, or the next
 # check inherits them (a hung Registry that outlived its tree made the next
 # start fail with already_started).
-defmodule OtpforgeDesignProbe.Cleanup do
-  alias OtpforgeDesignProbe.Tree
+defmodule OtpForge.DesignProbe.Cleanup do
+  alias OtpForge.DesignProbe.Tree
 
   # What exists before a check: registered names (the runtime's, and the probe's).
   def before, do: MapSet.new(Process.registered())
 
   def finish(top, names_before) do
     # A process the check suspended would stall its supervisor's shutdown.
-    Enum.each(Process.get(:otpforge_suspended, []), &OtpforgeDesignProbe.Behaviour.resume/1)
+    Enum.each(Process.get(:otpforge_suspended, []), &OtpForge.DesignProbe.Behaviour.resume/1)
     started = [top | for({p, _, _} <- Tree.descendants(top), do: p)]
     Tree.stop(top)
 
@@ -32,8 +32,10 @@ defmodule OtpforgeDesignProbe.Cleanup do
 
     # A name, and an ETS table of that name (a Registry's), is released as its
     # owner ends; wait until both are free.
-    OtpforgeDesignProbe.Observe.wait_until(2_000, fn ->
-      Enum.all?(new_names, fn n -> not (job_name?(n) and (Process.whereis(n) != nil or :ets.whereis(n) != :undefined)) end)
+    OtpForge.DesignProbe.Observe.wait_until(2_000, fn ->
+      Enum.all?(new_names, fn n ->
+        not (job_name?(n) and (Process.whereis(n) != nil or :ets.whereis(n) != :undefined))
+      end)
     end)
 
     Process.delete(:otpforge_suspended)

@@ -4,14 +4,17 @@
 #
 # Each check gets a freshly started tree and returns {:pass, detail} or
 # {:fail, detail}; the detail says what was observed, so a model (or a person)
-# can act on it. The waiting and killing lives in OtpforgeDesignProbe.Observe.
-defmodule OtpforgeDesignProbe.Checks do
-  alias OtpforgeDesignProbe.Tree
-  import OtpforgeDesignProbe.Observe
+# can act on it. The waiting and killing lives in OtpForge.DesignProbe.Observe.
+defmodule OtpForge.DesignProbe.Checks do
+  alias OtpForge.DesignProbe.Tree
+  import OtpForge.DesignProbe.Observe
 
   def check(%{kind: :strategy} = r, top, _cfg) do
     with {:ok, sup} <- Tree.resolve_sup(r.sup, top), {:ok, info} <- Tree.sup_info(sup) do
-      verdict(info.strategy == r.expect, "strategy of #{Tree.describe_ref(r.sup)} is #{inspect(info.strategy)}, expected #{inspect(r.expect)}")
+      verdict(
+        info.strategy == r.expect,
+        "strategy of #{Tree.describe_ref(r.sup)} is #{inspect(info.strategy)}, expected #{inspect(r.expect)}"
+      )
     end
   end
 
@@ -38,7 +41,13 @@ defmodule OtpforgeDesignProbe.Checks do
 
         case r.expect do
           :temporary ->
-            gone(r.proc, top, cfg, "#{what} is temporary and was not restarted after a crash", "#{what} came back after a crash although it is declared temporary")
+            gone(
+              r.proc,
+              top,
+              cfg,
+              "#{what} is temporary and was not restarted after a crash",
+              "#{what} came back after a crash although it is declared temporary"
+            )
 
           restartable ->
             case restarted(r.proc, pid, top, cfg) do
@@ -54,8 +63,11 @@ defmodule OtpforgeDesignProbe.Checks do
     with :ok <- setup(r, cfg), {:ok, sup} <- Tree.resolve_sup(r.sup, top) do
       attempts =
         case r.start do
-          nil -> []
-          {text, fun} -> for i <- 1..(r.limit + 2), do: call({"#{text}(#{i})", fn -> fun.(i) end}, cfg)
+          nil ->
+            []
+
+          {text, fun} ->
+            for i <- 1..(r.limit + 2), do: call({"#{text}(#{i})", fn -> fun.(i) end}, cfg)
         end
 
       refused = Enum.count(attempts, &(not match?({:ok, {:ok, p}} when is_pid(p), &1)))
@@ -66,8 +78,16 @@ defmodule OtpforgeDesignProbe.Checks do
       # partition its supervisor): the pool's own workers are what the limit is about.
       running = length(Tree.workers(sup, Map.get(r, :worker)))
       what = if Map.get(r, :worker), do: "#{inspect(r.worker)} workers", else: "workers"
-      tried = if r.start, do: " after #{length(attempts)} start requests (#{refused} not started)", else: ""
-      verdict(running == r.limit, "#{Tree.describe_ref(r.sup)} runs #{running} #{what}#{tried}, the limit is #{r.limit}")
+
+      tried =
+        if r.start,
+          do: " after #{length(attempts)} start requests (#{refused} not started)",
+          else: ""
+
+      verdict(
+        running == r.limit,
+        "#{Tree.describe_ref(r.sup)} runs #{running} #{what}#{tried}, the limit is #{r.limit}"
+      )
     end
   end
 
@@ -83,7 +103,8 @@ defmodule OtpforgeDesignProbe.Checks do
            :ok <- registry_distinct(first, r.registry),
            :ok <- registry_stable(first, second),
            :ok <- supervised_by(first, r.sup, top) do
-        {:pass, "one live process per key in #{inspect(r.registry)}, distinct across keys and reused when asked again"}
+        {:pass,
+         "one live process per key in #{inspect(r.registry)}, distinct across keys and reused when asked again"}
       end
     end
   end
@@ -98,15 +119,25 @@ defmodule OtpforgeDesignProbe.Checks do
       back =
         if r.restarted do
           case restarted(r.kill, victim, top, cfg) do
-            {:ok, _} -> :ok
-            {:error, why} -> {:fail, "#{what} was not restarted with a new pid after being killed: #{why}"}
+            {:ok, _} ->
+              :ok
+
+            {:error, why} ->
+              {:fail, "#{what} was not restarted with a new pid after being killed: #{why}"}
           end
         else
-          gone(r.kill, top, cfg, :ok, "#{what} came back after being killed, but it should not be restarted")
+          gone(
+            r.kill,
+            top,
+            cfg,
+            :ok,
+            "#{what} came back after being killed, but it should not be restarted"
+          )
         end
 
       with :ok <- back, :ok <- unchanged(before, top) do
-        {:pass, "killed #{what}: #{if r.restarted, do: "it was restarted with a new pid", else: "it stayed down"}; #{kept_text(r.survivors)}"}
+        {:pass,
+         "killed #{what}: #{if r.restarted, do: "it was restarted with a new pid", else: "it stayed down"}; #{kept_text(r.survivors)}"}
       end
     end
   end
@@ -143,11 +174,13 @@ defmodule OtpforgeDesignProbe.Checks do
 
         cond do
           not_restarted != [] ->
-            {:fail, "killed #{inspect(r.kill)}: expected it and every child started after it to restart, but these kept running or did not come back: #{survivor_text(Enum.map(not_restarted, &elem(&1, 0)))}"}
+            {:fail,
+             "killed #{inspect(r.kill)}: expected it and every child started after it to restart, but these kept running or did not come back: #{survivor_text(Enum.map(not_restarted, &elem(&1, 0)))}"}
 
           true ->
             with :ok <- unchanged(earlier, top) do
-              {:pass, "children start in the order #{Enum.map_join(r.order, ", ", &inspect/1)}; killing #{inspect(r.kill)} restarted it and the children after it, the ones before kept their pids"}
+              {:pass,
+               "children start in the order #{Enum.map_join(r.order, ", ", &inspect/1)}; killing #{inspect(r.kill)} restarted it and the children after it, the ones before kept their pids"}
             end
         end
       end
@@ -167,14 +200,22 @@ defmodule OtpforgeDesignProbe.Checks do
         case r.expect do
           :exits ->
             case await_down(mon, cfg.restart_wait_ms) do
-              true -> :ok
-              false -> {:fail, "#{sup_text} survived #{crashes} crashes of #{Tree.describe_ref(r.kill)}; expected it to give up and exit"}
+              true ->
+                :ok
+
+              false ->
+                {:fail,
+                 "#{sup_text} survived #{crashes} crashes of #{Tree.describe_ref(r.kill)}; expected it to give up and exit"}
             end
 
           :survives ->
             case await_down(mon, cfg.settle_ms) do
-              false -> :ok
-              true -> {:fail, "#{sup_text} exited after #{crashes} crashes of #{Tree.describe_ref(r.kill)}; expected it to keep restarting"}
+              false ->
+                :ok
+
+              true ->
+                {:fail,
+                 "#{sup_text} exited after #{crashes} crashes of #{Tree.describe_ref(r.kill)}; expected it to keep restarting"}
             end
         end
 
@@ -183,14 +224,28 @@ defmodule OtpforgeDesignProbe.Checks do
       with :ok <- result, :ok <- settle_then_unchanged(before, top, cfg) do
         verb = if r.expect == :exits, do: "exited as required", else: "kept running"
         extra = if r.unaffected == [], do: "", else: "; #{kept_text(r.unaffected)}"
-        {:pass, "after #{crashes} crashes of #{Tree.describe_ref(r.kill)}, #{sup_text} #{verb}#{extra}"}
+
+        {:pass,
+         "after #{crashes} crashes of #{Tree.describe_ref(r.kill)}, #{sup_text} #{verb}#{extra}"}
       end
     end
   end
 
-  @behavioural [:expiry, :scenario, :concurrent_calls, :hang, :slow_dependency, :normal_exit, :repeated_escalation, :recovers_after_escalation, :latency, :reclaims]
+  @behavioural [
+    :expiry,
+    :scenario,
+    :concurrent_calls,
+    :hang,
+    :slow_dependency,
+    :normal_exit,
+    :repeated_escalation,
+    :recovers_after_escalation,
+    :latency,
+    :reclaims
+  ]
 
-  def check(%{kind: kind} = r, top, cfg) when kind in @behavioural, do: OtpforgeDesignProbe.Behaviour.check(r, top, cfg)
+  def check(%{kind: kind} = r, top, cfg) when kind in @behavioural,
+    do: OtpForge.DesignProbe.Behaviour.check(r, top, cfg)
 
   def check(%{kind: kind}, _top, _cfg), do: {:fail, "unknown requirement kind #{inspect(kind)}"}
 
@@ -212,16 +267,27 @@ defmodule OtpforgeDesignProbe.Checks do
       # A plain process (e.g. a Task) ignores the system message that stops
       # an OTP process normally; the declaration and the crash restart stand.
       {{:error, _why}, _} ->
-        {:pass, "#{what} is declared #{inspect(restart)} and was restarted after a crash (its normal exit could not be triggered: it does not answer OTP system messages)"}
+        {:pass,
+         "#{what} is declared #{inspect(restart)} and was restarted after a crash (its normal exit could not be triggered: it does not answer OTP system messages)"}
 
       {:ok, :permanent} ->
         case restarted(ref, pid, top, cfg) do
-          {:ok, _} -> {:pass, "#{what} is permanent: restarted after a crash and after a normal exit"}
-          {:error, why} -> {:fail, "#{what} is declared permanent but was not restarted after a normal exit: #{why}"}
+          {:ok, _} ->
+            {:pass, "#{what} is permanent: restarted after a crash and after a normal exit"}
+
+          {:error, why} ->
+            {:fail,
+             "#{what} is declared permanent but was not restarted after a normal exit: #{why}"}
         end
 
       {:ok, :transient} ->
-        gone(ref, top, cfg, "#{what} is transient: restarted after a crash, not after a normal exit", "#{what} is declared transient but was restarted after a normal exit")
+        gone(
+          ref,
+          top,
+          cfg,
+          "#{what} is transient: restarted after a crash, not after a normal exit",
+          "#{what} is declared transient but was restarted after a normal exit"
+        )
     end
   end
 
@@ -238,12 +304,22 @@ defmodule OtpforgeDesignProbe.Checks do
     Enum.reduce_while(keys, {:ok, []}, fn key, {:ok, acc} ->
       case Tree.resolve({:registry, registry, key}, top) do
         {:ok, pid} ->
-          count = try do length(Registry.lookup(registry, key)) rescue _ -> 0 end
+          count =
+            try do
+              length(Registry.lookup(registry, key))
+            rescue
+              _ -> 0
+            end
+
           if count == 1,
             do: {:cont, {:ok, acc ++ [{key, pid}]}},
-            else: {:halt, {:fail, "#{count} processes are registered under #{inspect(key)} in #{inspect(registry)}, expected one"}}
+            else:
+              {:halt,
+               {:fail,
+                "#{count} processes are registered under #{inspect(key)} in #{inspect(registry)}, expected one"}}
 
-        {:error, why} -> {:halt, {:fail, why}}
+        {:error, why} ->
+          {:halt, {:fail, why}}
       end
     end)
   end
@@ -253,15 +329,21 @@ defmodule OtpforgeDesignProbe.Checks do
 
     if length(Enum.uniq(pids)) == length(pids),
       do: :ok,
-      else: {:fail, "different keys in #{inspect(registry)} share one process; each key needs its own"}
+      else:
+        {:fail,
+         "different keys in #{inspect(registry)} share one process; each key needs its own"}
   end
 
   defp registry_stable(first, second) do
     moved = for {{key, a}, {_, b}} <- Enum.zip(first, second), a != b, do: key
 
     case moved do
-      [] -> :ok
-      _ -> {:fail, "asking again for #{Enum.map_join(moved, ", ", &inspect/1)} started a new process instead of reusing the registered one"}
+      [] ->
+        :ok
+
+      _ ->
+        {:fail,
+         "asking again for #{Enum.map_join(moved, ", ", &inspect/1)} started a new process instead of reusing the registered one"}
     end
   end
 
@@ -275,8 +357,12 @@ defmodule OtpforgeDesignProbe.Checks do
       loose = for {key, pid} <- found, pid not in pids, do: key
 
       case loose do
-        [] -> :ok
-        _ -> {:fail, "the processes for #{Enum.map_join(loose, ", ", &inspect/1)} are not supervised by #{Tree.describe_ref(sup_ref)}"}
+        [] ->
+          :ok
+
+        _ ->
+          {:fail,
+           "the processes for #{Enum.map_join(loose, ", ", &inspect/1)} are not supervised by #{Tree.describe_ref(sup_ref)}"}
       end
     end
   end
@@ -287,10 +373,12 @@ defmodule OtpforgeDesignProbe.Checks do
 
     cond do
       Enum.any?(positions, &is_nil/1) ->
-        {:fail, "#{Tree.describe_ref(sup_ref)} is missing children #{order |> Enum.zip(positions) |> Enum.filter(&is_nil(elem(&1, 1))) |> Enum.map_join(", ", &inspect(elem(&1, 0)))}; it has #{Enum.map_join(started, ", ", &inspect/1)}"}
+        {:fail,
+         "#{Tree.describe_ref(sup_ref)} is missing children #{order |> Enum.zip(positions) |> Enum.filter(&is_nil(elem(&1, 1))) |> Enum.map_join(", ", &inspect(elem(&1, 0)))}; it has #{Enum.map_join(started, ", ", &inspect/1)}"}
 
       positions != Enum.sort(positions) ->
-        {:fail, "#{Tree.describe_ref(sup_ref)} starts its children in the order #{Enum.map_join(started, ", ", &inspect/1)}; dependencies must start first: #{Enum.map_join(order, ", ", &inspect/1)}"}
+        {:fail,
+         "#{Tree.describe_ref(sup_ref)} starts its children in the order #{Enum.map_join(started, ", ", &inspect/1)}; dependencies must start first: #{Enum.map_join(order, ", ", &inspect/1)}"}
 
       true ->
         :ok

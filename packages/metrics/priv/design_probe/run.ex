@@ -4,15 +4,22 @@
 #
 # cfg.tops lists the ways to start the system, the conventional module first:
 #   %{label, via: "convention" | "fallback", defined: boolean, start: fn opts -> ... end}
-defmodule OtpforgeDesignProbe do
-  alias OtpforgeDesignProbe.{Tree, Checks}
+defmodule OtpForge.DesignProbe do
+  alias OtpForge.DesignProbe.{Tree, Checks}
 
   def run(cfg) do
     Process.flag(:trap_exit, true)
 
     case find_top(cfg) do
       {:error, why, tried} ->
-        %{"started" => false, "startError" => why, "top" => tried, "via" => nil, "tree" => nil, "results" => []}
+        %{
+          "started" => false,
+          "startError" => why,
+          "top" => tried,
+          "via" => nil,
+          "tree" => nil,
+          "results" => []
+        }
 
       {:ok, top, tree} ->
         %{
@@ -27,8 +34,8 @@ defmodule OtpforgeDesignProbe do
   end
 
   defp run_one(req, top, cfg) do
-    names_before = OtpforgeDesignProbe.Cleanup.before()
-    OtpforgeDesignProbe.Steps.mark_start()
+    names_before = OtpForge.DesignProbe.Cleanup.before()
+    OtpForge.DesignProbe.Steps.mark_start()
 
     case Tree.start(top, Map.get(req, :start_opts, cfg.start_opts), cfg.start_timeout_ms) do
       {:error, why} ->
@@ -42,7 +49,7 @@ defmodule OtpforgeDesignProbe do
             kind, reason -> {:fail, "the check itself failed: #{Tree.format_error(kind, reason)}"}
           end
 
-        OtpforgeDesignProbe.Cleanup.finish(pid, names_before)
+        OtpForge.DesignProbe.Cleanup.finish(pid, names_before)
 
         case outcome do
           {:pass, detail} -> result(req, true, detail)
@@ -71,12 +78,17 @@ defmodule OtpforgeDesignProbe do
       true ->
         case Enum.find(fallbacks, & &1.defined) do
           nil ->
-            {:error, "no top supervisor: #{conventional.module} with start_link/1 is not defined, and no module that uses Supervisor was found", conventional.module}
+            {:error,
+             "no top supervisor: #{conventional.module} with start_link/1 is not defined, and no module that uses Supervisor was found",
+             conventional.module}
 
           top ->
             case try_top(top, cfg) do
-              {:ok, _, _} = ok -> ok
-              {:error, why, tried} -> {:error, "#{conventional.module} is not defined; fallback #{why}", tried}
+              {:ok, _, _} = ok ->
+                ok
+
+              {:error, why, tried} ->
+                {:error, "#{conventional.module} is not defined; fallback #{why}", tried}
             end
         end
     end
@@ -95,8 +107,15 @@ defmodule OtpforgeDesignProbe do
         receive do
           {:DOWN, ^mon, :process, _, reason} ->
             Tree.flush_exits()
-            hint = if reason == :shutdown, do: " (its children crashed more often than its restart intensity allows)", else: ""
-            {:error, "#{top.label} started but the tree exited within #{cfg.settle_ms} ms with reason #{Tree.short(reason)}#{hint}", top.label}
+
+            hint =
+              if reason == :shutdown,
+                do: " (its children crashed more often than its restart intensity allows)",
+                else: ""
+
+            {:error,
+             "#{top.label} started but the tree exited within #{cfg.settle_ms} ms with reason #{Tree.short(reason)}#{hint}",
+             top.label}
         after
           cfg.settle_ms ->
             Process.demonitor(mon, [:flush])

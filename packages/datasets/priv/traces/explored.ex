@@ -1,4 +1,4 @@
-defmodule TraceWorld.Explored do
+defmodule OtpForge.Trace.Explored do
   @moduledoc false
   # One run of a world under @otpforge/beam's explorer (generator jobs only;
   # replays run the same driver in real time, without this module). It is the
@@ -22,12 +22,12 @@ defmodule TraceWorld.Explored do
   # (The job quiets the Logger before exploring: a call to the Logger from here would be a wait
   # on a process outside the run, which the explorer cannot tell from a deadlock.)
   def run(world, specs) do
-    run = TraceWorld.Driver.run(world, 1, __MODULE__)
-    events = TraceWorld.Observe.events(world, run)
+    run = OtpForge.Trace.Driver.run(world, 1, __MODULE__)
+    events = OtpForge.Trace.Observe.events(world, run)
 
     observation = %{
-      "answers" => Enum.map(specs, &TraceWorld.Observe.answer(world, run, events, &1)),
-      "events" => Enum.map(events, &TraceWorld.Observe.export_event/1)
+      "answers" => Enum.map(specs, &OtpForge.Trace.Observe.answer(world, run, events, &1)),
+      "events" => Enum.map(events, &OtpForge.Trace.Observe.export_event/1)
     }
 
     {:ok, json} = OtpForge.JSON.encode(observation)

@@ -2,8 +2,8 @@
 # skeleton's sandboxed job): calls into the skeleton with deadlines, kills,
 # and waits that poll for a condition with a generous deadline instead of
 # sleeping a fixed time, so a loaded machine only makes a check slower.
-defmodule OtpforgeDesignProbe.Observe do
-  alias OtpforgeDesignProbe.Tree
+defmodule OtpForge.DesignProbe.Observe do
+  alias OtpForge.DesignProbe.Tree
 
   def setup(r, cfg) do
     Enum.reduce_while(Map.get(r, :setup, []), :ok, fn {text, _} = step, :ok ->
@@ -17,13 +17,16 @@ defmodule OtpforgeDesignProbe.Observe do
   # Calls into the skeleton from a separate process with a deadline: model code
   # may block, and must not be able to stall the whole probe.
   def call({text, fun}, cfg) do
-    task = Task.async(fn ->
-      try do
-        {:ok, fun.()}
-      catch
-        kind, reason -> {:error, "#{text} #{if kind == :error, do: "raised", else: "exited with"} #{Tree.format_error(kind, reason)}"}
-      end
-    end)
+    task =
+      Task.async(fn ->
+        try do
+          {:ok, fun.()}
+        catch
+          kind, reason ->
+            {:error,
+             "#{text} #{if kind == :error, do: "raised", else: "exited with"} #{Tree.format_error(kind, reason)}"}
+        end
+      end)
 
     case Task.yield(task, cfg.call_timeout_ms) || Task.shutdown(task, :brutal_kill) do
       {:ok, result} -> result
@@ -69,8 +72,12 @@ defmodule OtpforgeDesignProbe.Observe do
 
   def poll(deadline, fun) do
     cond do
-      fun.() -> true
-      :erlang.monotonic_time(:millisecond) >= deadline -> false
+      fun.() ->
+        true
+
+      :erlang.monotonic_time(:millisecond) >= deadline ->
+        false
+
       true ->
         Process.sleep(10)
         poll(deadline, fun)
@@ -87,7 +94,9 @@ defmodule OtpforgeDesignProbe.Observe do
       end
     end
 
-    if wait_until(cfg.restart_wait_ms, fn -> match?({:ok, _}, found.()) end), do: found.(), else: found.()
+    if wait_until(cfg.restart_wait_ms, fn -> match?({:ok, _}, found.()) end),
+      do: found.(),
+      else: found.()
   end
 
   # The refs (with their old pids) that did not come back with a new pid,
@@ -127,12 +136,15 @@ defmodule OtpforgeDesignProbe.Observe do
   end
 
   def unchanged(before, top) do
-    changed =
-      Enum.reject(before, fn {ref, old} -> Tree.resolve(ref, top) == {:ok, old} end)
+    changed = Enum.reject(before, fn {ref, old} -> Tree.resolve(ref, top) == {:ok, old} end)
 
     case changed do
-      [] -> :ok
-      _ -> {:fail, "these should have kept their pids but were restarted or stopped: #{survivor_text(Enum.map(changed, &elem(&1, 0)))}"}
+      [] ->
+        :ok
+
+      _ ->
+        {:fail,
+         "these should have kept their pids but were restarted or stopped: #{survivor_text(Enum.map(changed, &elem(&1, 0)))}"}
     end
   end
 
@@ -161,8 +173,12 @@ defmodule OtpforgeDesignProbe.Observe do
     done = done + 1
 
     cond do
-      done >= n -> done
-      down?(mon) -> done
+      done >= n ->
+        done
+
+      down?(mon) ->
+        done
+
       true ->
         case restarted(ref, pid, top, cfg) do
           {:ok, new_pid} -> crash_loop(ref, new_pid, n, done, mon, top, cfg)

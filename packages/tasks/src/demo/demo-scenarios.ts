@@ -3,9 +3,7 @@
 // asks the server to increment) has one outcome: it is not a race. The real
 // lost update (each client reads with a call, then writes with a cast) has
 // two, and the explorer shows the schedule that loses an update.
-import { explore, type ExploreResult, type Pool } from "@otpforge/beam";
-import { textTable } from "./table.js";
-import type { DemoIO } from "./offline-steps.js";
+import { explore, type ExploredOutcome, type ExploreResult, type Pool } from "@otpforge/beam";
 
 const COUNTER = `
 defmodule Counter do
@@ -58,17 +56,24 @@ export interface ExploreStepResult {
   asExpected: boolean;
 }
 
-export async function exploreDemoScenarios(pool: Pool, io: DemoIO): Promise<ExploreStepResult[]> {
+/** One scenario explored, with what a reader is shown: every outcome, and the witness of the update that was lost. */
+export interface ExploredScenario {
+  step: ExploreStepResult;
+  result: ExploreResult;
+  /** The outcome whose witness is shown, when the scenario has one and the search reached it. */
+  shown?: ExploredOutcome;
+}
+
+export async function exploreDemoScenarios(pool: Pool, onExplored: (e: ExploredScenario) => void): Promise<ExploreStepResult[]> {
   const out: ExploreStepResult[] = [];
   for (const s of DEMO_SCENARIOS) {
     const r: ExploreResult = await explore(pool, s.source);
     const outcomes = r.outcomes.map((o) => o.outcome).sort();
     const asExpected = r.complete && JSON.stringify(outcomes) === JSON.stringify([...s.expected].sort());
-    io.say(`   ${s.name}: ${r.outcomes.length} outcome${r.outcomes.length === 1 ? "" : "s"} over ${r.schedules} schedules${r.complete ? " (complete)" : " (NOT complete)"}${asExpected ? "" : " UNEXPECTED"}\n`);
-    io.say(textTable(["final value", "schedules"], r.outcomes.map((o) => [o.outcome, o.schedules ?? 1])).trimEnd().replace(/^/gm, "   ") + "\n");
+    const step = { name: s.name, outcomes, complete: r.complete, schedules: r.schedules, asExpected };
     const shown = "show" in s ? r.outcomes.find((o) => o.outcome === s.show) : undefined;
-    if (shown) io.say(`   a schedule that ends in ${shown.outcome} (an update lost), replayable with witness ${JSON.stringify(shown.witness)}:\n${shown.steps.map((t, i) => `   ${String(i + 1).padStart(4)}. ${t}`).join("\n")}\n`);
-    out.push({ name: s.name, outcomes, complete: r.complete, schedules: r.schedules, asExpected });
+    onExplored({ step, result: r, ...(shown ? { shown } : {}) });
+    out.push(step);
   }
   return out;
 }
