@@ -33,9 +33,40 @@ describe("otpforge bench", () => {
     // seconds is rounded to 10 ms: on a sub-second run that moves examples / seconds by up to ~1%.
     for (const m of [runs, explore])
       expect(Math.abs(m.examplesPerSecond - m.examples / m.seconds) / m.examplesPerSecond).toBeLessThan(0.02);
+    expect(runs.preload && explore.preload).toBe(true);
+    // The CPU figure counts the worker VMs (and the VMs they boot), not only this Node process.
+    for (const m of [runs, explore]) expect(m.cpuSeconds).toBeGreaterThan(m.nodeCpuSeconds);
     const bad = await cli(["bench", "traces", "--observe", "runs", "--concurrent-share", "0.5"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("concurrent worlds are always explored");
+    const badPreload = await cli(["bench", "traces", "--preload", "yes"]);
+    expect(badPreload.code).toBe(2);
+    expect(badPreload.stderr).toContain("--preload must be on, off or both");
+  }, 240_000);
+
+  it("bench traces --preload both measures the observer shipped per job beside it preloaded, same examples", async () => {
+    const r = await cli([
+      "bench",
+      "traces",
+      "--observe",
+      "explore",
+      "--preload",
+      "both",
+      "--n",
+      "6",
+      "--seed",
+      "bench-test",
+      "--pool-size",
+      "2",
+      "--json",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const [shipped, preloaded] = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(shipped).toMatchObject({ observation: "explore", preload: false, examples: 6 });
+    expect(preloaded).toMatchObject({ observation: "explore", preload: true, examples: 6 });
   }, 240_000);
 
   it("bench beam runs fresh VMs, reused VMs and cold processes on a few programs and reports throughputs, boot floor, round trips and memory", async () => {

@@ -2,7 +2,7 @@
 // second, generated in memory on a fresh beam pool exactly as `dataset
 // traces` does, with the CPU the worker VMs and this Node process used, so a
 // figure taken on a busy machine can be told from one taken on an idle one.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import { createPool } from "@otpforge/beam";
 import { beamVersions, buildTraceDataset } from "./build.js";
@@ -48,7 +48,10 @@ export interface TracesBenchResult {
   worldsPerSecond: number;
   /** Load average when the benchmark started: other work on the machine slows it. */
   loadAverage: number;
-  /** CPU seconds the worker VMs and this Node process used while generating (Linux /proc; null elsewhere). */
+  /**
+   * CPU seconds the worker VMs and this Node process used while generating (Linux /proc;
+   * null elsewhere, or when processes ended where /proc no longer shows them).
+   */
   cpuSeconds: number | null;
   /** The part of cpuSeconds spent in this Node process (generation, records, validation). */
   nodeCpuSeconds: number;
@@ -56,18 +59,41 @@ export interface TracesBenchResult {
   cpuBoundExamplesPerSecond: number | null;
 }
 
-/** utime + stime of each process, in seconds (Linux). */
-function cpuOf(pids: number[]): Map<number, number> | null {
+/**
+ * CPU seconds used so far by this process and everything under it (Linux): utime +
+ * stime + cutime + cstime of every live process in its tree, so the pool's workers,
+ * what they launch (the VM under a launcher, the fresh VM of each isolated job) and
+ * workers replaced mid-run all count. A worker's own pid alone saw almost none of it.
+ * A child that ended is in its parent's cutime once reaped, so a difference of two
+ * totals counts it.
+ */
+function treeCpuSeconds(root: number): number | null {
   try {
-    return new Map(
-      pids.map((pid) => {
-        // Fields after the command name (which may hold spaces) start at index 2 = state.
-        const fields = readFileSync(`/proc/${pid}/stat`, "utf8")
-          .replace(/^.*\) /, "")
-          .split(" ");
-        return [pid, (Number(fields[11]) + Number(fields[12])) / 100];
-      }),
-    );
+    const parent = new Map<number, number>();
+    const own = new Map<number, number>();
+    for (const entry of readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      } catch {
+        continue; // ended while we read
+      }
+      // Fields after the command name (which may hold spaces) start at index 0 = state.
+      const f = stat.replace(/^.*\) /, "").split(" ");
+      parent.set(Number(entry), Number(f[1]));
+      own.set(Number(entry), (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100);
+    }
+    const inTree = new Set(own.has(root) ? [root] : []);
+    for (let grown = true; grown;) {
+      grown = false;
+      for (const [pid, ppid] of parent)
+        if (!inTree.has(pid) && inTree.has(ppid)) {
+          inTree.add(pid);
+          grown = true;
+        }
+    }
+    return [...inTree].reduce((sum, pid) => sum + own.get(pid)!, 0);
   } catch {
     return null;
   }
@@ -84,15 +110,17 @@ export async function runTracesBench(options: TracesBenchOptions): Promise<Trace
     const runner = poolRunner(pool, options.poolSize);
     const versions = await beamVersions(runner);
     const loadAverage = os.loadavg()[0];
-    const before = cpuOf(pool.osPids());
+    const before = treeCpuSeconds(process.pid);
     const nodeBefore = process.cpuUsage();
     t = performance.now();
     const r = await buildTraceDataset({ n: options.n, seed: options.seed, runs: options.runs, runner, observation, concurrentShare });
     const seconds = (performance.now() - t) / 1000;
-    const after = cpuOf(pool.osPids());
+    const after = treeCpuSeconds(process.pid);
     const node = process.cpuUsage(nodeBefore);
-    const cpuSeconds =
-      before && after ? [...after].reduce((sum, [pid, c]) => sum + c - (before.get(pid) ?? 0), 0) + (node.user + node.system) / 1e6 : null;
+    // Less than Node's own CPU means work ended outside the tree (a killed worker's VM
+    // whose launcher died first is reaped by nobody here): no figure rather than a low one.
+    const treeSeconds = before !== null && after !== null ? after - before : null;
+    const cpuSeconds = treeSeconds !== null && treeSeconds * 1e6 >= node.user + node.system ? treeSeconds : null;
     const cpus = os.cpus();
     return {
       machine: `${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown cpu"}), ${os.type()} ${os.release()}, Node ${process.versions.node}`,
