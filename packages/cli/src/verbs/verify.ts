@@ -217,15 +217,8 @@ function pairJson(v: PairVerdict) {
     outcomes: s.outcomes,
   });
   return {
-    verdict: v.verdict,
-    reason: v.reason,
+    ...verdictCounts(v),
     reasons: v.reasons,
-    code: v.code,
-    runs: v.runs,
-    buggyFailures: v.buggyFailures,
-    fixedFailures: v.fixedFailures,
-    buggyFailureRate: v.buggyFailureRate,
-    fixedFailureRate: v.fixedFailureRate,
     buggy: side(v.buggy),
     fixed: side(v.fixed),
     durationMs: v.durationMs,
@@ -233,13 +226,19 @@ function pairJson(v: PairVerdict) {
 }
 
 function checkJson(c: CatalogCheck) {
-  const v = c.verdict;
   return {
     id: c.id,
     kind: c.kind,
     category: c.category,
     expected: c.expected,
     ok: c.ok,
+    ...verdictCounts(c.verdict),
+  };
+}
+
+/** The verdict and its counts, as both the pair and the catalog JSON give them. */
+function verdictCounts(v: PairVerdict) {
+  return {
     verdict: v.verdict,
     reason: v.reason,
     code: v.code,

@@ -86,37 +86,23 @@ export type SupervisorSpec = z.infer<typeof supervisorSchema>;
  * when the process was first started, instead of the registered name.
  * `wait: false` skips the wait for quiescence after the step (a deliberate race).
  */
+// call, cast and send carry the same fields; only the op differs.
+const messageStep = <Op extends "call" | "cast" | "send">(op: Op) =>
+  z
+    .object({
+      op: z.literal(op),
+      at: z.number().int().min(0),
+      target: moduleName,
+      msg: litSchema,
+      via: z.enum(["name", "stale_pid"]),
+      wait: z.boolean(),
+    })
+    .strict();
+
 export const stepSchema = z.discriminatedUnion("op", [
-  z
-    .object({
-      op: z.literal("call"),
-      at: z.number().int().min(0),
-      target: moduleName,
-      msg: litSchema,
-      via: z.enum(["name", "stale_pid"]),
-      wait: z.boolean(),
-    })
-    .strict(),
-  z
-    .object({
-      op: z.literal("cast"),
-      at: z.number().int().min(0),
-      target: moduleName,
-      msg: litSchema,
-      via: z.enum(["name", "stale_pid"]),
-      wait: z.boolean(),
-    })
-    .strict(),
-  z
-    .object({
-      op: z.literal("send"),
-      at: z.number().int().min(0),
-      target: moduleName,
-      msg: litSchema,
-      via: z.enum(["name", "stale_pid"]),
-      wait: z.boolean(),
-    })
-    .strict(),
+  messageStep("call"),
+  messageStep("cast"),
+  messageStep("send"),
   z.object({ op: z.literal("kill"), at: z.number().int().min(0), target: moduleName, wait: z.boolean() }).strict(),
 ]);
 export type Step = z.infer<typeof stepSchema>;
